@@ -1,0 +1,270 @@
+// Package store is aiwatch's vocabulary: firms, alliances, memberships,
+// designations, feeds, items and mentions, the filter that selects items,
+// and the one alias-folding rule. It holds no SQL and no driver; the
+// SQLite implementation lives in store/sqlite.
+package store
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel errors that callers branch on.
+var (
+	// ErrNotFound is returned when a firm, alliance, feed or item does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is returned when a write would duplicate something unique.
+	ErrConflict = errors.New("already exists")
+)
+
+// EntityKind says whether an alias or mention names a firm or an alliance.
+type EntityKind string
+
+// Entity kinds.
+const (
+	KindFirm     EntityKind = "firm"
+	KindAlliance EntityKind = "alliance"
+)
+
+// Provenance values for aliases, designations and feeds.
+const (
+	SourceReference = "reference" // the embedded reference dataset
+	SourceUser      = "user"      // added by the user
+	SourceCSL       = "csl"       // a Consolidated Screening List import
+)
+
+// Alias is one spelling of a firm or an alliance.
+type Alias struct {
+	Entity string     // firm or alliance ID
+	Kind   EntityKind // KindFirm or KindAlliance
+	Text   string     // the spelling as written, e.g. "摩尔线程", "Moore Threads", "مور ثريدز"
+	Lang   string     // "en", "zh", "zh-Hant", "ar" (BCP 47 primary tag, zh-Hant for traditional)
+	// CaseSensitive marks aliases that are ordinary words in lower case
+	// (MiniMax, Moonshot, Horizon, Quark, Ascend, Ant…): they match only as written.
+	CaseSensitive bool
+	Source        string // SourceReference or SourceUser
+}
+
+// Firm is a tracked company.
+type Firm struct {
+	ID           string
+	Name         string // English legal or common name
+	NameZH       string
+	Short        string // short display name, e.g. "Huawei", "Moore Threads"
+	Sector       string
+	HQ           string
+	Notes        string
+	Sources      []string
+	Aliases      []Alias
+	Alliances    []string // alliance IDs, sorted
+	Designations []Designation
+	// NoneFoundAsOf is the date of the reference dataset's check, used to
+	// say "none found as of <date>" rather than "clean" for a firm with no
+	// designation.
+	NoneFoundAsOf string
+}
+
+// Alliance is a group of firms, such as the Model-Chip Ecosystem Innovation Alliance.
+type Alliance struct {
+	ID          string
+	Name        string
+	NameZH      string
+	NameStatus  string // note on how sure the names are, e.g. "unconfirmed"
+	Launched    string // YYYY-MM-DD or YYYY-MM, as precise as the sources allow
+	LaunchNote  string
+	Venue       string
+	Convener    string
+	MembersNote string
+	Members     []Membership
+	Sources     []string
+	Aliases     []Alias
+}
+
+// Membership links a firm to an alliance.
+type Membership struct {
+	Alliance string
+	Firm     string
+	Role     string // "member", "convener"…
+	Source   string
+}
+
+// DesignationStatus says how far a designation can be trusted.
+type DesignationStatus string
+
+// Designation statuses.
+const (
+	StatusConfirmed DesignationStatus = "confirmed"
+	// StatusContested is an action that was posted and withdrawn, or is
+	// disputed: it is shown as contested, never as listed.
+	StatusContested DesignationStatus = "contested"
+)
+
+// List is a US government list a firm can be on.
+type List struct {
+	ID          string // entity-list, meu, sdn, ns-cmic, 1260h, fcc-covered, uflpa, or a CSL source id
+	Name        string // "BIS Entity List"
+	Badge       string // compact badge: EL, MEU, SDN, CMIC, 1260H, FCC, UFLPA
+	Description string
+}
+
+// Designation is one listing of a firm on a list. Removed is set when the
+// firm is no longer listed; the row is kept as history.
+type Designation struct {
+	ID         int64
+	Firm       string
+	List       string // List.ID
+	Program    string
+	Added      string // YYYY-MM-DD or YYYY-MM or ""
+	Removed    string // YYYY-MM-DD or ""
+	Citation   string // e.g. "88 FR 71991"
+	Source     string // source URL(s), "; "-separated
+	Status     DesignationStatus
+	Affiliate  bool   // the listing names a subsidiary or affiliate, not the firm itself
+	Provenance string // SourceReference, SourceUser, or "csl:<file date>:<sha256 prefix>"
+	Note       string
+}
+
+// Active reports whether the designation is in force and confirmed.
+func (d Designation) Active() bool { return d.Removed == "" && d.Status == StatusConfirmed }
+
+// DesignationEvent is one entry in the sanctions history log.
+type DesignationEvent struct {
+	ID         int64
+	At         time.Time
+	Firm       string
+	List       string
+	Action     string // "added", "removed", "changed", "contested"
+	Detail     string
+	Provenance string
+}
+
+// Feed is a source of items.
+type Feed struct {
+	ID       int64
+	URL      string
+	Title    string
+	Lang     string
+	Category string // OPML category path, "/"-separated
+	Kind     string // "feed" or "html"
+	Enabled  bool
+	Source   string // SourceReference or SourceUser
+	// UserAgent overrides the default User-Agent when set.
+	UserAgent string
+	// HTML holds the scrape rule when Kind is "html".
+	HTML *HTMLRule
+
+	// Fetch state.
+	ETag         string
+	LastModified string
+	LastCheck    time.Time
+	LastSuccess  time.Time
+	LastStatus   int
+	LastError    string
+	Failures     int       // consecutive failures
+	NextTry      time.Time // back-off or Retry-After; zero means now
+
+	// Counts, filled by listing queries.
+	ItemCount   int
+	UnreadCount int
+}
+
+// HTMLRule says how to read items from an HTML list page.
+type HTMLRule struct {
+	Item       string `json:"item"`
+	Title      string `json:"title,omitempty"`
+	Link       string `json:"link,omitempty"`
+	Date       string `json:"date,omitempty"`
+	DateLayout string `json:"date_layout,omitempty"`
+	Summary    string `json:"summary,omitempty"`
+}
+
+// Item is one news item.
+type Item struct {
+	ID        int64
+	FeedID    int64
+	FeedTitle string
+	// Key is the item's identity within its feed: the GUID, else the
+	// canonical URL, else a hash of title and date.
+	Key       string
+	URL       string // absolute http(s) URL or ""
+	Title     string
+	Summary   string
+	Content   string
+	Author    string
+	Lang      string
+	Published time.Time
+	Updated   time.Time
+	Fetched   time.Time
+
+	Read      bool
+	Starred   bool
+	Sanctions bool // the item is about designations or export controls
+
+	Firms     []string // sorted firm IDs
+	Alliances []string // sorted alliance IDs
+	Mentions  []Mention
+}
+
+// Field names a part of an item that a mention is found in.
+type Field string
+
+// Item fields.
+const (
+	FieldTitle   Field = "title"
+	FieldSummary Field = "summary"
+	FieldContent Field = "content"
+)
+
+// Mention is one match of an alias in an item's text. Start and End are
+// byte offsets into the named field.
+type Mention struct {
+	Entity string
+	Kind   EntityKind
+	Alias  string // the alias that matched, as written in the dataset
+	Field  Field
+	Start  int
+	End    int
+}
+
+// Tristate is a filter condition that is on, off (negated) or absent.
+type Tristate int8
+
+// Tristate values.
+const (
+	Any Tristate = iota
+	Yes
+	No
+)
+
+// Filter selects items. All conditions are joined with AND. Each slice
+// means "all of these" for the positive forms and "none of these" for
+// the Not forms.
+type Filter struct {
+	Text         []string // free text, matched through the full-text index
+	NotText      []string
+	Firms        []string // firm IDs: the item names the firm
+	NotFirms     []string
+	Alliances    []string // alliance IDs: the item names the alliance or any of its members
+	NotAlliances []string
+	Lists        []string // list IDs: the item names a firm actively on the list
+	NotLists     []string
+	Langs        []string
+	NotLangs     []string
+	Feeds        []string // feed title (case-insensitive substring), host, or numeric ID
+	NotFeeds     []string
+	Since        time.Time // published at or after
+	Until        time.Time // published before
+	Unread       Tristate
+	Starred      Tristate
+	Sanctions    Tristate
+	IDs          []int64 // restrict to these item IDs, when non-nil
+
+	Limit  int // 0 means no limit
+	Offset int
+}
+
+// Counts are unread and total item counts.
+type Counts struct {
+	Total  int
+	Unread int
+}
