@@ -268,3 +268,32 @@ type Counts struct {
 	Total  int
 	Unread int
 }
+
+// SaveStats counts what saving a batch of items did.
+type SaveStats struct {
+	New       int
+	Updated   int
+	Unchanged int
+}
+
+// FetchResult is what one fetch of a feed found, as recorded on the feed.
+type FetchResult struct {
+	At           time.Time
+	Status       int    // HTTP status, 0 if none
+	NotModified  bool   // 304: nothing parsed or saved
+	Err          string // "" on success
+	ETag         string
+	LastModified string
+	NextTry      time.Time // zero: due on the next run
+	Title        string    // the document's own title, used when the feed has none
+	Lang         string    // the document's language, used when the feed has none
+}
+
+// DesignationChange is one change to apply to the designations: Kind is
+// "added", "removed" or "changed". For "removed" and "changed",
+// Designation.ID names the row and the other fields hold its new state.
+type DesignationChange struct {
+	Kind        string
+	Designation Designation
+	Detail      string
+}

@@ -1,0 +1,45 @@
+# aiwatch build. The SQLite driver needs FTS5, which mattn/go-sqlite3
+# compiles in only with the build tag sqlite_fts5: it is set here, once,
+# for every go command this Makefile runs.
+export GOFLAGS := -tags=sqlite_fts5
+export CGO_ENABLED := 1
+
+BIN     := bin/aiwatch
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+FUZZTIME ?= 10s
+PKGS    := ./...
+
+.PHONY: all build run test vet fuzz bench clean
+
+all: build
+
+build:
+	go build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/aiwatch
+
+## run: build aiwatch and open the dashboard (ARGS="firms" runs a command)
+run: build
+	./$(BIN) $(ARGS)
+
+## test: everything CI runs: vet, the whole suite, then each fuzz target briefly
+test:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	go vet $(PKGS)
+	go test -count=1 $(PKGS)
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@set -e; for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' /dev/null | sort -u | sed 's/func //'); do \
+		for f in $$(grep -rl --include='*_test.go' "^func $$spec(" .); do \
+			d=$$(dirname $$f); echo "fuzz $$d $$spec ($(FUZZTIME))"; \
+			go test -run '^$$' -fuzz "^$$spec\$$" -fuzztime $(FUZZTIME) $$d; \
+		done; \
+	done
+
+## bench: every benchmark, once
+bench:
+	go test -run '^$$' -bench . -benchmem $(PKGS)
+
+clean:
+	rm -rf bin

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aiwatch/aiwatch/feeds"
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/sqlite"
+	"github.com/aiwatch/aiwatch/ui"
+)
+
+// source adapts the SQLite store to the dashboard's Source.
+type source struct{ *sqlite.DB }
+
+func (s source) Firms(ctx context.Context, alliance string) ([]store.Firm, error) {
+	return s.DB.Firms(ctx, sqlite.FirmQuery{Alliance: alliance})
+}
+
+// refresher adapts the pipeline to the dashboard's Refresher, holding the
+// fetch lock so that a cron fetch and the dashboard never overlap.
+type refresher struct {
+	a *app
+}
+
+func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress)) (ui.RefreshProgress, error) {
+	var p ui.RefreshProgress
+	lock, err := lockFetch(r.a.db.Path(), false)
+	if err != nil {
+		return p, err
+	}
+	defer lock.unlock()
+	rf, err := r.a.refresher(8, 20*time.Second)
+	if err != nil {
+		return p, err
+	}
+	sum, err := rf.Refresh(ctx, nil, func(res feeds.FeedResult, done, total int) {
+		p.Done, p.Total = done, total
+		if res.Outcome == feeds.Failed {
+			p.Failed++
+			log.Printf("fetch %d %s: %v", res.Feed.ID, res.Feed.URL, res.Err)
+		}
+		p.NewItems += res.Saved.New
+		if progress != nil {
+			progress(p)
+		}
+	})
+	p.Done, p.Total, p.Failed, p.NewItems = len(sum.Results), sum.Feeds, sum.Failed, sum.NewItems
+	return p, err
+}
+
+func cmdDashboard(a *app, args []string) error {
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	defer func() { db.Close(); a.db = nil }()
+	if !a.isTerminal(a.stdout) {
+		return errors.New("the dashboard needs a terminal; for scripts use aiwatch items, firms or alliances (aiwatch help)")
+	}
+	// Details go to a log file beside the store, never to the screen.
+	logPath := filepath.Join(filepath.Dir(db.Path()), "aiwatch.log")
+	if lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
+		log.SetOutput(lf)
+		defer lf.Close()
+	} else {
+		log.SetOutput(discard{})
+	}
+	m := ui.New(ui.Config{
+		Source:     source{db},
+		Refresher:  refresher{a},
+		ParseQuery: a.parseQuery,
+		StorePath:  db.Path(),
+		Now:        a.now,
+	})
+	p := tea.NewProgram(m, tea.WithContext(a.ctx))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	return nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

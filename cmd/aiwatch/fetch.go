@@ -1,0 +1,447 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/progress"
+
+	"github.com/aiwatch/aiwatch/feeds"
+	"github.com/aiwatch/aiwatch/feeds/fetch"
+	"github.com/aiwatch/aiwatch/feeds/html"
+	"github.com/aiwatch/aiwatch/feeds/match"
+	"github.com/aiwatch/aiwatch/feeds/opml"
+	"github.com/aiwatch/aiwatch/feeds/parse"
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// matcher builds the entity matcher from the store's aliases.
+func (a *app) matcher() (*match.Matcher, error) {
+	db, err := a.store()
+	if err != nil {
+		return nil, err
+	}
+	aliases, err := db.Aliases(a.ctx)
+	if err != nil {
+		return nil, err
+	}
+	return match.New(aliases), nil
+}
+
+// refresher wires the pipeline to the store.
+func (a *app) refresher(concurrency int, timeout time.Duration) (*feeds.Refresher, error) {
+	db, err := a.store()
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.matcher()
+	if err != nil {
+		return nil, err
+	}
+	client := fetch.New(fetch.Options{Timeout: timeout, Version: version})
+	return feeds.NewRefresher(db, client, m, feeds.Options{Concurrency: concurrency, Now: a.now}), nil
+}
+
+// idList collects repeated --feed flags.
+type idList []int64
+
+func (l *idList) String() string { return fmt.Sprint(*l) }
+
+func (l *idList) Set(s string) error {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("%q is not a feed ID (see aiwatch feeds list)", s)
+	}
+	*l = append(*l, id)
+	return nil
+}
+
+func cmdFetch(a *app, args []string) error {
+	fs := a.flags("fetch")
+	var ids idList
+	fs.Var(&ids, "feed", "fetch only this feed `ID` (repeatable); fetched even if disabled or backing off")
+	concurrency := fs.Int("concurrency", 8, "feeds fetched at `once`")
+	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "total time allowed per request")
+	wait := fs.Bool("wait", false, "wait for another running fetch to finish instead of exiting")
+	quiet := fs.Bool("quiet", false, "print only failures and the summary")
+	pos, err := a.parse(fs, "fetch", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"fetch takes no arguments; use --feed ID"}
+	}
+	if *concurrency < 1 || *concurrency > 64 {
+		return usageError{"--concurrency must be between 1 and 64"}
+	}
+	if *timeout <= 0 {
+		return usageError{"--timeout must be positive, e.g. 20s"}
+	}
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	lock, err := lockFetch(db.Path(), *wait)
+	if err != nil {
+		return err
+	}
+	defer lock.unlock()
+	r, err := a.refresher(*concurrency, *timeout)
+	if err != nil {
+		return err
+	}
+	bar := a.isTerminal(a.stderr) && !*quiet
+	pb := progress.New(progress.WithWidth(30), progress.WithoutPercentage())
+	sum, err := r.Refresh(a.ctx, ids, func(res feeds.FeedResult, done, total int) {
+		if bar {
+			fmt.Fprintf(a.stderr, "\r\x1b[K%s %d/%d", pb.ViewAs(float64(done)/float64(max(total, 1))), done, total)
+		}
+		switch {
+		case res.Outcome == feeds.Failed:
+			if bar {
+				fmt.Fprint(a.stderr, "\r\x1b[K")
+			}
+			fmt.Fprintf(a.stdout, "failed  %-4d %s: %s\n", res.Feed.ID, feedName(res.Feed), oneLine(res.Err.Error()))
+		case res.Slow:
+			if bar {
+				fmt.Fprint(a.stderr, "\r\x1b[K")
+			}
+			fmt.Fprintf(a.stdout, "slow    %-4d %s: %s\n", res.Feed.ID, feedName(res.Feed), res.Elapsed.Round(time.Millisecond))
+		}
+	})
+	if bar {
+		fmt.Fprint(a.stderr, "\r\x1b[K")
+	}
+	if err != nil && !errors.Is(err, a.ctx.Err()) {
+		return err
+	}
+	fmt.Fprintln(a.stdout, sum.String())
+	if err != nil {
+		fmt.Fprintln(a.stdout, "interrupted: feeds not reached are due on the next run")
+	}
+	return nil
+}
+
+func feedName(f store.Feed) string {
+	if f.Title != "" {
+		return store.CleanLine(f.Title, 80)
+	}
+	return f.URL
+}
+
+func oneLine(s string) string {
+	return store.CleanLine(s, 300)
+}
+
+func cmdFeeds(a *app, args []string) error {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
+		w := a.stdout
+		if len(args) == 0 {
+			w = a.stderr
+		}
+		fmt.Fprint(w, `Usage:
+  aiwatch feeds list [--json]
+  aiwatch feeds add URL [--title T] [--lang xx] [--category C]
+                        [--html --item SEL [--title-sel SEL] [--link SEL] [--date SEL --date-layout L] [--summary SEL]]
+  aiwatch feeds rm ID
+  aiwatch feeds enable ID
+  aiwatch feeds disable ID
+
+Adding a web page that links to a feed adds the feed instead.
+`)
+		if len(args) == 0 {
+			return usageError{"feeds needs a subcommand"}
+		}
+		return nil
+	}
+	switch args[0] {
+	case "list", "ls":
+		return feedsList(a, args[1:])
+	case "add":
+		return feedsAdd(a, args[1:])
+	case "rm", "remove":
+		return feedsByID(a, "feeds rm", args[1:], func(id int64) (string, error) {
+			n, err := a.db.RemoveFeed(a.ctx, id)
+			return fmt.Sprintf("Removed feed %d and its %d items.", id, n), err
+		})
+	case "enable", "disable":
+		on := args[0] == "enable"
+		return feedsByID(a, "feeds "+args[0], args[1:], func(id int64) (string, error) {
+			return fmt.Sprintf("Feed %d %sd.", id, args[0]), a.db.SetFeedEnabled(a.ctx, id, on)
+		})
+	}
+	return usageError{fmt.Sprintf("unknown feeds subcommand %q (list, add, rm, enable, disable)", args[0])}
+}
+
+func feedsByID(a *app, name string, args []string, do func(int64) (string, error)) error {
+	fs := a.flags(name)
+	pos, err := a.parse(fs, name, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{name + " takes one feed ID (see aiwatch feeds list)"}
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || id <= 0 {
+		return usageError{fmt.Sprintf("%q is not a feed ID", pos[0])}
+	}
+	if _, err := a.store(); err != nil {
+		return err
+	}
+	msg, err := do(id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, msg)
+	return nil
+}
+
+type feedJSON struct {
+	ID          int64  `json:"id"`
+	URL         string `json:"url"`
+	Title       string `json:"title"`
+	Lang        string `json:"lang"`
+	Category    string `json:"category"`
+	Kind        string `json:"kind"`
+	Enabled     bool   `json:"enabled"`
+	Status      string `json:"status"`
+	LastStatus  int    `json:"last_status"`
+	LastCheck   string `json:"last_check"`
+	LastSuccess string `json:"last_success"`
+	LastError   string `json:"last_error"`
+	Failures    int    `json:"failures"`
+	NextTry     string `json:"next_try"`
+	Items       int    `json:"items"`
+	Unread      int    `json:"unread"`
+}
+
+func timeOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// feedStatus is a one-word state: ok, failing, disabled, new, built-in.
+func feedStatus(f store.Feed) string {
+	switch {
+	case f.Kind == "builtin":
+		return "built-in"
+	case !f.Enabled:
+		return "disabled"
+	case f.Failures > 0:
+		return "failing"
+	case f.LastCheck.IsZero():
+		return "new"
+	}
+	return "ok"
+}
+
+func feedsList(a *app, args []string) error {
+	fs := a.flags("feeds list")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := a.parse(fs, "feeds list", args); err != nil {
+		return err
+	}
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	all, err := db.Feeds(a.ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]feedJSON, 0, len(all))
+		for _, f := range all {
+			out = append(out, feedJSON{ID: f.ID, URL: f.URL, Title: f.Title, Lang: f.Lang, Category: f.Category, Kind: f.Kind,
+				Enabled: f.Enabled, Status: feedStatus(f), LastStatus: f.LastStatus, LastCheck: timeOrEmpty(f.LastCheck),
+				LastSuccess: timeOrEmpty(f.LastSuccess), LastError: f.LastError, Failures: f.Failures,
+				NextTry: timeOrEmpty(f.NextTry), Items: f.ItemCount, Unread: f.UnreadCount})
+		}
+		return writeJSON(a.stdout, out)
+	}
+	t := table{header: []string{"ID", "STATUS", "LANG", "ITEMS", "UNREAD", "LAST SUCCESS", "FEED", "LAST ERROR"}}
+	failing := 0
+	for _, f := range all {
+		st := feedStatus(f)
+		if st == "failing" {
+			failing++
+			st = a.style(styleBadge, fmt.Sprintf("failing×%d", f.Failures))
+		}
+		last := "never"
+		if !f.LastSuccess.IsZero() {
+			last = f.LastSuccess.Local().Format("2006-01-02 15:04")
+		}
+		t.add(strconv.FormatInt(f.ID, 10), st, f.Lang, strconv.Itoa(f.ItemCount), strconv.Itoa(f.UnreadCount), last,
+			feedLabel(f), truncateCells(oneLine(f.LastError), 60))
+	}
+	t.write(a, a.stdout)
+	fmt.Fprintf(a.stdout, "\n%d feeds, %d failing.\n", len(all), failing)
+	return nil
+}
+
+func feedLabel(f store.Feed) string {
+	name := feedName(f)
+	if f.Title != "" && f.Kind != "builtin" {
+		if u, err := url.Parse(f.URL); err == nil && u.Host != "" {
+			name += " (" + u.Host + ")"
+		}
+	}
+	return truncateCells(name, 60)
+}
+
+func feedsAdd(a *app, args []string) error {
+	fs := a.flags("feeds add")
+	title := fs.String("title", "", "the feed's `title` (default: its own)")
+	lang := fs.String("lang", "", "the feed's language `code` (default: declared or detected)")
+	category := fs.String("category", "", "a `category`, e.g. Chips/GPU")
+	ua := fs.String("user-agent", "", "send this User-Agent `string` to this feed")
+	isHTML := fs.Bool("html", false, "the URL is an HTML list page; give --item and the other selectors")
+	var rule store.HTMLRule
+	fs.StringVar(&rule.Item, "item", "", "CSS `selector` of each item (with --html)")
+	fs.StringVar(&rule.Title, "title-sel", "", "CSS `selector` of the title inside an item (default: the first link)")
+	fs.StringVar(&rule.Link, "link", "", "CSS `selector` of the link inside an item (default: the first a[href])")
+	fs.StringVar(&rule.Date, "date", "", "CSS `selector` of the date inside an item")
+	fs.StringVar(&rule.DateLayout, "date-layout", "", "Go time `layout` of the date, e.g. 2006-01-02")
+	fs.StringVar(&rule.Summary, "summary", "", "CSS `selector` of the summary inside an item")
+	noDiscover := fs.Bool("no-discover", false, "add the URL as given, without looking for a feed")
+	pos, err := a.parse(fs, "feeds add", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"feeds add takes one URL"}
+	}
+	raw := strings.TrimSpace(pos[0])
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	f := store.Feed{URL: u.String(), Title: *title, Lang: *lang, Category: *category, Kind: "feed", Enabled: true, UserAgent: *ua, Source: store.SourceUser}
+	if *isHTML {
+		if rule.Item == "" {
+			return usageError{"--html needs --item SELECTOR"}
+		}
+		if rule.Date != "" && rule.DateLayout == "" {
+			return usageError{"--date needs --date-layout, e.g. 2006-01-02"}
+		}
+		f.Kind, f.HTML = "html", &rule
+	}
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	if !*isHTML && !*noDiscover {
+		found, err := discover(a, f.URL)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "aiwatch: note: could not check %s now (%s); adding it as given\n", f.URL, oneLine(err.Error()))
+		} else if found != "" && found != f.URL {
+			fmt.Fprintf(a.stdout, "%s is a web page; adding its feed %s\n", f.URL, found)
+			f.URL = found
+		}
+	}
+	id, err := db.AddFeed(a.ctx, f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Added feed %d: %s\nFetch it with: aiwatch fetch --feed %d\n", id, f.URL, id)
+	return nil
+}
+
+// discover fetches u and, if it is an HTML page that links to a feed,
+// returns the feed's URL; if it is a feed, returns "".
+func discover(a *app, u string) (string, error) {
+	c := fetch.New(fetch.Options{Timeout: 15 * time.Second, Version: version})
+	resp, err := c.Fetch(a.ctx, fetch.Request{URL: u})
+	if err != nil {
+		return "", err
+	}
+	if _, err := parse.Parse(resp.Body, resp.ContentType, resp.URL, a.now()); err == nil {
+		return "", nil
+	}
+	links := html.Discover(resp.Body, resp.ContentType, resp.URL)
+	if len(links) == 0 {
+		return "", errors.New("neither a feed nor a page that links to one; use --html with selectors to scrape it")
+	}
+	return links[0], nil
+}
+
+func cmdOPML(a *app, args []string) error {
+	if len(args) == 0 {
+		return usageError{"opml needs import FILE or export"}
+	}
+	switch args[0] {
+	case "import":
+		fs := a.flags("opml import")
+		pos, err := a.parse(fs, "opml import", args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usageError{"opml import takes one FILE (- for stdin)"}
+		}
+		var r io.Reader = a.stdin
+		if pos[0] != "-" {
+			f, err := os.Open(pos[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			r = f
+		}
+		list, err := opml.Read(r)
+		if err != nil {
+			return err
+		}
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		added, skipped := 0, 0
+		for _, f := range list {
+			f.Enabled, f.Source = true, store.SourceUser
+			if _, err := db.AddFeed(a.ctx, f); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					skipped++
+					continue
+				}
+				return err
+			}
+			added++
+		}
+		fmt.Fprintf(a.stdout, "Imported %d feeds (%d already present).\n", added, skipped)
+		return nil
+	case "export":
+		fs := a.flags("opml export")
+		if _, err := a.parse(fs, "opml export", args[1:]); err != nil {
+			return err
+		}
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		all, err := db.Feeds(a.ctx)
+		if err != nil {
+			return err
+		}
+		var out []store.Feed
+		for _, f := range all {
+			if f.Kind != "builtin" {
+				out = append(out, f)
+			}
+		}
+		return opml.Write(a.stdout, "aiwatch feeds", out)
+	case "--help", "-h":
+		fmt.Fprintln(a.stdout, "Usage: aiwatch opml import FILE | aiwatch opml export > feeds.opml")
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown opml subcommand %q (import, export)", args[0])}
+}

@@ -1,0 +1,491 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/sqlite"
+)
+
+// firmJSON is the stable JSON shape of a firm (see README).
+type firmJSON struct {
+	ID            string              `json:"id"`
+	Name          string              `json:"name"`
+	NameZH        string              `json:"name_zh"`
+	Short         string              `json:"short"`
+	Aliases       map[string][]string `json:"aliases"`
+	Sector        string              `json:"sector"`
+	HQ            string              `json:"hq"`
+	Alliances     []string            `json:"alliances"`
+	Designations  []designationJSON   `json:"designations"`
+	NoneFoundAsOf string              `json:"none_found_as_of"`
+	Sources       []string            `json:"sources"`
+}
+
+type designationJSON struct {
+	List       string `json:"list"`
+	Added      string `json:"added"`
+	Removed    string `json:"removed"`
+	Citation   string `json:"citation"`
+	Source     string `json:"source"`
+	Status     string `json:"status"`
+	Affiliate  bool   `json:"affiliate"`
+	Provenance string `json:"provenance"`
+	Note       string `json:"note"`
+}
+
+func toFirmJSON(f store.Firm) firmJSON {
+	j := firmJSON{
+		ID: f.ID, Name: f.Name, NameZH: f.NameZH, Short: f.Short, Sector: f.Sector, HQ: f.HQ,
+		Aliases:   map[string][]string{"en": {}, "zh": {}, "ar": {}},
+		Alliances: nonNil(f.Alliances), Designations: []designationJSON{},
+		NoneFoundAsOf: f.NoneFoundAsOf, Sources: nonNil(f.Sources),
+	}
+	for _, a := range f.Aliases {
+		j.Aliases[a.Lang] = append(j.Aliases[a.Lang], a.Text)
+	}
+	for _, d := range f.Designations {
+		j.Designations = append(j.Designations, designationJSON{
+			List: d.List, Added: d.Added, Removed: d.Removed, Citation: d.Citation, Source: d.Source,
+			Status: string(d.Status), Affiliate: d.Affiliate, Provenance: d.Provenance, Note: d.Note,
+		})
+	}
+	return j
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func cmdFirms(a *app, args []string) error {
+	fs := a.flags("firms")
+	list := fs.String("list", "", "only firms actively on this `list` (entity-list, meu, sdn, ns-cmic, 1260h, fcc-covered, uflpa)")
+	alliance := fs.String("alliance", "", "only members of this `alliance`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := a.parse(fs, "firms", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("firms takes no arguments (did you mean \"aiwatch firm %s\"?)", pos[0])}
+	}
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	lists, err := db.Lists(a.ctx)
+	if err != nil {
+		return err
+	}
+	if *list != "" {
+		id, err := resolveList(*list, lists)
+		if err != nil {
+			return err
+		}
+		*list = id
+	}
+	if *alliance != "" {
+		if _, err := a.alliance(*alliance); err != nil {
+			return err
+		}
+	}
+	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{List: *list, Alliance: *alliance})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]firmJSON, 0, len(firms))
+		for _, f := range firms {
+			out = append(out, toFirmJSON(f))
+		}
+		return writeJSON(a.stdout, out)
+	}
+	t := table{header: []string{"ID", "FIRM", "中文", "SECTOR", "ALLIANCES", "US LISTS"}}
+	for _, f := range firms {
+		b := a.badges(f, lists)
+		if b == "" {
+			b = a.style(styleDim, "none found")
+		}
+		t.add(f.ID, f.Short, shortZH(f.NameZH), f.Sector, strings.Join(f.Alliances, ","), b)
+	}
+	t.write(a, a.stdout)
+	fmt.Fprintf(a.stdout, "\n%d firms. Badges: %s; ? contested, * affiliate only. \"none found\" is as of the reference check, not a clean bill.\n",
+		len(firms), legend(lists))
+	return nil
+}
+
+// shortZH cuts a long Chinese legal name at its first parenthesis.
+func shortZH(s string) string {
+	if i := strings.IndexAny(s, "(（ "); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func legend(lists []store.List) string {
+	var parts []string
+	for _, l := range lists {
+		parts = append(parts, l.Badge+" "+l.Name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func resolveList(s string, lists []store.List) (string, error) {
+	var ids []string
+	for _, l := range lists {
+		if strings.EqualFold(s, l.ID) || strings.EqualFold(s, l.Badge) {
+			return l.ID, nil
+		}
+		ids = append(ids, l.ID)
+	}
+	return "", notFound("list", s, ids)
+}
+
+// firm resolves an ID or alias to a firm, or says which firms are close.
+func (a *app) firm(idOrAlias string) (store.Firm, error) {
+	db, err := a.store()
+	if err != nil {
+		return store.Firm{}, err
+	}
+	f, err := db.Firm(a.ctx, idOrAlias)
+	if err == nil {
+		return f, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return f, err
+	}
+	aliases, err := db.Aliases(a.ctx)
+	if err != nil {
+		return f, err
+	}
+	var candidates []string
+	seen := map[string]bool{}
+	for _, al := range aliases {
+		if al.Kind != store.KindFirm {
+			continue
+		}
+		if store.FoldAlias(al.Text, false) == store.FoldAlias(idOrAlias, false) {
+			return db.Firm(a.ctx, al.Entity)
+		}
+		if !seen[al.Entity] {
+			seen[al.Entity] = true
+			candidates = append(candidates, al.Entity)
+		}
+	}
+	ids, _ := db.FirmIDs(a.ctx)
+	return f, notFound("firm", idOrAlias, append(ids, candidates...))
+}
+
+func (a *app) alliance(idOrAlias string) (store.Alliance, error) {
+	db, err := a.store()
+	if err != nil {
+		return store.Alliance{}, err
+	}
+	all, err := db.Alliances(a.ctx)
+	if err != nil {
+		return store.Alliance{}, err
+	}
+	var ids []string
+	for _, al := range all {
+		if al.ID == idOrAlias {
+			return al, nil
+		}
+		for _, x := range al.Aliases {
+			if store.FoldAlias(x.Text, false) == store.FoldAlias(idOrAlias, false) {
+				return al, nil
+			}
+		}
+		ids = append(ids, al.ID)
+	}
+	return store.Alliance{}, notFound("alliance", idOrAlias, ids)
+}
+
+func cmdFirm(a *app, args []string) error {
+	fs := a.flags("firm")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := a.parse(fs, "firm", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"firm takes one firm ID, e.g. aiwatch firm sensetime"}
+	}
+	f, err := a.firm(pos[0])
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(a.stdout, toFirmJSON(f))
+	}
+	db := a.db
+	lists, err := db.Lists(a.ctx)
+	if err != nil {
+		return err
+	}
+	alliances, err := db.Alliances(a.ctx)
+	if err != nil {
+		return err
+	}
+	events, err := db.DesignationEvents(a.ctx, f.ID, zeroTime)
+	if err != nil {
+		return err
+	}
+	w := a.stdout
+	title := f.Short
+	if f.NameZH != "" {
+		title += "  " + f.NameZH
+	}
+	fmt.Fprintf(w, "%s\n", a.style(styleHeader, title))
+	kv := table{}
+	kv.add("id", f.ID)
+	kv.add("name", f.Name)
+	kv.add("sector", f.Sector)
+	kv.add("hq", f.HQ)
+	for _, id := range f.Alliances {
+		for _, al := range alliances {
+			if al.ID == id {
+				kv.add("alliance", fmt.Sprintf("%s (%s)", al.Name, al.ID))
+			}
+		}
+	}
+	if b := a.badges(f, lists); b != "" {
+		kv.add("badges", b)
+	}
+	kv.write(a, w)
+
+	fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Aliases"))
+	byLang := map[string][]string{}
+	var langs []string
+	for _, al := range f.Aliases {
+		if _, ok := byLang[al.Lang]; !ok {
+			langs = append(langs, al.Lang)
+		}
+		text := al.Text
+		if al.CaseSensitive {
+			text += " (exact case)"
+		}
+		if al.Source == store.SourceUser {
+			text += " (yours)"
+		}
+		byLang[al.Lang] = append(byLang[al.Lang], text)
+	}
+	at := table{}
+	for _, l := range langs {
+		at.add("  "+l, strings.Join(byLang[l], ", "))
+	}
+	at.write(a, w)
+
+	fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "US designations"))
+	listName := map[string]string{}
+	for _, l := range lists {
+		listName[l.ID] = l.Name
+	}
+	covered := map[string]bool{}
+	for _, d := range f.Designations {
+		covered[d.List] = true
+		name := listName[d.List]
+		if name == "" {
+			name = d.List
+		}
+		state := "listed"
+		switch {
+		case d.Status == store.StatusContested:
+			state = a.style(styleContested, "contested (not a listing)")
+		case d.Removed != "":
+			state = "removed " + d.Removed
+		}
+		if d.Affiliate {
+			state += ", affiliate listing"
+		}
+		line := fmt.Sprintf("  %s: %s, added %s", name, state, orDash(d.Added))
+		if d.Citation != "" {
+			line += ", " + d.Citation
+		}
+		fmt.Fprintf(w, "%s  [%s, %s]\n", line, d.Status, d.Provenance)
+		for _, s := range splitSources(d.Source) {
+			fmt.Fprintf(w, "      source: %s\n", s)
+		}
+		if d.Note != "" {
+			fmt.Fprintf(w, "      note: %s\n", d.Note)
+		}
+	}
+	var none []string
+	for _, l := range lists {
+		if !covered[l.ID] {
+			none = append(none, l.Name)
+		}
+	}
+	if len(none) > 0 {
+		fmt.Fprintf(w, "  none found as of %s: %s\n", orDash(f.NoneFoundAsOf), strings.Join(none, ", "))
+	}
+	if len(events) > 0 {
+		fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "History"))
+		for _, e := range events {
+			fmt.Fprintf(w, "  %s  %-9s %-12s %s  [%s]\n", e.At.Format("2006-01-02"), e.Action, e.List, e.Detail, e.Provenance)
+		}
+	}
+	if len(f.Sources) > 0 {
+		fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Sources"))
+		for _, s := range f.Sources {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
+	if f.Notes != "" {
+		fmt.Fprintf(w, "\n%s\n  %s\n", a.style(styleHeader, "Notes"), f.Notes)
+	}
+	return nil
+}
+
+func splitSources(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// allianceJSON is the stable JSON shape of an alliance (see README).
+type allianceJSON struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	NameZH   string   `json:"name_zh"`
+	Launched string   `json:"launched"`
+	Convener string   `json:"convener"`
+	Members  []string `json:"members"`
+	Sources  []string `json:"sources"`
+	Venue    string   `json:"venue"`
+	Notes    string   `json:"notes"`
+}
+
+func toAllianceJSON(al store.Alliance) allianceJSON {
+	j := allianceJSON{ID: al.ID, Name: al.Name, NameZH: al.NameZH, Launched: al.Launched, Convener: al.Convener,
+		Members: []string{}, Sources: nonNil(al.Sources), Venue: al.Venue, Notes: al.MembersNote}
+	for _, m := range al.Members {
+		j.Members = append(j.Members, m.Firm)
+	}
+	return j
+}
+
+func cmdAlliances(a *app, args []string) error {
+	fs := a.flags("alliances")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := a.parse(fs, "alliances", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"alliances takes no arguments"}
+	}
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	all, err := db.Alliances(a.ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]allianceJSON, 0, len(all))
+		for _, al := range all {
+			out = append(out, toAllianceJSON(al))
+		}
+		return writeJSON(a.stdout, out)
+	}
+	counts, err := db.AllianceCounts(a.ctx)
+	if err != nil {
+		return err
+	}
+	t := table{header: []string{"ID", "ALLIANCE", "LAUNCHED", "MEMBERS", "ITEMS", "UNREAD"}}
+	for _, al := range all {
+		c := counts[al.ID]
+		t.add(al.ID, al.Name, al.Launched, fmt.Sprint(len(al.Members)), fmt.Sprint(c.Total), fmt.Sprint(c.Unread))
+	}
+	t.write(a, a.stdout)
+	return nil
+}
+
+func cmdAlliance(a *app, args []string) error {
+	fs := a.flags("alliance")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := a.parse(fs, "alliance", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"alliance takes one alliance ID, e.g. aiwatch alliance model-chip"}
+	}
+	al, err := a.alliance(pos[0])
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(a.stdout, toAllianceJSON(al))
+	}
+	db := a.db
+	lists, err := db.Lists(a.ctx)
+	if err != nil {
+		return err
+	}
+	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{Alliance: al.ID})
+	if err != nil {
+		return err
+	}
+	w := a.stdout
+	title := al.Name
+	if al.NameZH != "" {
+		title += "  " + al.NameZH
+	}
+	fmt.Fprintf(w, "%s\n", a.style(styleHeader, title))
+	kv := table{}
+	kv.add("id", al.ID)
+	kv.add("launched", al.Launched+noteSuffix(al.LaunchNote))
+	kv.add("venue", al.Venue)
+	kv.add("convener", al.Convener)
+	if al.NameStatus != "" {
+		kv.add("chinese name", al.NameStatus)
+	}
+	kv.write(a, w)
+	fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Members"))
+	role := map[string]string{}
+	for _, m := range al.Members {
+		role[m.Firm] = m.Role
+	}
+	t := table{header: []string{"  ID", "FIRM", "中文", "ROLE", "US LISTS"}}
+	for _, f := range firms {
+		b := a.badges(f, lists)
+		if b == "" {
+			b = a.style(styleDim, "none found")
+		}
+		t.add("  "+f.ID, f.Short, shortZH(f.NameZH), role[f.ID], b)
+	}
+	t.write(a, w)
+	if al.MembersNote != "" {
+		fmt.Fprintf(w, "\n  %s\n", al.MembersNote)
+	}
+	fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Sources"))
+	for _, s := range al.Sources {
+		fmt.Fprintf(w, "  %s\n", s)
+	}
+	return nil
+}
+
+func noteSuffix(n string) string {
+	if n == "" {
+		return ""
+	}
+	return " (" + n + ")"
+}

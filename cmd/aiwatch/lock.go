@@ -1,0 +1,60 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// errFetchRunning is returned when another process is fetching into the
+// same store.
+var errFetchRunning = errors.New("another aiwatch fetch is running")
+
+// fetchLock is an advisory lock beside the store, held while fetching so
+// that two fetches never run against one store at once. The kernel drops
+// it when the holder dies, even by SIGKILL.
+type fetchLock struct{ f *os.File }
+
+// lockFetch takes the fetch lock, waiting for it when wait is set. When
+// the lock is held and wait is not set, the error names the holder's PID.
+func lockFetch(dbPath string, wait bool) (*fetchLock, error) {
+	path := dbPath + ".fetch.lock"
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("unable to create the fetch lock %s: %w", path, err)
+	}
+	how := syscall.LOCK_EX
+	if !wait {
+		how |= syscall.LOCK_NB
+	}
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+		defer f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			b := make([]byte, 32)
+			n, _ := f.ReadAt(b, 0)
+			pid := strings.TrimSpace(string(b[:n]))
+			if _, perr := strconv.Atoi(pid); perr != nil || pid == "" {
+				pid = "unknown"
+			}
+			return nil, fmt.Errorf("%w on this store (pid %s); wait for it to finish, or use --wait", errFetchRunning, pid)
+		}
+		return nil, fmt.Errorf("unable to lock %s: %w", path, err)
+	}
+	f.Truncate(0)
+	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return &fetchLock{f: f}, nil
+}
+
+// unlock releases the lock.
+func (l *fetchLock) unlock() {
+	if l == nil || l.f == nil {
+		return
+	}
+	l.f.Truncate(0)
+	syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	l.f.Close()
+	l.f = nil
+}

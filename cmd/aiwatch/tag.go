@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/aiwatch/aiwatch/feeds/match"
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// maxTagInput bounds what aiwatch tag reads from stdin.
+const maxTagInput = 64 << 20
+
+// tagJSON is the stable JSON shape of aiwatch tag (see README).
+type tagJSON struct {
+	Firms     []string      `json:"firms"`
+	Alliances []string      `json:"alliances"`
+	Sanctions bool          `json:"sanctions"`
+	Matches   []match.Match `json:"matches"`
+}
+
+func cmdTag(a *app, args []string) error {
+	fs := a.flags("tag")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := a.parse(fs, "tag", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"tag reads the text from stdin, e.g. echo 'Huawei and Biren' | aiwatch tag"}
+	}
+	b, err := io.ReadAll(io.LimitReader(a.stdin, maxTagInput+1))
+	if err != nil {
+		return fmt.Errorf("unable to read stdin: %w", err)
+	}
+	if len(b) > maxTagInput {
+		return fmt.Errorf("stdin is larger than %d MiB", maxTagInput>>20)
+	}
+	m, err := a.matcher()
+	if err != nil {
+		return err
+	}
+	text := string(b)
+	res := m.Match(text)
+	if *asJSON {
+		out := tagJSON{Firms: nonNil(res.Firms), Alliances: nonNil(res.Alliances), Sanctions: res.Sanctions, Matches: res.Matches}
+		if out.Matches == nil {
+			out.Matches = []match.Match{}
+		}
+		return writeJSON(a.stdout, out)
+	}
+	w := a.stdout
+	fmt.Fprintf(w, "firms:     %s\n", orNone(res.Firms))
+	fmt.Fprintf(w, "alliances: %s\n", orNone(res.Alliances))
+	fmt.Fprintf(w, "sanctions: %v\n", res.Sanctions)
+	if len(res.Matches) > 0 {
+		fmt.Fprintln(w, "matches:")
+		t := table{header: []string{"  BYTES", "KIND", "ENTITY", "ALIAS", "TEXT"}}
+		for _, mt := range res.Matches {
+			t.add(fmt.Sprintf("  %d-%d", mt.Start, mt.End), string(mt.Kind), mt.Entity, mt.Alias,
+				store.CleanLine(text[mt.Start:mt.End], 200))
+		}
+		t.write(a, w)
+	}
+	return nil
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "(none)"
+	}
+	return strings.Join(s, ", ")
+}
+
+func cmdRetag(a *app, args []string) error {
+	fs := a.flags("retag")
+	pos, err := a.parse(fs, "retag", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"retag takes no arguments"}
+	}
+	m, err := a.matcher()
+	if err != nil {
+		return err
+	}
+	n, err := a.db.Retag(a.ctx, m.Tag)
+	if err != nil {
+		return err
+	}
+	c, err := a.db.CountItems(a.ctx, store.Filter{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Retagged %d items; %d had their tags changed.\n", c.Total, n)
+	return nil
+}
+
+func cmdAlias(a *app, args []string) error {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "rm" && args[0] != "--help" && args[0] != "-h") {
+		return usageError{"usage: aiwatch alias add|rm FIRM ALIAS [--lang xx] [--case-sensitive] [--alliance]"}
+	}
+	sub := args[0]
+	fs := a.flags("alias " + sub)
+	lang := fs.String("lang", "", "the alias's language `code`: en, zh, zh-Hant, ar (default: from its script)")
+	cs := fs.Bool("case-sensitive", false, "match only with exactly this capitalisation (for ordinary words)")
+	isAlliance := fs.Bool("alliance", false, "the entity is an alliance, not a firm")
+	if sub == "--help" || sub == "-h" {
+		a.commandUsage(a.stdout, fs, "alias")
+		return nil
+	}
+	pos, err := a.parse(fs, "alias "+sub, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageError{fmt.Sprintf("alias %s takes an ID and an alias, e.g. aiwatch alias %s huawei 'Huawei Cloud'", sub, sub)}
+	}
+	kind, entity := store.KindFirm, pos[0]
+	if *isAlliance {
+		al, err := a.alliance(entity)
+		if err != nil {
+			return err
+		}
+		kind, entity = store.KindAlliance, al.ID
+	} else {
+		f, err := a.firm(entity)
+		if err != nil {
+			return err
+		}
+		entity = f.ID
+	}
+	if sub == "rm" {
+		if err := a.db.RemoveAlias(a.ctx, kind, entity, pos[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "Removed alias %q of %s. Run aiwatch retag to update stored items.\n", pos[1], entity)
+		return nil
+	}
+	if *lang == "" {
+		*lang = scriptLang(pos[1])
+	}
+	if err := a.db.AddAlias(a.ctx, store.Alias{Entity: entity, Kind: kind, Text: pos[1], Lang: *lang, CaseSensitive: *cs, Source: store.SourceUser}); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Added alias %q (%s) to %s. Run aiwatch retag to update stored items.\n", pos[1], *lang, entity)
+	return nil
+}
+
+// scriptLang guesses an alias's language from its script.
+func scriptLang(s string) string {
+	for _, r := range s {
+		switch {
+		case r >= 0x0600 && r <= 0x06FF:
+			return "ar"
+		case r >= 0x4E00 && r <= 0x9FFF:
+			return "zh"
+		}
+	}
+	return "en"
+}

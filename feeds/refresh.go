@@ -1,0 +1,236 @@
+// Package feeds is aiwatch's refresh pipeline, readable top to bottom in
+// RefreshFeed: due feeds → fetch → parse → clean → match → save. The
+// parts live in the sub-packages: fetch (HTTP), parse (feeds), html (list
+// pages), match (tagging), opml and csl.
+package feeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aiwatch/aiwatch/feeds/fetch"
+	"github.com/aiwatch/aiwatch/feeds/html"
+	"github.com/aiwatch/aiwatch/feeds/parse"
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// Store is what the pipeline needs from the store.
+type Store interface {
+	DueFeeds(ctx context.Context, now time.Time, ids []int64) ([]store.Feed, error)
+	RecordFetch(ctx context.Context, feedID int64, r store.FetchResult, items []store.Item) (store.SaveStats, error)
+}
+
+// Tagger derives an item's tags from its text (feeds/match.Matcher).
+type Tagger interface {
+	Tag(title, summary, content string) (firms, alliances []string, sanctions bool, mentions []store.Mention)
+}
+
+// Options tune a refresh.
+type Options struct {
+	Concurrency int           // feeds fetched at once; default 8
+	SlowAfter   time.Duration // a feed slower than this is reported; default 10s
+	Now         func() time.Time
+}
+
+// Outcome says how one feed's refresh went.
+type Outcome string
+
+// Outcomes.
+const (
+	Updated     Outcome = "updated"
+	NotModified Outcome = "not modified"
+	Failed      Outcome = "failed"
+)
+
+// FeedResult is the result of refreshing one feed.
+type FeedResult struct {
+	Feed    store.Feed
+	Outcome Outcome
+	Err     error
+	Saved   store.SaveStats
+	Elapsed time.Duration
+	Slow    bool
+}
+
+// Summary adds up a refresh run.
+type Summary struct {
+	Feeds, Updated, NotModified, Failed, NewItems int
+	Results                                       []FeedResult
+}
+
+// String reads like "42 feeds: 30 updated, 9 not modified, 3 failed; 318 new items".
+func (s Summary) String() string {
+	return fmt.Sprintf("%d feeds: %d updated, %d not modified, %d failed; %d new items",
+		s.Feeds, s.Updated, s.NotModified, s.Failed, s.NewItems)
+}
+
+// Refresher brings feeds up to date.
+type Refresher struct {
+	store  Store
+	client *fetch.Client
+	tagger Tagger
+	opts   Options
+}
+
+// NewRefresher returns a refresher that saves to st, fetches with client
+// and tags with tagger.
+func NewRefresher(st Store, client *fetch.Client, tagger Tagger, o Options) *Refresher {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.SlowAfter <= 0 {
+		o.SlowAfter = 10 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Refresher{store: st, client: client, tagger: tagger, opts: o}
+}
+
+// Refresh refreshes the due feeds (or exactly ids, when given) with a
+// worker pool, calling progress after each feed from the caller's
+// goroutine order of completion. It fails only when the store cannot be
+// read; feed failures are in the summary.
+func (r *Refresher) Refresh(ctx context.Context, ids []int64, progress func(res FeedResult, done, total int)) (Summary, error) {
+	due, err := r.store.DueFeeds(ctx, r.opts.Now(), ids)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Feeds: len(due)}
+	jobs := make(chan store.Feed)
+	results := make(chan FeedResult)
+	var wg sync.WaitGroup
+	for i := 0; i < min(r.opts.Concurrency, max(1, len(due))); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range jobs {
+				results <- r.RefreshFeed(ctx, f)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, f := range due {
+			select {
+			case jobs <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	done := 0
+	for res := range results {
+		done++
+		switch res.Outcome {
+		case Updated:
+			sum.Updated++
+		case NotModified:
+			sum.NotModified++
+		case Failed:
+			sum.Failed++
+		}
+		sum.NewItems += res.Saved.New
+		sum.Results = append(sum.Results, res)
+		if progress != nil {
+			progress(res, done, len(due))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// RefreshFeed fetches, parses, cleans, tags and saves one feed. The
+// feed's items land in one transaction or not at all, and read and
+// starred marks are never touched.
+func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
+	start := r.opts.Now()
+	res := FeedResult{Feed: f}
+	rec := store.FetchResult{At: start}
+
+	resp, err := r.client.Fetch(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent})
+	var items []store.Item
+	if err == nil {
+		rec.Status, rec.ETag, rec.LastModified, rec.NotModified = resp.Status, resp.ETag, resp.LastModified, resp.NotModified
+		if !resp.NotModified {
+			var doc *parse.Feed
+			doc, err = r.parse(f, resp, start)
+			if err == nil {
+				rec.Title, rec.Lang = doc.Title, doc.Lang
+				items = r.tag(doc.Items)
+			}
+		}
+	}
+	if err != nil {
+		rec.Err = err.Error()
+		rec.NextTry = start.Add(backoff(f.Failures+1, err))
+		var se *fetch.StatusError
+		if errors.As(err, &se) {
+			rec.Status = se.Code
+		}
+		res.Outcome, res.Err = Failed, err
+	}
+	saved, serr := r.store.RecordFetch(ctx, f.ID, rec, items)
+	switch {
+	case serr != nil:
+		res.Outcome, res.Err = Failed, fmt.Errorf("feeds: unable to save: %w", serr)
+	case err == nil && rec.NotModified:
+		res.Outcome = NotModified
+	case err == nil:
+		res.Outcome = Updated
+	}
+	res.Saved = saved
+	res.Elapsed = r.opts.Now().Sub(start)
+	res.Slow = res.Elapsed > r.opts.SlowAfter
+	return res
+}
+
+// parse reads a fetched body: an HTML list page by its rule, else a feed.
+func (r *Refresher) parse(f store.Feed, resp *fetch.Response, now time.Time) (*parse.Feed, error) {
+	if f.Kind == "html" {
+		if f.HTML == nil {
+			return nil, errors.New("feeds: HTML feed has no scrape rule")
+		}
+		return html.Scrape(resp.Body, resp.ContentType, resp.URL, *f.HTML, now)
+	}
+	doc, err := parse.Parse(resp.Body, resp.ContentType, resp.URL, now)
+	if errors.Is(err, parse.ErrUnknownFormat) {
+		if links := html.Discover(resp.Body, resp.ContentType, resp.URL); len(links) > 0 {
+			return nil, fmt.Errorf("feeds: this is a web page, not a feed; its feed is %s (aiwatch feeds add %s)", links[0], links[0])
+		}
+	}
+	return doc, err
+}
+
+// tag sets every item's firm and alliance tags, mentions and sanctions flag.
+func (r *Refresher) tag(items []store.Item) []store.Item {
+	if r.tagger == nil {
+		return items
+	}
+	for i := range items {
+		it := &items[i]
+		it.Firms, it.Alliances, it.Sanctions, it.Mentions = r.tagger.Tag(it.Title, it.Summary, it.Content)
+	}
+	return items
+}
+
+// backoff is the wait before retrying a feed after its n-th consecutive
+// failure: the server's Retry-After when it gave one, else exponential
+// from one minute, capped at a day.
+func backoff(n int, err error) time.Duration {
+	var se *fetch.StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		return se.RetryAfter
+	}
+	d := time.Minute
+	for i := 1; i < n && d < 24*time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, 24*time.Hour)
+}

@@ -1,0 +1,281 @@
+// Package sqlite is aiwatch's store on SQLite (mattn/go-sqlite3 with
+// FTS5): opening and refusing bad files, numbered embedded migrations,
+// seeding from the reference dataset, and every query. Build with the
+// sqlite_fts5 tag; the Makefile sets it.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Errors that callers branch on.
+var (
+	// ErrNewerSchema is returned for a store written by a newer aiwatch.
+	ErrNewerSchema = errors.New("the store was written by a newer version of aiwatch")
+	// ErrNotDatabase is returned for a file that is not an SQLite database.
+	ErrNotDatabase = errors.New("not an SQLite database")
+	// ErrCorrupt is returned for a damaged database file.
+	ErrCorrupt = errors.New("the store is damaged")
+	// ErrNoFTS5 is returned when the binary was built without FTS5.
+	ErrNoFTS5 = errors.New("this binary was built without SQLite FTS5: rebuild with the build tag sqlite_fts5 (make build does this)")
+	// ErrReadOnly is returned when the store cannot be written.
+	ErrReadOnly = errors.New("the store is read-only")
+	// ErrDiskFull is returned when the disk holding the store is full.
+	ErrDiskFull = errors.New("the disk holding the store is full")
+)
+
+// BusyTimeout is how long a writer waits for another process's write
+// transaction before giving up.
+const BusyTimeout = 30 * time.Second
+
+// DB is an open aiwatch store.
+type DB struct {
+	db   *sql.DB
+	path string
+
+	verMu   sync.Mutex
+	verConn *sql.Conn // pinned for PRAGMA data_version
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// ReadOnly opens the store without writing, migrating or creating it.
+	ReadOnly bool
+}
+
+// Open opens (creating if needed) the store at path and migrates it to the
+// current schema. It refuses, without writing anything, a file that is
+// not SQLite, a damaged file, a store from a newer aiwatch, and a binary
+// built without FTS5.
+func Open(path string, opts ...Options) (*DB, error) {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	if !o.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: unable to create the store's folder: %w", err)
+		}
+	}
+	mode := "rwc"
+	if o.ReadOnly {
+		mode = "ro"
+	}
+	dsn := fmt.Sprintf("file:%s?mode=%s&_foreign_keys=on&_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate&_cache_size=-32000",
+		escapePath(path), mode, BusyTimeout.Milliseconds())
+	sdb, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: unable to open %s: %w", path, err)
+	}
+	sdb.SetMaxOpenConns(8)
+	sdb.SetConnMaxIdleTime(time.Minute)
+	db := &DB{db: sdb, path: path, Now: time.Now}
+	if err := db.init(o); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func escapePath(p string) string {
+	r := strings.NewReplacer("?", "%3f", "#", "%23", "%", "%25")
+	return r.Replace(p)
+}
+
+// checkHeader refuses, before SQLite touches it, a non-empty file that
+// does not start with the SQLite magic string.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: unable to open %s: %w", path, err)
+	}
+	defer f.Close()
+	var hdr [16]byte
+	n, err := io.ReadFull(f, hdr[:])
+	if n == 0 {
+		return nil // an empty file becomes a new store
+	}
+	if err != nil || string(hdr[:]) != "SQLite format 3\x00" {
+		return fmt.Errorf("sqlite: %s: %w", path, ErrNotDatabase)
+	}
+	return nil
+}
+
+func (db *DB) init(o Options) error {
+	ctx := context.Background()
+	var fts int
+	if err := db.db.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&fts); err != nil {
+		return db.wrap("check the SQLite build", err)
+	}
+	if fts != 1 {
+		return ErrNoFTS5
+	}
+	var version int
+	if err := db.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return db.wrap("read the schema version", err)
+	}
+	migs, err := migrations()
+	if err != nil {
+		return err
+	}
+	if version > len(migs) {
+		return fmt.Errorf("sqlite: %s is at schema version %d, this aiwatch knows %d: %w", db.path, version, len(migs), ErrNewerSchema)
+	}
+	if version == len(migs) || o.ReadOnly {
+		if version < len(migs) {
+			return fmt.Errorf("sqlite: %s needs migrating and was opened read-only: %w", db.path, ErrReadOnly)
+		}
+		return nil
+	}
+	return db.migrate(ctx, version, migs)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: unable to list migrations: %w", err)
+	}
+	var out []migration
+	for _, e := range entries {
+		var v int
+		if _, err := fmt.Sscanf(e.Name(), "%04d_", &v); err != nil {
+			return nil, fmt.Errorf("sqlite: migration %s is not numbered: %w", e.Name(), err)
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: unable to read migration %s: %w", e.Name(), err)
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("sqlite: migration %s out of sequence (want %04d)", m.name, i+1)
+		}
+	}
+	return out, nil
+}
+
+// migrate applies the migrations after version, each in its own
+// transaction together with the user_version bump.
+func (db *DB) migrate(ctx context.Context, version int, migs []migration) error {
+	for _, m := range migs[version:] {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			// Re-read inside the write lock: another process may have migrated.
+			var cur int
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+				return err
+			}
+			if cur >= m.version {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
+			return err
+		})
+		if err != nil {
+			return db.wrap("migrate the store", err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the store's schema version and the newest one this
+// build knows.
+func (db *DB) SchemaVersion(ctx context.Context) (have, want int, err error) {
+	if err := db.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return 0, 0, db.wrap("read the schema version", err)
+	}
+	migs, err := migrations()
+	return have, len(migs), err
+}
+
+// Path returns the store's file path.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the store.
+func (db *DB) Close() error {
+	db.verMu.Lock()
+	if db.verConn != nil {
+		db.verConn.Close()
+		db.verConn = nil
+	}
+	db.verMu.Unlock()
+	return db.db.Close()
+}
+
+// SQL returns the underlying database handle, for tests and tools.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// tx runs fn in a write transaction (BEGIN IMMEDIATE, via the DSN) and
+// commits it, or rolls back if fn fails.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// wrap turns a driver error into a clear one, keeping the cause.
+func (db *DB) wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen:
+			if se.Code == sqlite3.ErrCantOpen {
+				return fmt.Errorf("sqlite: unable to %s: cannot open %s (check the folder exists and is writable): %w", what, db.path, err)
+			}
+			return fmt.Errorf("sqlite: unable to %s: %s: %w", what, db.path, ErrReadOnly)
+		case sqlite3.ErrFull:
+			return fmt.Errorf("sqlite: unable to %s: %w", what, ErrDiskFull)
+		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+			return fmt.Errorf("sqlite: unable to %s: %s: %w (%v)", what, db.path, ErrCorrupt, err)
+		case sqlite3.ErrIoErr:
+			if se.ExtendedCode == sqlite3.ErrIoErrWrite || se.ExtendedCode == sqlite3.ErrIoErrFsync {
+				return fmt.Errorf("sqlite: unable to %s: write failed (is the disk full?): %w", what, err)
+			}
+		}
+	}
+	return fmt.Errorf("sqlite: unable to %s: %w", what, err)
+}

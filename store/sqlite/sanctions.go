@@ -1,0 +1,209 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// DesignationEvents returns the sanctions history, oldest first: of one
+// firm, or of all firms when firm is "", after since (zero: all).
+func (db *DB) DesignationEvents(ctx context.Context, firm string, since time.Time) ([]store.DesignationEvent, error) {
+	q := `SELECT id, at, firm_id, list_id, action, detail, provenance FROM designation_events WHERE at > ?`
+	args := []any{unixOrZero(since)}
+	if firm != "" {
+		q += ` AND firm_id = ?`
+		args = append(args, firm)
+	}
+	q += ` ORDER BY at, id`
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, db.wrap("list designation events", err)
+	}
+	defer rows.Close()
+	var out []store.DesignationEvent
+	for rows.Next() {
+		var e store.DesignationEvent
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.Firm, &e.List, &e.Action, &e.Detail, &e.Provenance); err != nil {
+			return nil, db.wrap("list designation events", err)
+		}
+		e.At = fromUnix(at)
+		out = append(out, e)
+	}
+	return out, db.wrap("list designation events", rows.Err())
+}
+
+// ChangesSeen returns when the user last looked at what changed.
+func (db *DB) ChangesSeen(ctx context.Context) (time.Time, error) {
+	v, err := db.meta(ctx, metaChangesSeen)
+	if err != nil || v == "" {
+		return time.Time{}, err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, nil
+	}
+	return fromUnix(n), nil
+}
+
+// SetChangesSeen records when the user last looked at what changed.
+func (db *DB) SetChangesSeen(ctx context.Context, t time.Time) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		return setMeta(ctx, tx, metaChangesSeen, strconv.FormatInt(t.Unix(), 10))
+	})
+	return db.wrap("record what was seen", err)
+}
+
+// CSLImport describes one Consolidated Screening List file being applied.
+type CSLImport struct {
+	FileDate string         // the file's date, YYYY-MM-DD
+	SHA256   string         // hex digest of the file
+	Counts   map[string]int // entries per list ID
+}
+
+// Provenance is the provenance string of designations from this import.
+func (imp CSLImport) Provenance() string {
+	h := imp.SHA256
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return fmt.Sprintf("%s:%s:%s", store.SourceCSL, imp.FileDate, h)
+}
+
+// LastCSLCounts returns the per-list entry counts of the last import, or
+// nil if there was none.
+func (db *DB) LastCSLCounts(ctx context.Context) (map[string]int, string, error) {
+	var counts, date string
+	err := db.db.QueryRowContext(ctx, `SELECT counts, file_date FROM csl_imports ORDER BY id DESC LIMIT 1`).Scan(&counts, &date)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", db.wrap("read the last import", err)
+	}
+	out := map[string]int{}
+	if err := json.Unmarshal([]byte(counts), &out); err != nil {
+		return nil, "", fmt.Errorf("sqlite: the last import's counts are unreadable: %w", err)
+	}
+	return out, date, nil
+}
+
+// ApplyDesignations applies changes in one transaction, logging each in
+// the history. Removals set Removed and keep the row. When imp is not nil
+// the import is recorded too, so the next one can compare counts.
+func (db *DB) ApplyDesignations(ctx context.Context, changes []store.DesignationChange, imp *CSLImport, prov string) error {
+	now := db.Now()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, c := range changes {
+			d := c.Designation
+			if err := ensureList(ctx, tx, d.List); err != nil {
+				return err
+			}
+			switch c.Kind {
+			case "added":
+				if d.Status == "" {
+					d.Status = store.StatusConfirmed
+				}
+				_, err := tx.ExecContext(ctx, `INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+					ON CONFLICT (firm_id, list_id, affiliate, added) DO UPDATE SET removed = excluded.removed, citation = excluded.citation,
+					source = excluded.source, status = excluded.status, provenance = excluded.provenance, note = excluded.note, program = excluded.program`,
+					d.Firm, d.List, d.Program, d.Added, d.Removed, d.Citation, d.Source, string(d.Status), d.Affiliate, prov, d.Note)
+				if err != nil {
+					return err
+				}
+			case "removed":
+				res, err := tx.ExecContext(ctx, `UPDATE designations SET removed = ?, note = trim(note || ' ' || ?) WHERE id = ? AND removed = ''`,
+					d.Removed, "No longer listed as of "+d.Removed+" ("+prov+").", d.ID)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					continue
+				}
+			case "changed":
+				if _, err := tx.ExecContext(ctx, `UPDATE designations SET added = ?, citation = ?, source = ?, program = ?, provenance = ? WHERE id = ?`,
+					d.Added, d.Citation, d.Source, d.Program, prov, d.ID); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("unknown change %q", c.Kind)
+			}
+			detail := c.Detail
+			if detail == "" {
+				detail = describe(d)
+			}
+			if err := logEvent(ctx, tx, now, d.Firm, d.List, c.Kind, detail, prov); err != nil {
+				return err
+			}
+		}
+		if imp != nil {
+			counts, _ := json.Marshal(imp.Counts)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO csl_imports (at, file_date, sha256, counts) VALUES (?, ?, ?, ?)`,
+				now.Unix(), imp.FileDate, imp.SHA256, string(counts)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return db.wrap("apply designation changes", err)
+}
+
+// ensureList adds a list the CSL names that aiwatch does not track by
+// default (e.g. "dpl"), so its designations can be kept.
+func ensureList(ctx context.Context, tx *sql.Tx, id string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO lists (id, name, badge, description) VALUES (?, ?, ?, 'from a Consolidated Screening List import')
+		ON CONFLICT (id) DO NOTHING`, id, strings.ToUpper(id), strings.ToUpper(id))
+	return err
+}
+
+// Confirmation is a user's decision that a CSL entry name names a firm.
+type Confirmation struct {
+	Name      string // folded entry name
+	Firm      string
+	Affiliate bool
+}
+
+// ConfirmCSLName records that CSL entries named name are listings of firm
+// (or of its affiliates).
+func (db *DB) ConfirmCSLName(ctx context.Context, name, firm string, affiliate bool) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := entityExists(ctx, tx, store.KindFirm, firm); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO csl_confirmations (name, firm_id, affiliate, at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (name, firm_id) DO UPDATE SET affiliate = excluded.affiliate, at = excluded.at`,
+			store.FoldAlias(name, false), firm, affiliate, db.Now().Unix())
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return db.wrap("confirm a screening-list name", err)
+}
+
+// CSLConfirmations returns every confirmed name.
+func (db *DB) CSLConfirmations(ctx context.Context) ([]Confirmation, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT name, firm_id, affiliate FROM csl_confirmations ORDER BY name, firm_id`)
+	if err != nil {
+		return nil, db.wrap("list confirmations", err)
+	}
+	defer rows.Close()
+	var out []Confirmation
+	for rows.Next() {
+		var c Confirmation
+		if err := rows.Scan(&c.Name, &c.Firm, &c.Affiliate); err != nil {
+			return nil, db.wrap("list confirmations", err)
+		}
+		out = append(out, c)
+	}
+	return out, db.wrap("list confirmations", rows.Err())
+}

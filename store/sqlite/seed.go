@@ -1,0 +1,243 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/reference"
+)
+
+// Meta keys.
+const (
+	metaDatasetVersion = "dataset_version"
+	metaChangesSeen    = "changes_seen"
+)
+
+// Seed applies the reference dataset when the store was seeded with a
+// different version (or never). It is idempotent and keeps user state:
+// read and starred marks, feeds the user added or removed, aliases the
+// user added or removed, and designations from imports or the user.
+// It reports whether it wrote anything.
+func (db *DB) Seed(ctx context.Context, ds *reference.Dataset) (bool, error) {
+	have, err := db.meta(ctx, metaDatasetVersion)
+	if err != nil {
+		return false, err
+	}
+	if have == ds.Version {
+		return false, nil
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		// Re-check under the write lock: another process may have seeded.
+		var cur string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaDatasetVersion).Scan(&cur)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if cur == ds.Version {
+			return nil
+		}
+		return seed(ctx, tx, ds, cur == "", db.Now())
+	})
+	if err != nil {
+		return false, db.wrap("seed the reference dataset", err)
+	}
+	return true, nil
+}
+
+func seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, now time.Time) error {
+	exec := func(q string, args ...any) error {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	for _, l := range ds.Lists {
+		if err := exec(`INSERT INTO lists (id, name, badge, description) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, badge = excluded.badge, description = excluded.description`,
+			l.ID, l.Name, l.Badge, l.Description); err != nil {
+			return err
+		}
+	}
+	for _, f := range ds.Firms {
+		src, _ := json.Marshal(f.Sources)
+		if err := exec(`INSERT INTO firms (id, name, name_zh, short, sector, hq, notes, sources, none_found_as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, short = excluded.short, sector = excluded.sector,
+			hq = excluded.hq, notes = excluded.notes, sources = excluded.sources, none_found_as_of = excluded.none_found_as_of`,
+			f.ID, f.Name, f.NameZH, f.Short, f.Sector, f.HQ, f.Notes, string(src), f.NoneFoundAsOf); err != nil {
+			return err
+		}
+	}
+	for _, a := range ds.Alliances {
+		src, _ := json.Marshal(a.Sources)
+		if err := exec(`INSERT INTO alliances (id, name, name_zh, name_status, launched, launch_note, venue, convener, members_note, sources)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, name_status = excluded.name_status,
+			launched = excluded.launched, launch_note = excluded.launch_note, venue = excluded.venue, convener = excluded.convener,
+			members_note = excluded.members_note, sources = excluded.sources`,
+			a.ID, a.Name, a.NameZH, a.NameStatus, a.Launched, a.LaunchNote, a.Venue, a.Convener, a.MembersNote, string(src)); err != nil {
+			return err
+		}
+		if err := exec(`DELETE FROM memberships WHERE alliance_id = ?`, a.ID); err != nil {
+			return err
+		}
+		for _, m := range a.Members {
+			if err := exec(`INSERT INTO memberships (alliance_id, firm_id, role, source) VALUES (?, ?, ?, ?)`, a.ID, m.Firm, m.Role, m.Source); err != nil {
+				return err
+			}
+		}
+	}
+
+	// Aliases: the reference set is replaced; the user's own stay, and
+	// reference aliases the user removed stay removed.
+	if err := exec(`DELETE FROM aliases WHERE source = ?`, store.SourceReference); err != nil {
+		return err
+	}
+	var aliases []store.Alias
+	for _, f := range ds.Firms {
+		aliases = append(aliases, f.Aliases...)
+	}
+	for _, a := range ds.Alliances {
+		aliases = append(aliases, a.Aliases...)
+	}
+	for _, a := range aliases {
+		fold := store.FoldAlias(a.Text, a.CaseSensitive)
+		if err := exec(`INSERT INTO aliases (kind, entity, text, fold, lang, case_sensitive, source)
+			SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM removed_aliases WHERE fold = ?4 AND case_sensitive = ?6)
+			ON CONFLICT (fold, case_sensitive) DO NOTHING`,
+			string(a.Kind), a.Entity, a.Text, fold, a.Lang, a.CaseSensitive, store.SourceReference); err != nil {
+			return err
+		}
+	}
+
+	// Designations: reference rows are upserted unless an import or the
+	// user has since taken them over.
+	for _, f := range ds.Firms {
+		for _, d := range f.Designations {
+			var id int64
+			var prov string
+			err := tx.QueryRowContext(ctx, `SELECT id, provenance FROM designations WHERE firm_id = ? AND list_id = ? AND affiliate = ? AND added = ?`,
+				d.Firm, d.List, d.Affiliate, d.Added).Scan(&id, &prov)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if err := exec(`INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					d.Firm, d.List, d.Program, d.Added, d.Removed, d.Citation, d.Source, string(d.Status), d.Affiliate, store.SourceReference, d.Note); err != nil {
+					return err
+				}
+				if err := logEvent(ctx, tx, now, d.Firm, d.List, seedAction(d), describe(d), store.SourceReference); err != nil {
+					return err
+				}
+			case err != nil:
+				return err
+			case prov == store.SourceReference:
+				if err := exec(`UPDATE designations SET program = ?, removed = ?, citation = ?, source = ?, status = ?, note = ? WHERE id = ?`,
+					d.Program, d.Removed, d.Citation, d.Source, string(d.Status), d.Note, id); err != nil {
+					return err
+				}
+			}
+		}
+	}
+
+	// Feeds: added unless present or removed by the user; a user's
+	// enable/disable choice is kept.
+	for _, f := range append([]store.Feed{ds.SnapshotFeed}, ds.Feeds...) {
+		if err := exec(`INSERT INTO feeds (url, title, lang, kind, enabled, source)
+			SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM removed_feeds WHERE url = ?1)
+			ON CONFLICT (url) DO UPDATE SET title = CASE WHEN feeds.source = 'reference' THEN excluded.title ELSE feeds.title END`,
+			f.URL, f.Title, f.Lang, f.Kind, f.Enabled, store.SourceReference); err != nil {
+			return err
+		}
+	}
+	var snapID int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM feeds WHERE url = ?`, reference.SnapshotFeedURL).Scan(&snapID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // the user removed the snapshot
+	case err != nil:
+		return err
+	default:
+		items := make([]store.Item, len(ds.Snapshot))
+		copy(items, ds.Snapshot)
+		if _, err := saveItems(ctx, tx, snapID, items); err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+		if err := exec(`UPDATE feeds SET last_check = ?1, last_success = ?1, last_status = 200 WHERE id = ?2`, now.Unix(), snapID); err != nil {
+			return err
+		}
+	}
+
+	// Memberships may have changed: rebuild the alliance roll-up tags.
+	if err := rebuildAllyTags(ctx, tx); err != nil {
+		return err
+	}
+	if first {
+		// Nothing is "new" to a new user: the what-changed view starts here.
+		if err := setMeta(ctx, tx, metaChangesSeen, fmt.Sprint(now.Unix())); err != nil {
+			return err
+		}
+	}
+	return setMeta(ctx, tx, metaDatasetVersion, ds.Version)
+}
+
+func seedAction(d store.Designation) string {
+	switch {
+	case d.Status == store.StatusContested:
+		return "contested"
+	case d.Removed != "":
+		return "removed"
+	}
+	return "added"
+}
+
+func describe(d store.Designation) string {
+	s := d.Added
+	if d.Removed != "" {
+		s += " – " + d.Removed
+	}
+	if d.Citation != "" {
+		s += ", " + d.Citation
+	}
+	if d.Affiliate {
+		s += " (affiliate)"
+	}
+	return s
+}
+
+func rebuildAllyTags(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM item_tags WHERE kind = 'ally'`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread)
+		SELECT 'ally', m.alliance_id, t.item_id, t.unread FROM item_tags t JOIN memberships m ON m.firm_id = t.entity WHERE t.kind = 'firm'
+		UNION
+		SELECT 'ally', t.entity, t.item_id, t.unread FROM item_tags t WHERE t.kind = 'alliance'`)
+	return err
+}
+
+func logEvent(ctx context.Context, tx *sql.Tx, at time.Time, firm, list, action, detail, prov string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO designation_events (at, firm_id, list_id, action, detail, provenance) VALUES (?, ?, ?, ?, ?, ?)`,
+		at.Unix(), firm, list, action, detail, prov)
+	return err
+}
+
+func (db *DB) meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, db.wrap("read "+key, err)
+}
+
+func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// DatasetVersion returns the version of the reference dataset the store
+// was last seeded with.
+func (db *DB) DatasetVersion(ctx context.Context) (string, error) {
+	return db.meta(ctx, metaDatasetVersion)
+}

@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// TagFunc derives an item's tags from its text.
+type TagFunc func(title, summary, content string) (firms, alliances []string, sanctions bool, mentions []store.Mention)
+
+// Retag re-derives the tags, mentions and sanctions flag of every item
+// with tag, in one transaction, keeping read and starred marks. It
+// returns how many items' tags changed.
+func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
+	changed := 0
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		s, err := prepareItemStmts(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		setSanctions, err := tx.PrepareContext(ctx, `UPDATE items SET sanctions = ? WHERE id = ? AND sanctions <> ?`)
+		if err != nil {
+			return err
+		}
+		defer setSanctions.Close()
+		const chunk = 5000
+		var last int64
+		for {
+			rows, err := tx.QueryContext(ctx, `SELECT i.id, i.title, i.summary, i.content, i.read, i.sanctions,
+				(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance')),
+				(SELECT count(*) FROM mentions m WHERE m.item_id = i.id)
+				FROM items i WHERE i.id > ? ORDER BY i.id LIMIT ?`, last, chunk)
+			if err != nil {
+				return err
+			}
+			type row struct {
+				id                      int64
+				title, summary, content string
+				read, sanctions         bool
+				tags                    sql.NullString
+				mentions                int
+			}
+			var batch []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.title, &r.summary, &r.content, &r.read, &r.sanctions, &r.tags, &r.mentions); err != nil {
+					rows.Close()
+					return err
+				}
+				batch = append(batch, r)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			for _, r := range batch {
+				last = r.id
+				it := store.Item{}
+				it.Firms, it.Alliances, it.Sanctions, it.Mentions = tag(r.title, r.summary, r.content)
+				oldFirms, oldAlliances := splitTags(r.tags.String)
+				same := equalStrings(oldFirms, it.Firms) && equalStrings(oldAlliances, it.Alliances) &&
+					r.sanctions == it.Sanctions && r.mentions == len(it.Mentions)
+				if same {
+					continue
+				}
+				changed++
+				if err := writeTags(ctx, s, r.id, &it, !r.read); err != nil {
+					return err
+				}
+				if _, err := setSanctions.ExecContext(ctx, it.Sanctions, r.id, it.Sanctions); err != nil {
+					return err
+				}
+			}
+		}
+	})
+	return changed, db.wrap("retag items", err)
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
