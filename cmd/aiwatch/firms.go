@@ -302,7 +302,11 @@ func cmdFirm(a *app, args []string) error {
 		if d.Affiliate {
 			state += ", affiliate listing"
 		}
-		line := fmt.Sprintf("  %s: %s, added %s", name, state, orDash(d.Added))
+		when := "added"
+		if d.Status == store.StatusContested {
+			when = "action of"
+		}
+		line := fmt.Sprintf("  %s: %s, %s %s", name, state, when, orDash(d.Added))
 		if d.Citation != "" {
 			line += ", " + d.Citation
 		}
@@ -487,5 +491,5 @@ func noteSuffix(n string) string {
 	if n == "" {
 		return ""
 	}
-	return " (" + n + ")"
+	return " — " + n
 }

@@ -217,7 +217,7 @@ func cmdItems(a *app, args []string) error {
 		}
 	}
 	t.write(a, a.stdout)
-	fmt.Fprintf(a.stdout, "\n%d items (• unread, ★ starred, § sanctions news). Read one with: aiwatch items --query ... --json\n", len(items))
+	fmt.Fprintf(a.stdout, "\n%d items (• unread, ★ starred, § sanctions news)\n", len(items))
 	return nil
 }
 

@@ -281,6 +281,7 @@ func (a *app) store() (*sqlite.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.Now = a.now
 	ds, err := reference.Load()
 	if err != nil {
 		db.Close()

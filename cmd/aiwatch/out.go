@@ -155,8 +155,13 @@ func suggest(s string, candidates []string) []string {
 		score int
 	}
 	var out []scored
+	seen := map[string]bool{}
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
+		if seen[lc] {
+			continue
+		}
+		seen[lc] = true
 		switch {
 		case lc == s:
 			continue
