@@ -1,0 +1,309 @@
+// Package match finds the firms and alliances that a piece of text names,
+// in English, Chinese (simplified and traditional) and Arabic, and flags
+// text about sanctions and export controls. It is pure: no I/O, no clock.
+//
+// A Matcher is built once per alias-set version from store aliases. Every
+// alias, each of its Chinese script variants (store.AliasVariants), the
+// sanctions terms and a few blocking phrases are compiled into one
+// Aho–Corasick automaton (github.com/coregx/ahocorasick, a DFA over
+// bytes). Matching folds the text with store's alias rule while keeping a
+// map back to the original bytes, runs the automaton once over the folded
+// text, and then checks each hit: word boundaries for Latin and Arabic
+// (with Arabic proclitics), exact case for case-sensitive aliases, and
+// blocking phrases. Cost is linear in the text and does not grow with the
+// number of aliases.
+package match
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/coregx/ahocorasick"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// KindSanctions is the kind of a Match that is a sanctions term rather
+// than an alias. Its Entity is SanctionsEntity.
+const KindSanctions store.EntityKind = "sanctions"
+
+// SanctionsEntity is the Entity of every sanctions-term Match.
+const SanctionsEntity = "sanctions"
+
+// Match is one alias (or sanctions term) found in a text. Alias is the
+// alias as written in the dataset, even when a script variant matched;
+// Start and End are byte offsets into the original text.
+type Match struct {
+	Entity string           `json:"entity"`
+	Kind   store.EntityKind `json:"kind"`
+	Alias  string           `json:"alias"`
+	Start  int              `json:"start"`
+	End    int              `json:"end"`
+}
+
+// Result is what a text names. Firms and Alliances are sorted and free of
+// duplicates; Matches, ordered by position, explain every tag and the
+// sanctions flag.
+type Result struct {
+	Firms     []string `json:"firms"`
+	Alliances []string `json:"alliances"`
+	Sanctions bool     `json:"sanctions"`
+	Matches   []Match  `json:"matches"`
+}
+
+// Matcher finds aliases in text. It is safe for concurrent use.
+type Matcher struct {
+	ac       *ahocorasick.Automaton // nil when there is nothing to find
+	patterns []pattern              // by automaton pattern ID
+	targets  []target               // by index; input order breaks ties
+	scratch  sync.Pool
+}
+
+// pattern is one folded byte string in the automaton and everything it
+// may stand for.
+type pattern struct {
+	left, right edge
+	targets     []int32 // indexes into Matcher.targets
+}
+
+// target is one meaning of a pattern.
+type target struct {
+	entity string
+	kind   store.EntityKind
+	alias  string // as written in the dataset
+	exact  string // case-sensitive fold of the variant, or "" for case-insensitive
+	block  bool   // a blocking phrase: it hides what it covers and is not reported
+}
+
+// maxPooled is the largest folded buffer kept for reuse.
+const maxPooled = 1 << 20
+
+type scratch struct {
+	folded  []byte
+	offsets []int32
+	cands   []candidate
+}
+
+// candidate is a hit that passed its checks: folded offsets and a target
+// index. It holds no pointers, which keeps sorting cheap.
+type candidate struct {
+	fs, fe, t int32
+}
+
+// New builds a matcher from aliases. Building costs milliseconds (more on
+// the first call in a process, which loads the OpenCC dictionaries), so
+// build once per alias-set version and reuse the matcher for every item.
+// Aliases that fold to nothing, name no entity or are of another kind
+// than firm or alliance are ignored.
+func New(aliases []store.Alias) *Matcher {
+	b := builder{index: map[string]int{}}
+	for _, a := range aliases {
+		if a.Entity == "" || a.Kind != store.KindFirm && a.Kind != store.KindAlliance {
+			continue
+		}
+		b.add(target{entity: a.Entity, kind: a.Kind, alias: a.Text}, a.Text, a.CaseSensitive)
+	}
+	for _, t := range sanctionTerms {
+		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text}, t.text, t.cs)
+	}
+	for _, t := range blockPhrases {
+		b.add(target{alias: t.text, block: true}, t.text, t.cs)
+	}
+	m := &Matcher{patterns: b.patterns, targets: b.targets}
+	m.scratch.New = func() any { return new(scratch) }
+	if len(b.keys) > 0 {
+		// Build fails only for no or empty patterns, which add rules out.
+		ac, err := ahocorasick.NewBuilder().AddPatterns(b.keys).Build()
+		if err == nil {
+			m.ac = ac
+		}
+	}
+	return m
+}
+
+type builder struct {
+	keys     [][]byte
+	patterns []pattern
+	targets  []target
+	index    map[string]int // folded key → pattern ID
+}
+
+// add enters every script variant of text for one target.
+func (b *builder) add(t target, text string, caseSensitive bool) {
+	for _, v := range store.AliasVariants(text) {
+		key := strings.Trim(store.FoldText(v, false), " ")
+		if key == "" {
+			continue
+		}
+		vt := t
+		if caseSensitive {
+			vt.exact = strings.Trim(store.FoldText(v, true), " ")
+		}
+		id, ok := b.index[key]
+		if !ok {
+			id = len(b.patterns)
+			b.index[key] = id
+			b.keys = append(b.keys, []byte(key))
+			first, _ := firstRune(key)
+			last, _ := lastRune(key)
+			b.patterns = append(b.patterns, pattern{left: edgeOf(first), right: edgeOf(last)})
+		}
+		p := &b.patterns[id]
+		if slices.ContainsFunc(p.targets, func(i int32) bool { return b.targets[i] == vt }) {
+			continue
+		}
+		p.targets = append(p.targets, int32(len(b.targets)))
+		b.targets = append(b.targets, vt)
+	}
+}
+
+// Match finds the firms, alliances and sanctions terms that text names.
+func (m *Matcher) Match(text string) Result {
+	res := Result{Firms: []string{}, Alliances: []string{}, Matches: []Match{}}
+	if m.ac == nil || text == "" {
+		return res
+	}
+	s := m.scratch.Get().(*scratch)
+	defer func() {
+		// Keep the buffers of ordinary items, not of a huge one.
+		if cap(s.folded) <= maxPooled {
+			m.scratch.Put(s)
+		}
+	}()
+	s.folded, s.offsets = store.AppendFold(s.folded[:0], s.offsets[:0], text, false)
+	folded, offsets := s.folded, s.offsets
+	origEnd := func(fe int) int {
+		if fe == len(folded) {
+			return len(text)
+		}
+		return int(offsets[fe])
+	}
+
+	s.cands = s.cands[:0]
+	for _, h := range m.ac.FindAllOverlapping(folded) {
+		fs, fe := h.Start, h.End
+		// A hit must cover whole characters of the original text.
+		if fs > 0 && offsets[fs-1] == offsets[fs] || fe < len(folded) && offsets[fe-1] == offsets[fe] {
+			continue
+		}
+		p := &m.patterns[h.PatternID]
+		if !leftOK(folded, fs, p.left) || !rightOK(folded, fe, p.right) {
+			continue
+		}
+		exact := ""
+		for _, ti := range p.targets {
+			if want := m.targets[ti].exact; want != "" {
+				if exact == "" {
+					exact = strings.Trim(store.FoldText(text[offsets[fs]:origEnd(fe)], true), " ")
+				}
+				if exact != want {
+					continue
+				}
+			}
+			s.cands = append(s.cands, candidate{fs: int32(fs), fe: int32(fe), t: ti})
+		}
+	}
+
+	kept := keepOutermost(s.cands, m.targets)
+	res.Matches = make([]Match, 0, len(kept))
+	for _, c := range kept {
+		t := &m.targets[c.t]
+		if t.block {
+			continue
+		}
+		res.Matches = append(res.Matches, Match{
+			Entity: t.entity, Kind: t.kind, Alias: t.alias,
+			Start: int(offsets[c.fs]), End: origEnd(int(c.fe)),
+		})
+		switch t.kind {
+		case store.KindFirm:
+			res.Firms = addID(res.Firms, t.entity)
+		case store.KindAlliance:
+			res.Alliances = addID(res.Alliances, t.entity)
+		case KindSanctions:
+			res.Sanctions = true
+		}
+	}
+	slices.Sort(res.Firms)
+	slices.Sort(res.Alliances)
+	return res
+}
+
+// addID appends id unless ids has it. A text names few distinct
+// entities, so a scan beats a map.
+func addID(ids []string, id string) []string {
+	if slices.Contains(ids, id) {
+		return ids
+	}
+	return append(ids, id)
+}
+
+// keepOutermost drops every candidate that lies strictly inside another
+// one ("Ascend 910" inside "Ascend 910C", "Baidu" inside "Baidu Kunlun",
+// anything inside a blocking phrase) and duplicates of an entity on the
+// same span. Different entities on different spans are all kept. The
+// result is ordered by position. It reorders cands in place.
+func keepOutermost(cands []candidate, targets []target) []candidate {
+	slices.SortFunc(cands, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.fs, b.fs), cmp.Compare(b.fe, a.fe), cmp.Compare(a.t, b.t))
+	})
+	out := cands[:0]
+	maxEnd := int32(-1) // furthest end among candidates that start earlier
+	for i := 0; i < len(cands); {
+		// One group of candidates sharing a start; the first is the longest.
+		j := i
+		for j < len(cands) && cands[j].fs == cands[i].fs {
+			j++
+		}
+		groupEnd := cands[i].fe
+		kept := len(out)
+		for k := i; k < j; k++ {
+			c := cands[k]
+			if maxEnd >= c.fe || c.fe < groupEnd {
+				continue // strictly inside an earlier or longer candidate
+			}
+			// Same span: keep one match per entity (script variants and
+			// aliases that fold alike all land here).
+			t := &targets[c.t]
+			if slices.ContainsFunc(out[kept:], func(o candidate) bool {
+				return targets[o.t].entity == t.entity && targets[o.t].kind == t.kind
+			}) {
+				continue
+			}
+			out = append(out, c)
+		}
+		maxEnd = max(maxEnd, groupEnd)
+		i = j
+	}
+	return out
+}
+
+// Tag matches an item's title, summary and content and merges the
+// results: firm and alliance IDs (sorted, unique), the sanctions flag, and
+// one mention per firm or alliance match with its field set.
+func (m *Matcher) Tag(title, summary, content string) (firms, alliances []string, sanctions bool, mentions []store.Mention) {
+	fields := []struct {
+		name store.Field
+		text string
+	}{{store.FieldTitle, title}, {store.FieldSummary, summary}, {store.FieldContent, content}}
+	for _, f := range fields {
+		r := m.Match(f.text)
+		firms = append(firms, r.Firms...)
+		alliances = append(alliances, r.Alliances...)
+		sanctions = sanctions || r.Sanctions
+		for _, x := range r.Matches {
+			if x.Kind == KindSanctions {
+				continue
+			}
+			mentions = append(mentions, store.Mention{
+				Entity: x.Entity, Kind: x.Kind, Alias: x.Alias,
+				Field: f.name, Start: x.Start, End: x.End,
+			})
+		}
+	}
+	slices.Sort(firms)
+	slices.Sort(alliances)
+	return slices.Compact(firms), slices.Compact(alliances), sanctions, mentions
+}

@@ -1,0 +1,360 @@
+package store
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/liuzl/gocc"
+	"golang.org/x/text/unicode/norm"
+)
+
+// The alias-folding rule. Two spellings are the same alias when they fold
+// to the same key, and the matcher folds text with the same rule before
+// it looks for aliases, so what the store treats as one alias is exactly
+// what the matcher finds. The rule, in order:
+//
+//   - Unicode NFKC (full-width Latin, ligatures, Arabic presentation forms);
+//   - simple case folding, unless the alias is case-sensitive;
+//   - Arabic: أ إ آ ٱ → ا, ى → ي, ة → ه, Persian ی ک → ي ك; tatweel and
+//     harakat removed;
+//   - Unicode dashes → "-", any run of white space → one space, and
+//     invisible format characters (soft hyphen, zero-width and bidi
+//     marks) removed;
+//   - for the identity key only (FoldAlias): Chinese converted to
+//     simplified script with OpenCC, so 華為 and 华为 are one alias.
+//
+// Text is folded character by character (an NFKC segment is one
+// character here), which is what lets AppendFold keep a map from every
+// folded byte back to the original text.
+
+// FoldAlias returns the identity key of an alias: the folded text (NFKC,
+// case folding unless caseSensitive, Arabic folding, dashes and spaces
+// normalised, Chinese in simplified script), trimmed of spaces.
+func FoldAlias(text string, caseSensitive bool) string {
+	key := strings.Trim(FoldText(text, caseSensitive), " ")
+	if hasHan(key) {
+		key = convert(&conv.t2s, key)
+	}
+	return key
+}
+
+// FoldText folds text by the alias rule without the Chinese script
+// conversion: the matcher looks for every script variant of an alias (see
+// AliasVariants) in text folded this way.
+func FoldText(text string, caseSensitive bool) string {
+	b, _ := appendFold(nil, nil, text, caseSensitive, false)
+	return string(b)
+}
+
+// AppendFold appends FoldText(text, caseSensitive) to dst and, for every
+// byte it appends, the byte offset in text of the character that produced
+// it to offsets. A folded match dst[i:j] covers text[offsets[i]:k], where
+// k is offsets[j], or len(text) when j is the end of the folded text; a
+// match that starts or ends inside the output of one character (offsets
+// equal on both sides of its edge) splits that character. Offsets are
+// int32: texts must be under 2 GiB.
+func AppendFold(dst []byte, offsets []int32, text string, caseSensitive bool) ([]byte, []int32) {
+	return appendFold(dst, offsets, text, caseSensitive, true)
+}
+
+// AliasVariants returns the spellings of an alias that the rule treats as
+// the same: the text itself and, when it contains Chinese, its simplified
+// or traditional forms (standard, Taiwan and Hong Kong) as OpenCC writes
+// them. Simplified text only gains traditional forms: converting it to
+// simplified again could turn a name into a common word (昇腾 → 升腾).
+func AliasVariants(text string) []string {
+	out := []string{text}
+	if !hasHan(text) {
+		return out
+	}
+	add := func(s string) {
+		for _, v := range out {
+			if v == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	trad := convert(&conv.s2t, text)
+	if trad == text {
+		// Already traditional (or the same in both scripts).
+		add(convert(&conv.t2s, text))
+	} else {
+		add(trad)
+	}
+	add(convert(&conv.t2tw, trad))
+	add(convert(&conv.t2hk, trad))
+	return out
+}
+
+// converter is one lazily built OpenCC conversion. Building the s2t
+// dictionaries costs tens of milliseconds, so each is built on first use.
+type converter struct {
+	name string
+	once sync.Once
+	mu   sync.Mutex // the OpenCC port does not promise concurrent use
+	cc   *gocc.OpenCC
+}
+
+var conv = struct {
+	s2t, t2s, t2tw, t2hk converter
+}{
+	s2t:  converter{name: "s2t"},
+	t2s:  converter{name: "t2s"},
+	t2tw: converter{name: "t2tw"},
+	t2hk: converter{name: "t2hk"},
+}
+
+// convert runs one conversion. The dictionaries are embedded in the
+// OpenCC module, so building them cannot fail short of a broken build; if
+// it does, the text is returned unchanged rather than failing a fold.
+func convert(c *converter, s string) string {
+	c.once.Do(func() {
+		cc, err := gocc.New(c.name)
+		if err == nil {
+			c.cc = cc
+		}
+	})
+	if c.cc == nil {
+		return s
+	}
+	c.mu.Lock()
+	out, err := c.cc.Convert(s)
+	c.mu.Unlock()
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x2E80 && unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiFold maps ASCII bytes for case-insensitive folding: upper case to
+// lower case and white space to ' '. asciiKeep does the same without the
+// case change.
+var asciiFold, asciiKeep = func() (fold, keep [utf8.RuneSelf]byte) {
+	for b := range utf8.RuneSelf {
+		c := byte(b)
+		keep[b] = c
+		switch c {
+		case '\t', '\n', '\v', '\f', '\r':
+			keep[b] = ' '
+		}
+		fold[b] = keep[b]
+		if 'A' <= c && c <= 'Z' {
+			fold[b] = c + 'a' - 'A'
+		}
+	}
+	return
+}()
+
+// folder appends folded text and, when track is set, the offset map.
+type folder struct {
+	dst       []byte
+	offsets   []int32
+	track     bool
+	fold      bool
+	lastSpace bool
+}
+
+func appendFold(dst []byte, offsets []int32, text string, caseSensitive, track bool) ([]byte, []int32) {
+	f := folder{dst: dst, offsets: offsets, track: track, fold: !caseSensitive}
+	if n := len(dst); n > 0 {
+		f.lastSpace = dst[n-1] == ' '
+	}
+	table := &asciiFold
+	if caseSensitive {
+		table = &asciiKeep
+	}
+	var seg []byte
+	for i := 0; i < len(text); {
+		// Runs of ASCII, the bulk of most text, without a call per byte.
+		for i+1 < len(text) && text[i] < utf8.RuneSelf && text[i+1] < utf8.RuneSelf {
+			f.ascii(table[text[i]], i)
+			i++
+		}
+		if n := f.fast(text, i, table); n > 0 {
+			i += n
+			continue
+		}
+		// Otherwise take one normalisation segment (a starter and the
+		// marks that follow it). If NFKC changes it, all its output maps
+		// to its start.
+		n := norm.NFKC.NextBoundaryInString(text[i:], true)
+		if n <= 0 {
+			n = len(text) - i
+		}
+		if s := text[i : i+n]; norm.NFKC.QuickSpanString(s) == len(s) {
+			for j := 0; j < len(s); {
+				r, size := utf8.DecodeRuneInString(s[j:])
+				if r < utf8.RuneSelf {
+					f.ascii(table[r], i+j)
+				} else {
+					f.rune(r, i+j)
+				}
+				j += size
+			}
+		} else {
+			seg = norm.NFKC.AppendString(seg[:0], s)
+			for j := 0; j < len(seg); {
+				r, size := utf8.DecodeRune(seg[j:])
+				if r < utf8.RuneSelf {
+					f.ascii(table[r], i)
+				} else {
+					f.rune(r, i)
+				}
+				j += size
+			}
+		}
+		i += n
+	}
+	return f.dst, f.offsets
+}
+
+// fast folds the character at text[i] on its own when NFKC is known to
+// leave it (or map it) alone whatever follows, which is the case for the
+// scripts aiwatch reads most, and returns its length; it returns 0 when
+// the character needs the general path.
+func (f *folder) fast(text string, i int, table *[utf8.RuneSelf]byte) int {
+	r, size := rune(text[i]), 1
+	if r >= utf8.RuneSelf {
+		r, size = utf8.DecodeRuneInString(text[i:])
+		if r = stable(r); r < 0 {
+			return 0
+		}
+	}
+	// The next character must not combine with this one.
+	if j := i + size; j < len(text) && text[j] >= utf8.RuneSelf {
+		if next, _ := utf8.DecodeRuneInString(text[j:]); stable(next) < 0 {
+			return 0
+		}
+	}
+	if r < utf8.RuneSelf {
+		f.ascii(table[r], i)
+	} else {
+		f.rune(r, i)
+	}
+	return size
+}
+
+// stable returns what NFKC makes of r when r is a character that never
+// combines with the one before it, and -1 when that is not known here.
+// It covers the scripts aiwatch reads most, so that they skip the general
+// path; it only has to be right, not complete.
+func stable(r rune) rune {
+	switch {
+	case r >= 0x4E00 && r <= 0x9FFF, // CJK unified ideographs
+		r >= 0x0621 && r <= 0x064A,            // Arabic letters and tatweel
+		r >= 0x00C0 && r <= 0x00FF,            // Latin-1 letters
+		r == 0x060C, r == 0x061B, r == 0x061F, // Arabic comma, semicolon, question mark
+		r >= 0x3001 && r <= 0x3002, r >= 0x3008 && r <= 0x3011, // 、。《》「」【】
+		r == 0x2013, r == 0x2014, r == 0x2018, r == 0x2019, r == 0x201C, r == 0x201D:
+		return r
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII: ，：（）！？ and letters
+		return r - 0xFEE0
+	case r == 0x3000: // ideographic space
+		return ' '
+	}
+	return -1
+}
+
+// ascii appends one folded ASCII byte found at offset at.
+func (f *folder) ascii(c byte, at int) {
+	if c == ' ' {
+		if f.lastSpace {
+			return
+		}
+		f.lastSpace = true
+	} else {
+		f.lastSpace = false
+	}
+	f.dst = append(f.dst, c)
+	if f.track {
+		f.offsets = append(f.offsets, int32(at))
+	}
+}
+
+// rune folds one non-ASCII (or normalised) rune found at offset at.
+func (f *folder) rune(r rune, at int) {
+	r = foldRune(r, f.fold)
+	switch {
+	case r < 0:
+		return
+	case r == ' ':
+		if f.lastSpace {
+			return
+		}
+		f.lastSpace = true
+	default:
+		f.lastSpace = false
+	}
+	n := len(f.dst)
+	f.dst = utf8.AppendRune(f.dst, r)
+	if f.track {
+		for range len(f.dst) - n {
+			f.offsets = append(f.offsets, int32(at))
+		}
+	}
+}
+
+// foldRune folds one rune; it returns -1 for a rune that is dropped.
+// Invalid UTF-8 arrives as utf8.RuneError and stays so.
+func foldRune(r rune, fold bool) rune {
+	if r < utf8.RuneSelf {
+		if fold {
+			return rune(asciiFold[r])
+		}
+		return rune(asciiKeep[r])
+	}
+	switch {
+	case r >= 0x0610 && r <= 0x06FF:
+		return foldArabic(r)
+	case r == 0x00AD, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
+		r >= 0x2060 && r <= 0x2064, r >= 0x2066 && r <= 0x2069, r == 0xFEFF, r == 0x180E:
+		return -1 // soft hyphen, zero-width, bidi and other invisible marks
+	case r >= 0x2010 && r <= 0x2015, r == 0x2212, r == 0xFE58, r == 0xFE63, r == 0xFF0D:
+		return '-'
+	case unicode.IsSpace(r):
+		return ' '
+	case fold && hasCase(r):
+		return unicode.ToLower(unicode.ToUpper(r))
+	}
+	return r
+}
+
+// hasCase is false for the large caseless blocks (CJK, Hangul), to spare
+// them the case tables.
+func hasCase(r rune) bool {
+	return !(r >= 0x2E80 && r < 0xA640 || r >= 0xAC00 && r < 0xD7B0)
+}
+
+func foldArabic(r rune) rune {
+	switch {
+	case r == 0x0622, r == 0x0623, r == 0x0625, r == 0x0671, r == 0x0672, r == 0x0673:
+		return 0x0627 // alef with madda or hamza, alef wasla → bare alef
+	case r == 0x0649, r == 0x06CC:
+		return 0x064A // alef maksura, Persian yeh → yeh
+	case r == 0x0629:
+		return 0x0647 // teh marbuta → heh
+	case r == 0x06A9:
+		return 0x0643 // Persian keheh → kaf
+	case r == 0x0640, // tatweel
+		r >= 0x0610 && r <= 0x061A, // honorific and Quranic signs
+		r == 0x061C,                // Arabic letter mark
+		r >= 0x064B && r <= 0x065F, // harakat: tanwin, fatha, damma, kasra, shadda, sukun…
+		r == 0x0670,                // superscript alef
+		r >= 0x06D6 && r <= 0x06DC, r >= 0x06DF && r <= 0x06E4,
+		r >= 0x06E7 && r <= 0x06E8, r >= 0x06EA && r <= 0x06ED:
+		return -1
+	}
+	return r
+}

@@ -1,0 +1,253 @@
+package store
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestFoldAlias(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		cs   bool
+		want string
+	}{
+		{"empty", "", false, ""},
+		{"case", "Huawei", false, "huawei"},
+		{"case-sensitive keeps case", "MiniMax", true, "MiniMax"},
+		{"full width", "ＨＵＡＷＥＩ", false, "huawei"},
+		{"full width case-sensitive", "ＭｉｎｉＭａｘ", true, "MiniMax"},
+		{"ligature", "ﬁnance", false, "finance"},
+		{"spaces collapse and trim", "  Moore \t\r\n Threads  ", false, "moore threads"},
+		{"no-break and ideographic spaces", "Moore\u00a0Threads\u3000AI", false, "moore threads ai"},
+		{"soft hyphen", "Hua\u00adwei", false, "huawei"},
+		{"zero-width space", "Hua\u200bwei", false, "huawei"},
+		{"bidi marks", "\u200fهواوي\u200e", false, "هواوي"},
+		{"non-breaking hyphen", "Model\u2011Chip", false, "model-chip"},
+		{"en dash", "Model\u2013Chip", false, "model-chip"},
+		{"greek final sigma", "ΟΔΥΣΣΕΥΣ οδυσσευς", false, "οδυσσευσ οδυσσευσ"},
+		{"latin accents stay", "Ilúvatar", false, "ilúvatar"},
+		{"combining accent composes", "Ilu\u0301vatar", false, "ilúvatar"},
+		{"alef with hamza above", "أبو", false, "ابو"},
+		{"alef with hamza below", "إنفيديا", false, "انفيديا"},
+		{"alef with madda", "آلة", false, "اله"},
+		{"alef wasla", "ٱلعقوبات", false, "العقوبات"},
+		{"decomposed hamza composes then folds", "\u0627\u0654نفيديا", false, "انفيديا"},
+		{"alef maksura", "هواوى", false, "هواوي"},
+		{"teh marbuta", "قائمة", false, "قائمه"},
+		{"persian yeh and keheh", "هواوی کبير", false, "هواوي كبير"},
+		{"tatweel", "هــواوي", false, "هواوي"},
+		{"harakat", "هُوَاوِيّ", false, "هواوي"},
+		{"presentation forms", "\ufeeb\ufeee\ufe8d\ufeed\ufef2", false, "هواوي"},
+		{"traditional to simplified", "華為", false, "华为"},
+		{"taiwan name for nvidia", "輝達", false, "辉达"},
+		{"traditional phrase", "摩爾線程", false, "摩尔线程"},
+		{"mixed scripts", "摩爾線程 Moore Threads", false, "摩尔线程 moore threads"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FoldAlias(tt.in, tt.cs); got != tt.want {
+				t.Errorf("FoldAlias(%q, %v) = %q, want %q", tt.in, tt.cs, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFoldTextKeepsScript(t *testing.T) {
+	if got := FoldText("華為 Huawei", false); got != "華為 huawei" {
+		t.Errorf("FoldText = %q, want the traditional script kept", got)
+	}
+}
+
+func TestAliasVariants(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    []string // must be among the variants
+		notWant []string
+	}{
+		{"latin has none", "Huawei", []string{"Huawei"}, nil},
+		{"simplified gains traditional", "华为", []string{"华为", "華爲", "華為"}, nil},
+		{"traditional gains simplified", "輝達", []string{"輝達", "辉达"}, nil},
+		{"simplified never simplified again", "昇腾", []string{"昇腾", "昇騰"}, []string{"升腾"}},
+		{"sanctions term", "黑名单", []string{"黑名单", "黑名單"}, nil},
+		{"same in both scripts", "百度", []string{"百度"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := AliasVariants(tt.in)
+			for _, w := range tt.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("AliasVariants(%q) = %q, missing %q", tt.in, got, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if slices.Contains(got, w) {
+					t.Errorf("AliasVariants(%q) = %q, must not contain %q", tt.in, got, w)
+				}
+			}
+			if got[0] != tt.in || len(slices.Compact(slices.Clone(got))) != len(got) {
+				t.Errorf("AliasVariants(%q) = %q: want the text first and no duplicates", tt.in, got)
+			}
+			for _, v := range got {
+				if FoldAlias(v, false) != FoldAlias(tt.in, false) {
+					t.Errorf("variant %q folds to %q, %q to %q", v, FoldAlias(v, false), tt.in, FoldAlias(tt.in, false))
+				}
+			}
+		})
+	}
+}
+
+func TestAppendFoldOffsets(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		folded  string
+		offsets []int32
+	}{
+		{"ascii", "Ab", "ab", []int32{0, 1}},
+		{"space run", "a \t b", "a b", []int32{0, 1, 4}},
+		{"full width", "ＡＢ", "ab", []int32{0, 3}},
+		{"latin-1", "Aé", "aé", []int32{0, 1, 1}},
+		{"composed segment maps to its start", "e\u0301x", "éx", []int32{0, 0, 3}},
+		{"ligature", "ﬁ", "fi", []int32{0, 0}},
+		{"dropped harakat", "هُو", "هو", []int32{0, 0, 4, 4}},
+		{"dropped soft hyphen", "a\u00adb", "ab", []int32{0, 3}},
+		{"chinese", "华为", "华为", []int32{0, 0, 0, 3, 3, 3}},
+		{"invalid byte", "\xffA", "\ufffda", []int32{0, 0, 0, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			folded, offsets := AppendFold(nil, nil, tt.in, false)
+			if string(folded) != tt.folded || !slices.Equal(offsets, tt.offsets) {
+				t.Errorf("AppendFold(%q) = %q %v, want %q %v", tt.in, folded, offsets, tt.folded, tt.offsets)
+			}
+		})
+	}
+	// Appending continues a space run across calls.
+	folded, offsets := AppendFold([]byte("x "), []int32{0, 1}, " y", false)
+	if string(folded) != "x y" || !slices.Equal(offsets, []int32{0, 1, 1}) {
+		t.Errorf("appending: got %q %v", folded, offsets)
+	}
+}
+
+// TestStable checks the fast path's table against the normalisation
+// tables for every code point: what it says NFKC makes of a character
+// must be what NFKC makes of it, and the character must never combine
+// with one before it.
+func TestStable(t *testing.T) {
+	n := 0
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		nr := stable(r)
+		if nr < 0 {
+			continue
+		}
+		n++
+		s := string(r)
+		if got := norm.NFKC.String(s); got != string(nr) {
+			t.Errorf("stable(%U) = %U, NFKC gives %q", r, nr, got)
+		}
+		if !norm.NFKC.PropertiesString(s).BoundaryBefore() {
+			t.Errorf("stable(%U): it may combine with the character before it", r)
+		}
+	}
+	if n < 20000 {
+		t.Errorf("only %d stable code points; the CJK block alone has 20992", n)
+	}
+}
+
+// referenceFold is the rule written plainly: NFKC over the whole text,
+// then each rune folded and white space collapsed.
+func referenceFold(s string, caseSensitive bool) string {
+	var b strings.Builder
+	last := false
+	for _, r := range norm.NFKC.String(s) {
+		r = foldRune(r, !caseSensitive)
+		if r < 0 {
+			continue
+		}
+		if r == ' ' && last {
+			continue
+		}
+		last = r == ' '
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var foldSeeds = []string{
+	"", "Huawei's Ascend 910C", "华为、壁仞科技和摩尔线程，英伟达！", "ＨＵＡＷＥＩ　ｓ", "هُوَاوِي وبيرين ومور ثريدز",
+	"\ufeeb\ufeee\ufe8d\ufeed\ufef2", "e\u0301\u0323x", "a\u0654\u0653 ا\u0654", "ﷺ ㍿ ﬁ Ⅻ ½", "Moore\r\n\tThreads",
+	"Ａ\u0301", "华\u0301为", "한국어 텍스트", "ΟΔΥΣΣΕΥΣ", "İstanbul ß", "a\u200b\u00ad\u202eb",
+}
+
+func TestFoldMatchesReference(t *testing.T) {
+	for _, s := range foldSeeds {
+		for _, cs := range []bool{false, true} {
+			if got, want := FoldText(s, cs), referenceFold(s, cs); got != want {
+				t.Errorf("FoldText(%q, %v) = %q, reference %q", s, cs, got, want)
+			}
+		}
+	}
+}
+
+// FuzzFold checks the folding against the plain reference and the offset
+// map against the text.
+func FuzzFold(f *testing.F) {
+	for _, s := range foldSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		folded, offsets := AppendFold(nil, nil, s, false)
+		if len(folded) != len(offsets) {
+			t.Fatalf("%d bytes, %d offsets", len(folded), len(offsets))
+		}
+		for i, o := range offsets {
+			if o < 0 || int(o) >= len(s) || i > 0 && o < offsets[i-1] {
+				t.Fatalf("offset %d = %d out of order or bounds", i, o)
+			}
+		}
+		if !utf8.ValidString(s) {
+			return
+		}
+		if !utf8.Valid(folded) {
+			t.Fatalf("invalid UTF-8 from %q", s)
+		}
+		// Beyond 30 marks in a row NFKC inserts a grapheme joiner that
+		// depends on the whole run; the rule does not promise that.
+		if hasLongMarkRun(s) {
+			return
+		}
+		if want := referenceFold(s, false); string(folded) != want {
+			t.Fatalf("FoldText(%q) = %q, reference %q", s, folded, want)
+		}
+	})
+}
+
+func hasLongMarkRun(s string) bool {
+	n := 0
+	for _, r := range s {
+		if norm.NFKC.PropertiesString(string(r)).CCC() != 0 || !norm.NFKC.PropertiesString(string(r)).BoundaryBefore() {
+			if n++; n > 8 {
+				return true
+			}
+		} else {
+			n = 0
+		}
+	}
+	return false
+}
+
+func BenchmarkFoldText(b *testing.B) {
+	text := strings.Repeat("Huawei, Biren and Moore Threads. 华为、壁仞科技和摩尔线程。 هواوي، وبيرين، ومور ثريدز. ", 500)
+	b.SetBytes(int64(len(text)))
+	var dst []byte
+	var offsets []int32
+	for b.Loop() {
+		dst, offsets = AppendFold(dst[:0], offsets[:0], text, false)
+	}
+}
