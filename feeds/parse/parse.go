@@ -1,0 +1,362 @@
+// Package parse reads RSS 0.9x, 2.0 and 1.0 (RDF), Atom 1.0 and JSON
+// Feed 1.x documents into store items, with gofeed underneath, and
+// normalises items from any source (Normalize) into bounded plain text
+// with absolute http(s) links, dates, languages and keys.
+//
+// Documents are hostile. The charset comes from a BOM, the HTTP header,
+// the XML declaration or an HTML <meta>, in that order (ToUTF8), and
+// invalid bytes become U+FFFD rather than errors. External entities and
+// DTDs are never fetched or expanded: encoding/xml does not read DTDs, so
+// an entity it does not know stays as literal text.
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	gojson "github.com/mmcdole/gofeed/json"
+	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// ErrUnknownFormat is returned for a document that is not a feed, such as
+// an HTML page (try feeds/html.Discover on it) or an empty body.
+var ErrUnknownFormat = errors.New("not a feed")
+
+// Formats of Feed.Format.
+const (
+	FormatRSS  = "rss"
+	FormatAtom = "atom"
+	FormatJSON = "json"
+	FormatHTML = "html"
+)
+
+// Feed is a parsed document.
+type Feed struct {
+	Title   string // clean, one line
+	Lang    string // as declared, else guessed from the titles
+	SiteURL string // the site's home page, absolute http(s) or ""
+	Format  string // FormatRSS, FormatAtom, FormatJSON or FormatHTML
+	// Entries counts the items in the document, before deduplication.
+	Entries int
+	// Items are normalised and deduplicated, in document order.
+	Items []store.Item
+}
+
+// draft is an item before Normalize, with its dates as written.
+type draft struct {
+	item                 store.Item
+	published, updated   string
+	pubParsed, updParsed *time.Time // gofeed's reading, in case ours fails
+}
+
+// Parse reads a feed document. contentType is the HTTP Content-Type (for
+// its charset) and feedURL the document's URL, against which relative
+// links are resolved; now is the fetch time. It returns ErrUnknownFormat
+// when body is not a feed.
+func Parse(body []byte, contentType, feedURL string, now time.Time) (*Feed, error) {
+	f, drafts, err := parseDrafts(body, contentType, feedURL)
+	if err != nil {
+		return nil, err
+	}
+	f.Entries = len(drafts)
+
+	raws := make([]string, 0, 2*len(drafts))
+	for _, d := range drafts {
+		raws = append(raws, d.published, d.updated)
+	}
+	dates := newDateReader(raws, f.Lang, now)
+	items := make([]store.Item, len(drafts))
+	for i, d := range drafts {
+		d.item.Published = dates.read(d.published, d.pubParsed)
+		d.item.Updated = dates.read(d.updated, d.updParsed)
+		items[i] = d.item
+	}
+
+	base := feedURL
+	if f.Format == FormatRSS && f.SiteURL != "" {
+		// RSS has no xml:base by default; relative item links are
+		// written against the site, which may not be where the feed is.
+		base = f.SiteURL
+	}
+	f.Items = Normalize(items, f.Lang, base, now)
+	if f.Lang == "" {
+		var text strings.Builder
+		for _, it := range f.Items {
+			if text.Len() > 4096 {
+				break
+			}
+			text.WriteString(it.Title)
+			text.WriteByte(' ')
+		}
+		if text.Len() > 0 {
+			f.Lang = DetectLang(text.String())
+		}
+	}
+	return f, nil
+}
+
+func parseDrafts(body []byte, contentType, feedURL string) (*Feed, []draft, error) {
+	doc := bytes.TrimLeft(ToUTF8(body, contentType), " \t\r\n")
+	if len(doc) == 0 {
+		return nil, nil, fmt.Errorf("parse: empty document: %w", ErrUnknownFormat)
+	}
+	isXML := doc[0] == '<'
+	if isXML {
+		doc = prepareXML(doc)
+	} else if doc[0] != '{' {
+		return nil, nil, fmt.Errorf("parse: %w", ErrUnknownFormat)
+	}
+
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.KeepOriginalFeed = true
+	gf, err := p.Parse(bytes.NewReader(doc))
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		return nil, nil, fmt.Errorf("parse: %w", ErrUnknownFormat)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse: unable to read feed: %w", err)
+	}
+
+	f := &Feed{Lang: CanonicalLang(gf.Language)}
+	f.SiteURL, _ = cleanURL(gf.Link, absURL(feedURL))
+	var drafts []draft
+	switch orig := gf.OriginalFeed().(type) {
+	case *rss.Feed:
+		f.Format = FormatRSS
+		f.Title = store.CleanLine(inlineText(gf.Title), MaxTitle)
+		drafts = rssDrafts(gf, orig)
+	case *atom.Feed:
+		f.Format = FormatAtom
+		info := scanAtom(doc)
+		f.Title = textLine(gf.Title, info.title)
+		drafts = atomDrafts(gf, orig, info)
+	case *gojson.Feed:
+		if !strings.Contains(orig.Version, "jsonfeed.org/version/") {
+			return nil, nil, fmt.Errorf("parse: JSON without a JSON Feed version: %w", ErrUnknownFormat)
+		}
+		f.Format = FormatJSON
+		f.Title = store.CleanLine(gf.Title, MaxTitle)
+		drafts = jsonDrafts(gf, orig)
+	default:
+		return nil, nil, fmt.Errorf("parse: %w", ErrUnknownFormat)
+	}
+	return f, drafts, nil
+}
+
+// textLine cleans a feed-level text construct of the given kind.
+func textLine(s string, kind textKind) string {
+	if kind == kindHTML {
+		s = inlineText(s)
+	}
+	return store.CleanLine(s, MaxTitle)
+}
+
+func absURL(s string) *url.URL {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || !u.IsAbs() {
+		return nil
+	}
+	return u
+}
+
+// prepareXML removes the XML declaration, whose encoding no longer holds
+// after ToUTF8, and the characters XML forbids, which would stop
+// encoding/xml: U+FFFE, U+FFFF and the C0 controls other than tab, LF and
+// CR. A 7-bit escape sequence is rewritten with its C1 equivalent (ESC [
+// as U+009B, BEL as ST…), which XML allows, so that store.CleanLine later
+// drops the whole sequence instead of leaving "]52;c;…" behind.
+func prepareXML(doc []byte) []byte {
+	if bytes.HasPrefix(doc, []byte("<?xml")) {
+		if end := bytes.Index(doc, []byte("?>")); end > 0 {
+			doc = bytes.TrimLeft(doc[end+2:], " \t\r\n")
+		}
+	}
+	clean := true
+	for i := 0; i < len(doc); i++ {
+		c := doc[i]
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c == 0xEF && i+2 < len(doc) && doc[i+1] == 0xBF && doc[i+2] >= 0xBE) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return doc
+	}
+	out := make([]byte, 0, len(doc))
+	for i := 0; i < len(doc); {
+		c := doc[i]
+		switch {
+		case c == 0x1b:
+			i++
+			if i < len(doc) {
+				if r, ok := c1Escapes[doc[i]]; ok {
+					out = utf8.AppendRune(out, r)
+					i++
+					continue
+				}
+				for i < len(doc) && doc[i] >= 0x20 && doc[i] <= 0x2f { // nF intermediates
+					i++
+				}
+				if i < len(doc) && doc[i] >= 0x30 && doc[i] <= 0x7e {
+					i++
+				}
+			}
+		case c == 0x07:
+			out = utf8.AppendRune(out, 0x9c) // BEL ends a string like ST
+			i++
+		case c < utf8.RuneSelf:
+			if c >= 0x20 || c == '\t' || c == '\n' || c == '\r' {
+				out = append(out, c)
+			}
+			i++
+		default:
+			r, size := utf8.DecodeRune(doc[i:])
+			if r != 0xFFFE && r != 0xFFFF {
+				out = append(out, doc[i:i+size]...)
+			}
+			i += size
+		}
+	}
+	return out
+}
+
+// c1Escapes maps the byte after ESC to the C1 control it stands for.
+var c1Escapes = map[byte]rune{
+	'[': 0x9b, ']': 0x9d, 'P': 0x90, 'X': 0x98, '^': 0x9e, '_': 0x9f, '\\': 0x9c,
+}
+
+func person(ps []*gofeed.Person) string {
+	for _, p := range ps {
+		if p == nil {
+			continue
+		}
+		if p.Name != "" {
+			return p.Name
+		}
+		if p.Email != "" {
+			return p.Email
+		}
+	}
+	return ""
+}
+
+func rssDrafts(gf *gofeed.Feed, orig *rss.Feed) []draft {
+	drafts := make([]draft, 0, len(gf.Items))
+	for i, it := range gf.Items {
+		d := draft{
+			item: store.Item{
+				Key:     it.GUID,
+				URL:     it.Link,
+				Title:   it.Title,
+				Summary: it.Description,
+				Content: it.Content,
+				Author:  person(it.Authors),
+			},
+			published: it.Published,
+			pubParsed: it.PublishedParsed,
+			updated:   it.Updated,
+			updParsed: it.UpdatedParsed,
+		}
+		if it.DublinCoreExt != nil && len(it.DublinCoreExt.Language) > 0 {
+			d.item.Lang = it.DublinCoreExt.Language[0]
+		}
+		// A permalink GUID is the item's URL when it has no <link>.
+		if d.item.URL == "" && i < len(orig.Items) && orig.Items[i].GUID != nil &&
+			!strings.EqualFold(strings.TrimSpace(orig.Items[i].GUID.IsPermalink), "false") {
+			if u := absURL(it.GUID); u != nil && (u.Scheme == "http" || u.Scheme == "https") {
+				d.item.URL = it.GUID
+			}
+		}
+		drafts = append(drafts, d)
+	}
+	return drafts
+}
+
+func atomDrafts(gf *gofeed.Feed, orig *atom.Feed, info atomInfo) []draft {
+	// The scan counts entries the way gofeed does; if it disagrees, it
+	// is not trusted and every field is read as HTML, where titles still
+	// keep unknown tags and "< 4 >" as text.
+	if len(info.entries) != len(gf.Items) {
+		info.entries = make([]atomEntryInfo, len(gf.Items))
+	}
+	drafts := make([]draft, 0, len(gf.Items))
+	for i, it := range gf.Items {
+		e := info.entries[i]
+		link := it.Link
+		if link == "" && len(it.Links) > 0 {
+			link = it.Links[0]
+		}
+		d := draft{
+			item: store.Item{
+				Key:     it.GUID,
+				URL:     link,
+				Title:   asHTML(it.Title, e.title),
+				Summary: asHTML(it.Description, e.summary),
+				Content: asHTML(it.Content, e.content),
+				Author:  escapeText(person(it.Authors)),
+				Lang:    e.lang,
+			},
+			updated:   it.Updated,
+			updParsed: it.UpdatedParsed,
+		}
+		// gofeed copies <updated> into Published when <published> is
+		// missing; read the entry itself so the fallback stays ours.
+		if i < len(orig.Entries) && orig.Entries[i] != nil {
+			d.published, d.pubParsed = orig.Entries[i].Published, orig.Entries[i].PublishedParsed
+		}
+		drafts = append(drafts, d)
+	}
+	return drafts
+}
+
+func asHTML(s string, kind textKind) string {
+	if kind == kindText {
+		return escapeText(s)
+	}
+	return s
+}
+
+func jsonDrafts(gf *gofeed.Feed, orig *gojson.Feed) []draft {
+	drafts := make([]draft, 0, len(gf.Items))
+	for i, it := range gf.Items {
+		var ji gojson.Item
+		if i < len(orig.Items) && orig.Items[i] != nil {
+			ji = *orig.Items[i]
+		}
+		content := ji.ContentHTML
+		if content == "" {
+			content = escapeText(ji.ContentText)
+		}
+		link := ji.URL
+		if link == "" {
+			link = ji.ExternalURL
+		}
+		d := draft{
+			item: store.Item{
+				Key:     ji.ID,
+				URL:     link,
+				Title:   escapeText(ji.Title),
+				Summary: escapeText(ji.Summary),
+				Content: content,
+				Author:  escapeText(person(it.Authors)),
+				Lang:    ji.Language,
+			},
+			published: ji.DatePublished,
+			pubParsed: it.PublishedParsed,
+			updated:   ji.DateModified,
+			updParsed: it.UpdatedParsed,
+		}
+		drafts = append(drafts, d)
+	}
+	return drafts
+}
