@@ -52,6 +52,12 @@ type DB struct {
 
 	verMu   sync.Mutex
 	verConn *sql.Conn // pinned for PRAGMA data_version
+
+	// writeMu lets one write transaction of this process at a time ask
+	// for SQLite's write lock, so that goroutines queue here instead of
+	// sleeping in SQLite's busy handler. Other processes still meet the
+	// busy timeout.
+	writeMu sync.Mutex
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -243,6 +249,8 @@ func (db *DB) SQL() *sql.DB { return db.db }
 // tx runs fn in a write transaction (BEGIN IMMEDIATE, via the DSN) and
 // commits it, or rolls back if fn fails.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

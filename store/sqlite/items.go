@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,12 +31,21 @@ func (db *DB) SaveItems(ctx context.Context, feedID int64, items []store.Item) (
 	return st, db.wrap("save items", err)
 }
 
+// itemStmts are the statements saving items needs, prepared once per
+// transaction.
 type itemStmts struct {
-	find, insert, update, delTags, delMentions, addTag, addMention, addAlly *sql.Stmt
+	tx                           *sql.Tx
+	insert, update, old, delTags *sql.Stmt
+	addTags                      map[int]*sql.Stmt // by number of rows
+	// counts gathers what the inserted tags add to tag_counts.
+	counts map[[2]string]store.Counts
+	// members maps a firm to the alliances it belongs to, for the 'ally'
+	// roll-up tags.
+	members map[string][]string
 }
 
 func prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, error) {
-	var s itemStmts
+	s := itemStmts{tx: tx, addTags: map[int]*sql.Stmt{}, counts: map[[2]string]store.Counts{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -45,31 +55,98 @@ func prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, error) {
 		st, err = tx.PrepareContext(ctx, q)
 		return st
 	}
-	s.find = prep(`SELECT id, url, title, summary, content, author, lang, published, updated, sanctions, read FROM items WHERE feed_id = ? AND key = ?`)
-	s.insert = prep(`INSERT INTO items (feed_id, key, url, title, summary, content, author, lang, published, updated, fetched, sanctions)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	s.update = prep(`UPDATE items SET url = ?, title = ?, summary = ?, content = ?, author = ?, lang = ?, published = ?, updated = ?, fetched = ?, sanctions = ? WHERE id = ?`)
+	s.insert = prep(`INSERT INTO items (feed_id, key, url, title, summary, content, author, lang, published, updated, fetched, sanctions, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	s.update = prep(`UPDATE items SET url = ?, title = ?, summary = ?, content = ?, author = ?, lang = ?, published = ?, updated = ?, fetched = ?,
+		sanctions = ?, hash = ? WHERE id = ?`)
+	s.old = prep(`SELECT title, summary, content FROM items WHERE id = ?`)
 	s.delTags = prep(`DELETE FROM item_tags WHERE item_id = ?`)
-	s.delMentions = prep(`DELETE FROM mentions WHERE item_id = ?`)
-	s.addTag = prep(`INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread) VALUES (?, ?, ?, ?)`)
-	s.addMention = prep(`INSERT INTO mentions (item_id, kind, entity, alias, field, start, end) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	s.addAlly = prep(`INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread)
-		SELECT 'ally', m.alliance_id, t.item_id, t.unread FROM item_tags t JOIN memberships m ON m.firm_id = t.entity
-		WHERE t.kind = 'firm' AND t.item_id = ?1
-		UNION
-		SELECT 'ally', t.entity, t.item_id, t.unread FROM item_tags t WHERE t.kind = 'alliance' AND t.item_id = ?1`)
 	if err != nil {
+		s.close()
 		return nil, err
 	}
-	return &s, nil
+	rows, err := tx.QueryContext(ctx, `SELECT firm_id, alliance_id FROM memberships`)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	defer rows.Close()
+	s.members = map[string][]string{}
+	for rows.Next() {
+		var f, a string
+		if err := rows.Scan(&f, &a); err != nil {
+			s.close()
+			return nil, err
+		}
+		s.members[f] = append(s.members[f], a)
+	}
+	return &s, rows.Err()
 }
 
 func (s *itemStmts) close() {
-	for _, st := range []*sql.Stmt{s.find, s.insert, s.update, s.delTags, s.delMentions, s.addTag, s.addMention, s.addAlly} {
+	for _, st := range []*sql.Stmt{s.insert, s.update, s.old, s.delTags} {
 		if st != nil {
 			st.Close()
 		}
 	}
+	for _, st := range s.addTags {
+		st.Close()
+	}
+}
+
+// tagRow is one row of item_tags.
+type tagRow struct {
+	kind, entity, mentions string
+}
+
+// addTags inserts an item's tag rows in one statement and notes what they
+// add to the counters.
+func (s *itemStmts) insertTags(ctx context.Context, id int64, unread bool, rows []tagRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	st := s.addTags[len(rows)]
+	if st == nil {
+		q := `INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread, mentions) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(rows)), ", ")
+		var err error
+		if st, err = s.tx.PrepareContext(ctx, q); err != nil {
+			return err
+		}
+		s.addTags[len(rows)] = st
+	}
+	args := make([]any, 0, 5*len(rows))
+	for _, r := range rows {
+		args = append(args, r.kind, r.entity, id, unread, r.mentions)
+		c := s.counts[[2]string{r.kind, r.entity}]
+		c.Total++
+		if unread {
+			c.Unread++
+		}
+		s.counts[[2]string{r.kind, r.entity}] = c
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return err
+}
+
+// flushCounts adds the gathered tag counts to tag_counts.
+func (s *itemStmts) flushCounts(ctx context.Context) error {
+	for k, c := range s.counts {
+		if _, err := s.tx.ExecContext(ctx, `INSERT INTO tag_counts (kind, entity, total, unread) VALUES (?, ?, ?, ?)
+			ON CONFLICT (kind, entity) DO UPDATE SET total = total + excluded.total, unread = unread + excluded.unread`,
+			k[0], k[1], c.Total, c.Unread); err != nil {
+			return err
+		}
+	}
+	clear(s.counts)
+	return nil
+}
+
+// existing is what saveItems needs to know of a stored item.
+type existing struct {
+	id   int64
+	hash int64
+	read bool
 }
 
 func saveItems(ctx context.Context, tx *sql.Tx, feedID int64, items []store.Item) (store.SaveStats, error) {
@@ -83,7 +160,27 @@ func saveItems(ctx context.Context, tx *sql.Tx, feedID int64, items []store.Item
 	}
 	defer s.close()
 
-	var toIndex []int64 // new or changed rows, indexed in one batch at the end
+	// One query for the feed's stored items beats one per item.
+	have := map[string]existing{}
+	rows, err := tx.QueryContext(ctx, `SELECT key, id, hash, read FROM items WHERE feed_id = ?`, feedID)
+	if err != nil {
+		return st, err
+	}
+	for rows.Next() {
+		var k string
+		var e existing
+		if err := rows.Scan(&k, &e.id, &e.hash, &e.read); err != nil {
+			rows.Close()
+			return st, err
+		}
+		have[k] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+
+	var toIndex []indexDoc // new or changed rows, indexed in one batch at the end
 	seen := make(map[string]bool, len(items))
 	for i := range items {
 		it := &items[i]
@@ -94,55 +191,69 @@ func saveItems(ctx context.Context, tx *sql.Tx, feedID int64, items []store.Item
 			continue
 		}
 		seen[it.Key] = true
-		var (
-			id                                         int64
-			url, title, summary, content, author, lang string
-			published, updated                         int64
-			sanctions, read                            bool
-		)
-		err := s.find.QueryRowContext(ctx, feedID, it.Key).Scan(&id, &url, &title, &summary, &content, &author, &lang, &published, &updated, &sanctions, &read)
+		if it.Content == it.Summary {
+			it.Content = "" // the same text once is enough, in the index too
+		}
+		h := itemHash(it)
+		old, ok := have[it.Key]
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		case !ok:
 			res, err := s.insert.ExecContext(ctx, feedID, it.Key, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
-				it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions)
+				it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, h)
 			if err != nil {
 				return st, err
 			}
-			if id, err = res.LastInsertId(); err != nil {
+			id, err := res.LastInsertId()
+			if err != nil {
 				return st, err
 			}
 			st.New++
-			toIndex = append(toIndex, id)
-			if err := writeTags(ctx, s, id, it, true); err != nil {
+			toIndex = append(toIndex, indexDoc{id, it})
+			if err := writeTags(ctx, s, id, it, true, false); err != nil {
 				return st, err
 			}
-			continue
-		case err != nil:
-			return st, err
-		}
-		textChanged := url != it.URL || title != it.Title || summary != it.Summary || content != it.Content ||
-			author != it.Author || lang != it.Lang
-		if !textChanged && published == it.Published.Unix() && sanctions == it.Sanctions && updated == unixOrZero(it.Updated) {
+		case old.hash == h:
 			st.Unchanged++
-			continue
-		}
-		if textChanged {
+		default:
 			// External-content FTS5 needs the old values to remove a row.
-			if err := unindex(ctx, tx, id, title, summary, content); err != nil {
+			var title, summary, content string
+			if err := s.old.QueryRowContext(ctx, old.id).Scan(&title, &summary, &content); err != nil {
 				return st, err
 			}
-			toIndex = append(toIndex, id)
+			if err := unindex(ctx, tx, old.id, title, summary, content); err != nil {
+				return st, err
+			}
+			toIndex = append(toIndex, indexDoc{old.id, it})
+			if _, err := s.update.ExecContext(ctx, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
+				it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, h, old.id); err != nil {
+				return st, err
+			}
+			if err := writeTags(ctx, s, old.id, it, !old.read, true); err != nil {
+				return st, err
+			}
+			st.Updated++
 		}
-		if _, err := s.update.ExecContext(ctx, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
-			it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, id); err != nil {
-			return st, err
-		}
-		if err := writeTags(ctx, s, id, it, !read); err != nil {
-			return st, err
-		}
-		st.Updated++
+	}
+	if err := s.flushCounts(ctx); err != nil {
+		return st, err
 	}
 	return st, indexItems(ctx, tx, toIndex)
+}
+
+// itemHash fingerprints what saveItems writes of an item, so that a
+// re-fetch of an unchanged item costs no write at all.
+func itemHash(it *store.Item) int64 {
+	h := fnv.New64a()
+	for _, s := range []string{it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
+		strconv.FormatInt(it.Published.Unix(), 10), strconv.FormatInt(unixOrZero(it.Updated), 10),
+		strconv.FormatBool(it.Sanctions), strings.Join(it.Firms, ","), strings.Join(it.Alliances, ",")} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	for _, m := range it.Mentions {
+		fmt.Fprintf(h, "%s|%s|%s|%d|%d;", m.Entity, m.Alias, m.Field, m.Start, m.End)
+	}
+	return int64(h.Sum64())
 }
 
 func unixOrZero(t time.Time) int64 {
@@ -152,35 +263,59 @@ func unixOrZero(t time.Time) int64 {
 	return t.Unix()
 }
 
-// writeTags replaces an item's tags and mentions.
-func writeTags(ctx context.Context, s *itemStmts, id int64, it *store.Item, unread bool) error {
-	if _, err := s.delTags.ExecContext(ctx, id); err != nil {
-		return err
-	}
-	if _, err := s.delMentions.ExecContext(ctx, id); err != nil {
-		return err
-	}
-	for _, f := range it.Firms {
-		if _, err := s.addTag.ExecContext(ctx, string(store.KindFirm), f, id, unread); err != nil {
+// mentionJSON is one match as stored in item_tags.mentions.
+type mentionJSON struct {
+	Alias string `json:"alias"`
+	Field string `json:"field"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// writeTags writes an item's tags with their mentions, and the alliance
+// roll-up. replace clears the old tags first.
+func writeTags(ctx context.Context, s *itemStmts, id int64, it *store.Item, unread, replace bool) error {
+	if replace {
+		if _, err := s.delTags.ExecContext(ctx, id); err != nil {
 			return err
+		}
+	}
+	spans := map[string][]mentionJSON{}
+	for _, m := range it.Mentions {
+		k := string(m.Kind) + ":" + m.Entity
+		spans[k] = append(spans[k], mentionJSON{m.Alias, string(m.Field), m.Start, m.End})
+	}
+	rows := make([]tagRow, 0, len(it.Firms)+len(it.Alliances)+2)
+	tag := func(kind, entity string) error {
+		js := ""
+		if ms := spans[kind+":"+entity]; len(ms) > 0 {
+			b, err := json.Marshal(ms)
+			if err != nil {
+				return err
+			}
+			js = string(b)
+		}
+		rows = append(rows, tagRow{kind, entity, js})
+		return nil
+	}
+	ally := map[string]bool{}
+	for _, f := range it.Firms {
+		if err := tag(string(store.KindFirm), f); err != nil {
+			return err
+		}
+		for _, a := range s.members[f] {
+			ally[a] = true
 		}
 	}
 	for _, a := range it.Alliances {
-		if _, err := s.addTag.ExecContext(ctx, string(store.KindAlliance), a, id, unread); err != nil {
+		if err := tag(string(store.KindAlliance), a); err != nil {
 			return err
 		}
+		ally[a] = true
 	}
-	if len(it.Firms)+len(it.Alliances) > 0 {
-		if _, err := s.addAlly.ExecContext(ctx, id); err != nil {
-			return err
-		}
+	for a := range ally {
+		rows = append(rows, tagRow{"ally", a, ""})
 	}
-	for _, m := range it.Mentions {
-		if _, err := s.addMention.ExecContext(ctx, id, string(m.Kind), m.Entity, m.Alias, string(m.Field), m.Start, m.End); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.insertTags(ctx, id, unread, rows)
 }
 
 func unindex(ctx context.Context, tx *sql.Tx, id int64, title, summary, content string) error {
@@ -192,11 +327,16 @@ func unindex(ctx context.Context, tx *sql.Tx, id int64, title, summary, content 
 	return err
 }
 
-// indexItems adds rows to both full-text indexes in one statement each:
-// far faster than a per-row trigger.
-func indexItems(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	if len(ids) == 0 {
+// indexItems adds rows to both full-text indexes: the trigram index in
+// one statement for the whole batch, far faster than a trigger per row,
+// and the word index from the text already in hand.
+func indexItems(ctx context.Context, tx *sql.Tx, docs []indexDoc) error {
+	if len(docs) == 0 {
 		return nil
+	}
+	ids := make([]int64, len(docs))
+	for i, d := range docs {
+		ids[i] = d.id
 	}
 	idJSON, err := json.Marshal(ids)
 	if err != nil {
@@ -206,40 +346,23 @@ func indexItems(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		SELECT id, title, summary, content FROM items WHERE id IN (SELECT value FROM json_each(?))`, string(idJSON)); err != nil {
 		return fmt.Errorf("index items: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, title, summary, content FROM items WHERE id IN (SELECT value FROM json_each(?))`, string(idJSON))
-	if err != nil {
-		return err
-	}
-	type doc struct {
-		id   int64
-		text string
-	}
-	var docs []doc
-	for rows.Next() {
-		var d doc
-		var t, s, c string
-		if err := rows.Scan(&d.id, &t, &s, &c); err != nil {
-			rows.Close()
-			return err
-		}
-		d.text = spaceCJK(t + "\n" + s + "\n" + c)
-		docs = append(docs, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO items_words (rowid, text) VALUES (?, ?)`)
 	if err != nil {
 		return err
 	}
 	defer ins.Close()
 	for _, d := range docs {
-		if _, err := ins.ExecContext(ctx, d.id, d.text); err != nil {
+		if _, err := ins.ExecContext(ctx, d.id, spaceCJK(d.it.Title+"\n"+d.it.Summary+"\n"+d.it.Content)); err != nil {
 			return fmt.Errorf("index items: %w", err)
 		}
 	}
 	return nil
+}
+
+// indexDoc is a saved row to index.
+type indexDoc struct {
+	id int64
+	it *store.Item
 }
 
 // isCJK reports whether r is written without spaces between words.
@@ -265,19 +388,62 @@ func spaceCJK(s string) string {
 	return b.String()
 }
 
-// ftsPhrase quotes s as an FTS5 string.
-func ftsPhrase(s string) string {
+// ftsString quotes s as an FTS5 string.
+func ftsString(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
-// textCondition returns the SQL condition that an item contains term.
-// Terms of three or more characters use the trigram index; shorter ones
-// use the word index, where CJK characters are single tokens.
-func textCondition(term string) (string, string) {
-	if utf8.RuneCountInString(term) >= 3 {
-		return `i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`, ftsPhrase(term)
+// trigramQuery returns an FTS5 query for the rows that hold every
+// trigram of term, in the trigram tokenizer's case folding.
+func trigramQuery(term string) string {
+	r := []rune(strings.ToLower(term))
+	seen := map[string]bool{}
+	var parts []string
+	for i := 0; i+3 <= len(r); i++ {
+		t := string(r[i : i+3])
+		if !seen[t] {
+			seen[t] = true
+			parts = append(parts, ftsString(t))
+		}
 	}
-	return `i.id IN (SELECT rowid FROM items_words WHERE items_words MATCH ?)`, ftsPhrase(strings.TrimSpace(spaceCJK(term)))
+	return strings.Join(parts, " AND ")
+}
+
+// wordsQuery returns an FTS5 query for the rows of items_words that hold
+// every token of term: its words, and each of its CJK characters.
+func wordsQuery(term string) string {
+	var parts []string
+	for _, f := range strings.Fields(spaceCJK(term)) {
+		parts = append(parts, ftsString(f))
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// containsSQL confirms in the row itself that a field holds the term, as
+// the indexes keep no positions. Case is folded for ASCII, as lower() does.
+const containsSQL = `(instr(lower(i.title), ?) > 0 OR instr(lower(i.summary), ?) > 0 OR instr(lower(i.content), ?) > 0)`
+
+// textCondition returns the SQL condition that an item contains term,
+// with its arguments. Terms of three or more characters use the trigram
+// index; shorter ones the word index, where a CJK character is a token.
+func textCondition(term string) (string, []any) {
+	lt := strings.ToLower(term)
+	if utf8.RuneCountInString(term) >= 3 {
+		return `(i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) AND ` + containsSQL + `)`,
+			[]any{trigramQuery(term), lt, lt, lt}
+	}
+	q := wordsQuery(term)
+	if q == "" {
+		return "1 = 1", nil
+	}
+	cond := `i.id IN (SELECT rowid FROM items_words WHERE items_words MATCH ?)`
+	args := []any{q}
+	if strings.IndexFunc(term, isCJK) >= 0 {
+		// 华为 must be one run, not 华 … 为.
+		cond = `(` + cond + ` AND ` + containsSQL + `)`
+		args = append(args, lt, lt, lt)
+	}
+	return cond, args
 }
 
 // where builds the WHERE clause and arguments for a filter.
@@ -291,13 +457,13 @@ func where(f store.Filter) (string, []any) {
 	for _, t := range f.Text {
 		if t = strings.TrimSpace(t); t != "" {
 			c, a := textCondition(t)
-			add(c, a)
+			add(c, a...)
 		}
 	}
 	for _, t := range f.NotText {
 		if t = strings.TrimSpace(t); t != "" {
 			c, a := textCondition(t)
-			add("NOT "+c, a)
+			add("NOT "+c, a...)
 		}
 	}
 	const tagged = `i.id IN (SELECT item_id FROM item_tags WHERE kind = ? AND entity = ?)`
@@ -459,21 +625,36 @@ func (db *DB) Item(ctx context.Context, id int64) (store.Item, error) {
 	if err := db.db.QueryRowContext(ctx, `SELECT content FROM items WHERE id = ?`, id).Scan(&it.Content); err != nil {
 		return it, db.wrap("read item", err)
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT kind, entity, alias, field, start, end FROM mentions WHERE item_id = ? ORDER BY field, start`, id)
+	rows, err := db.db.QueryContext(ctx, `SELECT kind, entity, mentions FROM item_tags WHERE item_id = ? AND mentions <> ''`, id)
 	if err != nil {
 		return it, db.wrap("read mentions", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m store.Mention
-		var kind, field string
-		if err := rows.Scan(&kind, &m.Entity, &m.Alias, &field, &m.Start, &m.End); err != nil {
+		var kind, entity, js string
+		if err := rows.Scan(&kind, &entity, &js); err != nil {
 			return it, db.wrap("read mentions", err)
 		}
-		m.Kind, m.Field = store.EntityKind(kind), store.Field(field)
-		it.Mentions = append(it.Mentions, m)
+		var ms []mentionJSON
+		if err := json.Unmarshal([]byte(js), &ms); err != nil {
+			return it, fmt.Errorf("sqlite: item %d: unreadable mentions: %w", id, err)
+		}
+		for _, m := range ms {
+			it.Mentions = append(it.Mentions, store.Mention{Entity: entity, Kind: store.EntityKind(kind), Alias: m.Alias,
+				Field: store.Field(m.Field), Start: m.Start, End: m.End})
+		}
 	}
-	return it, db.wrap("read mentions", rows.Err())
+	if err := rows.Err(); err != nil {
+		return it, db.wrap("read mentions", err)
+	}
+	sort.Slice(it.Mentions, func(i, j int) bool {
+		a, b := it.Mentions[i], it.Mentions[j]
+		if a.Field != b.Field {
+			return a.Field > b.Field // title, then summary, then content
+		}
+		return a.Start < b.Start
+	})
+	return it, nil
 }
 
 // SetRead marks items read or unread. Unknown IDs are an error naming

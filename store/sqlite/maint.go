@@ -66,7 +66,7 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 		"items":        `SELECT count(*) FROM items`,
 		"unread":       `SELECT count(*) FROM items WHERE read = 0`,
 		"starred":      `SELECT count(*) FROM items WHERE starred = 1`,
-		"mentions":     `SELECT count(*) FROM mentions`,
+		"mentions":     `SELECT coalesce(sum(json_array_length(mentions)), 0) FROM item_tags WHERE mentions <> ''`,
 		"aliases":      `SELECT count(*) FROM aliases`,
 	} {
 		var n int

@@ -213,6 +213,15 @@ func rebuildAllyTags(ctx context.Context, tx *sql.Tx) error {
 		SELECT 'ally', m.alliance_id, t.item_id, t.unread FROM item_tags t JOIN memberships m ON m.firm_id = t.entity WHERE t.kind = 'firm'
 		UNION
 		SELECT 'ally', t.entity, t.item_id, t.unread FROM item_tags t WHERE t.kind = 'alliance'`)
+	if err != nil {
+		return err
+	}
+	// Inserts are not counted by a trigger: recount the roll-up.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM tag_counts WHERE kind = 'ally'`); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tag_counts (kind, entity, total, unread)
+		SELECT kind, entity, count(*), sum(unread) FROM item_tags WHERE kind = 'ally' GROUP BY kind, entity`)
 	return err
 }
 

@@ -101,7 +101,7 @@ func TestSeedPopulates(t *testing.T) {
 
 func TestSeedTwiceNoDuplicates(t *testing.T) {
 	db := mustOpen(t)
-	tables := []string{"firms", "alliances", "aliases", "memberships", "designations", "feeds", "items", "mentions", "item_tags", "designation_events"}
+	tables := []string{"firms", "alliances", "aliases", "memberships", "designations", "feeds", "items", "item_tags", "designation_events"}
 	before := map[string]int{}
 	for _, tb := range tables {
 		before[tb] = count(t, db, "SELECT count(*) FROM "+tb)
@@ -187,7 +187,7 @@ func TestFullTextChinese(t *testing.T) {
 	_, err = db.SaveItems(ctx, feed, []store.Item{
 		{Key: "a", Title: "国产GPU厂商摩尔线程发布新一代芯片", Published: now, Lang: "zh"},
 		{Key: "b", Title: "华为昇腾生态大会在上海召开", Published: now, Lang: "zh"},
-		{Key: "c", Title: "An unrelated English headline", Summary: "AI chips", Published: now, Lang: "en"},
+		{Key: "c", Title: "An unrelated English headline", Summary: "AI chips from Moore Threads", Published: now, Lang: "en"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -203,6 +203,11 @@ func TestFullTextChinese(t *testing.T) {
 		{"unrelated", []string{"c"}},
 		{"UNRELATED", []string{"c"}},
 		{"不存在的词", nil},
+		{"为华", nil},
+		{"Thread", []string{"c"}},
+		{"moore threads", []string{"c"}},
+		{`he"ad`, nil},
+		{"线程发布", []string{"a"}},
 	} {
 		t.Run(tc.term, func(t *testing.T) {
 			items, err := db.Items(ctx, store.Filter{Text: []string{tc.term}, Feeds: []string{"zh.xml"}})
@@ -277,4 +282,59 @@ func TestMigrationsFromEmpty(t *testing.T) {
 	if err != nil || have != want || want < 1 {
 		t.Fatalf("schema %d of %d, %v", have, want, err)
 	}
+}
+
+func TestCountersStayRight(t *testing.T) {
+	db := mustOpen(t)
+	check := func(step string) {
+		t.Helper()
+		r, err := db.Check(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.CountsOK || !r.OK() {
+			t.Fatalf("after %s: counters drifted or check failed: %+v", step, r)
+		}
+	}
+	check("seed")
+	feed, _ := db.AddFeed(ctx, store.Feed{URL: "https://example.org/c.xml", Enabled: true})
+	now := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
+	items := []store.Item{
+		{Key: "1", Title: "Huawei", Firms: []string{"huawei"}, Published: now},
+		{Key: "2", Title: "Biren and SenseTime", Firms: []string{"biren", "sensetime"}, Published: now},
+		{Key: "3", Title: "the alliance", Alliances: []string{"model-chip"}, Published: now},
+	}
+	if _, err := db.SaveItems(ctx, feed, items); err != nil {
+		t.Fatal(err)
+	}
+	check("save")
+	saved, _ := db.Items(ctx, store.Filter{Feeds: []string{"c.xml"}})
+	db.SetRead(ctx, []int64{saved[0].ID, saved[1].ID}, true)
+	check("read")
+	items[1].Firms = []string{"biren"}
+	items[1].Title = "Biren alone"
+	st, err := db.SaveItems(ctx, feed, items)
+	if err != nil || st.Updated != 1 || st.Unchanged != 2 {
+		t.Fatalf("resave: %+v %v", st, err)
+	}
+	check("update")
+	counts, _ := db.AllianceCounts(ctx)
+	if _, err := db.Retag(ctx, func(title, summary, content string) ([]string, []string, bool, []store.Mention) {
+		return []string{"huawei"}, nil, false, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("retag")
+	after, _ := db.AllianceCounts(ctx)
+	if after[""] != counts[""] {
+		t.Errorf("retag changed the item total: %v → %v", counts[""], after[""])
+	}
+	if _, err := db.RemoveFeed(ctx, feed); err != nil {
+		t.Fatal(err)
+	}
+	check("remove feed")
+	if n, err := db.Prune(ctx, time.Now(), true); err != nil || n != 0 {
+		t.Fatalf("prune of bundled items: %d %v", n, err)
+	}
+	check("prune")
 }

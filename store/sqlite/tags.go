@@ -31,7 +31,7 @@ func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
 		for {
 			rows, err := tx.QueryContext(ctx, `SELECT i.id, i.title, i.summary, i.content, i.read, i.sanctions,
 				(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance')),
-				(SELECT count(*) FROM mentions m WHERE m.item_id = i.id)
+				(SELECT coalesce(sum(json_array_length(mentions)), 0) FROM item_tags t WHERE t.item_id = i.id AND t.mentions <> '')
 				FROM items i WHERE i.id > ? ORDER BY i.id LIMIT ?`, last, chunk)
 			if err != nil {
 				return err
@@ -57,7 +57,7 @@ func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
 				return err
 			}
 			if len(batch) == 0 {
-				return nil
+				return s.flushCounts(ctx)
 			}
 			for _, r := range batch {
 				last = r.id
@@ -70,7 +70,7 @@ func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
 					continue
 				}
 				changed++
-				if err := writeTags(ctx, s, r.id, &it, !r.read); err != nil {
+				if err := writeTags(ctx, s, r.id, &it, !r.read, true); err != nil {
 					return err
 				}
 				if _, err := setSanctions.ExecContext(ctx, it.Sanctions, r.id, it.Sanctions); err != nil {
