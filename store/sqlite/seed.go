@@ -163,9 +163,6 @@ func seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, no
 		if _, err := saveItems(ctx, tx, snapID, items); err != nil {
 			return fmt.Errorf("snapshot: %w", err)
 		}
-		if err := exec(`UPDATE feeds SET last_check = ?1, last_success = ?1, last_status = 200 WHERE id = ?2`, now.Unix(), snapID); err != nil {
-			return err
-		}
 	}
 
 	// Memberships may have changed: rebuild the alliance roll-up tags.

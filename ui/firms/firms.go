@@ -1,0 +1,337 @@
+// Package firms is the second pane: the members of the selected alliance
+// (or every firm), each with compact sanction badges and an unread count.
+// Moving the cursor emits SelectedMsg; the root pushes the firm into the
+// news pane and the reader.
+package firms
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/internal/badge"
+	"github.com/aiwatch/aiwatch/ui/internal/cell"
+	"github.com/aiwatch/aiwatch/ui/internal/listnav"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
+	"github.com/aiwatch/aiwatch/ui/keys"
+	"github.com/aiwatch/aiwatch/ui/theme"
+)
+
+// Source is what the pane reads.
+type Source interface {
+	Firms(ctx context.Context, alliance string) ([]store.Firm, error)
+	FirmCounts(ctx context.Context) (map[string]store.Counts, error)
+}
+
+// LoadedMsg carries the firms of an alliance. Seq is the request it
+// answers; answers to older requests are dropped.
+type LoadedMsg struct {
+	Seq      int
+	Alliance string
+	Firms    []store.Firm
+	Counts   map[string]store.Counts
+	Err      error
+}
+
+// CountsMsg carries fresh unread counts per firm.
+type CountsMsg struct {
+	Counts map[string]store.Counts
+	Err    error
+}
+
+// SelectedMsg says the cursor is on another firm; Firm is "" when the
+// list is empty.
+type SelectedMsg struct {
+	Firm string
+}
+
+// Model is the firms pane.
+type Model struct {
+	src      Source
+	keys     keys.KeyMap
+	theme    theme.Theme
+	codes    badge.Codes
+	title    string // the alliance's name, for the title line
+	alliance string // the alliance asked for
+	shown    string // the alliance whose firms are shown
+	firms    []store.Firm
+	badges   [][]badge.Badge
+	counts   map[string]store.Counts
+	nav      listnav.Nav
+	seq      int
+	loading  bool
+	loaded   bool
+	width    int
+	height   int
+	focused  bool
+	err      error
+}
+
+// New returns the pane; SetAlliance fills it.
+func New(src Source, km keys.KeyMap, th theme.Theme) Model {
+	return Model{src: src, keys: km, theme: th, codes: badge.NewCodes(nil)}
+}
+
+// SetAlliance shows the members of an alliance ("" for every firm), named
+// title in the title line, and returns the command that loads them.
+func (m Model) SetAlliance(id, title string) (Model, tea.Cmd) {
+	m.alliance, m.title = id, title
+	return m, m.load()
+}
+
+// Reload returns the command that reads the shown firms again, keeping the
+// cursor on the same firm.
+func (m Model) Reload() (Model, tea.Cmd) { return m, m.load() }
+
+func (m *Model) load() tea.Cmd {
+	m.seq++
+	m.loading = true
+	src, seq, alliance := m.src, m.seq, m.alliance
+	return func() tea.Msg { return loadFirms(src, seq, alliance) }
+}
+
+func loadFirms(src Source, seq int, alliance string) LoadedMsg {
+	ctx := context.Background()
+	fs, err := src.Firms(ctx, alliance)
+	if err != nil {
+		return LoadedMsg{Seq: seq, Alliance: alliance, Err: fmt.Errorf("firms: unable to load firms: %w", err)}
+	}
+	counts, err := src.FirmCounts(ctx)
+	if err != nil {
+		err = fmt.Errorf("firms: unable to count items: %w", err)
+	}
+	return LoadedMsg{Seq: seq, Alliance: alliance, Firms: fs, Counts: counts, Err: err}
+}
+
+// LoadCounts returns the command that reads fresh unread counts.
+func (m Model) LoadCounts() tea.Cmd {
+	src := m.src
+	return func() tea.Msg {
+		counts, err := src.FirmCounts(context.Background())
+		if err != nil {
+			err = fmt.Errorf("firms: unable to count items: %w", err)
+		}
+		return CountsMsg{Counts: counts, Err: err}
+	}
+}
+
+// SetLists sets the lists the badges are named from.
+func (m *Model) SetLists(lists []store.List) {
+	m.codes = badge.NewCodes(lists)
+	m.rebadge()
+}
+
+func (m *Model) rebadge() {
+	m.badges = make([][]badge.Badge, len(m.firms))
+	for i, f := range m.firms {
+		m.badges[i] = badge.For(f.Designations, m.codes)
+	}
+}
+
+// Update handles the pane's messages and, when focused, its keys.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	before := m.SelectedID()
+	switch msg := msg.(type) {
+	case LoadedMsg:
+		if msg.Seq != m.seq {
+			return m, nil // an answer to an older request
+		}
+		m.loading = false
+		m.err = msg.Err
+		if msg.Firms == nil && msg.Err != nil {
+			break
+		}
+		same := m.loaded && msg.Alliance == m.shown
+		m.firms, m.shown, m.loaded = msg.Firms, msg.Alliance, true
+		if msg.Counts != nil {
+			m.counts = msg.Counts
+		}
+		m.rebadge()
+		m.nav.SetLen(len(m.firms))
+		m.nav.SetCursor(0)
+		if same {
+			m.reselect(before)
+		}
+		// Always say what is selected after a load: the firm may be the
+		// same ID in a different alliance, and the root must learn of an
+		// empty list too.
+		return m, m.selected()
+	case CountsMsg:
+		if msg.Err != nil {
+			m.err = msg.Err
+			break
+		}
+		m.counts = msg.Counts
+	case tea.KeyPressMsg:
+		if !m.focused {
+			return m, nil
+		}
+		m.nav.Update(m.keys, msg)
+	}
+	if m.SelectedID() != before {
+		return m, m.selected()
+	}
+	return m, nil
+}
+
+func (m *Model) reselect(id string) {
+	for i, f := range m.firms {
+		if f.ID == id {
+			m.nav.SetCursor(i)
+			return
+		}
+	}
+}
+
+func (m Model) selected() tea.Cmd {
+	id := m.SelectedID()
+	return func() tea.Msg { return SelectedMsg{Firm: id} }
+}
+
+// Click moves the cursor to screen row y of the pane (0 is the title).
+func (m Model) Click(y int) (Model, tea.Cmd) {
+	before := m.SelectedID()
+	m.nav.Click(y - 1)
+	if m.SelectedID() != before {
+		return m, m.selected()
+	}
+	return m, nil
+}
+
+// Scroll moves the view and cursor by d rows, for the mouse wheel.
+func (m Model) Scroll(d int) (Model, tea.Cmd) {
+	before := m.SelectedID()
+	m.nav.Scroll(d)
+	if m.SelectedID() != before {
+		return m, m.selected()
+	}
+	return m, nil
+}
+
+// Selected returns the firm under the cursor.
+func (m Model) Selected() (store.Firm, bool) {
+	if len(m.firms) == 0 {
+		return store.Firm{}, false
+	}
+	return m.firms[m.nav.Cursor], true
+}
+
+// SelectedID returns the ID of the firm under the cursor, or "".
+func (m Model) SelectedID() string {
+	f, _ := m.Selected()
+	return f.ID
+}
+
+// Counts returns the item counts of a firm.
+func (m Model) Counts(id string) store.Counts { return m.counts[id] }
+
+// Alliance returns the alliance whose firms are shown or being loaded.
+func (m Model) Alliance() string { return m.alliance }
+
+// Loading reports whether a load is under way.
+func (m Model) Loading() bool { return m.loading }
+
+// Err returns the last load error.
+func (m Model) Err() error { return m.err }
+
+// SetSize sets the pane's size in cells.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.nav.SetHeight(h - 1)
+}
+
+// SetTheme changes the styles.
+func (m *Model) SetTheme(t theme.Theme) { m.theme = t }
+
+// Focus gives the pane the keyboard.
+func (m *Model) Focus() { m.focused = true }
+
+// Blur takes the keyboard away.
+func (m *Model) Blur() { m.focused = false }
+
+// Focused reports whether the pane has the keyboard.
+func (m Model) Focused() bool { return m.focused }
+
+// View draws the pane in exactly its size.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	w := m.width
+	title := "2 Firms"
+	if m.title != "" {
+		title += " · " + cell.Line(m.title)
+	}
+	note := "unread"
+	if w < 24 {
+		note = ""
+	}
+	lines := []string{pane.Title(m.theme, title, note, w, m.focused)}
+	switch {
+	case m.err != nil && !m.loaded:
+		lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+	case !m.loaded:
+		lines = append(lines, pane.Note(m.theme, "loading…", w))
+	case len(m.firms) == 0:
+		lines = append(lines, pane.Note(m.theme, " no firms", w))
+	default:
+		from, to := m.nav.Visible()
+		nameW, badgeW := m.columns(from, to, w)
+		for i := from; i < to; i++ {
+			lines = append(lines, m.row(i, w, nameW, badgeW))
+		}
+		if m.err != nil && len(lines) < m.height {
+			lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+		}
+	}
+	return pane.Join(lines, w, m.height)
+}
+
+// unreadW is the width of the unread column.
+const unreadW = 4
+
+// columns shares the width between names and badges so that the badges
+// of the visible rows line up in one column.
+func (m Model) columns(from, to, w int) (nameW, badgeW int) {
+	avail := w - 1 - unreadW
+	maxName, maxBadges := 0, 0
+	for i := from; i < to; i++ {
+		maxName = max(maxName, cell.Width(displayName(m.firms[i])))
+		maxBadges = max(maxBadges, badge.Width(m.badges[i]))
+	}
+	// Badges matter more than the end of a long name, but a name keeps
+	// up to 14 cells ("Iluvatar CoreX") when it has to share.
+	nameW = min(maxName, max(avail-1-maxBadges, min(avail/2, 14)))
+	badgeW = max(avail-1-nameW, 0)
+	return nameW, badgeW
+}
+
+func displayName(f store.Firm) string {
+	if f.Short != "" {
+		return cell.Line(f.Short)
+	}
+	return cell.Line(f.Name)
+}
+
+func (m Model) row(i, w, nameW, badgeW int) string {
+	f := m.firms[i]
+	name := cell.Fit(displayName(f), nameW)
+	c := m.counts[f.ID]
+	un := ""
+	if c.Unread > 0 {
+		un = strconv.Itoa(c.Unread)
+	}
+	unread := cell.FitRight(un, unreadW)
+	plainBadges := cell.Fit(badge.Render(m.theme, m.badges[i], badgeW, false), badgeW)
+	plain := " " + name + " " + plainBadges + unread
+	styledName := name
+	if c.Unread > 0 {
+		styledName = m.theme.Unread.Render(name)
+	}
+	styled := " " + styledName + " " + cell.Fit(badge.Render(m.theme, m.badges[i], badgeW, true), badgeW) +
+		m.theme.UnreadCount.Render(unread)
+	return pane.Row(m.theme, plain, styled, w, i == m.nav.Cursor, m.focused)
+}

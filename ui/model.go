@@ -1,0 +1,171 @@
+// Package ui is aiwatch's dashboard: four linked panes (alliances → firms
+// → news → reader), a filter bar, a feeds view, a "what changed" view and
+// a status line.
+//
+// The root model here is small on purpose: it lays the panes out, moves
+// the focus, routes each message to the pane that owns it, and pushes a
+// pane's selection into the panes after it. Each pane lives in its own
+// package, reads through its own small interface, and exports the
+// messages it emits; panes never import each other. All I/O runs in
+// tea.Cmd functions; answers to stale requests are dropped by sequence
+// number.
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/alliances"
+	"github.com/aiwatch/aiwatch/ui/changes"
+	"github.com/aiwatch/aiwatch/ui/feeds"
+	"github.com/aiwatch/aiwatch/ui/filterbar"
+	"github.com/aiwatch/aiwatch/ui/firms"
+	"github.com/aiwatch/aiwatch/ui/items"
+	"github.com/aiwatch/aiwatch/ui/keys"
+	"github.com/aiwatch/aiwatch/ui/reader"
+	"github.com/aiwatch/aiwatch/ui/theme"
+)
+
+// paneID names the four panes.
+type paneID int
+
+const (
+	paneAlliances paneID = iota
+	paneFirms
+	paneItems
+	paneReader
+	paneCount
+)
+
+// overlay is a view shown in place of the panes.
+type overlay int
+
+const (
+	overlayNone overlay = iota
+	overlayHelp
+	overlayFeeds
+	overlayChanges
+)
+
+// pollEvery is how often the store's data version is checked for writes
+// by other processes.
+const pollEvery = 2 * time.Second
+
+// Model is the dashboard. It implements tea.Model.
+type Model struct {
+	cfg   Config
+	keys  keys.KeyMap
+	theme theme.Theme
+
+	dark    bool
+	noColor bool
+	width   int
+	height  int
+
+	focus   paneID
+	follows paneID // the list pane the reader follows: alliances, firms or items
+	// newsByFirm says the news follows the selected firm (the firms pane
+	// was entered last) rather than the selected alliance.
+	newsByFirm bool
+	overlay    overlay
+	// firmCard pins the reader to the selected firm's card (key i).
+	firmCard bool
+
+	alliances alliances.Model
+	firms     firms.Model
+	items     items.Model
+	reader    reader.Model
+	feeds     feeds.Model
+	changes   changes.Model
+	filter    filterbar.Model
+
+	query      store.Filter // the filter bar's filter in force
+	unreadOnly bool
+	newsKey    string // identifies the news filter shown, to skip needless reloads
+	lists      []store.List
+	unseen     int // designation changes since the user last looked
+
+	version   int64 // the store's data version last seen
+	pollEvery time.Duration
+	refresh   refreshState
+	status    status
+	confirm   *confirmation
+
+	initCmds []tea.Cmd
+}
+
+// New returns the dashboard over cfg.Source.
+func New(cfg Config) Model {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.OpenURL == nil {
+		cfg.OpenURL = openInBrowser
+	}
+	km := keys.DefaultKeyMap()
+	th := theme.New(true, false)
+	src := cfg.Source
+	m := Model{
+		cfg:       cfg,
+		keys:      km,
+		theme:     th,
+		dark:      true,
+		alliances: alliances.New(src, km, th),
+		firms:     firms.New(src, km, th),
+		items:     items.New(src, km, th, cfg.Now),
+		reader:    reader.New(src, km, th, cfg.Now),
+		feeds:     feeds.New(src, km, th, cfg.Now),
+		changes:   changes.New(src, km, th, cfg.Now),
+		filter:    filterbar.New(cfg.ParseQuery, km, th),
+		pollEvery: pollEvery,
+		follows:   paneAlliances,
+	}
+	m.alliances.Focus()
+	var cmd tea.Cmd
+	m.firms, cmd = m.firms.SetAlliance(alliances.AllFirms, "")
+	m.initCmds = append(m.initCmds, cmd, m.syncNews())
+	m.reader, cmd = m.reader.ShowAlliance(alliances.AllFirms, store.Counts{})
+	m.initCmds = append(m.initCmds, cmd,
+		m.alliances.Load(),
+		m.reader.LoadDirectory(),
+		m.feeds.Load(),
+		loadLists(src),
+		countUnseenChanges(src),
+		checkDataVersion(src),
+	)
+	return m
+}
+
+// Init asks the terminal for its background colour and starts loading.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(append([]tea.Cmd{tea.RequestBackgroundColor}, m.initCmds...)...)
+}
+
+// listsMsg carries the US lists, for badges and the legend.
+type listsMsg struct {
+	lists []store.List
+	err   error
+}
+
+// loadLists reads the lists once: they change only with the reference data.
+func loadLists(src Source) tea.Cmd {
+	return func() tea.Msg {
+		ls, err := src.Lists(context.Background())
+		return listsMsg{lists: ls, err: err}
+	}
+}
+
+// applyTheme rebuilds the styles and hands them to every pane.
+func (m *Model) applyTheme() {
+	m.theme = theme.New(m.dark, m.noColor)
+	m.alliances.SetTheme(m.theme)
+	m.firms.SetTheme(m.theme)
+	m.items.SetTheme(m.theme)
+	m.reader.SetTheme(m.theme)
+	m.feeds.SetTheme(m.theme)
+	m.changes.SetTheme(m.theme)
+	m.filter.SetTheme(m.theme)
+}

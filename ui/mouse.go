@@ -1,0 +1,91 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+)
+
+// wheelStep is how many rows one wheel notch scrolls.
+const wheelStep = 3
+
+// paneAt returns the pane at screen cell (x, y).
+func (m Model) paneAt(l layout, x, y int) (paneID, rect, bool) {
+	for p := range paneCount {
+		if l.panes[p].contains(x, y) {
+			return p, l.panes[p], true
+		}
+	}
+	return 0, rect{}, false
+}
+
+// handleClick focuses the pane clicked and selects the row clicked.
+func (m Model) handleClick(ms tea.Mouse) (Model, tea.Cmd) {
+	if ms.Button != tea.MouseLeft || m.overlay != overlayNone || m.confirm != nil {
+		return m, nil
+	}
+	l := computeLayout(m.width, m.height, m.filter.Height(), m.focus)
+	if l.tabs.contains(ms.X, ms.Y) {
+		if p, ok := m.tabAt(ms.X); ok {
+			return m, m.setFocus(p)
+		}
+		return m, nil
+	}
+	p, r, ok := m.paneAt(l, ms.X, ms.Y)
+	if !ok {
+		return m, nil
+	}
+	var cmds []tea.Cmd
+	if p != m.focus {
+		cmds = append(cmds, m.setFocus(p))
+	}
+	var cmd tea.Cmd
+	y := ms.Y - r.y
+	switch p {
+	case paneAlliances:
+		m.alliances, cmd = m.alliances.Click(y)
+	case paneFirms:
+		m.firms, cmd = m.firms.Click(y)
+	case paneItems:
+		m.items, cmd = m.items.Click(y)
+	}
+	return m, tea.Batch(append(cmds, cmd)...)
+}
+
+// handleWheel scrolls what is under the pointer, without moving the focus.
+func (m Model) handleWheel(ms tea.Mouse) (Model, tea.Cmd) {
+	d := 0
+	switch ms.Button {
+	case tea.MouseWheelUp:
+		d = -wheelStep
+	case tea.MouseWheelDown:
+		d = wheelStep
+	default:
+		return m, nil
+	}
+	switch m.overlay {
+	case overlayFeeds:
+		m.feeds.Scroll(d)
+		return m, nil
+	case overlayChanges:
+		m.changes.Scroll(d)
+		return m, nil
+	case overlayHelp:
+		return m, nil
+	}
+	l := computeLayout(m.width, m.height, m.filter.Height(), m.focus)
+	p, _, ok := m.paneAt(l, ms.X, ms.Y)
+	if !ok {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	switch p {
+	case paneAlliances:
+		m.alliances, cmd = m.alliances.Scroll(d)
+	case paneFirms:
+		m.firms, cmd = m.firms.Scroll(d)
+	case paneItems:
+		m.items, cmd = m.items.Scroll(d)
+	case paneReader:
+		m.reader.Scroll(d)
+	}
+	return m, cmd
+}

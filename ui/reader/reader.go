@@ -1,0 +1,412 @@
+// Package reader is the fourth pane. It shows one of three cards in a
+// scrollable viewport: an item (title, source, date, link, the firms and
+// alliances it names with their designations, and the text with the
+// matched names highlighted), a firm (names, aliases, alliances, the
+// designation timeline and related sanctions news), or an alliance.
+package reader
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/internal/badge"
+	"github.com/aiwatch/aiwatch/ui/internal/cell"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
+	"github.com/aiwatch/aiwatch/ui/keys"
+	"github.com/aiwatch/aiwatch/ui/theme"
+)
+
+// Source is what the pane reads.
+type Source interface {
+	Item(ctx context.Context, id int64) (store.Item, error)
+	Firms(ctx context.Context, alliance string) ([]store.Firm, error)
+	Alliances(ctx context.Context) ([]store.Alliance, error)
+	DesignationEvents(ctx context.Context, firm string, since time.Time) ([]store.DesignationEvent, error)
+	Items(ctx context.Context, f store.Filter) ([]store.Item, error)
+}
+
+// Mode is what the reader shows.
+type Mode int
+
+// Modes.
+const (
+	ModeEmpty Mode = iota
+	ModeItem
+	ModeFirm
+	ModeAlliance
+)
+
+// ItemLoadedMsg carries an item in full.
+type ItemLoadedMsg struct {
+	Seq  int
+	Item store.Item
+	Err  error
+}
+
+// FirmLoadedMsg carries a firm's designation history and sanctions news.
+type FirmLoadedMsg struct {
+	Seq    int
+	Firm   string
+	Events []store.DesignationEvent
+	News   []store.Item
+	Err    error
+}
+
+// DirectoryMsg carries every firm and alliance, to name what items mention.
+type DirectoryMsg struct {
+	Firms     []store.Firm
+	Alliances []store.Alliance
+	Err       error
+}
+
+// newsLimit is how many sanctions items the firm card lists.
+const newsLimit = 8
+
+// Model is the reader pane.
+type Model struct {
+	src   Source
+	keys  keys.KeyMap
+	theme theme.Theme
+	now   func() time.Time
+
+	codes     badge.Codes
+	lists     map[string]store.List
+	firms     map[string]store.Firm
+	alliances map[string]store.Alliance
+
+	mode           Mode
+	seq            int
+	loading        bool
+	err            error
+	itemID         int64
+	item           store.Item
+	firmID         string
+	events         []store.DesignationEvent
+	news           []store.Item
+	alliance       string
+	allianceCounts store.Counts
+
+	vp      viewport.Model
+	width   int
+	height  int
+	focused bool
+}
+
+// New returns an empty reader.
+func New(src Source, km keys.KeyMap, th theme.Theme, now func() time.Time) Model {
+	if now == nil {
+		now = time.Now
+	}
+	vp := viewport.New()
+	vp.SoftWrap = false
+	return Model{src: src, keys: km, theme: th, now: now, codes: badge.NewCodes(nil), vp: vp,
+		firms: map[string]store.Firm{}, alliances: map[string]store.Alliance{}}
+}
+
+// LoadDirectory returns the command that reads every firm and alliance.
+func (m Model) LoadDirectory() tea.Cmd {
+	src := m.src
+	return func() tea.Msg {
+		ctx := context.Background()
+		fs, err := src.Firms(ctx, "")
+		if err != nil {
+			return DirectoryMsg{Err: fmt.Errorf("reader: unable to load firms: %w", err)}
+		}
+		as, err := src.Alliances(ctx)
+		if err != nil {
+			return DirectoryMsg{Err: fmt.Errorf("reader: unable to load alliances: %w", err)}
+		}
+		return DirectoryMsg{Firms: fs, Alliances: as}
+	}
+}
+
+// SetLists sets the lists that badges and the firm card name.
+func (m *Model) SetLists(lists []store.List) {
+	m.codes = badge.NewCodes(lists)
+	m.lists = make(map[string]store.List, len(lists))
+	for _, l := range lists {
+		m.lists[l.ID] = l
+	}
+	m.render(false)
+}
+
+// ShowItem shows an item and returns the command that loads it in full.
+func (m Model) ShowItem(id int64) (Model, tea.Cmd) {
+	if id == 0 {
+		m.mode, m.itemID, m.loading = ModeEmpty, 0, false
+		m.seq++
+		m.render(true)
+		return m, nil
+	}
+	if m.mode == ModeItem && m.itemID == id {
+		return m, nil
+	}
+	m.mode, m.itemID = ModeItem, id
+	m.seq++
+	m.loading, m.err = true, nil
+	m.render(true)
+	src, seq := m.src, m.seq
+	return m, func() tea.Msg { return loadItem(src, seq, id) }
+}
+
+// loadItem reads an item in full.
+func loadItem(src Source, seq int, id int64) ItemLoadedMsg {
+	it, err := src.Item(context.Background(), id)
+	if err != nil {
+		err = fmt.Errorf("reader: unable to load item %d: %w", id, err)
+	}
+	return ItemLoadedMsg{Seq: seq, Item: it, Err: err}
+}
+
+// ShowFirm shows a firm's card and returns the command that loads its
+// history and sanctions news.
+func (m Model) ShowFirm(id string) (Model, tea.Cmd) {
+	if id == "" {
+		m.mode, m.firmID = ModeEmpty, ""
+		m.seq++
+		m.render(true)
+		return m, nil
+	}
+	if m.mode == ModeFirm && m.firmID == id {
+		return m, nil
+	}
+	m.mode, m.firmID = ModeFirm, id
+	m.events, m.news = nil, nil
+	m.seq++
+	m.loading, m.err = true, nil
+	m.render(true)
+	return m, m.loadFirm()
+}
+
+func (m Model) loadFirm() tea.Cmd {
+	src, seq, id := m.src, m.seq, m.firmID
+	return func() tea.Msg {
+		ctx := context.Background()
+		evs, err := src.DesignationEvents(ctx, id, time.Time{})
+		if err != nil {
+			return FirmLoadedMsg{Seq: seq, Firm: id, Err: fmt.Errorf("reader: unable to load designation history: %w", err)}
+		}
+		news, err := src.Items(ctx, store.Filter{Firms: []string{id}, Sanctions: store.Yes, Limit: newsLimit})
+		if err != nil {
+			return FirmLoadedMsg{Seq: seq, Firm: id, Events: evs, Err: fmt.Errorf("reader: unable to load sanctions news: %w", err)}
+		}
+		return FirmLoadedMsg{Seq: seq, Firm: id, Events: evs, News: news}
+	}
+}
+
+// ShowAlliance shows an alliance's card (AllFirms, "", shows an overview
+// with the item counts c). It needs no I/O: the directory has it all.
+func (m Model) ShowAlliance(id string, c store.Counts) (Model, tea.Cmd) {
+	changed := m.mode != ModeAlliance || m.alliance != id
+	m.mode, m.alliance, m.allianceCounts = ModeAlliance, id, c
+	m.seq++
+	m.loading, m.err = false, nil
+	m.render(changed)
+	return m, nil
+}
+
+// Reload reads what is shown again, keeping the scroll position.
+func (m Model) Reload() (Model, tea.Cmd) {
+	switch m.mode {
+	case ModeItem:
+		id := m.itemID
+		m.seq++
+		src, seq := m.src, m.seq
+		return m, func() tea.Msg { return loadItem(src, seq, id) }
+	case ModeFirm:
+		m.seq++
+		return m, m.loadFirm()
+	}
+	return m, nil
+}
+
+// SetStarred updates the star of the shown item after the news pane
+// changed it.
+func (m *Model) SetStarred(id int64, starred bool) {
+	if m.mode == ModeItem && m.item.ID == id {
+		m.item.Starred = starred
+		m.render(false)
+	}
+}
+
+// Update handles the pane's messages and, when focused, its scroll keys.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case ItemLoadedMsg:
+		if msg.Seq != m.seq {
+			return m, nil
+		}
+		m.loading, m.err = false, msg.Err
+		if msg.Err == nil {
+			same := m.item.ID == msg.Item.ID
+			m.item = msg.Item
+			m.render(!same)
+		} else {
+			m.render(true)
+		}
+	case FirmLoadedMsg:
+		if msg.Seq != m.seq {
+			return m, nil
+		}
+		m.loading, m.err = false, msg.Err
+		m.events, m.news = msg.Events, msg.News
+		m.render(false)
+	case DirectoryMsg:
+		if msg.Err != nil {
+			m.err = msg.Err
+			break
+		}
+		m.firms = make(map[string]store.Firm, len(msg.Firms))
+		for _, f := range msg.Firms {
+			m.firms[f.ID] = f
+		}
+		m.alliances = make(map[string]store.Alliance, len(msg.Alliances))
+		for _, a := range msg.Alliances {
+			m.alliances[a.ID] = a
+		}
+		m.render(false)
+	case tea.KeyPressMsg:
+		if !m.focused {
+			return m, nil
+		}
+		switch {
+		case key.Matches(msg, m.keys.Up):
+			m.vp.ScrollUp(1)
+		case key.Matches(msg, m.keys.Down):
+			m.vp.ScrollDown(1)
+		case key.Matches(msg, m.keys.PageUp):
+			m.vp.PageUp()
+		case key.Matches(msg, m.keys.PageDown):
+			m.vp.PageDown()
+		case key.Matches(msg, m.keys.Top):
+			m.vp.GotoTop()
+		case key.Matches(msg, m.keys.Bottom):
+			m.vp.GotoBottom()
+		}
+	}
+	return m, nil
+}
+
+// Scroll scrolls the text by d lines, for the mouse wheel.
+func (m *Model) Scroll(d int) {
+	if d < 0 {
+		m.vp.ScrollUp(-d)
+	} else {
+		m.vp.ScrollDown(d)
+	}
+}
+
+// Mode returns what the reader shows.
+func (m Model) Mode() Mode { return m.mode }
+
+// Item returns the item shown, once loaded.
+func (m Model) Item() (store.Item, bool) {
+	if m.mode != ModeItem || m.loading || m.item.ID != m.itemID || m.itemID == 0 {
+		return store.Item{}, false
+	}
+	return m.item, true
+}
+
+// FirmID returns the firm whose card is shown, or "".
+func (m Model) FirmID() string {
+	if m.mode != ModeFirm {
+		return ""
+	}
+	return m.firmID
+}
+
+// ScrollOffset returns the first line of text on screen.
+func (m Model) ScrollOffset() int { return m.vp.YOffset() }
+
+// Err returns the last load error.
+func (m Model) Err() error { return m.err }
+
+// SetSize sets the pane's size in cells.
+func (m *Model) SetSize(w, h int) {
+	changed := w != m.width
+	m.width, m.height = w, h
+	m.vp.SetWidth(max(w, 0))
+	m.vp.SetHeight(max(h-1, 0))
+	if changed {
+		m.render(false)
+	}
+}
+
+// SetTheme changes the styles.
+func (m *Model) SetTheme(t theme.Theme) {
+	m.theme = t
+	m.render(false)
+}
+
+// Focus gives the pane the keyboard.
+func (m *Model) Focus() { m.focused = true }
+
+// Blur takes the keyboard away.
+func (m *Model) Blur() { m.focused = false }
+
+// Focused reports whether the pane has the keyboard.
+func (m Model) Focused() bool { return m.focused }
+
+// render lays the card out for the pane's width; top scrolls back to the
+// first line, for new content.
+func (m *Model) render(top bool) {
+	if m.width <= 0 {
+		return
+	}
+	var lines []string
+	w := m.width - 1 // one cell of left margin
+	switch {
+	case m.err != nil:
+		lines = []string{m.theme.Error.Render("! " + cell.Line(m.err.Error()))}
+	case m.mode == ModeItem && m.loading && m.item.ID != m.itemID:
+		lines = []string{m.theme.Dim.Render("loading…")}
+	case m.mode == ModeItem:
+		lines = m.itemLines(w)
+	case m.mode == ModeFirm:
+		lines = m.firmLines(w)
+	case m.mode == ModeAlliance:
+		lines = m.allianceLines(w)
+	default:
+		lines = []string{m.theme.Dim.Render("Nothing selected.")}
+	}
+	for i, l := range lines {
+		// Each line is isolated on its own: a right-to-left line must not
+		// set the direction of the screen line it shares with other panes.
+		lines[i] = " " + cell.Isolate(cell.Truncate(l, w))
+	}
+	off := m.vp.YOffset()
+	m.vp.SetContentLines(lines)
+	if top {
+		m.vp.GotoTop()
+	} else {
+		m.vp.SetYOffset(off)
+	}
+}
+
+// View draws the pane in exactly its size.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	title := "4 Reader"
+	switch m.mode {
+	case ModeFirm:
+		title += " · firm"
+	case ModeAlliance:
+		title += " · alliance"
+	}
+	note := ""
+	if total := m.vp.TotalLineCount(); total > m.vp.Height() && m.vp.Height() > 0 {
+		note = fmt.Sprintf("%d%%", int(m.vp.ScrollPercent()*100+0.5))
+	}
+	head := pane.Title(m.theme, title, note, m.width, m.focused)
+	lines := append([]string{head}, strings.Split(m.vp.View(), "\n")...)
+	return pane.Join(lines, m.width, m.height)
+}

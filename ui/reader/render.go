@@ -1,0 +1,415 @@
+package reader
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/internal/badge"
+	"github.com/aiwatch/aiwatch/ui/internal/cell"
+	"github.com/aiwatch/aiwatch/ui/theme"
+)
+
+// highlighted cleans raw text, wraps it to w cells and styles it: base for
+// the text, hl for the names the mentions of field point at. Mention
+// offsets are bytes of the raw text; cleaning maps them to the clean text.
+func highlighted(raw string, ms []store.Mention, field store.Field, body bool, w int, base, hl lipgloss.Style) []string {
+	var text string
+	var pos []int
+	if body {
+		text, pos = cell.BodyMap(raw)
+	} else {
+		text, pos = cell.LineMap(raw)
+	}
+	var ranges []cell.Span
+	for _, m := range ms {
+		if pos == nil {
+			break // the text could not be mapped safely: no highlights
+		}
+		if m.Field != field || m.Start < 0 || m.End > len(raw) || m.Start >= m.End {
+			continue // an offset that does not fit this text is ignored, not trusted
+		}
+		if r := (cell.Span{Start: pos[m.Start], End: pos[m.End]}); r.Start < r.End {
+			ranges = append(ranges, r)
+		}
+	}
+	slices.SortFunc(ranges, func(a, b cell.Span) int { return cmp.Compare(a.Start, b.Start) })
+	var lines []string
+	for _, sp := range cell.WrapSpans(text, w) {
+		var b strings.Builder
+		at := sp.Start
+		for _, r := range ranges {
+			if r.End <= at || r.Start >= sp.End {
+				continue
+			}
+			from, to := max(r.Start, at), min(r.End, sp.End)
+			if from > at {
+				b.WriteString(base.Render(text[at:from]))
+			}
+			b.WriteString(hl.Render(text[from:to]))
+			at = to
+		}
+		if at < sp.End {
+			b.WriteString(base.Render(text[at:sp.End]))
+		}
+		lines = append(lines, b.String())
+	}
+	return lines
+}
+
+// wrapped wraps clean text to w cells after a label, indenting the lines
+// that follow to the label's width.
+func wrapped(label, text string, w int, labelStyle, textStyle lipgloss.Style) []string {
+	lw := cell.Width(label)
+	spans := cell.WrapSpans(text, max(w-lw, 8))
+	lines := make([]string, 0, len(spans))
+	for i, sp := range spans {
+		prefix := strings.Repeat(" ", lw)
+		if i == 0 {
+			prefix = labelStyle.Render(label)
+		}
+		lines = append(lines, prefix+textStyle.Render(text[sp.Start:sp.End]))
+	}
+	return lines
+}
+
+func (m Model) date(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(m.now().Location()).Format(layout)
+}
+
+func (m Model) itemLines(w int) []string {
+	t, it := m.theme, m.item
+	lines := highlighted(it.Title, it.Mentions, store.FieldTitle, false, w, t.ItemTitle, t.Mention)
+	var meta []string
+	if src := cell.Line(it.FeedTitle); src != "" {
+		// Isolated on its own, so that an Arabic feed name does not turn
+		// the date and language after it right to left.
+		meta = append(meta, cell.Isolate(cell.Truncate(src, max(w/2, 8))))
+	}
+	if d := m.date(it.Published, "2006-01-02 15:04"); d != "" {
+		meta = append(meta, d)
+	}
+	if lang := cell.Line(it.Lang); lang != "" {
+		meta = append(meta, lang)
+	}
+	metaLine := t.Dim.Render(strings.Join(meta, " · "))
+	if it.Starred {
+		metaLine += " " + t.Star.Render(theme.MarkStar)
+	}
+	if it.Sanctions {
+		metaLine += " " + t.Sanctions.Render(theme.MarkSanctions+" sanctions")
+	}
+	lines = append(lines, metaLine)
+	if u := cell.Line(it.URL); u != "" {
+		for _, sp := range cell.WrapSpans(u, w) {
+			lines = append(lines, t.Link.Render(u[sp.Start:sp.End]))
+		}
+	}
+	lines = append(lines, m.namedLines(it, w)...)
+	if it.Summary != "" {
+		lines = append(lines, "")
+		lines = append(lines, highlighted(it.Summary, it.Mentions, store.FieldSummary, true, w, lipgloss.NewStyle(), t.Mention)...)
+	}
+	if it.Content != "" && strings.TrimSpace(it.Content) != strings.TrimSpace(it.Summary) {
+		lines = append(lines, "")
+		lines = append(lines, highlighted(it.Content, it.Mentions, store.FieldContent, true, w, lipgloss.NewStyle(), t.Mention)...)
+	}
+	return lines
+}
+
+// namedLines lists the firms an item names with their badges, and the
+// alliances it names.
+func (m Model) namedLines(it store.Item, w int) []string {
+	t := m.theme
+	var lines []string
+	if len(it.Firms) > 0 {
+		lines = append(lines, "", t.Heading.Render("Firms named"))
+		nameW := 0
+		for _, id := range it.Firms {
+			nameW = max(nameW, cell.Width(m.firmName(id)))
+		}
+		nameW = min(nameW, w/2)
+		for _, id := range it.Firms {
+			lines = append(lines, "  "+cell.Fit(m.firmName(id), nameW)+" "+m.designationSummary(id, w-nameW-3))
+		}
+	}
+	if len(it.Alliances) > 0 {
+		lines = append(lines, "", t.Heading.Render("Alliances named"))
+		for _, id := range it.Alliances {
+			lines = append(lines, "  "+cell.Truncate(m.allianceName(id), w-2))
+		}
+	}
+	return lines
+}
+
+// designationSummary is a firm's badges, or "none found as of <date>".
+func (m Model) designationSummary(id string, w int) string {
+	f, ok := m.firms[id]
+	if !ok {
+		return ""
+	}
+	bs := badge.For(f.Designations, m.codes)
+	if len(bs) == 0 {
+		return m.theme.Dim.Render(cell.Truncate(noneFound(f), w))
+	}
+	return badge.Render(m.theme, bs, w, true)
+}
+
+func noneFound(f store.Firm) string {
+	if f.NoneFoundAsOf != "" {
+		return "none found as of " + cell.Line(f.NoneFoundAsOf)
+	}
+	return "none found"
+}
+
+func (m Model) firmName(id string) string {
+	f, ok := m.firms[id]
+	switch {
+	case !ok:
+		return cell.Line(id)
+	case f.Short != "":
+		return cell.Line(f.Short)
+	}
+	return cell.Line(f.Name)
+}
+
+func (m Model) allianceName(id string) string {
+	if a, ok := m.alliances[id]; ok && a.Name != "" {
+		return cell.Line(a.Name)
+	}
+	return cell.Line(id)
+}
+
+func (m Model) listName(id string) string {
+	if l, ok := m.lists[id]; ok && l.Name != "" {
+		return cell.Line(l.Name)
+	}
+	return cell.Line(id)
+}
+
+func (m Model) firmLines(w int) []string {
+	t := m.theme
+	f, ok := m.firms[m.firmID]
+	if !ok {
+		if m.loading {
+			return []string{t.Dim.Render("loading…")}
+		}
+		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.firmID))}
+	}
+	var lines []string
+	for _, sp := range cell.WrapSpans(cell.Line(f.Name), w) {
+		lines = append(lines, t.ItemTitle.Render(cell.Line(f.Name)[sp.Start:sp.End]))
+	}
+	if zh := cell.Line(f.NameZH); zh != "" {
+		lines = append(lines, cell.Truncate(zh, w))
+	}
+	if facts := joinNonEmpty(" · ", cell.Line(f.Sector), cell.Line(f.HQ)); facts != "" {
+		lines = append(lines, t.Dim.Render(cell.Truncate(facts, w)))
+	}
+	var aliases []string
+	for _, a := range f.Aliases {
+		if s := cell.Line(a.Text); s != "" && !slices.Contains(aliases, s) {
+			aliases = append(aliases, s)
+		}
+	}
+	if len(aliases) > 0 {
+		lines = append(lines, wrapped("Also: ", strings.Join(aliases, ", "), w, t.Label, lipgloss.NewStyle())...)
+	}
+	if len(f.Alliances) > 0 {
+		var names []string
+		for _, id := range f.Alliances {
+			names = append(names, m.allianceName(id))
+		}
+		lines = append(lines, wrapped("Alliances: ", strings.Join(names, "; "), w, t.Label, lipgloss.NewStyle())...)
+	}
+	if notes := cell.Line(f.Notes); notes != "" {
+		lines = append(lines, wrapped("", notes, w, t.Label, t.Dim)...)
+	}
+
+	lines = append(lines, "", t.Heading.Render("Designations"))
+	lines = append(lines, m.designationLines(f, w)...)
+
+	lines = append(lines, "", t.Heading.Render("History"))
+	switch {
+	case m.loading && m.events == nil:
+		lines = append(lines, t.Dim.Render("  loading…"))
+	case len(m.events) == 0:
+		lines = append(lines, t.Dim.Render("  no recorded changes"))
+	}
+	for _, e := range m.events {
+		head := "  " + m.date(e.At, "2006-01-02") + "  " + cell.Fit(cell.Line(e.Action), 9) + " " +
+			cell.Fit(m.codes.Code(e.List), 5) + " "
+		lines = append(lines, wrapped(head, cell.Line(e.Detail), w, t.Dim, lipgloss.NewStyle())...)
+	}
+
+	lines = append(lines, "", t.Heading.Render("Sanctions news"))
+	switch {
+	case m.loading && m.news == nil:
+		lines = append(lines, t.Dim.Render("  loading…"))
+	case len(m.news) == 0:
+		lines = append(lines, t.Dim.Render("  none"))
+	}
+	for _, it := range m.news {
+		head := "  " + theme.MarkSanctions + " " + m.date(it.Published, "2006-01-02") + " "
+		lines = append(lines, t.Sanctions.Render(head[:len("  "+theme.MarkSanctions)])+t.Dim.Render(head[len("  "+theme.MarkSanctions):])+
+			cell.Isolate(cell.Truncate(cell.Line(it.Title), w-cell.Width(head))))
+	}
+	return lines
+}
+
+// designationLines is the designation timeline of a firm: every listing,
+// removed ones included, oldest first.
+func (m Model) designationLines(f store.Firm, w int) []string {
+	t := m.theme
+	if len(f.Designations) == 0 {
+		return []string{"  " + t.Dim.Render(noneFound(f))}
+	}
+	ds := slices.Clone(f.Designations)
+	slices.SortStableFunc(ds, func(a, b store.Designation) int { return strings.Compare(a.Added, b.Added) })
+	var lines []string
+	const indent = "         "
+	for _, d := range ds {
+		bs := badge.For([]store.Designation{d}, m.codes)
+		code := t.Dim.Render(cell.Fit(m.codes.Code(d.List), 6))
+		if len(bs) == 1 {
+			code = badge.Style(t, bs[0])(cell.Fit(bs[0].Text(), 6))
+		}
+		lines = append(lines, "  "+code+" "+cell.Truncate(m.listName(d.List), w-9))
+		var when []string
+		if d.Added != "" {
+			when = append(when, "added "+cell.Line(d.Added))
+		}
+		if d.Removed != "" {
+			when = append(when, "removed "+cell.Line(d.Removed))
+		}
+		if c := cell.Line(d.Citation); c != "" {
+			when = append(when, c)
+		}
+		switch {
+		case d.Status == store.StatusContested:
+			when = append(when, "contested")
+		case d.Status != store.StatusConfirmed && d.Status != "":
+			when = append(when, cell.Line(string(d.Status)))
+		}
+		if d.Affiliate {
+			when = append(when, "affiliate listing")
+		}
+		if len(when) > 0 {
+			lines = append(lines, wrapped(indent, strings.Join(when, " · "), w, t.Dim, lipgloss.NewStyle())...)
+		}
+		if p := cell.Line(d.Program); p != "" {
+			lines = append(lines, wrapped(indent, p, w, t.Dim, t.Dim)...)
+		}
+		for src := range strings.SplitSeq(d.Source, ";") {
+			if src = cell.Line(src); src != "" {
+				lines = append(lines, wrapped(indent+"source ", src, w, t.Dim, t.Link)...)
+			}
+		}
+		if p := cell.Line(d.Provenance); p != "" {
+			lines = append(lines, wrapped(indent+"from ", p, w, t.Dim, t.Dim)...)
+		}
+		if n := cell.Line(d.Note); n != "" {
+			lines = append(lines, wrapped(indent, n, w, t.Dim, t.Dim)...)
+		}
+	}
+	return lines
+}
+
+func (m Model) allianceLines(w int) []string {
+	t := m.theme
+	if m.alliance == "" {
+		return m.overviewLines(w)
+	}
+	a, ok := m.alliances[m.alliance]
+	if !ok {
+		return []string{t.Dim.Render("loading…")}
+	}
+	var lines []string
+	for _, sp := range cell.WrapSpans(cell.Line(a.Name), w) {
+		lines = append(lines, t.ItemTitle.Render(cell.Line(a.Name)[sp.Start:sp.End]))
+	}
+	if zh := cell.Line(a.NameZH); zh != "" {
+		lines = append(lines, cell.Truncate(zh, w))
+	}
+	if st := cell.Line(a.NameStatus); st != "" {
+		lines = append(lines, t.Dim.Render(cell.Truncate("("+st+")", w)))
+	}
+	lines = append(lines, "")
+	for _, f := range []struct{ label, value string }{
+		{"Launched: ", joinNonEmpty(" — ", cell.Line(a.Launched), cell.Line(a.LaunchNote))},
+		{"Venue: ", cell.Line(a.Venue)},
+		{"Convener: ", cell.Line(a.Convener)},
+	} {
+		if f.value != "" {
+			lines = append(lines, wrapped(f.label, f.value, w, t.Label, lipgloss.NewStyle())...)
+		}
+	}
+	lines = append(lines, "", t.Heading.Render("Members ("+strconv.Itoa(len(a.Members))+")"))
+	nameW := 0
+	for _, ms := range a.Members {
+		nameW = max(nameW, cell.Width(m.firmName(ms.Firm)))
+	}
+	nameW = min(nameW, w/2)
+	for _, ms := range a.Members {
+		line := "  " + cell.Fit(m.firmName(ms.Firm), nameW) + " " + m.designationSummary(ms.Firm, w-nameW-3)
+		if ms.Role != "" && ms.Role != "member" {
+			line = cell.Truncate(line+t.Dim.Render(" ("+cell.Line(ms.Role)+")"), w)
+		}
+		lines = append(lines, line)
+	}
+	if note := cell.Line(a.MembersNote); note != "" {
+		lines = append(lines, "")
+		lines = append(lines, wrapped("", note, w, t.Dim, t.Dim)...)
+	}
+	if len(a.Sources) > 0 {
+		lines = append(lines, "", t.Heading.Render("Sources"))
+		for _, s := range a.Sources {
+			lines = append(lines, wrapped("  ", cell.Line(s), w, t.Dim, t.Link)...)
+		}
+	}
+	return lines
+}
+
+// overviewLines is the card of the "All firms" row.
+func (m Model) overviewLines(w int) []string {
+	t := m.theme
+	c := m.allianceCounts
+	lines := []string{
+		t.ItemTitle.Render("All firms"),
+		t.Dim.Render(cell.Truncate(strconv.Itoa(len(m.firms))+" firms · "+strconv.Itoa(c.Total)+" items · "+
+			strconv.Itoa(c.Unread)+" unread", w)),
+		"",
+		t.Heading.Render("Alliances"),
+	}
+	as := make([]store.Alliance, 0, len(m.alliances))
+	for _, a := range m.alliances {
+		as = append(as, a)
+	}
+	slices.SortFunc(as, func(a, b store.Alliance) int { return strings.Compare(a.ID, b.ID) })
+	for _, a := range as {
+		lines = append(lines, wrapped("  ", cell.Line(a.Name)+" — "+strconv.Itoa(len(a.Members))+" firms", w,
+			lipgloss.NewStyle(), lipgloss.NewStyle())...)
+	}
+	lines = append(lines, "")
+	lines = append(lines, wrapped("", "Pick an alliance or a firm to narrow the news. "+
+		"Press / to filter, ? for all keys.", w, t.Dim, t.Dim)...)
+	return lines
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}

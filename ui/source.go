@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// Source is what the dashboard reads and writes. Implementations must be safe for concurrent use.
+type Source interface {
+	Alliances(ctx context.Context) ([]store.Alliance, error)                                               // with Members
+	Firms(ctx context.Context, alliance string) ([]store.Firm, error)                                      // alliance "" = all firms; Designations filled
+	Lists(ctx context.Context) ([]store.List, error)                                                       // for badge legend
+	AllianceCounts(ctx context.Context) (map[string]store.Counts, error)                                   // items naming the alliance or any member; key "" = all items
+	FirmCounts(ctx context.Context) (map[string]store.Counts, error)                                       // items naming each firm
+	Items(ctx context.Context, f store.Filter) ([]store.Item, error)                                       // newest first; honours Limit/Offset; Firms/Alliances/Sanctions filled; Content and Mentions may be empty
+	CountItems(ctx context.Context, f store.Filter) (store.Counts, error)                                  // ignores Limit/Offset
+	Item(ctx context.Context, id int64) (store.Item, error)                                                // full item: Summary, Content, Mentions (byte offsets per field)
+	SetRead(ctx context.Context, ids []int64, read bool) error                                             // marks items read or unread
+	SetStarred(ctx context.Context, ids []int64, starred bool) error                                       // stars or unstars items
+	MarkAllRead(ctx context.Context, f store.Filter) (int, error)                                          // returns how many were marked
+	Feeds(ctx context.Context) ([]store.Feed, error)                                                       // with status, last error, counts
+	DesignationEvents(ctx context.Context, firm string, since time.Time) ([]store.DesignationEvent, error) // firm "" = all firms
+	ChangesSeen(ctx context.Context) (time.Time, error)                                                    // when the user last looked at "what changed"
+	SetChangesSeen(ctx context.Context, t time.Time) error                                                 // records that the user looked
+	DataVersion(ctx context.Context) (int64, error)                                                        // changes whenever any process commits to the store
+}
+
+// Refresher fetches all feeds (the F key). progress is called from the refresh goroutine.
+type Refresher interface {
+	Refresh(ctx context.Context, progress func(RefreshProgress)) (RefreshProgress, error)
+}
+
+// RefreshProgress is how far a refresh has got.
+type RefreshProgress struct{ Done, Total, Failed, NewItems int }
+
+// Config is what New needs.
+type Config struct {
+	Source     Source
+	Refresher  Refresher                            // may be nil: F then says refresh is unavailable
+	ParseQuery func(q string) (store.Filter, error) // the shared query language parser (store/query); errors may carry a byte position
+	StorePath  string                               // for the status line
+	OpenURL    func(url string) error               // may be nil: default runs $BROWSER or xdg-open WITHOUT a shell, only for http(s) URLs
+	Now        func() time.Time                     // may be nil: time.Now
+}

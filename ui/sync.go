@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/alliances"
+	"github.com/aiwatch/aiwatch/ui/internal/cell"
+)
+
+// setFocus gives pane p the keyboard. Entering the alliances or firms
+// pane also decides what the news and the reader follow: the news names
+// the selected alliance (or any member) while the alliances pane was
+// entered last, and the selected firm once the firms pane was.
+func (m *Model) setFocus(p paneID) tea.Cmd {
+	m.focus = p
+	m.alliances.Blur()
+	m.firms.Blur()
+	m.items.Blur()
+	m.reader.Blur()
+	switch p {
+	case paneAlliances:
+		m.alliances.Focus()
+		m.follows, m.newsByFirm = paneAlliances, false
+	case paneFirms:
+		m.firms.Focus()
+		m.follows, m.newsByFirm = paneFirms, true
+	case paneItems:
+		m.items.Focus()
+		m.follows = paneItems
+	case paneReader:
+		m.reader.Focus()
+	}
+	return tea.Batch(m.syncNews(), m.syncReader())
+}
+
+// newsFilter is the news pane's filter: the filter bar's query AND the
+// selection, and unread only when asked.
+func (m Model) newsFilter() (store.Filter, string) {
+	f := m.query
+	f.Firms = slices.Clone(f.Firms)
+	f.Alliances = slices.Clone(f.Alliances)
+	title := "all"
+	firm, hasFirm := m.firms.Selected()
+	switch {
+	case m.newsByFirm && hasFirm:
+		f.Firms = append(f.Firms, firm.ID)
+		title = firm.Short
+		if title == "" {
+			title = firm.Name
+		}
+	case m.alliances.Selected() != alliances.AllFirms:
+		id := m.alliances.Selected()
+		f.Alliances = append(f.Alliances, id)
+		title = id
+		if a, ok := m.alliances.Alliance(id); ok {
+			title = a.Name
+		}
+	}
+	if m.unreadOnly {
+		f.Unread = store.Yes
+		title += " · unread"
+	}
+	if m.filter.Query() != "" {
+		title += " · filtered"
+	}
+	return f, cell.Line(title)
+}
+
+// syncNews pushes the selection into the news pane when it changed what
+// the news shows.
+func (m *Model) syncNews() tea.Cmd {
+	f, title := m.newsFilter()
+	key := fmt.Sprintf("%#v", f)
+	if key == m.newsKey {
+		return nil
+	}
+	m.newsKey = key
+	var cmd tea.Cmd
+	m.items, cmd = m.items.SetFilter(f, title)
+	return cmd
+}
+
+// syncReader pushes the selection the reader follows into it.
+func (m *Model) syncReader() tea.Cmd {
+	var cmd tea.Cmd
+	switch {
+	case m.firmCard || m.follows == paneFirms:
+		m.reader, cmd = m.reader.ShowFirm(m.firms.SelectedID())
+	case m.follows == paneAlliances:
+		id := m.alliances.Selected()
+		m.reader, cmd = m.reader.ShowAlliance(id, m.alliances.Counts(id))
+	default:
+		m.reader, cmd = m.reader.ShowItem(m.items.SelectedID())
+	}
+	return cmd
+}
+
+// reloadAll reads everything on screen again after another process wrote
+// to the store, keeping every cursor where it is.
+func (m *Model) reloadAll() tea.Cmd {
+	var cmds []tea.Cmd
+	var cmd tea.Cmd
+	cmds = append(cmds, m.alliances.LoadCounts())
+	m.firms, cmd = m.firms.Reload()
+	cmds = append(cmds, cmd)
+	m.items, cmd = m.items.Reload()
+	cmds = append(cmds, cmd)
+	cmds = append(cmds, m.reader.LoadDirectory())
+	if m.reader.FirmID() != "" {
+		m.reader, cmd = m.reader.Reload()
+		cmds = append(cmds, cmd)
+	}
+	cmds = append(cmds, m.feeds.Load())
+	return tea.Batch(cmds...)
+}
+
+// reloadCounts reads the unread counts of every pane again, after a mark.
+func (m *Model) reloadCounts() tea.Cmd {
+	return tea.Batch(m.alliances.LoadCounts(), m.firms.LoadCounts(), m.items.LoadCounts())
+}

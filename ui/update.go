@@ -1,0 +1,391 @@
+package ui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/aiwatch/aiwatch/ui/alliances"
+	"github.com/aiwatch/aiwatch/ui/changes"
+	"github.com/aiwatch/aiwatch/ui/feeds"
+	"github.com/aiwatch/aiwatch/ui/filterbar"
+	"github.com/aiwatch/aiwatch/ui/firms"
+	"github.com/aiwatch/aiwatch/ui/items"
+	"github.com/aiwatch/aiwatch/ui/reader"
+)
+
+// Update routes msg to the pane that owns it and keeps the panes linked.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := m.update(msg)
+	// The layout follows the window and the filter bar's height.
+	return m, tea.Batch(cmd, m.resize())
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.applyTheme()
+	case tea.EnvMsg:
+		if msg.Getenv("NO_COLOR") != "" {
+			m.noColor = true
+			m.applyTheme()
+		}
+	case tea.ColorProfileMsg:
+		if (msg.Profile == colorprofile.NoTTY || msg.Profile == colorprofile.ASCII) && !m.noColor {
+			m.noColor = true
+			m.applyTheme()
+		}
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.MouseClickMsg:
+		return m.handleClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		return m.handleWheel(msg.Mouse())
+
+	case alliances.LoadedMsg, alliances.CountsMsg:
+		m.alliances, cmd = m.alliances.Update(msg)
+		if m.follows == paneAlliances {
+			// The overview card shows the counts.
+			return m, tea.Batch(cmd, m.syncReader())
+		}
+		return m, cmd
+	case alliances.SelectedMsg:
+		if msg.Alliance != m.alliances.Selected() {
+			return m, nil // the cursor has moved on since
+		}
+		return m, m.allianceSelected()
+	case firms.LoadedMsg, firms.CountsMsg:
+		m.firms, cmd = m.firms.Update(msg)
+		return m, cmd
+	case firms.SelectedMsg:
+		if msg.Firm != m.firms.SelectedID() {
+			return m, nil
+		}
+		return m, tea.Batch(m.syncNews(), m.syncReader())
+	case items.LoadedMsg, items.CountsMsg:
+		m.items, cmd = m.items.Update(msg)
+		m.filter.SetCounts(m.items.Counts())
+		return m, cmd
+	case items.SelectedMsg:
+		if msg.ID != m.items.SelectedID() || m.follows != paneItems || m.firmCard {
+			return m, nil
+		}
+		return m, m.syncReader()
+	case items.OpenMsg:
+		return m, m.open(msg.ID)
+	case items.MarkedMsg:
+		return m, m.marked(msg)
+	case reader.ItemLoadedMsg, reader.FirmLoadedMsg, reader.DirectoryMsg:
+		m.reader, cmd = m.reader.Update(msg)
+		return m, cmd
+	case feeds.LoadedMsg:
+		m.feeds, cmd = m.feeds.Update(msg)
+		return m, cmd
+	case unseenMsg:
+		if msg.err != nil {
+			m.status = errorStatus(msg.err)
+		}
+		m.unseen = msg.n
+	case changes.LoadedMsg:
+		m.unseen = 0 // seen now
+		m.changes, cmd = m.changes.Update(msg)
+		if msg.Err != nil {
+			m.status = errorStatus(msg.Err)
+		}
+		return m, cmd
+	case filterbar.ChangedMsg:
+		m.query = msg.Filter
+		return m, m.syncNews()
+	case listsMsg:
+		if msg.err != nil {
+			m.status = errorStatus(msg.err)
+			return m, nil
+		}
+		m.lists = msg.lists
+		m.firms.SetLists(msg.lists)
+		m.reader.SetLists(msg.lists)
+	case versionMsg:
+		return m, m.versionChecked(msg)
+	case pollMsg:
+		return m, checkDataVersion(m.cfg.Source)
+	case refreshProgressMsg:
+		m.refresh.progress = msg.progress
+		return m, waitRefresh(m.refresh.progressCh, m.refresh.done)
+	case refreshDoneMsg:
+		return m, m.refreshed(msg)
+	case markedAllMsg:
+		return m, m.markedAll(msg)
+	case statusMsg:
+		m.status = status(msg)
+	default:
+		// The filter bar's own messages, and its text input's.
+		m.filter, cmd = m.filter.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// allianceSelected pushes a new alliance into the firms pane, the news and
+// the reader.
+func (m *Model) allianceSelected() tea.Cmd {
+	id := m.alliances.Selected()
+	var cmds []tea.Cmd
+	if id != m.firms.Alliance() {
+		title := ""
+		if a, ok := m.alliances.Alliance(id); ok {
+			title = a.Name
+		}
+		var cmd tea.Cmd
+		m.firms, cmd = m.firms.SetAlliance(id, title)
+		cmds = append(cmds, cmd)
+	}
+	cmds = append(cmds, m.syncNews(), m.syncReader())
+	return tea.Batch(cmds...)
+}
+
+// handleKey handles a key press: prompts and the filter bar first, then
+// the open view, then the global keys, then the focused pane.
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	if msg.String() == "ctrl+c" {
+		return m, m.quit()
+	}
+	if m.confirm != nil {
+		return m.handleConfirm(msg)
+	}
+	m.status = status{} // a message lasts until the next key
+	if m.filter.Active() {
+		switch msg.String() {
+		case "up", "down", "pgup", "pgdown":
+			// Move through the news while typing.
+			var cmd tea.Cmd
+			m.items.Focus()
+			m.items, cmd = m.items.Update(msg)
+			if m.focus != paneItems {
+				m.items.Blur()
+			}
+			return m, cmd
+		}
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Update(msg)
+		return m, cmd
+	}
+	if m.overlay != overlayNone {
+		return m.handleOverlayKey(msg)
+	}
+
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, m.quit()
+	case key.Matches(msg, k.Help):
+		m.overlay = overlayHelp
+		return m, nil
+	case key.Matches(msg, k.NextPane):
+		return m, m.setFocus((m.focus + 1) % paneCount)
+	case key.Matches(msg, k.PrevPane):
+		return m, m.setFocus((m.focus + paneCount - 1) % paneCount)
+	case key.Matches(msg, k.Pane1):
+		return m, m.setFocus(paneAlliances)
+	case key.Matches(msg, k.Pane2):
+		return m, m.setFocus(paneFirms)
+	case key.Matches(msg, k.Pane3):
+		return m, m.setFocus(paneItems)
+	case key.Matches(msg, k.Pane4):
+		return m, m.setFocus(paneReader)
+	case key.Matches(msg, k.Filter):
+		return m, m.filter.Open()
+	case key.Matches(msg, k.Clear):
+		return m.back()
+	case key.Matches(msg, k.Open):
+		switch m.focus {
+		case paneAlliances:
+			return m, m.setFocus(paneFirms)
+		case paneFirms:
+			return m, m.setFocus(paneItems)
+		}
+	case key.Matches(msg, k.ToggleRead):
+		if m.focus == paneItems || m.focus == paneReader {
+			var cmd tea.Cmd
+			m.items, cmd = m.items.ToggleRead()
+			return m, cmd
+		}
+		m.status = noteStatus("select a news item to mark it (3)")
+		return m, nil
+	case key.Matches(msg, k.Star):
+		if m.focus == paneItems || m.focus == paneReader {
+			var cmd tea.Cmd
+			m.items, cmd = m.items.ToggleStar()
+			return m, cmd
+		}
+		m.status = noteStatus("select a news item to star it (3)")
+		return m, nil
+	case key.Matches(msg, k.MarkAllRead):
+		return m.askMarkAll()
+	case key.Matches(msg, k.UnreadOnly):
+		m.unreadOnly = !m.unreadOnly
+		m.status = noteStatus("showing all items")
+		if m.unreadOnly {
+			m.status = noteStatus("showing unread items only")
+		}
+		return m, m.syncNews()
+	case key.Matches(msg, k.OpenLink):
+		return m, m.openLink()
+	case key.Matches(msg, k.CopyLink):
+		return m.copyLink()
+	case key.Matches(msg, k.FirmCard):
+		if m.firms.SelectedID() == "" {
+			m.status = noteStatus("no firm selected")
+			return m, nil
+		}
+		m.firmCard = !m.firmCard
+		return m, m.syncReader()
+	case key.Matches(msg, k.Changes):
+		m.overlay = overlayChanges
+		return m, m.changes.Load()
+	case key.Matches(msg, k.Feeds):
+		m.overlay = overlayFeeds
+		return m, m.feeds.Load()
+	case key.Matches(msg, k.Refresh):
+		return m, m.startRefresh()
+	}
+	return m.routeKey(msg)
+}
+
+// routeKey hands a key to the focused pane.
+func (m Model) routeKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.focus {
+	case paneAlliances:
+		m.alliances, cmd = m.alliances.Update(msg)
+	case paneFirms:
+		m.firms, cmd = m.firms.Update(msg)
+	case paneItems:
+		m.items, cmd = m.items.Update(msg)
+	case paneReader:
+		m.reader, cmd = m.reader.Update(msg)
+	}
+	return m, cmd
+}
+
+// back is esc: it closes the firm card, clears the filter, or leaves the
+// reader, in that order.
+func (m Model) back() (Model, tea.Cmd) {
+	switch {
+	case m.firmCard:
+		m.firmCard = false
+		return m, m.syncReader()
+	case m.filter.Query() != "" || m.filter.Value() != "":
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Clear()
+		return m, cmd
+	case m.focus == paneReader:
+		return m, m.setFocus(m.follows)
+	}
+	return m, nil
+}
+
+func (m Model) handleOverlayKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := m.keys
+	closeKey := k.Help
+	switch m.overlay {
+	case overlayFeeds:
+		closeKey = k.Feeds
+	case overlayChanges:
+		closeKey = k.Changes
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, m.quit()
+	case key.Matches(msg, k.Clear), key.Matches(msg, closeKey):
+		m.overlay = overlayNone
+		return m, nil
+	case key.Matches(msg, k.Refresh):
+		return m, m.startRefresh()
+	}
+	var cmd tea.Cmd
+	switch m.overlay {
+	case overlayFeeds:
+		m.feeds, cmd = m.feeds.Update(msg)
+	case overlayChanges:
+		m.changes, cmd = m.changes.Update(msg)
+	case overlayHelp:
+		m.overlay = overlayNone // any other key closes the help
+	}
+	return m, cmd
+}
+
+// open shows an item in the reader, focuses the reader and marks the item
+// read.
+func (m *Model) open(id int64) tea.Cmd {
+	m.firmCard = false
+	focus := m.setFocus(paneReader)
+	var show, mark tea.Cmd
+	m.reader, show = m.reader.ShowItem(id)
+	m.items, mark = m.items.SetRead(id, true)
+	return tea.Batch(focus, show, mark)
+}
+
+// marked handles the answer to a read or star write.
+func (m *Model) marked(msg items.MarkedMsg) tea.Cmd {
+	if msg.Err != nil {
+		m.status = errorStatus(msg.Err)
+		var cmd tea.Cmd
+		m.items, cmd = m.items.Reload() // undo the optimistic change
+		return tea.Batch(cmd, m.reloadCounts())
+	}
+	if msg.Version != 0 {
+		m.version = msg.Version
+	}
+	if msg.Field == "starred" {
+		for _, id := range msg.IDs {
+			m.reader.SetStarred(id, msg.Value)
+		}
+		return nil
+	}
+	return m.reloadCounts()
+}
+
+// quit stops a refresh under way and ends the program.
+func (m Model) quit() tea.Cmd {
+	if m.refresh.cancel != nil {
+		m.refresh.cancel()
+	}
+	return tea.Quit
+}
+
+// statusMsg sets the status line from a command.
+type statusMsg status
+
+// versionMsg carries the store's data version.
+type versionMsg struct {
+	version int64
+	err     error
+}
+
+// pollMsg says it is time to check the data version again.
+type pollMsg struct{}
+
+// versionChecked reloads what is on screen when another process wrote to
+// the store, and schedules the next check.
+func (m *Model) versionChecked(msg versionMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	switch {
+	case msg.err != nil:
+		m.status = errorStatus(msg.err)
+	case m.version == 0:
+		m.version = msg.version
+	case msg.version != m.version:
+		m.version = msg.version
+		cmds = append(cmds, m.reloadAll())
+	}
+	if m.pollEvery > 0 {
+		cmds = append(cmds, tea.Tick(m.pollEvery, func(time.Time) tea.Msg { return pollMsg{} }))
+	}
+	return tea.Batch(cmds...)
+}
