@@ -26,6 +26,8 @@ test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet $(PKGS)
 	go test -count=1 $(PKGS)
+	@# A build without the tag must refuse to open a store and name the tag.
+	GOFLAGS= go test -count=1 -run TestRefusesWithoutFTS5 ./store/sqlite/
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 ## fuzz: run every fuzz target for FUZZTIME each

@@ -43,8 +43,9 @@ func toFirmJSON(f store.Firm) firmJSON {
 		Alliances: nonNil(f.Alliances), Designations: []designationJSON{},
 		NoneFoundAsOf: f.NoneFoundAsOf, Sources: nonNil(f.Sources),
 	}
-	for _, a := range f.Aliases {
-		j.Aliases[a.Lang] = append(j.Aliases[a.Lang], a.Text)
+	_, byLang := aliasesByLang(f.Aliases, false)
+	for l, texts := range byLang {
+		j.Aliases[l] = texts
 	}
 	for _, d := range f.Designations {
 		j.Designations = append(j.Designations, designationJSON{
@@ -53,6 +54,45 @@ func toFirmJSON(f store.Firm) firmJSON {
 		})
 	}
 	return j
+}
+
+// aliasesByLang groups aliases by language, in first-seen order, adding
+// the traditional-script forms of Chinese aliases under "zh-Hant" (the
+// matcher derives and matches them; the store keeps one form). With
+// notes, case-sensitive and user aliases are marked.
+func aliasesByLang(aliases []store.Alias, notes bool) ([]string, map[string][]string) {
+	byLang := map[string][]string{}
+	var langs []string
+	seen := map[string]bool{}
+	add := func(lang, text string) {
+		if seen[lang+"\x00"+text] {
+			return
+		}
+		seen[lang+"\x00"+text] = true
+		if _, ok := byLang[lang]; !ok {
+			langs = append(langs, lang)
+		}
+		byLang[lang] = append(byLang[lang], text)
+	}
+	for _, al := range aliases {
+		text := al.Text
+		if notes && al.CaseSensitive {
+			text += " (exact case)"
+		}
+		if notes && al.Source == store.SourceUser {
+			text += " (yours)"
+		}
+		add(al.Lang, text)
+	}
+	for _, al := range aliases {
+		if al.Lang != "zh" {
+			continue
+		}
+		for _, v := range store.AliasVariants(al.Text)[1:] {
+			add("zh-Hant", v)
+		}
+	}
+	return langs, byLang
 }
 
 func nonNil(s []string) []string {
@@ -259,21 +299,7 @@ func cmdFirm(a *app, args []string) error {
 	kv.write(a, w)
 
 	fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Aliases"))
-	byLang := map[string][]string{}
-	var langs []string
-	for _, al := range f.Aliases {
-		if _, ok := byLang[al.Lang]; !ok {
-			langs = append(langs, al.Lang)
-		}
-		text := al.Text
-		if al.CaseSensitive {
-			text += " (exact case)"
-		}
-		if al.Source == store.SourceUser {
-			text += " (yours)"
-		}
-		byLang[al.Lang] = append(byLang[al.Lang], text)
-	}
+	langs, byLang := aliasesByLang(f.Aliases, true)
 	at := table{}
 	for _, l := range langs {
 		at.add("  "+l, strings.Join(byLang[l], ", "))

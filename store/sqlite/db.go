@@ -77,6 +77,9 @@ func Open(path string, opts ...Options) (*DB, error) {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
+	if err := checkFTS5(); err != nil {
+		return nil, err
+	}
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
@@ -132,15 +135,26 @@ func checkHeader(path string) error {
 	return nil
 }
 
-func (db *DB) init(o Options) error {
-	ctx := context.Background()
+// checkFTS5 refuses, before any file is touched, a binary whose SQLite
+// lacks FTS5.
+func checkFTS5() error {
+	mem, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		return fmt.Errorf("sqlite: unable to start SQLite: %w", err)
+	}
+	defer mem.Close()
 	var fts int
-	if err := db.db.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&fts); err != nil {
-		return db.wrap("check the SQLite build", err)
+	if err := mem.QueryRow("SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&fts); err != nil {
+		return fmt.Errorf("sqlite: unable to check the SQLite build: %w", err)
 	}
 	if fts != 1 {
 		return ErrNoFTS5
 	}
+	return nil
+}
+
+func (db *DB) init(o Options) error {
+	ctx := context.Background()
 	var version int
 	if err := db.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return db.wrap("read the schema version", err)

@@ -97,22 +97,44 @@ func (db *DB) LastCSLCounts(ctx context.Context) (map[string]int, string, error)
 }
 
 // ApplyDesignations applies changes in one transaction, logging each in
-// the history. Removals set Removed and keep the row. When imp is not nil
-// the import is recorded too, so the next one can compare counts.
+// the history with provenance prov. An addition that names an existing
+// row (same firm, list, affiliate flag and added date) updates it; it is
+// logged as "contested" for a contested action, "removed" for a listing
+// recorded as already lifted, "changed" when it rewrites a listing that
+// was in force, and "added" otherwise. Removals set Removed, hand the row
+// over to prov (so that a later reseed of the reference dataset does not
+// bring it back) and keep it. When imp is not nil the import is recorded
+// too, so the next one can compare counts.
+//
+// Events are logged at the store's clock, but never at or before the
+// moment the user last looked at what changed (see ChangesSeen): events
+// are kept to the second, and one logged in the same second as the look
+// would otherwise never be shown.
 func (db *DB) ApplyDesignations(ctx context.Context, changes []store.DesignationChange, imp *CSLImport, prov string) error {
-	now := db.Now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		now, err := eventTime(ctx, tx, db.Now())
+		if err != nil {
+			return err
+		}
 		for _, c := range changes {
 			d := c.Designation
 			if err := ensureList(ctx, tx, d.List); err != nil {
 				return err
 			}
+			action := c.Kind
 			switch c.Kind {
 			case "added":
 				if d.Status == "" {
 					d.Status = store.StatusConfirmed
 				}
-				_, err := tx.ExecContext(ctx, `INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
+				var oldRemoved, oldStatus string
+				err := tx.QueryRowContext(ctx, `SELECT removed, status FROM designations WHERE firm_id = ? AND list_id = ? AND affiliate = ? AND added = ?`,
+					d.Firm, d.List, d.Affiliate, d.Added).Scan(&oldRemoved, &oldStatus)
+				existed := err == nil
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+				_, err = tx.ExecContext(ctx, `INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
 					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 					ON CONFLICT (firm_id, list_id, affiliate, added) DO UPDATE SET removed = excluded.removed, citation = excluded.citation,
 					source = excluded.source, status = excluded.status, provenance = excluded.provenance, note = excluded.note, program = excluded.program`,
@@ -120,9 +142,13 @@ func (db *DB) ApplyDesignations(ctx context.Context, changes []store.Designation
 				if err != nil {
 					return err
 				}
+				action = seedAction(d)
+				if existed && action == "added" && oldRemoved == "" && oldStatus == string(d.Status) {
+					action = "changed"
+				}
 			case "removed":
-				res, err := tx.ExecContext(ctx, `UPDATE designations SET removed = ?, note = trim(note || ' ' || ?) WHERE id = ? AND removed = ''`,
-					d.Removed, "No longer listed as of "+d.Removed+" ("+prov+").", d.ID)
+				res, err := tx.ExecContext(ctx, `UPDATE designations SET removed = ?, provenance = ?, note = trim(note || ' ' || ?) WHERE id = ? AND removed = ''`,
+					d.Removed, prov, "No longer listed as of "+d.Removed+" ("+prov+").", d.ID)
 				if err != nil {
 					return err
 				}
@@ -141,7 +167,7 @@ func (db *DB) ApplyDesignations(ctx context.Context, changes []store.Designation
 			if detail == "" {
 				detail = describe(d)
 			}
-			if err := logEvent(ctx, tx, now, d.Firm, d.List, c.Kind, detail, prov); err != nil {
+			if err := logEvent(ctx, tx, now, d.Firm, d.List, action, detail, prov); err != nil {
 				return err
 			}
 		}
@@ -155,6 +181,24 @@ func (db *DB) ApplyDesignations(ctx context.Context, changes []store.Designation
 		return nil
 	})
 	return db.wrap("apply designation changes", err)
+}
+
+// eventTime is when changes made at now are logged: now, or one second
+// after the user last looked at what changed when that is later.
+func eventTime(ctx context.Context, tx *sql.Tx, now time.Time) (time.Time, error) {
+	var v string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaChangesSeen).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return now, nil
+	}
+	if err != nil {
+		return now, err
+	}
+	seen, perr := strconv.ParseInt(v, 10, 64)
+	if perr != nil || now.Unix() > seen {
+		return now, nil
+	}
+	return fromUnix(seen + 1), nil
 }
 
 // ensureList adds a list the CSL names that aiwatch does not track by
