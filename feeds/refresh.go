@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -163,7 +165,7 @@ func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 			doc, err = r.parse(f, resp, start)
 			if err == nil {
 				rec.Title, rec.Lang = doc.Title, doc.Lang
-				items = r.tag(doc.Items)
+				items = r.tag(f, doc.Items)
 			}
 		}
 	}
@@ -208,16 +210,52 @@ func (r *Refresher) parse(f store.Feed, resp *fetch.Response, now time.Time) (*p
 	return doc, err
 }
 
-// tag sets every item's firm and alliance tags, mentions and sanctions flag.
-func (r *Refresher) tag(items []store.Item) []store.Item {
+// tag sets every item's firm and alliance tags, mentions and sanctions
+// flag. An item of an official feed (see OfficialFeed) that names a
+// tracked firm is sanctions news even without a sanctions term: what the
+// Federal Register and the Treasury publish about a firm is a designation
+// or an export rule.
+func (r *Refresher) tag(f store.Feed, items []store.Item) []store.Item {
 	if r.tagger == nil {
 		return items
 	}
 	for i := range items {
 		it := &items[i]
-		it.Firms, it.Alliances, it.Sanctions, it.Mentions = r.tagger.Tag(it.Title, it.Summary, it.Content)
+		it.Firms, it.Alliances, it.Sanctions, it.Mentions = TagItem(r.tagger, f.URL, it.Title, it.Summary, it.Content)
 	}
 	return items
+}
+
+// TagItem tags one item of the feed at feedURL: the tagger's tags, with
+// the sanctions flag also set for an official feed's item that names a
+// firm. The pipeline and aiwatch retag both tag through it.
+func TagItem(t Tagger, feedURL, title, summary, content string) (firms, alliances []string, sanctions bool, mentions []store.Mention) {
+	firms, alliances, sanctions, mentions = t.Tag(title, summary, content)
+	if len(firms) > 0 && OfficialFeed(feedURL) {
+		sanctions = true
+	}
+	return firms, alliances, sanctions, mentions
+}
+
+// officialHosts are the hosts, with their subdomains, of the official
+// sanctions sources in the default feed list.
+var officialHosts = []string{"federalregister.gov", "treasury.gov"}
+
+// OfficialFeed reports whether a feed's URL is on the Federal Register or
+// the Treasury (www.federalregister.gov, home.treasury.gov,
+// ofac.treasury.gov…), whose items that name a firm are sanctions news.
+func OfficialFeed(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	for _, h := range officialHosts {
+		if host == h || strings.HasSuffix(host, "."+h) {
+			return true
+		}
+	}
+	return false
 }
 
 // backoff is the wait before retrying a feed after its n-th consecutive

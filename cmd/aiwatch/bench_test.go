@@ -129,9 +129,9 @@ func BenchmarkRetag100k(b *testing.B) {
 	db, m := benchStore(b, []string{"https://example.org/retag"})
 	defer db.Close()
 	ctx := context.Background()
-	feeds, _ := db.Feeds(ctx)
+	all, _ := db.Feeds(ctx)
 	var feedID int64
-	for _, f := range feeds {
+	for _, f := range all {
 		if f.URL == "https://example.org/retag" {
 			feedID = f.ID
 		}
@@ -149,7 +149,9 @@ func BenchmarkRetag100k(b *testing.B) {
 	}
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		if _, err := db.Retag(ctx, m.Tag); err != nil {
+		if _, err := db.Retag(ctx, func(feedURL, title, summary, content string) ([]string, []string, bool, []store.Mention) {
+			return feeds.TagItem(m, feedURL, title, summary, content)
+		}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -86,7 +87,9 @@ func cmdRetag(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := a.db.Retag(a.ctx, m.Tag)
+	n, err := a.db.Retag(a.ctx, func(feedURL, title, summary, content string) ([]string, []string, bool, []store.Mention) {
+		return feeds.TagItem(m, feedURL, title, summary, content)
+	})
 	if err != nil {
 		return err
 	}

@@ -321,7 +321,7 @@ func TestCountersStayRight(t *testing.T) {
 	}
 	check("update")
 	counts, _ := db.AllianceCounts(ctx)
-	if _, err := db.Retag(ctx, func(title, summary, content string) ([]string, []string, bool, []store.Mention) {
+	if _, err := db.Retag(ctx, func(feedURL, title, summary, content string) ([]string, []string, bool, []store.Mention) {
 		return []string{"huawei"}, nil, false, nil
 	}); err != nil {
 		t.Fatal(err)

@@ -7,8 +7,8 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
-// TagFunc derives an item's tags from its text.
-type TagFunc func(title, summary, content string) (firms, alliances []string, sanctions bool, mentions []store.Mention)
+// TagFunc derives the tags of an item of the feed at feedURL from its text.
+type TagFunc func(feedURL, title, summary, content string) (firms, alliances []string, sanctions bool, mentions []store.Mention)
 
 // Retag re-derives the tags, mentions and sanctions flag of every item
 // with tag, in one transaction, keeping read and starred marks. It
@@ -29,7 +29,7 @@ func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
 		const chunk = 5000
 		var last int64
 		for {
-			rows, err := tx.QueryContext(ctx, `SELECT i.id, i.title, i.summary, i.content, i.read, i.sanctions,
+			rows, err := tx.QueryContext(ctx, `SELECT i.id, (SELECT url FROM feeds f WHERE f.id = i.feed_id), i.title, i.summary, i.content, i.read, i.sanctions,
 				(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance')),
 				(SELECT coalesce(sum(json_array_length(mentions)), 0) FROM item_tags t WHERE t.item_id = i.id AND t.mentions <> '')
 				FROM items i WHERE i.id > ? ORDER BY i.id LIMIT ?`, last, chunk)
@@ -37,16 +37,16 @@ func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
 				return err
 			}
 			type row struct {
-				id                      int64
-				title, summary, content string
-				read, sanctions         bool
-				tags                    sql.NullString
-				mentions                int
+				id                            int64
+				feed, title, summary, content string
+				read, sanctions               bool
+				tags                          sql.NullString
+				mentions                      int
 			}
 			var batch []row
 			for rows.Next() {
 				var r row
-				if err := rows.Scan(&r.id, &r.title, &r.summary, &r.content, &r.read, &r.sanctions, &r.tags, &r.mentions); err != nil {
+				if err := rows.Scan(&r.id, &r.feed, &r.title, &r.summary, &r.content, &r.read, &r.sanctions, &r.tags, &r.mentions); err != nil {
 					rows.Close()
 					return err
 				}
@@ -62,7 +62,7 @@ func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
 			for _, r := range batch {
 				last = r.id
 				it := store.Item{}
-				it.Firms, it.Alliances, it.Sanctions, it.Mentions = tag(r.title, r.summary, r.content)
+				it.Firms, it.Alliances, it.Sanctions, it.Mentions = tag(r.feed, r.title, r.summary, r.content)
 				oldFirms, oldAlliances := splitTags(r.tags.String)
 				same := equalStrings(oldFirms, it.Firms) && equalStrings(oldAlliances, it.Alliances) &&
 					r.sanctions == it.Sanctions && r.mentions == len(it.Mentions)
