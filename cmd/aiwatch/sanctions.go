@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func sanctionsImport(a *app, args []string) error {
 	}
 	if err := csl.CheckCounts(prev, file.Counts); err != nil {
 		if !*force {
-			return fmt.Errorf("refusing the import: %w (against the import of %s); if the list really shrank, run again with --force", err, prevDate)
+			return fmt.Errorf("refusing the import: %w (against the import of %s); nothing was changed. If the list really shrank, run again with --force (with --dry-run to see the changes first)", err, prevDate)
 		}
 		fmt.Fprintf(a.stderr, "aiwatch: warning: %v; importing anyway (--force)\n", err)
 	}
@@ -214,18 +215,7 @@ func countsLine(c map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
+func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
 
 func printChanges(a *app, title string, cs []csl.Change) {
 	if len(cs) == 0 {
@@ -375,5 +365,3 @@ func sanctionsHistory(a *app, args []string) error {
 	t.write(a, a.stdout)
 	return nil
 }
-
-var _ = errors.Is

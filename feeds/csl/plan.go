@@ -147,7 +147,7 @@ func Plan(f *File, applied []Match, current []store.Designation, fileDate string
 		case len(active) == 0:
 			diff.Added = append(diff.Added, Change{
 				Kind: KindAdded, Firm: k.firm, List: k.list, New: proposed,
-				Detail: fmt.Sprintf("%s as of %s: %s", listedAs(k), fileDate, entryNames(groups[k])),
+				Detail: addedDetail(k, proposed, fileDate, groups[k]),
 			})
 		case slices.ContainsFunc(active, func(d store.Designation) bool { return same(d, proposed) }):
 		default:
@@ -187,6 +187,21 @@ func listedAs(k groupKey) string {
 		return "affiliates listed on " + k.list
 	}
 	return "listed on " + k.list
+}
+
+// addedDetail says what an addition is: the list, the listing's date and
+// Federal Register notice as the file gives them, the file's date and the
+// entries' names, e.g. "listed on meu, added 2026-09-30, 91 FR 12345 (as
+// of 2026-11-01): Biren Technology Co., Ltd.".
+func addedDetail(k groupKey, d store.Designation, fileDate string, entries []Entry) string {
+	added, citation := "no start date", "no FR notice"
+	if d.Added != "" {
+		added = "added " + d.Added
+	}
+	if d.Citation != "" {
+		citation = d.Citation
+	}
+	return fmt.Sprintf("%s, %s, %s (as of %s): %s", listedAs(k), added, citation, fileDate, entryNames(entries))
 }
 
 // designation builds the designation that a group of entries stands for.

@@ -56,14 +56,14 @@ func planFixture(t *testing.T, name string, current []store.Designation, date st
 func TestPlanFirstImport(t *testing.T) {
 	f, d := planFixture(t, "consolidated.csv", nil, "2025-07-26")
 	checkChanges(t, "added", d.Added, []string{
-		"added biren entity-list: listed on entity-list as of 2025-07-26: Biren Technology",
-		"added huawei entity-list: listed on entity-list as of 2025-07-26: Huawei Technologies Co., Ltd.",
-		"added huawei entity-list (affiliates): affiliates listed on entity-list as of 2025-07-26: Beijing Huawei Digital Technologies Co., Ltd.; Huawei Cloud Computing Technologies Co., Ltd.",
-		"added moore-threads entity-list: listed on entity-list as of 2025-07-26: Moore Threads Intelligent Technology (Beijing) Co., Ltd.; Moore Threads Intelligent Technology (Chengdu) Co., Ltd.",
-		"added sensetime ns-cmic: listed on ns-cmic as of 2025-07-26: SENSETIME GROUP INC.",
-		"added sensetime sdn (affiliates): affiliates listed on sdn as of 2025-07-26: TIANJIN BRIGHTVIEW IMAGING CO., LTD.",
-		"added smic uvl (affiliates): affiliates listed on uvl as of 2025-07-26: SMIC Advanced Logistics Center",
-		"added sugon entity-list: listed on entity-list as of 2025-07-26: Sugon",
+		"added biren entity-list: listed on entity-list, added 2023-10-17, 88 FR 71991 (as of 2025-07-26): Biren Technology",
+		"added huawei entity-list: listed on entity-list, added 2019-05-16, 84 FR 22961; 85 FR 51603 (as of 2025-07-26): Huawei Technologies Co., Ltd.",
+		"added huawei entity-list (affiliates): affiliates listed on entity-list, added 2019-08-19, 84 FR 43493; 85 FR 51603 (as of 2025-07-26): Beijing Huawei Digital Technologies Co., Ltd.; Huawei Cloud Computing Technologies Co., Ltd.",
+		"added moore-threads entity-list: listed on entity-list, added 2023-10-17, 88 FR 71991 (as of 2025-07-26): Moore Threads Intelligent Technology (Beijing) Co., Ltd.; Moore Threads Intelligent Technology (Chengdu) Co., Ltd.",
+		"added sensetime ns-cmic: listed on ns-cmic, no start date, no FR notice (as of 2025-07-26): SENSETIME GROUP INC.",
+		"added sensetime sdn (affiliates): affiliates listed on sdn, no start date, no FR notice (as of 2025-07-26): TIANJIN BRIGHTVIEW IMAGING CO., LTD.",
+		"added smic uvl (affiliates): affiliates listed on uvl, no start date, no FR notice (as of 2025-07-26): SMIC Advanced Logistics Center",
+		"added sugon entity-list: listed on entity-list, added 2019-06-24, 84 FR 29371 (as of 2025-07-26): Sugon",
 	})
 	if len(d.Removed)+len(d.Changed) != 0 {
 		t.Errorf("first import removes or changes: %q %q", describeChanges(d.Removed), describeChanges(d.Changed))
@@ -175,10 +175,10 @@ func TestPlanAgainstStore(t *testing.T) {
 	}
 	_, d := planFixture(t, "consolidated.csv", current, "2025-07-26")
 	checkChanges(t, "added", d.Added, []string{
-		"added huawei entity-list (affiliates): affiliates listed on entity-list as of 2025-07-26: Beijing Huawei Digital Technologies Co., Ltd.; Huawei Cloud Computing Technologies Co., Ltd.",
-		"added sensetime sdn (affiliates): affiliates listed on sdn as of 2025-07-26: TIANJIN BRIGHTVIEW IMAGING CO., LTD.",
-		"added smic uvl (affiliates): affiliates listed on uvl as of 2025-07-26: SMIC Advanced Logistics Center",
-		"added sugon entity-list: listed on entity-list as of 2025-07-26: Sugon",
+		"added huawei entity-list (affiliates): affiliates listed on entity-list, added 2019-08-19, 84 FR 43493; 85 FR 51603 (as of 2025-07-26): Beijing Huawei Digital Technologies Co., Ltd.; Huawei Cloud Computing Technologies Co., Ltd.",
+		"added sensetime sdn (affiliates): affiliates listed on sdn, no start date, no FR notice (as of 2025-07-26): TIANJIN BRIGHTVIEW IMAGING CO., LTD.",
+		"added smic uvl (affiliates): affiliates listed on uvl, no start date, no FR notice (as of 2025-07-26): SMIC Advanced Logistics Center",
+		"added sugon entity-list: listed on entity-list, added 2019-06-24, 84 FR 29371 (as of 2025-07-26): Sugon",
 	})
 	checkChanges(t, "removed", d.Removed, []string{
 		"removed cambricon entity-list: no longer listed as of 2025-07-26",

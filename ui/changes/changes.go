@@ -4,8 +4,10 @@
 package changes
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -80,6 +82,12 @@ func loadChanges(src Source, now time.Time) LoadedMsg {
 	if err != nil {
 		return LoadedMsg{Err: fmt.Errorf("changes: unable to load designation events: %w", err)}
 	}
+	// Newest first, whatever order the source keeps: the latest change
+	// is what the user opened the view for. Events of the same second
+	// keep the order they were logged in, the last first.
+	slices.SortStableFunc(evs, func(a, b store.DesignationEvent) int {
+		return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID))
+	})
 	names := map[string]string{}
 	if fs, err := src.Firms(ctx, ""); err == nil {
 		for _, f := range fs {
