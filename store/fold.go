@@ -1,14 +1,19 @@
 package store
 
 import (
+	"cmp"
+	_ "embed"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/liuzl/gocc"
 	"golang.org/x/text/unicode/norm"
 )
+
+//go:generate go run gen_fold_zh.go
 
 // The alias-folding rule. Two spellings are the same alias when they fold
 // to the same key, and the matcher folds text with the same rule before
@@ -23,7 +28,8 @@ import (
 //     invisible format characters (soft hyphen, zero-width and bidi
 //     marks) removed;
 //   - for the identity key only (FoldAlias): Chinese converted to
-//     simplified script with OpenCC, so 華為 and 华为 are one alias.
+//     simplified script with OpenCC's dictionaries, so 華為 and 华为 are
+//     one alias.
 //
 // Text is folded character by character (an NFKC segment is one
 // character here), which is what lets AppendFold keep a map from every
@@ -35,7 +41,7 @@ import (
 func FoldAlias(text string, caseSensitive bool) string {
 	key := strings.Trim(FoldText(text, caseSensitive), " ")
 	if hasHan(key) {
-		key = convert(&conv.t2s, key)
+		key = t2s.convert(key)
 	}
 	return key
 }
@@ -61,9 +67,10 @@ func AppendFold(dst []byte, offsets []int32, text string, caseSensitive bool) ([
 
 // AliasVariants returns the spellings of an alias that the rule treats as
 // the same: the text itself and, when it contains Chinese, its simplified
-// or traditional forms (standard, Taiwan and Hong Kong) as OpenCC writes
-// them. Simplified text only gains traditional forms: converting it to
-// simplified again could turn a name into a common word (昇腾 → 升腾).
+// or traditional forms (standard, Taiwan and Hong Kong) as OpenCC's
+// dictionaries write them. Simplified text only gains traditional forms:
+// converting it to simplified again could turn a name into a common word
+// (昇腾 → 升腾).
 func AliasVariants(text string) []string {
 	out := []string{text}
 	if !hasHan(text) {
@@ -77,56 +84,168 @@ func AliasVariants(text string) []string {
 		}
 		out = append(out, s)
 	}
-	trad := convert(&conv.s2t, text)
+	trad := s2t.convert(text)
 	if trad == text {
 		// Already traditional (or the same in both scripts).
-		add(convert(&conv.t2s, text))
+		add(t2s.convert(text))
 	} else {
 		add(trad)
 	}
-	add(convert(&conv.t2tw, trad))
-	add(convert(&conv.t2hk, trad))
+	add(t2tw.convert(trad))
+	add(t2hk.convert(trad))
 	return out
 }
 
-// converter is one lazily built OpenCC conversion. Building the s2t
-// dictionaries costs tens of milliseconds, so each is built on first use.
-type converter struct {
-	name string
-	once sync.Once
-	mu   sync.Mutex // the OpenCC port does not promise concurrent use
-	cc   *gocc.OpenCC
+// Chinese script conversion follows OpenCC's s2t, t2s, t2tw and t2hk
+// configurations with OpenCC's dictionaries (Apache License 2.0, see
+// zhdata/LICENSE), generated into fold_zh_tables.go and zhdata/ by
+// gen_fold_zh.go: at each character the longest phrase of the phrase
+// dictionary, if one starts there, else the character table. Phrases
+// matter for names: 阿里云 is 阿里雲, not 阿裏雲, and 昆仑 is 崑崙.
+var (
+	s2t  = zhConverter{phrases: &phraseTable{data: stPhrases}, chars: s2tChars}
+	t2s  = zhConverter{phrases: &phraseTable{data: tsPhrases}, chars: t2sChars}
+	t2tw = zhConverter{chars: t2twChars}
+	t2hk = zhConverter{chars: t2hkChars}
+)
+
+//go:embed zhdata/STPhrases.txt
+var stPhrases string
+
+//go:embed zhdata/TSPhrases.txt
+var tsPhrases string
+
+// zhConverter is one script conversion: a phrase dictionary (or nil) and
+// a character table.
+type zhConverter struct {
+	phrases *phraseTable
+	chars   zhTable
 }
 
-var conv = struct {
-	s2t, t2s, t2tw, t2hk converter
-}{
-	s2t:  converter{name: "s2t"},
-	t2s:  converter{name: "t2s"},
-	t2tw: converter{name: "t2tw"},
-	t2hk: converter{name: "t2hk"},
-}
-
-// convert runs one conversion. The dictionaries are embedded in the
-// OpenCC module, so building them cannot fail short of a broken build; if
-// it does, the text is returned unchanged rather than failing a fold.
-func convert(c *converter, s string) string {
-	c.once.Do(func() {
-		cc, err := gocc.New(c.name)
-		if err == nil {
-			c.cc = cc
+// convert converts s, and returns s itself when nothing in it changes.
+func (c zhConverter) convert(s string) string {
+	var out []byte
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var to string
+		switch n, phrase := c.phrases.longest(s[i:], r); {
+		case n > 0:
+			to, size = phrase, n
+		case r >= 0x2E80:
+			if t, ok := c.chars.lookup(r); ok {
+				to = string(t)
+			}
 		}
+		if to == "" || to == s[i:i+size] {
+			if out != nil {
+				out = append(out, s[i:i+size]...)
+			}
+		} else {
+			if out == nil {
+				out = append(make([]byte, 0, len(s)+utf8.UTFMax), s[:i]...)
+			}
+			out = append(out, to...)
+		}
+		i += size
+	}
+	if out == nil {
+		return s
+	}
+	return string(out)
+}
+
+// zhTable is a character table sorted by from (fold_zh_tables.go).
+type zhTable []zhPair
+
+// zhPair is one entry of a zhTable.
+type zhPair struct{ from, to rune }
+
+func (t zhTable) lookup(r rune) (rune, bool) {
+	i, ok := slices.BinarySearchFunc(t, r, func(e zhPair, r rune) int {
+		return cmp.Compare(e.from, r)
 	})
-	if c.cc == nil {
-		return s
+	if !ok {
+		return 0, false
 	}
-	c.mu.Lock()
-	out, err := c.cc.Convert(s)
-	c.mu.Unlock()
-	if err != nil {
-		return s
+	return t[i].to, true
+}
+
+// phraseTable is a phrase dictionary: lines of a phrase of two characters
+// or more, a tab and its conversion, sorted by phrase. It is indexed on
+// first use; the index holds offsets, not strings, so that the garbage
+// collector has nothing to scan in it.
+type phraseTable struct {
+	data     string
+	once     sync.Once
+	lines    []phraseLine
+	maxRunes int // characters in the longest phrase
+}
+
+// phraseLine locates one line of a phraseTable: the phrase is
+// data[start:tab] and its conversion data[tab+1:end].
+type phraseLine struct{ start, tab, end int32 }
+
+func (p *phraseTable) index() {
+	p.lines = make([]phraseLine, 0, strings.Count(p.data, "\n"))
+	start := 0
+	for line := range strings.Lines(p.data) {
+		text := strings.TrimSuffix(line, "\n")
+		tab := max(strings.IndexByte(text, '\t'), 0)
+		p.lines = append(p.lines, phraseLine{int32(start), int32(start + tab), int32(start + len(text))})
+		p.maxRunes = max(p.maxRunes, utf8.RuneCountInString(text[:tab]))
+		start += len(line)
 	}
-	return out
+}
+
+func (p *phraseTable) phrase(i int) string { l := p.lines[i]; return p.data[l.start:l.tab] }
+func (p *phraseTable) conv(i int) string   { l := p.lines[i]; return p.data[l.tab+1 : l.end] }
+
+// search returns the first line in [lo, hi) whose phrase is not below key,
+// and whether it is key.
+func (p *phraseTable) search(lo, hi int, key string) (int, bool) {
+	i, found := slices.BinarySearchFunc(p.lines[lo:hi], key, func(l phraseLine, key string) int {
+		return strings.Compare(p.data[l.start:l.tab], key)
+	})
+	return lo + i, found
+}
+
+// longest returns the length of the longest phrase that s starts with and
+// its conversion, or 0. r is the first character of s: phrases start with
+// CJK characters, so the others are not looked up.
+func (p *phraseTable) longest(s string, r rune) (int, string) {
+	if p == nil || r < 0x2E80 {
+		return 0, ""
+	}
+	p.once.Do(p.index)
+	// ends[k] is the end of the first k+1 characters of s.
+	var buf [16]int
+	ends := buf[:0]
+	for i := 0; i < len(s) && len(ends) < p.maxRunes; {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		ends = append(ends, i)
+	}
+	if len(ends) < 2 {
+		return 0, ""
+	}
+	// The phrases that s can start with lie from the first that is not
+	// below its first two characters to the last that is not above the
+	// longest prefix of s that a phrase could be.
+	n := len(p.lines)
+	lo, _ := p.search(0, n, s[:ends[1]])
+	hi := lo
+	if lo < n && strings.HasPrefix(p.phrase(lo), s[:ends[1]]) {
+		longest := s[:ends[len(ends)-1]]
+		hi = lo + sort.Search(n-lo, func(j int) bool { return p.phrase(lo+j) > longest })
+	}
+	for k := len(ends) - 1; k >= 1 && lo < hi; k-- {
+		i, found := p.search(lo, hi, s[:ends[k]])
+		if found {
+			return ends[k], p.conv(i)
+		}
+		hi = i
+	}
+	return 0, ""
 }
 
 func hasHan(s string) bool {

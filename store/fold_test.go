@@ -47,6 +47,7 @@ func TestFoldAlias(t *testing.T) {
 		{"taiwan name for nvidia", "輝達", false, "辉达"},
 		{"traditional phrase", "摩爾線程", false, "摩尔线程"},
 		{"mixed scripts", "摩爾線程 Moore Threads", false, "摩尔线程 moore threads"},
+		{"traditional phrase keeps a character", "畢昇", false, "毕昇"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +77,11 @@ func TestAliasVariants(t *testing.T) {
 		{"simplified never simplified again", "昇腾", []string{"昇腾", "昇騰"}, []string{"升腾"}},
 		{"sanctions term", "黑名单", []string{"黑名单", "黑名單"}, nil},
 		{"same in both scripts", "百度", []string{"百度"}, nil},
+		// Where one simplified character stands for several traditional
+		// ones, the phrase dictionary decides.
+		{"phrase picks 里 and 云", "阿里云", []string{"阿里云", "阿里雲"}, []string{"阿裏雲", "阿裡雲"}},
+		{"phrase picks 崑崙", "昆仑芯", []string{"昆仑芯", "崑崙芯"}, []string{"昆侖芯"}},
+		{"phrase keeps 征", "地平线征程", []string{"地平线征程", "地平線征程"}, []string{"地平線徵程"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,6 +106,122 @@ func TestAliasVariants(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestZhTables checks the generated tables against what the lookups
+// assume: binary search needs them sorted, and only CJK characters are
+// looked up.
+func TestZhTables(t *testing.T) {
+	for name, tab := range map[string]zhTable{"s2t": s2tChars, "t2s": t2sChars, "t2tw": t2twChars, "t2hk": t2hkChars} {
+		if len(tab) == 0 {
+			t.Errorf("%s: empty table", name)
+		}
+		for i, e := range tab {
+			if e.from < 0x2E80 || e.from == e.to || i > 0 && e.from <= tab[i-1].from {
+				t.Errorf("%s: entry %d %q → %q out of order, below U+2E80 or identity", name, i, e.from, e.to)
+			}
+		}
+	}
+	for name, p := range map[string]*phraseTable{"s2t": s2t.phrases, "t2s": t2s.phrases} {
+		p.once.Do(p.index)
+		if len(p.lines) < 100 || p.maxRunes < 2 {
+			t.Fatalf("%s: %d phrases, longest %d characters", name, len(p.lines), p.maxRunes)
+		}
+		for i := range p.lines {
+			ph, conv := p.phrase(i), p.conv(i)
+			r, _ := utf8.DecodeRuneInString(ph)
+			if r < 0x2E80 || utf8.RuneCountInString(ph) < 2 || conv == "" ||
+				strings.ContainsAny(ph+conv, "\t\n") || i > 0 && ph <= p.phrase(i-1) {
+				t.Errorf("%s: phrase %d %q → %q malformed or out of order", name, i, ph, conv)
+			}
+		}
+	}
+}
+
+func TestZhConvert(t *testing.T) {
+	tests := []struct {
+		name string
+		c    zhConverter
+		in   string
+		want string
+	}{
+		{"empty", s2t, "", ""},
+		{"no chinese", s2t, "Huawei 910C", "Huawei 910C"},
+		{"characters", s2t, "华为", "華爲"},
+		{"longest phrase wins", s2t, "阿里云计算", "阿里雲計算"},
+		{"phrase at the end", s2t, "联合阿里云", "聯合阿里雲"},
+		{"mixed with latin", s2t, "MiniMax发布长文本技术报告", "MiniMax發佈長文本技術報告"},
+		{"traditional phrase", t2s, "瞭解畢昇", "了解毕昇"},
+		{"taiwan variants", t2tw, "華爲", "華為"},
+		{"hong kong variants", t2hk, "僞", "偽"},
+		{"invalid utf-8 kept", s2t, "\xff华", "\xff華"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.c.convert(tt.in); got != tt.want {
+				t.Errorf("convert(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// referenceConvert is zhConverter.convert written plainly, with a map
+// for the phrases: at each character the longest phrase, else the
+// character table.
+func referenceConvert(c zhConverter, phrases map[string]string, s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		n := 0
+		for k := len(rs) - i; k >= 2; k-- {
+			if conv, ok := phrases[string(rs[i:i+k])]; ok {
+				b.WriteString(conv)
+				n = k
+				break
+			}
+		}
+		if n == 0 {
+			r := rs[i]
+			if to, ok := c.chars.lookup(r); ok {
+				r = to
+			}
+			b.WriteRune(r)
+			n = 1
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// FuzzZhConvert checks the phrase search against a map, and that
+// conversion never reaches across a character outside CJK.
+func FuzzZhConvert(f *testing.F) {
+	for _, s := range []string{"", "阿里云", "联合阿里云计算", "華爲昇騰 Ascend", "瞭解畢昇", "乾隆皇帝", "a阿b里c云", "发布长上下文技术报告"} {
+		f.Add(s)
+	}
+	maps := map[*phraseTable]map[string]string{}
+	for _, c := range []zhConverter{s2t, t2s} {
+		c.phrases.once.Do(c.phrases.index)
+		m := map[string]string{}
+		for i := range c.phrases.lines {
+			m[c.phrases.phrase(i)] = c.phrases.conv(i)
+		}
+		maps[c.phrases] = m
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range []zhConverter{s2t, t2s, t2tw, t2hk} {
+			got := c.convert(s)
+			if !utf8.ValidString(s) {
+				continue
+			}
+			if want := referenceConvert(c, maps[c.phrases], s); got != want {
+				t.Fatalf("convert(%q) = %q, reference %q", s, got, want)
+			}
+			if a, b, ok := strings.Cut(s, ","); ok && got != c.convert(a)+","+c.convert(b) {
+				t.Fatalf("convert(%q) = %q reaches across the comma", s, got)
+			}
+		}
+	})
 }
 
 func TestAppendFoldOffsets(t *testing.T) {

@@ -92,9 +92,10 @@ type candidate struct {
 	fs, fe, t int32
 }
 
-// New builds a matcher from aliases. Building costs milliseconds (more on
-// the first call in a process, which loads the OpenCC dictionaries), so
-// build once per alias-set version and reuse the matcher for every item.
+// New builds a matcher from aliases. Building costs milliseconds (a little
+// more on the first call in a process, which indexes store's Chinese
+// phrase dictionaries), so build once per alias-set version and reuse the
+// matcher for every item.
 // Aliases that fold to nothing, name no entity or are of another kind
 // than firm or alliance are ignored.
 func New(aliases []store.Alias) *Matcher {

@@ -453,8 +453,8 @@ func BenchmarkMatchItem(b *testing.B) {
 }
 
 // BenchmarkNew measures building the matcher from the full curated alias
-// list (the OpenCC dictionaries are loaded once per process, before the
-// timer starts).
+// list (store indexes its phrase dictionaries once per process, before
+// the timer starts).
 func BenchmarkNew(b *testing.B) {
 	aliases := reference.Aliases()
 	match.New(aliases)
