@@ -19,6 +19,7 @@ import (
 	"github.com/aiwatch/aiwatch/feeds/opml"
 	"github.com/aiwatch/aiwatch/feeds/parse"
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // matcher builds the entity matcher from the store's aliases.
@@ -124,6 +125,20 @@ func cmdFetch(a *app, args []string) error {
 	fmt.Fprintln(a.stdout, sum.String())
 	if err != nil {
 		fmt.Fprintln(a.stdout, "interrupted: feeds not reached are due on the next run")
+	}
+	return storeFailure(db.Path(), sum)
+}
+
+// storeFailure returns the error to exit with when feeds were fetched but
+// could not be saved because the store is read-only or its disk is full:
+// the per-feed lines say it too, but a script must see the run fail.
+func storeFailure(path string, sum feeds.Summary) error {
+	for _, res := range sum.Results {
+		for _, cause := range []error{sqlite.ErrReadOnly, sqlite.ErrDiskFull} {
+			if res.Outcome == feeds.Failed && errors.Is(res.Err, cause) {
+				return fmt.Errorf("unable to save what was fetched to %s: %w", path, cause)
+			}
+		}
 	}
 	return nil
 }
@@ -407,7 +422,8 @@ func cmdOPML(a *app, args []string) error {
 		}
 		added, skipped := 0, 0
 		for _, f := range list {
-			f.Enabled, f.Source = true, store.SourceUser
+			// opml.Read keeps an exported feed's aiwatch:enabled="false".
+			f.Source = store.SourceUser
 			if _, err := db.AddFeed(a.ctx, f); err != nil {
 				if errors.Is(err, store.ErrConflict) {
 					skipped++
