@@ -217,6 +217,11 @@ func (a *app) flags(name string) *flag.FlagSet {
 // parse parses a command's flags, allowing flags after positional
 // arguments (aiwatch firm huawei --json).
 func (a *app) parse(fs *flag.FlagSet, name string, args []string) ([]string, error) {
+	for _, arg := range args {
+		if len(arg) > 1 && arg[0] == '-' && strings.Trim(arg[1:], "0123456789") == "" {
+			return nil, usageError{fmt.Sprintf("%q is not a valid ID: IDs are positive numbers", arg)}
+		}
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
