@@ -187,7 +187,9 @@ func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 	case err == nil:
 		res.Outcome = Updated
 	}
-	res.Saved = saved
+	if serr == nil {
+		res.Saved = saved // a failed save saved nothing
+	}
 	res.Elapsed = r.opts.Now().Sub(start)
 	res.Slow = res.Elapsed > r.opts.SlowAfter
 	return res

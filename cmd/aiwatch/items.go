@@ -125,6 +125,11 @@ func cmdItems(a *app, args []string) error {
 	if *limit < 0 {
 		return usageError{"--limit must be 0 or more"}
 	}
+	// Open the store first, so that its errors are not taken for the
+	// query's.
+	if _, err := a.store(); err != nil {
+		return err
+	}
 	f, err := a.parseQuery(*q)
 	if err != nil {
 		return fmt.Errorf("--query: %w", err)

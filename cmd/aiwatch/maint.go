@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/aiwatch/aiwatch/store"
 )
 
 func cmdCheck(a *app, args []string) error {
@@ -115,15 +117,28 @@ func cmdPrune(a *app, args []string) error {
 	}
 	cutoff := a.now().Add(-age)
 	if *dry {
-		f, err := a.parseQuery("until:" + cutoff.UTC().Format("2006-01-02"))
+		// Count what Prune would delete: published before the cutoff,
+		// not in the bundled snapshot, not starred when those are kept.
+		f := store.Filter{Until: cutoff}
+		kept := "bundled items are kept"
+		if *keep {
+			f.Starred = store.No
+			kept = "starred and bundled items are kept"
+		}
+		all, err := db.Feeds(a.ctx)
 		if err != nil {
 			return err
+		}
+		for _, fd := range all {
+			if fd.Kind == "builtin" {
+				f.NotFeeds = append(f.NotFeeds, fd.URL)
+			}
 		}
 		c, err := db.CountItems(a.ctx, f)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "About %d items were published before %s (starred and bundled items are kept).\n", c.Total, cutoff.Format("2006-01-02"))
+		fmt.Fprintf(a.stdout, "Would delete %d items published before %s (%s).\n", c.Total, cutoff.Format("2006-01-02"), kept)
 		return nil
 	}
 	n, err := db.Prune(a.ctx, cutoff, *keep)

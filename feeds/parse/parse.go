@@ -27,6 +27,34 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
+// MaxItems is the most items aiwatch reads from one document. A larger
+// one is refused before it is parsed: parsing costs memory per item, and
+// no news feed needs more.
+const MaxItems = 25000
+
+// ErrTooManyItems is returned for a document with more than MaxItems items.
+var ErrTooManyItems = errors.New("too many items")
+
+// countItems estimates a document's items without parsing it: RSS and
+// RDF <item>, Atom <entry>, JSON Feed "id" keys. It may overcount, never
+// by much for a real feed.
+func countItems(doc []byte) int {
+	n := 0
+	for _, tag := range [][]byte{[]byte("<item"), []byte("<entry"), []byte(`"id"`)} {
+		for rest := doc; ; {
+			i := bytes.Index(rest, tag)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(tag):]
+			if len(rest) > 0 && (tag[0] == '"' || rest[0] == '>' || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r' || rest[0] == '/') {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // ErrUnknownFormat is returned for a document that is not a feed, such as
 // an HTML page (try feeds/html.Discover on it) or an empty body.
 var ErrUnknownFormat = errors.New("not a feed")
@@ -68,6 +96,9 @@ func Parse(body []byte, contentType, feedURL string, now time.Time) (*Feed, erro
 		return nil, err
 	}
 	f.Entries = len(drafts)
+	if len(drafts) > MaxItems {
+		drafts = drafts[:MaxItems]
+	}
 
 	raws := make([]string, 0, 2*len(drafts))
 	for _, d := range drafts {
@@ -108,6 +139,9 @@ func parseDrafts(body []byte, contentType, feedURL string) (*Feed, []draft, erro
 	doc := bytes.TrimLeft(ToUTF8(body, contentType), " \t\r\n")
 	if len(doc) == 0 {
 		return nil, nil, fmt.Errorf("parse: empty document: %w", ErrUnknownFormat)
+	}
+	if n := countItems(doc); n > MaxItems {
+		return nil, nil, fmt.Errorf("parse: the document has about %d items, more than the %d aiwatch reads from one feed: %w", n, MaxItems, ErrTooManyItems)
 	}
 	isXML := doc[0] == '<'
 	if isXML {

@@ -467,3 +467,19 @@ func generateRSS(n int) []byte {
 	b.WriteString("</channel></rss>\n")
 	return b.Bytes()
 }
+
+func TestTooManyItems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>flood</title>`)
+	for i := 0; i <= parse.MaxItems; i++ {
+		fmt.Fprintf(&b, "<item><title>%d</title><guid>%d</guid></item>", i, i)
+	}
+	b.WriteString(`</channel></rss>`)
+	_, err := parse.Parse([]byte(b.String()), "application/rss+xml", "https://example.org/f", time.Now())
+	if !errors.Is(err, parse.ErrTooManyItems) {
+		t.Fatalf("err = %v, want ErrTooManyItems", err)
+	}
+	if !strings.Contains(err.Error(), "25000") {
+		t.Errorf("the message does not give the limit: %v", err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -283,11 +284,16 @@ func (db *DB) wrap(what string, err error) error {
 	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
+		if se.SystemErrno == syscall.ENOSPC {
+			return fmt.Errorf("sqlite: unable to %s: %w", what, ErrDiskFull)
+		}
 		switch se.Code {
 		case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen:
-			if se.Code == sqlite3.ErrCantOpen {
-				return fmt.Errorf("sqlite: unable to %s: cannot open %s (check the folder exists and is writable): %w", what, db.path, err)
+			if se.Code == sqlite3.ErrCantOpen && syscall.Access(filepath.Dir(db.path), 2 /* W_OK */) == nil {
+				return fmt.Errorf("sqlite: unable to %s: cannot open %s: %w", what, db.path, err)
 			}
+			// SQLite needs to write beside the store (its -wal and -shm
+			// files) even to read it.
 			return fmt.Errorf("sqlite: unable to %s: %s: %w", what, db.path, ErrReadOnly)
 		case sqlite3.ErrFull:
 			return fmt.Errorf("sqlite: unable to %s: %w", what, ErrDiskFull)

@@ -99,6 +99,12 @@ func cleanMap(s string, keepNewlines, mapped bool) (string, []int) {
 			// so nothing of it is left to be printed as text.
 			i = skipEscape(s, i)
 			continue
+		case r == 0x9b: // C1 CSI
+			i = skipCSI(s, i)
+			continue
+		case r == 0x90 || r == 0x98 || r == 0x9d || r == 0x9e || r == 0x9f: // C1 DCS, SOS, OSC, PM, APC
+			i = skipString(s, i)
+			continue
 		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == '\u2028' || r == '\u2029':
 			if keepNewlines {
 				if r == '\r' && i < len(s) && s[i] == '\n' {
@@ -168,27 +174,44 @@ func skipEscape(s string, i int) int {
 		return i
 	}
 	switch s[i] {
-	case '[': // CSI: parameters and intermediates, then a final byte 0x40–0x7e.
-		for i++; i < len(s); i++ {
-			if s[i] >= 0x40 && s[i] <= 0x7e {
-				return i + 1
-			}
-		}
-		return i
-	case ']', 'P', '_', '^', 'X': // OSC, DCS, APC, PM, SOS: up to BEL or ST.
-		for i++; i < len(s); i++ {
-			if s[i] == 0x07 {
-				return i + 1
-			}
-			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
-				return i + 2
-			}
-		}
-		return i
+	case '[': // CSI
+		return skipCSI(s, i+1)
+	case ']', 'P', '_', '^', 'X': // OSC, DCS, APC, PM, SOS
+		return skipString(s, i+1)
 	default: // a two-byte escape
 		_, size := utf8.DecodeRuneInString(s[i:])
 		return i + size
 	}
+}
+
+// skipCSI skips a control sequence's parameters and intermediates and
+// its final byte (0x40–0x7e), from i.
+func skipCSI(s string, i int) int {
+	for ; i < len(s); i++ {
+		if s[i] >= 0x40 && s[i] <= 0x7e {
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipString skips a control string (OSC, DCS, APC, PM, SOS) from i up to
+// and including its terminator: BEL, ESC \ or the C1 string terminator.
+func skipString(s string, i int) int {
+	for i < len(s) {
+		if s[i] == 0x07 {
+			return i + 1
+		}
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
+			return i + 2
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0x9c {
+			return i + size
+		}
+		i += size
+	}
+	return i
 }
 
 // isInvisible reports whether r must not reach the terminal: C0 and C1
