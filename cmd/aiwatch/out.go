@@ -170,7 +170,7 @@ func suggest(s string, candidates []string) []string {
 		case strings.Contains(lc, s) || strings.Contains(s, lc):
 			out = append(out, scored{c, 1})
 		default:
-			if d := editDistance(s, lc); d <= 2 || (len(s) > 6 && d <= 3) {
+			if d := store.EditDistance([]rune(s), []rune(lc), 3, nil); d <= 2 || (len(s) > 6 && d <= 3) {
 				out = append(out, scored{c, 1 + d})
 			}
 		}
@@ -181,28 +181,6 @@ func suggest(s string, candidates []string) []string {
 		res = append(res, out[i].c)
 	}
 	return res
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // truncateCells cuts s to n terminal cells with an ellipsis.

@@ -44,8 +44,8 @@ type index struct {
 	byToken   map[string][]*spelling // distinctive spellings of 2+ tokens, by token
 
 	// Scratch space for edit distances.
-	rs         []rune
-	row1, row2 []int
+	rs   []rune
+	row1 []int
 }
 
 func newIndex(firms []store.Firm) *index {
@@ -391,34 +391,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// editDistance is the Levenshtein distance between a and b, or max+1
-// once it is known to be larger.
+// editDistance is store.EditDistance with the index's scratch rows.
 func (ix *index) editDistance(a, b []rune, max int) int {
-	if len(a)-len(b) > max || len(b)-len(a) > max {
-		return max + 1
+	if cap(ix.row1) < 2*(len(b)+1) {
+		ix.row1 = make([]int, 2*(len(b)+1))
 	}
-	if cap(ix.row1) < len(b)+1 {
-		ix.row1, ix.row2 = make([]int, len(b)+1), make([]int, len(b)+1)
-	}
-	prev, cur := ix.row1[:len(b)+1], ix.row2[:len(b)+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > max {
-			return max + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return store.EditDistance(a, b, max, ix.row1)
 }

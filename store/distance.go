@@ -1,0 +1,37 @@
+package store
+
+// EditDistance is the Levenshtein distance between a and b, or max+1 once
+// it is known to exceed max. scratch, when it has room for two rows of
+// len(b)+1, is used instead of allocating; pass nil otherwise. Suggestions
+// of close names (CLI, query language) and near matches of screening-list
+// entries all measure with it.
+func EditDistance(a, b []rune, max int, scratch []int) int {
+	if len(a)-len(b) > max || len(b)-len(a) > max {
+		return max + 1
+	}
+	n := len(b) + 1
+	if cap(scratch) < 2*n {
+		scratch = make([]int, 2*n)
+	}
+	prev, cur := scratch[:n], scratch[n:2*n]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := i
+		for j := 1; j < n; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
