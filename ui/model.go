@@ -131,7 +131,7 @@ func New(cfg Config) Model {
 	m.initCmds = append(m.initCmds, cmd,
 		m.alliances.Load(),
 		m.reader.LoadDirectory(),
-		m.feeds.Load(),
+		m.feeds.LoadStatus(),
 		loadLists(src),
 		countUnseenChanges(src),
 		checkDataVersion(src),

@@ -114,7 +114,13 @@ func (m *Model) reloadAll() tea.Cmd {
 		m.reader, cmd = m.reader.Reload()
 		cmds = append(cmds, cmd)
 	}
-	cmds = append(cmds, m.feeds.Load())
+	if m.overlay == overlayFeeds {
+		cmds = append(cmds, m.feeds.Load())
+	} else {
+		// The status line needs no item counts, which cost a look at
+		// every item; the feeds view reads them when it opens.
+		cmds = append(cmds, m.feeds.LoadStatus())
+	}
 	return tea.Batch(cmds...)
 }
 

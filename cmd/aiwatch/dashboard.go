@@ -65,6 +65,9 @@ func cmdDashboard(a *app, args []string) error {
 	if !a.isTerminal(a.stdout) {
 		return errors.New("the dashboard needs a terminal; for scripts use aiwatch items, firms or alliances (aiwatch help)")
 	}
+	if err := boundSQLiteMemory(a.ctx, db); err != nil {
+		return err
+	}
 	// Details go to a log file beside the store, never to the screen.
 	logPath := filepath.Join(filepath.Dir(db.Path()), "aiwatch.log")
 	if lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
@@ -83,6 +86,21 @@ func cmdDashboard(a *app, args []string) error {
 	p := tea.NewProgram(m, tea.WithContext(a.ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("dashboard: %w", err)
+	}
+	return nil
+}
+
+// dashboardHeapLimit is the most memory SQLite should hold in the
+// dashboard, page caches included.
+const dashboardHeapLimit = 48 << 20
+
+// boundSQLiteMemory caps what SQLite holds in this process. Each
+// connection keeps its own page cache; together they would grow the
+// dashboard by tens of megabytes as it browses a large store. SQLite's
+// soft heap limit, process-wide, bounds them together.
+func boundSQLiteMemory(ctx context.Context, db *sqlite.DB) error {
+	if _, err := db.SQL().ExecContext(ctx, fmt.Sprintf("PRAGMA soft_heap_limit = %d", dashboardHeapLimit)); err != nil {
+		return fmt.Errorf("dashboard: unable to bound SQLite's memory: %w", err)
 	}
 	return nil
 }

@@ -39,6 +39,9 @@ type resolver struct {
 }
 
 func (a *app) resolver() (*resolver, error) {
+	if a.res != nil {
+		return a.res, nil
+	}
 	db, err := a.store()
 	if err != nil {
 		return nil, err
@@ -78,6 +81,9 @@ func (a *app) resolver() (*resolver, error) {
 		r.lists[strings.ToLower(l.ID)] = l.ID
 		r.lists[strings.ToLower(l.Badge)] = l.ID
 	}
+	// Names change only with aliases, which no running command edits:
+	// one lookup table serves every keystroke of the filter bar.
+	a.res = r
 	return r, nil
 }
 

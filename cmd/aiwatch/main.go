@@ -50,6 +50,7 @@ type app struct {
 	ctx    context.Context
 	dbFlag string
 	db     *sqlite.DB
+	res    *resolver // names for the query language, built once
 }
 
 // usageError makes run print usage and exit 2.

@@ -423,96 +423,177 @@ func wordsQuery(term string) string {
 // the indexes keep no positions. Case is folded for ASCII, as lower() does.
 const containsSQL = `(instr(lower(i.title), ?) > 0 OR instr(lower(i.summary), ?) > 0 OR instr(lower(i.content), ?) > 0)`
 
-// textCondition returns the SQL condition that an item contains term,
-// with its arguments. Terms of three or more characters use the trigram
-// index; shorter ones the word index, where a CJK character is a token.
-func textCondition(term string) (string, []any) {
+// containsCaselessSQL is containsSQL for a term without ASCII letters,
+// where folding the fields would change nothing but cost a copy of each.
+const containsCaselessSQL = `(instr(i.title, ?) > 0 OR instr(i.summary, ?) > 0 OR instr(i.content, ?) > 0)`
+
+// contains returns the condition that a field holds term, as containsSQL
+// decides it, and its arguments.
+func contains(term string) (string, []any) {
 	lt := strings.ToLower(term)
+	if strings.IndexFunc(lt, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0 {
+		return containsCaselessSQL, []any{lt, lt, lt}
+	}
+	return containsSQL, []any{lt, lt, lt}
+}
+
+// allCJK reports whether every rune of s is a CJK character.
+func allCJK(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !isCJK(r) }) < 0
+}
+
+// textCond returns the condition that an item contains term. Terms of
+// three or more characters use the trigram index; shorter ones the word
+// index, where a CJK character is a token. Neither index keeps positions,
+// so the row confirms the substring. For terms of three or more
+// characters, and for CJK ones, that confirmation alone decides, since
+// any row holding the substring holds every token the index asks for:
+// the probe form, for testing rows one at a time, is then the
+// confirmation alone.
+func textCond(term string) cond {
 	if utf8.RuneCountInString(term) >= 3 {
-		return `(i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) AND ` + containsSQL + `)`,
-			[]any{trigramQuery(term), lt, lt, lt}
+		check, cargs := contains(term)
+		q := trigramQuery(term)
+		return cond{
+			set:     `(i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) AND ` + check + `)`,
+			setArgs: append([]any{q}, cargs...),
+			probe:   check, probeArgs: cargs,
+			drive: &driver{from: `items_fts w CROSS JOIN items i ON i.id = w.rowid`, on: `w.items_fts MATCH ?`, args: []any{q},
+				check: check, checkArgs: cargs, table: "items_fts", runes: utf8.RuneCountInString(term)},
+		}
 	}
 	q := wordsQuery(term)
 	if q == "" {
-		return "1 = 1", nil
+		return cond{set: "1 = 1", probe: "1 = 1"}
 	}
-	cond := `i.id IN (SELECT rowid FROM items_words WHERE items_words MATCH ?)`
-	args := []any{q}
+	c := cond{set: `i.id IN (SELECT rowid FROM items_words WHERE items_words MATCH ?)`, setArgs: []any{q},
+		drive: &driver{from: `items_words w CROSS JOIN items i ON i.id = w.rowid`, on: `w.items_words MATCH ?`, args: []any{q},
+			table: "items_words", runes: utf8.RuneCountInString(term)}}
+	c.probe, c.probeArgs = c.set, c.setArgs
 	if strings.IndexFunc(term, isCJK) >= 0 {
 		// 华为 must be one run, not 华 … 为.
-		cond = `(` + cond + ` AND ` + containsSQL + `)`
-		args = append(args, lt, lt, lt)
+		check, cargs := contains(term)
+		c.set = `(` + c.set + ` AND ` + check + `)`
+		c.setArgs = append(c.setArgs, cargs...)
+		c.probe, c.probeArgs = c.set, c.setArgs
+		if allCJK(term) {
+			c.probe, c.probeArgs = check, cargs
+		}
+		if utf8.RuneCountInString(term) > 1 {
+			c.drive.check, c.drive.checkArgs = check, cargs
+		}
 	}
-	return cond, args
+	return c
 }
 
-// where builds the WHERE clause and arguments for a filter.
-func where(f store.Filter) (string, []any) {
-	var conds []string
-	var args []any
-	add := func(c string, a ...any) {
-		conds = append(conds, c)
-		args = append(args, a...)
+// cond is one condition of a filter in two forms: set, which lets SQLite
+// drive the query from an index or a set of IDs built once, and probe,
+// cheap to test on one row of items i at a time.
+type cond struct {
+	set, probe         string
+	setArgs, probeArgs []any
+	// drive says how the condition can produce its items by itself, for
+	// positive tags and text; nil otherwise.
+	drive *driver
+	ids   bool // the condition is Filter.IDs
+}
+
+// driver is a row source that yields the items meeting one condition,
+// joined as i, and what remains to check on each of them.
+type driver struct {
+	from      string // a FROM clause joining items i
+	on        string // the condition on the driving table
+	args      []any
+	check     string // what remains to test on each row, or ""
+	checkArgs []any
+	// kind and entity are the tag_counts key of a tag; table is the
+	// full-text index of a text term, and runes its length.
+	kind, entity string
+	table        string
+	runes        int
+}
+
+// conditions returns f's conditions; they are all joined with AND.
+func conditions(f store.Filter) []cond {
+	var cs []cond
+	same := func(c string, a ...any) {
+		cs = append(cs, cond{set: c, probe: c, setArgs: a, probeArgs: a})
+	}
+	not := func(c cond) cond {
+		return cond{set: "NOT " + c.set, probe: "NOT " + c.probe, setArgs: c.setArgs, probeArgs: c.probeArgs}
 	}
 	for _, t := range f.Text {
 		if t = strings.TrimSpace(t); t != "" {
-			c, a := textCondition(t)
-			add(c, a...)
+			cs = append(cs, textCond(t))
 		}
 	}
 	for _, t := range f.NotText {
 		if t = strings.TrimSpace(t); t != "" {
-			c, a := textCondition(t)
-			add("NOT "+c, a...)
+			cs = append(cs, not(textCond(t)))
 		}
 	}
-	const tagged = `i.id IN (SELECT item_id FROM item_tags WHERE kind = ? AND entity = ?)`
+	tag := func(kind, id string) cond {
+		return cond{
+			set:   `i.id IN (SELECT item_id FROM item_tags WHERE kind = ? AND entity = ?)`,
+			probe: `EXISTS (SELECT 1 FROM item_tags t INDEXED BY item_tags_item WHERE t.item_id = i.id AND t.kind = ? AND t.entity = ?)`,
+			drive: &driver{from: `item_tags d CROSS JOIN items i ON i.id = d.item_id`, on: `d.kind = ? AND d.entity = ?`,
+				args: []any{kind, id}, kind: kind, entity: id},
+			setArgs: []any{kind, id}, probeArgs: []any{kind, id},
+		}
+	}
 	for _, id := range f.Firms {
-		add(tagged, string(store.KindFirm), id)
+		cs = append(cs, tag(string(store.KindFirm), id))
 	}
 	for _, id := range f.NotFirms {
-		add("NOT "+tagged, string(store.KindFirm), id)
+		cs = append(cs, not(tag(string(store.KindFirm), id)))
 	}
 	for _, id := range f.Alliances {
-		add(tagged, "ally", id)
+		cs = append(cs, tag("ally", id))
 	}
 	for _, id := range f.NotAlliances {
-		add("NOT "+tagged, "ally", id)
+		cs = append(cs, not(tag("ally", id)))
 	}
-	const onList = `i.id IN (SELECT t.item_id FROM item_tags t JOIN designations d ON d.firm_id = t.entity
-		WHERE t.kind = 'firm' AND d.list_id = ? AND d.removed = '' AND d.status = 'confirmed')`
+	onList := func(id string) cond {
+		return cond{
+			set: `i.id IN (SELECT t.item_id FROM item_tags t JOIN designations d ON d.firm_id = t.entity
+		WHERE t.kind = 'firm' AND d.list_id = ? AND d.removed = '' AND d.status = 'confirmed')`,
+			probe: `EXISTS (SELECT 1 FROM item_tags t JOIN designations d ON d.firm_id = t.entity
+		WHERE t.item_id = i.id AND t.kind = 'firm' AND d.list_id = ? AND d.removed = '' AND d.status = 'confirmed')`,
+			setArgs: []any{id}, probeArgs: []any{id},
+		}
+	}
 	for _, id := range f.Lists {
-		add(onList, id)
+		cs = append(cs, onList(id))
 	}
 	for _, id := range f.NotLists {
-		add("NOT "+onList, id)
+		cs = append(cs, not(onList(id)))
 	}
 	const lang = `(i.lang = ? OR i.lang LIKE ? || '-%')`
 	for _, l := range f.Langs {
-		add(lang, strings.ToLower(l), strings.ToLower(l))
+		same(lang, strings.ToLower(l), strings.ToLower(l))
 	}
 	for _, l := range f.NotLangs {
-		add("NOT "+lang, strings.ToLower(l), strings.ToLower(l))
+		same("NOT "+lang, strings.ToLower(l), strings.ToLower(l))
 	}
-	const feed = `i.feed_id IN (SELECT id FROM feeds WHERE CAST(id AS TEXT) = ?1 OR instr(lower(title), lower(?1)) > 0 OR instr(lower(url), lower(?1)) > 0)`
+	const feed = `i.feed_id IN (SELECT id FROM feeds WHERE CAST(id AS TEXT) = ? OR instr(lower(title), lower(?)) > 0 OR instr(lower(url), lower(?)) > 0)`
 	for _, name := range f.Feeds {
-		add(strings.ReplaceAll(feed, "?1", "?"), name, name, name)
+		same(feed, name, name, name)
 	}
 	for _, name := range f.NotFeeds {
-		add("NOT "+strings.ReplaceAll(feed, "?1", "?"), name, name, name)
+		same("NOT "+feed, name, name, name)
 	}
 	if !f.Since.IsZero() {
-		add(`i.published >= ?`, f.Since.Unix())
+		same(`i.published >= ?`, f.Since.Unix())
 	}
 	if !f.Until.IsZero() {
-		add(`i.published < ?`, f.Until.Unix())
+		same(`i.published < ?`, f.Until.Unix())
 	}
 	tri := func(col string, t store.Tristate, yes string) {
 		switch t {
 		case store.Yes:
-			add(col + " = " + yes)
+			same(col + " = " + yes)
 		case store.No:
-			add(col + " <> " + yes)
+			same(col + " <> " + yes)
 		}
 	}
 	tri("i.read", f.Unread, "0")
@@ -520,7 +601,20 @@ func where(f store.Filter) (string, []any) {
 	tri("i.sanctions", f.Sanctions, "1")
 	if f.IDs != nil {
 		b, _ := json.Marshal(f.IDs)
-		add(`i.id IN (SELECT value FROM json_each(?))`, string(b))
+		same(`i.id IN (SELECT value FROM json_each(?))`, string(b))
+		cs[len(cs)-1].ids = true
+	}
+	return cs
+}
+
+// where builds the WHERE clause and arguments for a filter, leaving the
+// plan to SQLite.
+func where(f store.Filter) (string, []any) {
+	var conds []string
+	var args []any
+	for _, c := range conditions(f) {
+		conds = append(conds, c.set)
+		args = append(args, c.setArgs...)
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -528,21 +622,208 @@ func where(f store.Filter) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// A plan is where a query over items i reads its rows from and what it
+// tests on each.
+//
+// Left to itself, SQLite would build the whole set of items of every tag
+// and search term in a filter, then read and sort every match to show
+// the newest screenful: at a million items that is most of a second for
+// a popular firm. A plan instead drives the query from one condition's
+// own index (the rarest tag, else a search term, else a tag) and tests
+// the others on each row it yields, by index probes rather than by
+// building sets; and a window of the newest items is first looked for
+// among the newest rows only (see Items).
+type plan struct {
+	from  string
+	conds []string
+	args  []any
+	// sparse says the driving tag names few items, so that looking for
+	// them among the newest rows is not worth it.
+	sparse bool
+	// drive is the index of the driving tag or search term, or -1: the
+	// plan is then the filter's WHERE clause as where builds it, or a
+	// list of IDs.
+	drive int
+}
+
+func (p plan) where() string {
+	if len(p.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(p.conds, " AND ")
+}
+
+// sparseShare: a tag naming at most 1/sparseShare of all items drives a
+// window query by itself, since its items are then too far apart to
+// find among the newest rows cheaply.
+const sparseShare = 16
+
+// plan chooses how to read the items that meet cs.
+func (db *DB) plan(ctx context.Context, cs []cond) (plan, error) {
+	var tags []int
+	text, ids := -1, -1
+	for i, c := range cs {
+		switch {
+		case c.ids:
+			ids = i
+		case c.drive == nil:
+		case c.drive.kind != "":
+			tags = append(tags, i)
+		case text < 0 || c.drive.runes > cs[text].drive.runes:
+			text = i // the longest term is likely the rarest
+		}
+	}
+	p := plan{drive: -1}
+	if ids >= 0 {
+		// A handful of IDs beats any index.
+		p.from = "items i"
+		for i, c := range cs {
+			if i == ids {
+				p.conds, p.args = append(p.conds, c.set), append(p.args, c.setArgs...)
+			} else {
+				p.conds, p.args = append(p.conds, c.probe), append(p.args, c.probeArgs...)
+			}
+		}
+		return p, nil
+	}
+	drive := text
+	if len(tags) > 0 {
+		sizes, total, err := db.tagSizes(ctx, cs, tags)
+		if err != nil {
+			return p, err
+		}
+		rarest := tags[0]
+		for _, i := range tags[1:] {
+			if sizes[i] < sizes[rarest] {
+				rarest = i
+			}
+		}
+		if sizes[rarest]*sparseShare <= total {
+			drive, p.sparse = rarest, true
+		} else if drive < 0 {
+			drive = rarest
+		}
+	}
+	if drive < 0 {
+		p.from = "items i"
+		for _, c := range cs {
+			p.conds, p.args = append(p.conds, c.set), append(p.args, c.setArgs...)
+		}
+		return p, nil
+	}
+	d := cs[drive].drive
+	p.from, p.drive = d.from, drive
+	p.conds, p.args = []string{d.on}, append([]any{}, d.args...)
+	if d.check != "" {
+		p.conds, p.args = append(p.conds, d.check), append(p.args, d.checkArgs...)
+	}
+	for i, c := range cs {
+		if i != drive {
+			p.conds, p.args = append(p.conds, c.probe), append(p.args, c.probeArgs...)
+		}
+	}
+	return p, nil
+}
+
+// tagSizes returns how many items each tag condition of cs names, by
+// index in cs, and how many items there are, from the counters.
+func (db *DB) tagSizes(ctx context.Context, cs []cond, tags []int) (map[int]int, int, error) {
+	q := `SELECT kind, entity, total FROM tag_counts WHERE (kind = '' AND entity = '')`
+	var args []any
+	for _, i := range tags {
+		q += ` OR (kind = ? AND entity = ?)`
+		args = append(args, cs[i].drive.kind, cs[i].drive.entity)
+	}
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	found := map[[2]string]int{}
+	for rows.Next() {
+		var kind, entity string
+		var n int
+		if err := rows.Scan(&kind, &entity, &n); err != nil {
+			return nil, 0, err
+		}
+		found[[2]string{kind, entity}] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	sizes := map[int]int{}
+	for _, i := range tags {
+		sizes[i] = found[[2]string{cs[i].drive.kind, cs[i].drive.entity}] // a tag never counted names no item
+	}
+	return sizes, found[[2]string{"", ""}], nil
+}
+
+// itemColumns are the columns Items reads, from items i joined with feeds fd.
+const itemColumns = `i.id, i.feed_id, fd.title, i.key, i.url, i.title, i.summary, i.author, i.lang, i.published, i.updated, i.fetched,
+		i.read, i.starred, i.sanctions,
+		(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance'))`
+
+// newestFirst orders items as every list shows them.
+const newestFirst = ` ORDER BY i.published DESC, i.id DESC`
+
+// scanShare: a window of n items that match a filter is first looked for
+// among the newest scanShare×n rows, which finds it at once for any
+// filter matching at least 1/scanShare of the items, and costs little
+// otherwise.
+const scanShare = 16
+
 // Items returns the items that match f, newest first, with their firm and
 // alliance tags. Summary is included; content and mentions are not (use
 // Item for the full text).
 func (db *DB) Items(ctx context.Context, f store.Filter) ([]store.Item, error) {
-	w, args := where(f)
-	q := `SELECT i.id, i.feed_id, fd.title, i.key, i.url, i.title, i.summary, i.author, i.lang, i.published, i.updated, i.fetched,
-		i.read, i.starred, i.sanctions,
-		(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance'))
-		FROM items i JOIN feeds fd ON fd.id = i.feed_id` + w + ` ORDER BY i.published DESC, i.id DESC`
+	cs := conditions(f)
+	p, err := db.plan(ctx, cs)
+	if err != nil {
+		return nil, db.wrap("list items", err)
+	}
+	page := ""
 	if f.Limit > 0 {
-		q += " LIMIT " + strconv.Itoa(f.Limit)
+		page = " LIMIT " + strconv.Itoa(f.Limit)
 		if f.Offset > 0 {
-			q += " OFFSET " + strconv.Itoa(f.Offset)
+			page += " OFFSET " + strconv.Itoa(f.Offset)
 		}
 	}
+	if len(cs) > 0 && f.Limit > 0 && !p.sparse && f.IDs == nil {
+		// Look among the newest rows first, walking the date index and
+		// testing each row; stop at the scanShare×(offset+limit)-th row.
+		var bound sql.NullInt64
+		err := db.db.QueryRowContext(ctx, `SELECT published FROM items INDEXED BY items_published
+			ORDER BY published DESC, id DESC LIMIT 1 OFFSET ?`, scanShare*(f.Offset+f.Limit)-1).Scan(&bound)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, db.wrap("list items", err)
+		}
+		var conds []string
+		var args []any
+		if bound.Valid {
+			conds, args = append(conds, `i.published >= ?`), append(args, bound.Int64)
+		}
+		for _, c := range cs {
+			// Tags are probed in their index row by row; a search term's
+			// matches are read once from its index (a rare term costs
+			// nothing, where testing each row's text would).
+			if c.drive != nil && c.drive.kind == "" {
+				conds, args = append(conds, c.set), append(args, c.setArgs...)
+			} else {
+				conds, args = append(conds, c.probe), append(args, c.probeArgs...)
+			}
+		}
+		out, err := db.queryItems(ctx, `SELECT `+itemColumns+` FROM items i INDEXED BY items_published JOIN feeds fd ON fd.id = i.feed_id
+			WHERE `+strings.Join(conds, " AND ")+newestFirst+page, args)
+		// A full window, or every row looked at: the answer.
+		if err != nil || len(out) == f.Limit || !bound.Valid {
+			return out, err
+		}
+	}
+	return db.queryItems(ctx, `SELECT `+itemColumns+` FROM `+p.from+` JOIN feeds fd ON fd.id = i.feed_id`+p.where()+newestFirst+page, p.args)
+}
+
+// queryItems runs a query of itemColumns.
+func (db *DB) queryItems(ctx context.Context, q string, args []any) ([]store.Item, error) {
 	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, db.wrap("list items", err)
@@ -590,19 +871,96 @@ func splitTags(s string) (firms, alliances []string) {
 }
 
 // CountItems counts the items that match f, and how many are unread.
-// Limit and Offset are ignored. An empty filter costs one lookup.
+// Limit and Offset are ignored. A filter of at most one firm or alliance
+// and "unread" costs one lookup in the counters; others are counted from
+// the rows of their rarest condition (see plan).
 func (db *DB) CountItems(ctx context.Context, f store.Filter) (store.Counts, error) {
 	f.Limit, f.Offset = 0, 0
 	var c store.Counts
-	if isEmptyFilter(f) {
-		err := db.db.QueryRowContext(ctx, `SELECT total, unread FROM tag_counts WHERE kind = '' AND entity = ''`).Scan(&c.Total, &c.Unread)
+	if kind, entity, ok := counted(f); ok {
+		err := db.db.QueryRowContext(ctx, `SELECT total, unread FROM tag_counts WHERE kind = ? AND entity = ?`, kind, entity).Scan(&c.Total, &c.Unread)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil // a tag never counted names no item
+		}
+		if f.Unread == store.Yes {
+			c.Total = c.Unread
+		}
 		return c, db.wrap("count items", err)
 	}
-	w, args := where(f)
+	cs := conditions(f)
+	p, err := db.plan(ctx, cs)
+	if err != nil {
+		return c, db.wrap("count items", err)
+	}
+	q, args := `SELECT count(*), sum(i.read = 0) FROM `+p.from+p.where(), p.args
+	if tq, targs, ok := tagCount(cs, p.drive); ok {
+		q, args = tq, targs
+	}
 	var unread sql.NullInt64
-	err := db.db.QueryRowContext(ctx, `SELECT count(*), sum(i.read = 0) FROM items i`+w, args...).Scan(&c.Total, &unread)
+	err = db.db.QueryRowContext(ctx, q, args...).Scan(&c.Total, &unread)
 	c.Unread = int(unread.Int64)
 	return c, db.wrap("count items", err)
+}
+
+// tagCount returns a count of the items that meet cs read from indexes
+// alone, item_tags and a full-text index, without reading any item: when
+// cs are tags and at most one search term its index decides by itself
+// (a word, a CJK character), and the term or a tag drives.
+func tagCount(cs []cond, drive int) (string, []any, bool) {
+	if drive < 0 || cs[drive].drive == nil {
+		return "", nil, false
+	}
+	var tags []*driver
+	for i, c := range cs {
+		switch {
+		case c.drive != nil && c.drive.kind != "":
+			if i != drive {
+				tags = append(tags, c.drive)
+			}
+		case i == drive && c.drive.check == "":
+		default:
+			return "", nil, false
+		}
+	}
+	d := cs[drive].drive
+	var q, id string
+	var args []any
+	if d.kind != "" {
+		q, id = `SELECT count(*), sum(d.unread) FROM item_tags d WHERE d.kind = ? AND d.entity = ?`, "d.item_id"
+		args = []any{d.kind, d.entity}
+	} else {
+		if len(tags) == 0 {
+			return "", nil, false // the unread count needs the items
+		}
+		// The first tag's row says whether the item is unread.
+		u := tags[0]
+		tags = tags[1:]
+		q = `SELECT count(*), sum(u.unread) FROM ` + d.table + ` w CROSS JOIN item_tags u INDEXED BY item_tags_item
+			ON u.item_id = w.rowid AND u.kind = ? AND u.entity = ? WHERE ` + d.on
+		id, args = "w.rowid", append([]any{u.kind, u.entity}, d.args...)
+	}
+	for _, t := range tags {
+		q += ` AND EXISTS (SELECT 1 FROM item_tags t INDEXED BY item_tags_item WHERE t.item_id = ` + id + ` AND t.kind = ? AND t.entity = ?)`
+		args = append(args, t.kind, t.entity)
+	}
+	return q, args, true
+}
+
+// counted reports whether the counters hold f's counts, and under which
+// key: they do for all items, or the items of one firm or alliance,
+// unread or not.
+func counted(f store.Filter) (kind, entity string, ok bool) {
+	g := f
+	g.Unread = store.Any
+	switch {
+	case len(g.Firms) == 1 && len(g.Alliances) == 0:
+		kind, entity = string(store.KindFirm), g.Firms[0]
+		g.Firms = nil
+	case len(g.Alliances) == 1 && len(g.Firms) == 0:
+		kind, entity = "ally", g.Alliances[0]
+		g.Alliances = nil
+	}
+	return kind, entity, isEmptyFilter(g) && f.Unread != store.No
 }
 
 func isEmptyFilter(f store.Filter) bool {

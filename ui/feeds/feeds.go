@@ -27,10 +27,19 @@ type Source interface {
 	Feeds(ctx context.Context) ([]store.Feed, error)
 }
 
+// StatusSource is a Source that can also list the feeds with their fetch
+// status but without their item counts, which cost a look at every item:
+// the status line needs no counts.
+type StatusSource interface {
+	FeedStatus(ctx context.Context) ([]store.Feed, error)
+}
+
 // LoadedMsg carries the feeds.
 type LoadedMsg struct {
 	Feeds []store.Feed
 	Err   error
+	// Uncounted says the feeds carry no item counts (see LoadStatus).
+	Uncounted bool
 }
 
 // rowLines is the height of a row: the feed, then its URL or its error.
@@ -47,7 +56,9 @@ type Model struct {
 	width  int
 	height int
 	loaded bool
-	err    error
+	// counted says the feeds carry their item counts.
+	counted bool
+	err     error
 }
 
 // New returns the view; Load fills it.
@@ -70,6 +81,22 @@ func (m Model) Load() tea.Cmd {
 	}
 }
 
+// LoadStatus returns the command that reads the feeds for the status
+// line: without their item counts when the source is a StatusSource.
+func (m Model) LoadStatus() tea.Cmd {
+	src, ok := m.src.(StatusSource)
+	if !ok {
+		return m.Load()
+	}
+	return func() tea.Msg {
+		fs, err := src.FeedStatus(context.Background())
+		if err != nil {
+			err = fmt.Errorf("feeds: unable to load feeds: %w", err)
+		}
+		return LoadedMsg{Feeds: fs, Err: err, Uncounted: true}
+	}
+}
+
 // Update handles the view's messages and keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -78,7 +105,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.Err != nil {
 			break
 		}
-		m.loaded = true
+		m.loaded, m.counted = true, !msg.Uncounted
 		m.feeds = slices.Clone(msg.Feeds)
 		slices.SortStableFunc(m.feeds, func(a, b store.Feed) int {
 			if c := cmp.Compare(state(a), state(b)); c != 0 {
@@ -173,6 +200,9 @@ func (m Model) row(f store.Feed, cursor bool, w int) []string {
 	right := counts + " · checked " + pane.Ago(m.now(), f.LastCheck)
 	if !f.Enabled {
 		right = counts + " · disabled"
+	}
+	if !m.counted {
+		right = strings.TrimPrefix(strings.TrimPrefix(right, counts), " · ")
 	}
 	name := cell.Line(f.Title)
 	if name == "" {

@@ -147,12 +147,27 @@ type CountsMsg struct {
 // further down than the window reaches.
 func loadWindow(src Source, seq int, f store.Filter, start, limit int, keep int64) LoadedMsg {
 	ctx := context.Background()
+	var first chan pageResult
+	if start == 0 {
+		// The top of a list needs no count: read it while counting.
+		first = make(chan pageResult, 1)
+		go func() {
+			items, err := page(ctx, src, f, 0, limit)
+			first <- pageResult{items, err}
+		}()
+	}
 	counts, err := src.CountItems(ctx, f)
 	if err != nil {
 		return LoadedMsg{Seq: seq, Err: fmt.Errorf("items: unable to count items: %w", err)}
 	}
 	start = min(start, max(counts.Total-limit, 0))
-	items, err := page(ctx, src, f, start, limit)
+	var items []store.Item
+	if first != nil {
+		r := <-first
+		items, err = r.items, r.err
+	} else {
+		items, err = page(ctx, src, f, start, limit)
+	}
 	if err != nil {
 		return LoadedMsg{Seq: seq, Err: err}
 	}
@@ -162,6 +177,12 @@ func loadWindow(src Source, seq int, f store.Filter, start, limit int, keep int6
 		}
 	}
 	return LoadedMsg{Seq: seq, Start: start, Items: items, Counts: &counts, Keep: keep}
+}
+
+// pageResult is the answer to a page read.
+type pageResult struct {
+	items []store.Item
+	err   error
 }
 
 // find locates item id in the list by counting the items published at or
