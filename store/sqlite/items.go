@@ -352,7 +352,7 @@ func indexItems(ctx context.Context, tx *sql.Tx, docs []indexDoc) error {
 	}
 	defer ins.Close()
 	for _, d := range docs {
-		if _, err := ins.ExecContext(ctx, d.id, spaceCJK(d.it.Title+"\n"+d.it.Summary+"\n"+d.it.Content)); err != nil {
+		if _, err := ins.ExecContext(ctx, d.id, shortTokens(d.it.Title, d.it.Summary, d.it.Content)); err != nil {
 			return fmt.Errorf("index items: %w", err)
 		}
 	}
@@ -384,6 +384,41 @@ func spaceCJK(s string) string {
 			continue
 		}
 		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// shortTokens returns what items_words needs of an item's text: every
+// CJK character, and every other word of one or two characters. The
+// index only answers terms shorter than three characters (the trigram
+// index answers the rest), so longer words would be indexed for nothing.
+func shortTokens(fields ...string) string {
+	var b strings.Builder
+	for _, s := range fields {
+		start, n := -1, 0 // the current word: byte start, runes
+		flush := func(end int) {
+			if start >= 0 && n <= 2 {
+				b.WriteString(s[start:end])
+				b.WriteByte(' ')
+			}
+			start, n = -1, 0
+		}
+		for i, r := range s {
+			switch {
+			case r >= 0x2E80 && isCJK(r):
+				flush(i)
+				b.WriteRune(r)
+				b.WriteByte(' ')
+			case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+				if start < 0 {
+					start = i
+				}
+				n++
+			default:
+				flush(i)
+			}
+		}
+		flush(len(s))
 	}
 	return b.String()
 }

@@ -392,3 +392,24 @@ func TestMigrationsFromEveryVersion(t *testing.T) {
 		})
 	}
 }
+
+func TestShortTokens(t *testing.T) {
+	db := mustOpen(t)
+	feed, _ := db.AddFeed(ctx, store.Feed{URL: "https://example.org/short.xml", Enabled: true})
+	now := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
+	if _, err := db.SaveItems(ctx, feed, []store.Item{
+		{Key: "1", Title: "AI chips: 5G and Huawei's 华为云", Published: now},
+		{Key: "2", Title: "Said the chairman", Summary: "في شنغهاي", Published: now},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for term, want := range map[string]int{"AI": 1, "ai": 1, "5G": 1, "华为": 1, "云": 1, "في": 1, "id": 0, "s": 1, "th": 0} {
+		items, err := db.Items(ctx, store.Filter{Text: []string{term}, Feeds: []string{"short.xml"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != want {
+			t.Errorf("search %q: %d items, want %d", term, len(items), want)
+		}
+	}
+}
