@@ -420,7 +420,7 @@ func TestRefreshMixed(t *testing.T) {
 	if !reflect.DeepEqual(outcomes, wantOutcomes) {
 		t.Errorf("outcomes %v, want %v", outcomes, wantOutcomes)
 	}
-	for id, sub := range map[int64]string{2: "HTTP 500", 4: "unable to get page", 6: "not a feed"} {
+	for id, sub := range map[int64]string{2: "HTTP 500", 4: "refused the connection", 6: "not a feed"} {
 		if f := st.feed(id); f.Failures != 1 || !strings.Contains(f.LastError, sub) {
 			t.Errorf("feed %d: failures %d, last error %q; want 1 and an error with %q", id, f.Failures, f.LastError, sub)
 		}

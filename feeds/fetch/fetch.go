@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -379,6 +380,14 @@ func (c *Client) describe(parent, ctx context.Context, err error) error {
 		if errors.Is(err, s) {
 			return fmt.Errorf("fetch: %w", err)
 		}
+	}
+	// Say what a person can act on; the cause stays wrapped for logs.
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return fmt.Errorf("fetch: cannot find host %s (offline, or a wrong address?): %w", dnsErr.Name, err)
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("fetch: the server refused the connection: %w", err)
 	}
 	return fmt.Errorf("fetch: unable to get page: %w", err)
 }

@@ -517,3 +517,11 @@ func TestFetchHandshakeTimeout(t *testing.T) {
 		t.Errorf("took %v: the connect timeout did not apply", el)
 	}
 }
+
+func TestUnknownHostIsNamed(t *testing.T) {
+	c := New(Options{Timeout: 5 * time.Second})
+	_, err := c.Fetch(context.Background(), Request{URL: "http://no-such-host.invalid/feed"})
+	if err == nil || !strings.Contains(err.Error(), "cannot find host no-such-host.invalid") {
+		t.Fatalf("err = %v, want it to name the host it cannot find", err)
+	}
+}
