@@ -248,3 +248,61 @@ func TestStorePath(t *testing.T) {
 		})
 	}
 }
+
+func TestAliasAndRetag(t *testing.T) {
+	db := newStore(t)
+	type item struct {
+		ID    int64    `json:"id"`
+		Title string   `json:"title"`
+		Read  bool     `json:"read"`
+		Firms []string `json:"firms"`
+	}
+	list := func(args ...string) []item {
+		t.Helper()
+		r := runCLI(t, db, "", append([]string{"items", "--json", "--limit", "0"}, args...)...)
+		if r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+		var out []item
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := list("--firm", "zhipu", "--query", "Pentagon"); len(got) != 0 {
+		t.Fatalf("zhipu already names %d Pentagon items", len(got))
+	}
+	pentagon := list("--query", "Pentagon")
+	if len(pentagon) == 0 {
+		t.Fatal("the snapshot has no item naming the Pentagon")
+	}
+	if r := runCLI(t, db, "", "read", strconv.FormatInt(pentagon[0].ID, 10)); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	// A spelling that already names another firm is refused.
+	if r := runCLI(t, db, "", "alias", "add", "sensetime", "Biren"); r.code != 1 || !strings.Contains(r.stderr, `already names firm "biren"`) {
+		t.Errorf("conflicting alias: exit %d, %q", r.code, r.stderr)
+	}
+	if r := runCLI(t, db, "", "alias", "add", "zhipu", "Pentagon"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := runCLI(t, db, "", "retag"); r.code != 0 || !strings.Contains(r.stdout, "had their tags changed") {
+		t.Fatalf("retag: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	got := list("--firm", "zhipu", "--query", "Pentagon")
+	if len(got) != len(pentagon) {
+		t.Fatalf("after alias and retag, zhipu names %d Pentagon items, want %d", len(got), len(pentagon))
+	}
+	for _, it := range got {
+		if it.ID == pentagon[0].ID && !it.Read {
+			t.Error("retag lost a read mark")
+		}
+	}
+	if r := runCLI(t, db, "", "alias", "rm", "zhipu", "Pentagon"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	runCLI(t, db, "", "retag")
+	if got := list("--firm", "zhipu", "--query", "Pentagon"); len(got) != 0 {
+		t.Errorf("after removing the alias, zhipu still names %d items", len(got))
+	}
+}
