@@ -56,6 +56,12 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 		r.ForeignKeys++
 	}
 	fk.Close()
+	// item_tags has no foreign key (see migration 0004): count orphans.
+	var orphans int
+	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM item_tags t WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.id = t.item_id)`).Scan(&orphans); err != nil {
+		return r, db.wrap("check tags", err)
+	}
+	r.ForeignKeys += orphans
 	r.FTS = "ok"
 	if _, err := db.db.ExecContext(ctx, `INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 		var se sqlite3.Error
