@@ -1,6 +1,7 @@
 package parse_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -333,4 +334,24 @@ func (c *checker) match(ck check, it store.Item, raw json.RawMessage) bool {
 
 func (c *checker) expand(s string) string {
 	return strings.ReplaceAll(s, "{origin}", c.origin)
+}
+
+// TestCorpusCopyIsCurrent checks that the repository's copy of the feed
+// corpus is the shared one, byte for byte, where the shared one is at hand.
+func TestCorpusCopyIsCurrent(t *testing.T) {
+	shared := filepath.Join("..", "..", "..", "shared", "testdata", "feeds")
+	entries, err := os.ReadDir(shared)
+	if err != nil {
+		t.Skipf("no shared corpus beside the repository: %v", err)
+	}
+	for _, e := range entries {
+		want, err := os.ReadFile(filepath.Join(shared, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(corpusDir(t), e.Name()))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("testdata/feeds/%s differs from the shared corpus (copy it again): %v", e.Name(), err)
+		}
+	}
 }
