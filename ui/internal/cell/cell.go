@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/rivo/uniseg"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -313,9 +314,11 @@ type Span struct{ Start, End int }
 
 // WrapSpans wraps plain text s (no escape sequences) into lines of at most
 // w cells and returns each line as a byte range of s. Lines break at
-// newlines, at spaces where possible, and inside a word (never inside a
-// character) where they must, since Chinese text has no spaces. The space
-// a line breaks at belongs to no line.
+// newlines and at the line-break opportunities of Unicode's line breaking
+// algorithm (UAX #14, through uniseg): after spaces, and between Chinese
+// characters, which have no spaces between words. A word wider than the
+// line is cut between characters. Spaces at the end of a line belong to no
+// line.
 func WrapSpans(s string, w int) []Span {
 	if w <= 0 {
 		return nil
@@ -338,38 +341,43 @@ func wrapParagraph(out []Span, s string, start, end, w int) []Span {
 	if start == end {
 		return append(out, Span{start, start})
 	}
-	lineStart, lineWidth := start, 0
-	lastSpace := -1 // byte index of the last space on the current line
-	for i := start; i < end; {
-		cluster, cw := ansi.FirstGraphemeCluster(s[i:end], ansi.GraphemeWidth)
-		if cluster == "" {
-			break
+	lineStart := start
+	lineEnd := start // end of the line's text, trailing spaces excluded
+	width := 0       // cells from lineStart up to pos, trailing spaces included
+	state := -1
+	for pos := start; pos < end; {
+		seg, _, _, next := uniseg.FirstLineSegmentInString(s[pos:end], state)
+		state = next
+		body := strings.TrimRight(seg, " ")
+		bw := ansi.StringWidth(body)
+		if width+bw > w && lineEnd > lineStart {
+			out = append(out, Span{lineStart, lineEnd})
+			lineStart, lineEnd, width = pos, pos, 0
 		}
-		if cluster == " " {
-			lastSpace = i
-		}
-		if lineWidth+cw > w && i > lineStart {
-			switch {
-			case cluster == " ":
-				out = append(out, Span{lineStart, i})
-				i++
-				lineStart, lineWidth, lastSpace = i, 0, -1
-				continue
-			case lastSpace > lineStart:
-				out = append(out, Span{lineStart, lastSpace})
-				lineStart = lastSpace + 1
-				lineWidth = ansi.StringWidth(s[lineStart:i])
-				lastSpace = -1
-				continue // measure this cluster again on the new line
-			default:
-				out = append(out, Span{lineStart, i})
-				lineStart, lineWidth, lastSpace = i, 0, -1
+		if bw > w {
+			// A word wider than a line: cut it between clusters.
+			for i := pos; i < pos+len(body); {
+				cluster, cw := ansi.FirstGraphemeCluster(s[i:pos+len(body)], ansi.GraphemeWidth)
+				if width+cw > w && lineEnd > lineStart {
+					out = append(out, Span{lineStart, lineEnd})
+					lineStart, width = i, 0
+				}
+				i += len(cluster)
+				lineEnd = i
+				width += cw
 			}
+		} else {
+			lineEnd = pos + len(body)
+			width += bw
 		}
-		lineWidth += cw
-		i += len(cluster)
+		width += len(seg) - len(body) // the trailing spaces
+		pos += len(seg)
+		if lineEnd == lineStart && len(body) == 0 {
+			lineStart = pos // spaces at the start of a line belong to no line
+			lineEnd, width = pos, 0
+		}
 	}
-	return append(out, Span{lineStart, end})
+	return append(out, Span{lineStart, lineEnd})
 }
 
 // Lines returns exactly h lines of exactly w cells from lines: cut, padded,

@@ -124,7 +124,10 @@ func TestWrapSpans(t *testing.T) {
 		{"chinese", "华为壁仞摩尔线程", 6, []string{"华为壁", "仞摩尔", "线程"}},
 		{"chinese does not overflow at odd width", "华为壁仞", 5, []string{"华为", "壁仞"}},
 		{"paragraphs", "one\n\ntwo", 10, []string{"one", "", "two"}},
-		{"wide char after space break", "ab 华为华", 5, []string{"ab", "华为", "华"}},
+		{"wide char after space break", "ab 华为华", 5, []string{"ab 华", "为华"}},
+		{"chinese breaks between characters, not at a far space", "大会（WAIC 2025）场边阶跃星辰", 12, []string{"大会（WAIC", "2025）场边阶", "跃星辰"}},
+		{"leading spaces dropped", "  abc", 10, []string{"abc"}},
+		{"trailing spaces dropped", "abc   def", 4, []string{"abc", "def"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
