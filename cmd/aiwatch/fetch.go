@@ -67,7 +67,7 @@ func cmdFetch(a *app, args []string) error {
 	fs := a.flags("fetch")
 	var ids idList
 	fs.Var(&ids, "feed", "fetch only this feed `ID` (repeatable); fetched even if disabled or backing off")
-	concurrency := fs.Int("concurrency", 8, "feeds fetched at `once` (never more than 2 at a time from one host)")
+	concurrency := fs.Int("concurrency", 8, "fetch `N` feeds at once (never more than 2 at a time from one host)")
 	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "total time allowed per request")
 	wait := fs.Bool("wait", false, "wait for another running fetch to finish instead of exiting")
 	quiet := fs.Bool("quiet", false, "print only failures and the summary")

@@ -293,11 +293,23 @@ func (a *app) store() (*sqlite.DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if _, err := db.Seed(a.ctx, ds); err != nil {
+	seeded, err := db.Seed(a.ctx, ds)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.db = db
+	if seeded {
+		// The bundled items carry their tags; the matcher adds the
+		// offsets of each match, so the reader can highlight them.
+		m, err := a.matcher()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := db.RetagFeed(a.ctx, reference.SnapshotFeedURL, tagFunc(m)); err != nil {
+			return nil, err
+		}
+	}
 	return db, nil
 }
 

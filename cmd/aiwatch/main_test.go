@@ -306,3 +306,17 @@ func TestAliasAndRetag(t *testing.T) {
 		t.Errorf("after removing the alias, zhipu still names %d items", len(got))
 	}
 }
+
+// TestSnapshotHasMentions checks that the bundled items, which carry
+// their tags explicitly, also get the offsets of every match on first
+// start, so the reader can highlight them.
+func TestSnapshotHasMentions(t *testing.T) {
+	db := newStore(t)
+	r := runCLI(t, db, "", "check")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if strings.Contains(r.stdout, "mentions 0,") || !strings.Contains(r.stdout, "mentions ") {
+		t.Errorf("the bundled snapshot has no mentions: %s", r.stdout)
+	}
+}

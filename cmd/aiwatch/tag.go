@@ -8,6 +8,7 @@ import (
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // maxTagInput bounds what aiwatch tag reads from stdin.
@@ -67,6 +68,13 @@ func cmdTag(a *app, args []string) error {
 	return nil
 }
 
+// tagFunc tags stored items as the fetch pipeline tags new ones.
+func tagFunc(m *match.Matcher) sqlite.TagFunc {
+	return func(feedURL, title, summary, content string) ([]string, []string, bool, []store.Mention) {
+		return feeds.TagItem(m, feedURL, title, summary, content)
+	}
+}
+
 func orNone(s []string) string {
 	if len(s) == 0 {
 		return "(none)"
@@ -87,9 +95,7 @@ func cmdRetag(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := a.db.Retag(a.ctx, func(feedURL, title, summary, content string) ([]string, []string, bool, []store.Mention) {
-		return feeds.TagItem(m, feedURL, title, summary, content)
-	})
+	n, err := a.db.Retag(a.ctx, tagFunc(m))
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,20 @@ type TagFunc func(feedURL, title, summary, content string) (firms, alliances []s
 // with tag, in one transaction, keeping read and starred marks. It
 // returns how many items' tags changed.
 func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
+	return db.retag(ctx, tag, "")
+}
+
+// RetagFeed is Retag for the items of the feed at feedURL only.
+func (db *DB) RetagFeed(ctx context.Context, feedURL string, tag TagFunc) (int, error) {
+	return db.retag(ctx, tag, feedURL)
+}
+
+func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, error) {
+	feedCond, feedArgs := "", []any{}
+	if feedURL != "" {
+		feedCond = ` AND i.feed_id = (SELECT id FROM feeds WHERE url = ?)`
+		feedArgs = append(feedArgs, feedURL)
+	}
 	changed := 0
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		s, err := prepareItemStmts(ctx, tx)
@@ -32,7 +46,7 @@ func (db *DB) Retag(ctx context.Context, tag TagFunc) (int, error) {
 			rows, err := tx.QueryContext(ctx, `SELECT i.id, (SELECT url FROM feeds f WHERE f.id = i.feed_id), i.title, i.summary, i.content, i.read, i.sanctions,
 				(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance')),
 				(SELECT coalesce(sum(json_array_length(mentions)), 0) FROM item_tags t WHERE t.item_id = i.id AND t.mentions <> '')
-				FROM items i WHERE i.id > ? ORDER BY i.id LIMIT ?`, last, chunk)
+				FROM items i WHERE i.id > ?`+feedCond+` ORDER BY i.id LIMIT ?`, append(append([]any{last}, feedArgs...), chunk)...)
 			if err != nil {
 				return err
 			}
