@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -221,12 +222,31 @@ func (r *Refresher) tag(f store.Feed, items []store.Item) []store.Item {
 	if r.tagger == nil {
 		return items
 	}
-	for i := range items {
-		it := &items[i]
-		it.Firms, it.Alliances, it.Sanctions, it.Mentions = TagItem(r.tagger, f.URL, it.Title, it.Summary, it.Content)
+	tagRange := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			it := &items[i]
+			it.Firms, it.Alliances, it.Sanctions, it.Mentions = TagItem(r.tagger, f.URL, it.Title, it.Summary, it.Content)
+		}
 	}
+	// A large feed is tagged on every core: the matcher is safe for
+	// concurrent use and each item is its own.
+	workers := min(runtime.GOMAXPROCS(0), len(items)/parallelTagMin)
+	if workers < 2 {
+		tagRange(0, len(items))
+		return items
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*len(items)/workers, (w+1)*len(items)/workers
+		wg.Add(1)
+		go func() { defer wg.Done(); tagRange(lo, hi) }()
+	}
+	wg.Wait()
 	return items
 }
+
+// parallelTagMin is the fewest items per goroutine worth tagging apart.
+const parallelTagMin = 500
 
 // TagItem tags one item of the feed at feedURL: the tagger's tags, with
 // the sanctions flag also set for an official feed's item that names a
