@@ -444,7 +444,7 @@ func cmdOPML(a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		all, err := db.Feeds(a.ctx)
+		all, err := db.FeedStatus(a.ctx)
 		if err != nil {
 			return err
 		}

@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/reference"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 )
@@ -186,10 +185,8 @@ Usage:
 
 Commands:
 `)
-	names := make([]string, 0, len(commands))
 	width := 0
 	for _, c := range commands {
-		names = append(names, c.name)
 		if len(c.name) > width {
 			width = len(c.name)
 		}
@@ -197,7 +194,6 @@ Commands:
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
-	_ = names
 	fmt.Fprintf(w, `
 Run "aiwatch COMMAND --help" for a command's flags.
 
@@ -338,5 +334,3 @@ func quoteAll(s []string) []string {
 	}
 	return out
 }
-
-var _ = store.ErrNotFound

@@ -125,7 +125,7 @@ func cmdPrune(a *app, args []string) error {
 			f.Starred = store.No
 			kept = "starred and bundled items are kept"
 		}
-		all, err := db.Feeds(a.ctx)
+		all, err := db.FeedStatus(a.ctx)
 		if err != nil {
 			return err
 		}

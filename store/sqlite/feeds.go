@@ -179,20 +179,8 @@ func (db *DB) DueFeeds(ctx context.Context, now time.Time, ids []int64) ([]store
 		}
 		return out, nil
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds f WHERE f.enabled = 1 AND f.kind <> 'builtin' AND f.next_try <= ? ORDER BY f.id`, now.Unix())
-	if err != nil {
-		return nil, db.wrap("list due feeds", err)
-	}
-	defer rows.Close()
-	var out []store.Feed
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, db.wrap("list due feeds", err)
-		}
-		out = append(out, f)
-	}
-	return out, db.wrap("list due feeds", rows.Err())
+	return db.queryFeeds(ctx, "list due feeds",
+		`SELECT `+feedColumns+` FROM feeds f WHERE f.enabled = 1 AND f.kind <> 'builtin' AND f.next_try <= ? ORDER BY f.id`, now.Unix())
 }
 
 // RecordFetch saves a fetch's outcome and, on success, the feed's items,
