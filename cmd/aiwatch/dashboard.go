@@ -7,11 +7,11 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/feeds"
+	"github.com/aiwatch/aiwatch/feeds/fetch"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 	"github.com/aiwatch/aiwatch/ui"
@@ -37,7 +37,7 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 		return p, err
 	}
 	defer lock.unlock()
-	rf, err := r.a.refresher(8, 20*time.Second)
+	rf, err := r.a.refresher(8, fetch.DefaultTimeout)
 	if err != nil {
 		return p, err
 	}

@@ -142,7 +142,7 @@ func (db *DB) ApplyDesignations(ctx context.Context, changes []store.Designation
 				if err != nil {
 					return err
 				}
-				action = seedAction(d)
+				action = eventAction(d)
 				if existed && action == "added" && oldRemoved == "" && oldStatus == string(d.Status) {
 					action = "changed"
 				}

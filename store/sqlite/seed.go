@@ -127,7 +127,7 @@ func seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, no
 					d.Firm, d.List, d.Program, d.Added, d.Removed, d.Citation, d.Source, string(d.Status), d.Affiliate, store.SourceReference, d.Note); err != nil {
 					return err
 				}
-				if err := logEvent(ctx, tx, now, d.Firm, d.List, seedAction(d), describe(d), store.SourceReference); err != nil {
+				if err := logEvent(ctx, tx, now, d.Firm, d.List, eventAction(d), describe(d), store.SourceReference); err != nil {
 					return err
 				}
 			case err != nil:
@@ -178,7 +178,9 @@ func seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, no
 	return setMeta(ctx, tx, metaDatasetVersion, ds.Version)
 }
 
-func seedAction(d store.Designation) string {
+// eventAction is the history action that records designation d as it
+// now stands: contested, removed or added.
+func eventAction(d store.Designation) string {
 	switch {
 	case d.Status == store.StatusContested:
 		return "contested"
