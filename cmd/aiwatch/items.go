@@ -12,6 +12,7 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
+	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 var zeroTime time.Time
@@ -33,12 +34,10 @@ type itemJSON struct {
 	Summary   string   `json:"summary"`
 }
 
-// resolver answers the query language's name lookups from the store.
-type resolver struct {
-	firms, alliances, lists map[string]string // folded name → id
-}
-
-func (a *app) resolver() (*resolver, error) {
+// resolver returns the query language's names, read from the store once
+// per run: names change only with aliases, which no running command edits,
+// so one table serves every keystroke of the filter bar.
+func (a *app) resolver() (*query.MapResolver, error) {
 	if a.res != nil {
 		return a.res, nil
 	}
@@ -46,60 +45,20 @@ func (a *app) resolver() (*resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &resolver{firms: map[string]string{}, alliances: map[string]string{}, lists: map[string]string{}}
-	aliases, err := db.Aliases(a.ctx)
+	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{})
 	if err != nil {
 		return nil, err
 	}
-	for _, al := range aliases {
-		m := r.firms
-		if al.Kind == store.KindAlliance {
-			m = r.alliances
-		}
-		m[store.FoldAlias(al.Text, false)] = al.Entity
-	}
-	ids, err := db.FirmIDs(a.ctx)
+	alliances, err := db.Alliances(a.ctx)
 	if err != nil {
 		return nil, err
-	}
-	for _, id := range ids {
-		r.firms[store.FoldAlias(id, false)] = id
-	}
-	all, err := db.Alliances(a.ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, al := range all {
-		r.alliances[store.FoldAlias(al.ID, false)] = al.ID
-		r.alliances[store.FoldAlias(al.Name, false)] = al.ID
 	}
 	lists, err := db.Lists(a.ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range lists {
-		r.lists[strings.ToLower(l.ID)] = l.ID
-		r.lists[strings.ToLower(l.Badge)] = l.ID
-	}
-	// Names change only with aliases, which no running command edits:
-	// one lookup table serves every keystroke of the filter bar.
-	a.res = r
-	return r, nil
-}
-
-func (r *resolver) Firm(s string) (string, bool) {
-	id, ok := r.firms[store.FoldAlias(s, false)]
-	return id, ok
-}
-
-func (r *resolver) Alliance(s string) (string, bool) {
-	id, ok := r.alliances[store.FoldAlias(s, false)]
-	return id, ok
-}
-
-func (r *resolver) List(s string) (string, bool) {
-	id, ok := r.lists[strings.ToLower(s)]
-	return id, ok
+	a.res = query.NewMapResolver(firms, alliances, lists)
+	return a.res, nil
 }
 
 // parseQuery parses the filter language against the store's names.

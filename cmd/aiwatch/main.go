@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/store/reference"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 )
@@ -49,7 +50,7 @@ type app struct {
 	ctx    context.Context
 	dbFlag string
 	db     *sqlite.DB
-	res    *resolver // names for the query language, built once
+	res    *query.MapResolver // names for the query language, built once
 }
 
 // usageError makes run print usage and exit 2.
