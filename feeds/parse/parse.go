@@ -90,21 +90,77 @@ type draft struct {
 // its charset) and feedURL the document's URL, against which relative
 // links are resolved; now is the fetch time. It returns ErrUnknownFormat
 // when body is not a feed.
+//
+// Parse reads the document as Open does and gathers every batch of Next:
+// a large document is read in parts on several cores (see Open).
 func Parse(body []byte, contentType, feedURL string, now time.Time) (*Feed, error) {
-	f, drafts, err := parseDrafts(body, contentType, feedURL)
+	s, err := Open(body, contentType, feedURL, now)
 	if err != nil {
 		return nil, err
+	}
+	defer s.Close()
+	items := []store.Item{}
+	if s.p != nil {
+		items = make([]store.Item, 0, s.p.items)
+	}
+	for {
+		batch, err := s.Next()
+		if err != nil {
+			return nil, err
+		}
+		if batch == nil {
+			break
+		}
+		if cap(items) == 0 {
+			items = batch // the only batch
+		} else {
+			items = append(items, batch...)
+		}
+	}
+	f := s.Feed()
+	f.Items = items
+	return f, nil
+}
+
+// prepare decodes body to UTF-8 and makes it ready for gofeed, and tells
+// whether it is XML and how many items countItems finds in it. It refuses
+// an empty document, one with more than MaxItems items and one that is
+// neither XML nor JSON.
+func prepare(body []byte, contentType string) (doc []byte, isXML bool, count int, err error) {
+	doc = bytes.TrimLeft(ToUTF8(body, contentType), " \t\r\n")
+	if len(doc) == 0 {
+		return nil, false, 0, fmt.Errorf("parse: empty document: %w", ErrUnknownFormat)
+	}
+	if count = countItems(doc); count > MaxItems {
+		return nil, false, 0, fmt.Errorf("parse: the document has about %d items, more than the %d aiwatch reads from one feed: %w", count, MaxItems, ErrTooManyItems)
+	}
+	isXML = doc[0] == '<'
+	if isXML {
+		doc = prepareXML(doc)
+	} else if doc[0] != '{' {
+		return nil, false, 0, fmt.Errorf("parse: %w", ErrUnknownFormat)
+	}
+	return doc, isXML, count, nil
+}
+
+// parseWhole reads a prepared document in one piece. The zone for dates
+// without one is voted by the dates of the first vote items, or of all
+// items when vote is negative.
+func parseWhole(doc []byte, feedURL string, now time.Time, vote int) (*Feed, error) {
+	f, drafts, err := parseDrafts(doc, feedURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
 	}
 	f.Entries = len(drafts)
 	if len(drafts) > MaxItems {
 		drafts = drafts[:MaxItems]
 	}
 
-	raws := make([]string, 0, 2*len(drafts))
-	for _, d := range drafts {
-		raws = append(raws, d.published, d.updated)
+	voters := drafts
+	if vote >= 0 && vote < len(voters) {
+		voters = voters[:vote]
 	}
-	dates := newDateReader(raws, f.Lang, now)
+	dates := newDateReader(dateRaws(voters), f.Lang, now)
 	items := make([]store.Item, len(drafts))
 	for i, d := range drafts {
 		d.item.Published = dates.read(d.published, d.pubParsed)
@@ -112,53 +168,60 @@ func Parse(body []byte, contentType, feedURL string, now time.Time) (*Feed, erro
 		items[i] = d.item
 	}
 
-	base := feedURL
-	if f.Format == FormatRSS && f.SiteURL != "" {
-		// RSS has no xml:base by default; relative item links are
-		// written against the site, which may not be where the feed is.
-		base = f.SiteURL
-	}
-	f.Items = Normalize(items, f.Lang, base, now)
+	f.Items = Normalize(items, f.Lang, itemBase(f, feedURL), now)
 	if f.Lang == "" {
-		var text strings.Builder
-		for _, it := range f.Items {
-			if text.Len() > 4096 {
-				break
-			}
-			text.WriteString(it.Title)
-			text.WriteByte(' ')
-		}
-		if text.Len() > 0 {
-			f.Lang = DetectLang(text.String())
-		}
+		f.Lang = titleLang(f.Items)
 	}
 	return f, nil
 }
 
-func parseDrafts(body []byte, contentType, feedURL string) (*Feed, []draft, error) {
-	doc := bytes.TrimLeft(ToUTF8(body, contentType), " \t\r\n")
-	if len(doc) == 0 {
-		return nil, nil, fmt.Errorf("parse: empty document: %w", ErrUnknownFormat)
+// dateRaws returns the dates of drafts as written, for newDateReader.
+func dateRaws(drafts []draft) []string {
+	raws := make([]string, 0, 2*len(drafts))
+	for _, d := range drafts {
+		raws = append(raws, d.published, d.updated)
 	}
-	if n := countItems(doc); n > MaxItems {
-		return nil, nil, fmt.Errorf("parse: the document has about %d items, more than the %d aiwatch reads from one feed: %w", n, MaxItems, ErrTooManyItems)
-	}
-	isXML := doc[0] == '<'
-	if isXML {
-		doc = prepareXML(doc)
-	} else if doc[0] != '{' {
-		return nil, nil, fmt.Errorf("parse: %w", ErrUnknownFormat)
-	}
+	return raws
+}
 
+// itemBase returns the URL that relative item links are resolved against.
+func itemBase(f *Feed, feedURL string) string {
+	if f.Format == FormatRSS && f.SiteURL != "" {
+		// RSS has no xml:base by default; relative item links are
+		// written against the site, which may not be where the feed is.
+		return f.SiteURL
+	}
+	return feedURL
+}
+
+// titleLang guesses a feed's language from the titles of its first items.
+func titleLang(items []store.Item) string {
+	var text strings.Builder
+	for _, it := range items {
+		if text.Len() > 4096 {
+			break
+		}
+		text.WriteString(it.Title)
+		text.WriteByte(' ')
+	}
+	if text.Len() == 0 {
+		return ""
+	}
+	return DetectLang(text.String())
+}
+
+// parseDrafts reads a prepared document with gofeed. Its errors do not
+// start with "parse: ", for the caller to add context.
+func parseDrafts(doc []byte, feedURL string) (*Feed, []draft, error) {
 	p := gofeed.NewParser()
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	p.KeepOriginalFeed = true
 	gf, err := p.Parse(bytes.NewReader(doc))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-		return nil, nil, fmt.Errorf("parse: %w", ErrUnknownFormat)
+		return nil, nil, ErrUnknownFormat
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse: unable to read feed: %w", err)
+		return nil, nil, fmt.Errorf("unable to read feed: %w", err)
 	}
 
 	f := &Feed{Lang: CanonicalLang(gf.Language)}
@@ -176,13 +239,13 @@ func parseDrafts(body []byte, contentType, feedURL string) (*Feed, []draft, erro
 		drafts = atomDrafts(gf, orig, info)
 	case *gojson.Feed:
 		if !strings.Contains(orig.Version, "jsonfeed.org/version/") {
-			return nil, nil, fmt.Errorf("parse: JSON without a JSON Feed version: %w", ErrUnknownFormat)
+			return nil, nil, fmt.Errorf("JSON without a JSON Feed version: %w", ErrUnknownFormat)
 		}
 		f.Format = FormatJSON
 		f.Title = store.CleanLine(gf.Title, MaxTitle)
 		drafts = jsonDrafts(gf, orig)
 	default:
-		return nil, nil, fmt.Errorf("parse: %w", ErrUnknownFormat)
+		return nil, nil, ErrUnknownFormat
 	}
 	return f, drafts, nil
 }

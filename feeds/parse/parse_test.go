@@ -386,6 +386,37 @@ func BenchmarkParseRSS(b *testing.B) {
 	reportItems(b, items, cpuTime()-cpu)
 }
 
+// BenchmarkStreamRSS measures the feed of BenchmarkParseRSS read with
+// Open and Next, in parts on every core, to the last batch.
+func BenchmarkStreamRSS(b *testing.B) {
+	doc := generateRSS(20000)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	items := 0
+	cpu := cpuTime()
+	for b.Loop() {
+		s, err := parse.Open(doc, "application/rss+xml", "https://bench.example/feed", testNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			batch, err := s.Next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if batch == nil {
+				break
+			}
+			items += len(batch)
+		}
+		s.Close()
+	}
+	if items != 20000*b.N {
+		b.Fatalf("read %d items in %d runs", items, b.N)
+	}
+	reportItems(b, items, cpuTime()-cpu)
+}
+
 // reportItems reports throughput in items per second of wall time and,
 // where it can be measured, per second of CPU time.
 func reportItems(b *testing.B, items int, cpu time.Duration) {
