@@ -23,7 +23,7 @@ import (
 // Store is what the pipeline needs from the store.
 type Store interface {
 	DueFeeds(ctx context.Context, now time.Time, ids []int64) ([]store.Feed, error)
-	RecordFetch(ctx context.Context, feedID int64, r store.FetchResult, items []store.Item) (store.SaveStats, error)
+	RecordFetch(ctx context.Context, feedID int64, r store.FetchResult, items store.Batches) (store.SaveStats, error)
 }
 
 // Tagger derives an item's tags from its text (feeds/match.Matcher).
@@ -151,35 +151,47 @@ func (r *Refresher) Refresh(ctx context.Context, ids []int64, progress func(res 
 
 // RefreshFeed fetches, parses, cleans, tags and saves one feed. The
 // feed's items land in one transaction or not at all, and read and
-// starred marks are never touched.
+// starred marks are never touched. A large feed is parsed a part at a
+// time (see parse.Open), and each part is tagged and handed to the store
+// while later parts are parsed and earlier ones written.
 func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 	start := r.opts.Now()
 	res := FeedResult{Feed: f}
 	rec := store.FetchResult{At: start}
 
 	resp, err := r.client.Fetch(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent})
-	var items []store.Item
+	var items store.Batches
+	var partErr error // a later part of the document failed to parse
 	if err == nil {
 		rec.Status, rec.ETag, rec.LastModified, rec.NotModified = resp.Status, resp.ETag, resp.LastModified, resp.NotModified
 		if !resp.NotModified {
-			var doc *parse.Feed
-			doc, err = r.parse(f, resp, start)
+			var doc *parse.Stream
+			doc, err = r.open(f, resp, start)
 			if err == nil {
-				rec.Title, rec.Lang = doc.Title, doc.Lang
-				items = r.tag(f, doc.Items)
+				defer doc.Close()
+				rec.Title, rec.Lang = doc.Feed().Title, doc.Feed().Lang
+				// The first part is tagged here, before the store's
+				// writer is waited for; the rest as the writer asks.
+				var first []store.Item
+				if first, err = doc.Next(); err == nil {
+					first = r.tag(f, first)
+					items = r.batches(f, doc, first, &partErr)
+				}
 			}
 		}
 	}
 	if err != nil {
-		rec.Err = err.Error()
-		rec.NextTry = start.Add(backoff(f.Failures+1, err))
-		var se *fetch.StatusError
-		if errors.As(err, &se) {
-			rec.Status = se.Code
-		}
+		rec = r.failed(f, rec, err)
 		res.Outcome, res.Err = Failed, err
 	}
 	saved, serr := r.store.RecordFetch(ctx, f.ID, rec, items)
+	if serr != nil && partErr != nil {
+		// Nothing of the document was saved; record why.
+		err = partErr
+		rec = r.failed(f, rec, err)
+		res.Outcome, res.Err = Failed, err
+		saved, serr = r.store.RecordFetch(ctx, f.ID, rec, nil)
+	}
 	switch {
 	case serr != nil:
 		res.Outcome, res.Err = Failed, fmt.Errorf("feeds: unable to save: %w", serr)
@@ -196,15 +208,57 @@ func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 	return res
 }
 
-// parse reads a fetched body: an HTML list page by its rule, else a feed.
-func (r *Refresher) parse(f store.Feed, resp *fetch.Response, now time.Time) (*parse.Feed, error) {
+// failed turns rec into the record of a failed fetch.
+func (r *Refresher) failed(f store.Feed, rec store.FetchResult, err error) store.FetchResult {
+	rec.Err = err.Error()
+	rec.NextTry = rec.At.Add(backoff(f.Failures+1, err))
+	var se *fetch.StatusError
+	if errors.As(err, &se) {
+		rec.Status = se.Code
+	}
+	return rec
+}
+
+// batches yields first, then the document's further parts, tagged. A
+// part's error is kept in *partErr as well as returned to the store.
+func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item, partErr *error) store.Batches {
+	done := false
+	return func() ([]store.Item, error) {
+		if first != nil {
+			b := first
+			first = nil
+			return b, nil
+		}
+		if done {
+			return nil, nil
+		}
+		b, err := doc.Next()
+		if err != nil {
+			*partErr = err
+			return nil, err
+		}
+		if b == nil {
+			done = true
+			return nil, nil
+		}
+		return r.tag(f, b), nil
+	}
+}
+
+// open starts reading a fetched body: an HTML list page by its rule, else
+// a feed.
+func (r *Refresher) open(f store.Feed, resp *fetch.Response, now time.Time) (*parse.Stream, error) {
 	if f.Kind == "html" {
 		if f.HTML == nil {
 			return nil, errors.New("feeds: HTML feed has no scrape rule")
 		}
-		return html.Scrape(resp.Body, resp.ContentType, resp.URL, *f.HTML, now)
+		doc, err := html.Scrape(resp.Body, resp.ContentType, resp.URL, *f.HTML, now)
+		if err != nil {
+			return nil, err
+		}
+		return parse.FromFeed(doc), nil
 	}
-	doc, err := parse.Parse(resp.Body, resp.ContentType, resp.URL, now)
+	doc, err := parse.Open(resp.Body, resp.ContentType, resp.URL, now)
 	if errors.Is(err, parse.ErrUnknownFormat) {
 		if links := html.Discover(resp.Body, resp.ContentType, resp.URL); len(links) > 0 {
 			return nil, fmt.Errorf("feeds: this is a web page, not a feed; its feed is %s (aiwatch feeds add %s)", links[0], links[0])

@@ -81,7 +81,11 @@ func (s *memStore) DueFeeds(_ context.Context, now time.Time, ids []int64) ([]st
 	return out, nil
 }
 
-func (s *memStore) RecordFetch(_ context.Context, feedID int64, r store.FetchResult, items []store.Item) (store.SaveStats, error) {
+func (s *memStore) RecordFetch(_ context.Context, feedID int64, r store.FetchResult, next store.Batches) (store.SaveStats, error) {
+	items, err := store.Collect(next)
+	if err != nil {
+		return store.SaveStats{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, recordCall{feedID, r, slices.Clone(items)})

@@ -16,15 +16,28 @@ import (
 
 // oneFeedStore serves one due feed and keeps what is saved.
 type oneFeedStore struct {
-	feed  store.Feed
-	saved []store.Item
+	feed    store.Feed
+	saved   []store.Item
+	batches int
 }
 
 func (s *oneFeedStore) DueFeeds(context.Context, time.Time, []int64) ([]store.Feed, error) {
 	return []store.Feed{s.feed}, nil
 }
 
-func (s *oneFeedStore) RecordFetch(_ context.Context, _ int64, _ store.FetchResult, items []store.Item) (store.SaveStats, error) {
+func (s *oneFeedStore) RecordFetch(_ context.Context, _ int64, _ store.FetchResult, next store.Batches) (store.SaveStats, error) {
+	var items []store.Item
+	for next != nil {
+		b, err := next()
+		if err != nil {
+			return store.SaveStats{}, err
+		}
+		if b == nil {
+			break
+		}
+		s.batches++
+		items = append(items, b...)
+	}
 	s.saved = append(s.saved, items...)
 	return store.SaveStats{New: len(items)}, nil
 }
@@ -38,7 +51,8 @@ func (titleTagger) Tag(title, summary, content string) ([]string, []string, bool
 }
 
 // TestLargeFeedTaggedInParallel checks that a feed big enough to be
-// tagged on several goroutines gets every item's own tags.
+// parsed in parts, and tagged apart, reaches the store in several batches
+// in document order, every item with its own tags.
 func TestLargeFeedTaggedInParallel(t *testing.T) {
 	const n = 3000
 	var b strings.Builder
@@ -60,9 +74,15 @@ func TestLargeFeedTaggedInParallel(t *testing.T) {
 	if len(st.saved) != n {
 		t.Fatalf("saved %d items, want %d", len(st.saved), n)
 	}
-	for _, it := range st.saved {
+	for i, it := range st.saved {
+		if it.Title != fmt.Sprintf("firm-%d", i) {
+			t.Fatalf("item %d is %q: out of document order", i, it.Title)
+		}
 		if len(it.Firms) != 1 || it.Firms[0] != it.Title {
 			t.Fatalf("item %q tagged %v", it.Title, it.Firms)
 		}
+	}
+	if st.batches < 2 {
+		t.Errorf("the store got %d batch(es); a feed of %d items should stream in parts", st.batches, n)
 	}
 }

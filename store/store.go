@@ -276,6 +276,39 @@ type SaveStats struct {
 	Unchanged int
 }
 
+// Batches yields the items of one save in order, a batch at a time, and
+// nil, nil at the end. The store calls it from a goroutine of its own
+// while it writes the batches before, so that a pipeline can parse and tag
+// one part of a large feed while another part is written. A batch belongs
+// to the store once returned. An error ends the save, and nothing of it is
+// written.
+type Batches func() ([]Item, error)
+
+// OneBatch returns Batches that yield items as one batch.
+func OneBatch(items []Item) Batches {
+	done := false
+	return func() ([]Item, error) {
+		if done || len(items) == 0 {
+			return nil, nil
+		}
+		done = true
+		return items, nil
+	}
+}
+
+// Collect reads all of next's items.
+func Collect(next Batches) ([]Item, error) {
+	var all []Item
+	for next != nil {
+		b, err := next()
+		if err != nil || b == nil {
+			return all, err
+		}
+		all = append(all, b...)
+	}
+	return all, nil
+}
+
 // FetchResult is what one fetch of a feed found, as recorded on the feed.
 type FetchResult struct {
 	At           time.Time

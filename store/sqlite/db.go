@@ -59,6 +59,20 @@ type DB struct {
 	// sleeping in SQLite's busy handler. Other processes still meet the
 	// busy timeout.
 	writeMu sync.Mutex
+	// writeConn is the connection every write transaction uses, under
+	// writeMu: its page cache stays warm from one to the next, where a
+	// pooled connection would start cold after another's write.
+	writeConn *sql.Conn
+	// stmts are the write path's statements, prepared once: preparing a
+	// statement of many rows costs more than running it.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+	// The group writer of RecordFetch, started by its first call.
+	writerOnce sync.Once
+	closeOnce  sync.Once
+	jobs       chan *writeJob
+	quit       chan struct{} // closed by Close
+	writerDone chan struct{}
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -101,7 +115,7 @@ func Open(path string, opts ...Options) (*DB, error) {
 	}
 	sdb.SetMaxOpenConns(8)
 	sdb.SetConnMaxIdleTime(time.Minute)
-	db := &DB{db: sdb, path: path, Now: time.Now}
+	db := &DB{db: sdb, path: path, Now: time.Now, quit: make(chan struct{})}
 	if err := db.init(o); err != nil {
 		sdb.Close()
 		return nil, err
@@ -249,12 +263,29 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes the store.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() { close(db.quit) })
+	db.writerOnce.Do(func() {}) // no writer starts after this
+	if db.writerDone != nil {
+		<-db.writerDone
+	}
 	db.verMu.Lock()
 	if db.verConn != nil {
 		db.verConn.Close()
 		db.verConn = nil
 	}
 	db.verMu.Unlock()
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
+	db.writeMu.Lock()
+	if db.writeConn != nil {
+		db.writeConn.Close()
+		db.writeConn = nil
+	}
+	db.writeMu.Unlock()
 	return db.db.Close()
 }
 
@@ -266,8 +297,18 @@ func (db *DB) SQL() *sql.DB { return db.db }
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
+	if db.writeConn == nil {
+		c, err := db.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		db.writeConn = c
+	}
+	tx, err := db.writeConn.BeginTx(ctx, nil)
 	if err != nil {
+		// Start afresh next time, in case the connection is the trouble.
+		db.writeConn.Close()
+		db.writeConn = nil
 		return err
 	}
 	if err := fn(tx); err != nil {
@@ -275,6 +316,26 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// txStmt returns the statement of query for use in tx, prepared once for
+// the life of db.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	st := db.stmts[query]
+	if st == nil {
+		var err error
+		if st, err = db.db.PrepareContext(ctx, query); err != nil {
+			db.stmtMu.Unlock()
+			return nil, err
+		}
+		if db.stmts == nil {
+			db.stmts = map[string]*sql.Stmt{}
+		}
+		db.stmts[query] = st
+	}
+	db.stmtMu.Unlock()
+	return tx.StmtContext(ctx, st), nil
 }
 
 // wrap turns a driver error into a clear one, keeping the cause.

@@ -41,7 +41,7 @@ func (db *DB) Seed(ctx context.Context, ds *reference.Dataset) (bool, error) {
 		if cur == ds.Version {
 			return nil
 		}
-		return seed(ctx, tx, ds, cur == "", db.Now())
+		return db.seed(ctx, tx, ds, cur == "", db.Now())
 	})
 	if err != nil {
 		return false, db.wrap("seed the reference dataset", err)
@@ -49,7 +49,7 @@ func (db *DB) Seed(ctx context.Context, ds *reference.Dataset) (bool, error) {
 	return true, nil
 }
 
-func seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, now time.Time) error {
+func (db *DB) seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, now time.Time) error {
 	exec := func(q string, args ...any) error {
 		_, err := tx.ExecContext(ctx, q, args...)
 		return err
@@ -160,7 +160,10 @@ func seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, no
 	default:
 		items := make([]store.Item, len(ds.Snapshot))
 		copy(items, ds.Snapshot)
-		if _, err := saveItems(ctx, tx, snapID, items); err != nil {
+		chunks, stop := prepare(store.OneBatch(items))
+		_, err := db.saveItems(ctx, tx, snapID, chunks, nil)
+		stop()
+		if err != nil {
 			return fmt.Errorf("snapshot: %w", err)
 		}
 	}

@@ -30,7 +30,7 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 	}
 	changed := 0
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s, err := prepareItemStmts(ctx, tx)
+		s, err := db.prepareItemStmts(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -71,6 +71,9 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 				return err
 			}
 			if len(batch) == 0 {
+				if err := s.flushTags(ctx); err != nil {
+					return err
+				}
 				return s.flushCounts(ctx)
 			}
 			for _, r := range batch {
@@ -84,7 +87,7 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 					continue
 				}
 				changed++
-				if err := writeTags(ctx, s, r.id, &it, !r.read, true); err != nil {
+				if err := s.writeTags(ctx, r.id, &it, !r.read); err != nil {
 					return err
 				}
 				if _, err := setSanctions.ExecContext(ctx, it.Sanctions, r.id, it.Sanctions); err != nil {
