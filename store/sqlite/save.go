@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -553,6 +554,18 @@ func (w *ftsWork) tidy() {
 		seen[id] = true
 	}
 	w.updated = upd
+	// Saves one after another in a transaction take ids one after another:
+	// their runs join into one, indexed in one statement.
+	sort.Slice(w.ranges, func(i, j int) bool { return w.ranges[i][0] < w.ranges[j][0] })
+	joined := w.ranges[:0]
+	for _, r := range w.ranges {
+		if n := len(joined); n > 0 && joined[n-1][1] == r[0] {
+			joined[n-1][1] = r[1]
+			continue
+		}
+		joined = append(joined, r)
+	}
+	w.ranges = joined
 	last := map[int64]int{}
 	for i, r := range w.words {
 		last[r.id] = i
