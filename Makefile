@@ -7,7 +7,12 @@ export CGO_ENABLED := 1
 BIN     := bin/aiwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
-FUZZTIME ?= 10s
+# Fuzz budgets are counts of executions, not durations: a duration races
+# the end of fuzzing in Go 1.26's coordinator and can fail a target that
+# found nothing ("context deadline exceeded", go.dev/issue/75804, fixed in
+# Go 1.27). Minimizing a new input is bounded the same way.
+FUZZTIME ?= 20000x
+FUZZMINIMIZE ?= 2000x
 PKGS    := ./...
 
 .PHONY: all build run test vet fuzz bench clean
@@ -35,7 +40,7 @@ fuzz:
 	@set -e; for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' /dev/null | sort -u | sed 's/func //'); do \
 		for f in $$(grep -rl --include='*_test.go' "^func $$spec(" .); do \
 			d=$$(dirname $$f); echo "fuzz $$d $$spec ($(FUZZTIME))"; \
-			go test -run '^$$' -fuzz "^$$spec\$$" -fuzztime $(FUZZTIME) $$d; \
+			go test -run '^$$' -fuzz "^$$spec\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$d; \
 		done; \
 	done
 
