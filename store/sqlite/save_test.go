@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -113,5 +114,57 @@ func TestRecordFetchAfterClose(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("RecordFetch on a closed store hangs")
+	}
+}
+
+// TestRecordFetchCancelled: a fetch whose context is cancelled while its
+// items are still coming saves nothing and says why, and a fetch recorded
+// alongside it is not disturbed.
+func TestRecordFetchCancelled(t *testing.T) {
+	db := mustOpen(t)
+	now := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
+	a, _ := db.AddFeed(ctx, store.Feed{URL: "https://example.org/a.xml", Enabled: true})
+	b, _ := db.AddFeed(ctx, store.Feed{URL: "https://example.org/b.xml", Enabled: true})
+	cctx, cancel := context.WithCancel(ctx)
+	sent := 0
+	slow := func() ([]store.Item, error) {
+		if sent == 3 {
+			cancel() // the user pressed Ctrl-C half way through the feed
+		}
+		if sent == 6 {
+			return nil, nil
+		}
+		sent++
+		items := make([]store.Item, 200)
+		for i := range items {
+			items[i] = store.Item{Key: fmt.Sprint(sent, "-", i), Title: "Huawei", Published: now}
+		}
+		return items, nil
+	}
+	var wg sync.WaitGroup
+	var errA, errB error
+	var stB store.SaveStats
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		_, errA = db.RecordFetch(cctx, a, store.FetchResult{At: now, Status: 200}, slow)
+	}()
+	go func() {
+		defer wg.Done()
+		stB, errB = db.RecordFetch(ctx, b, store.FetchResult{At: now, Status: 200},
+			store.OneBatch([]store.Item{{Key: "1", Title: "Biren", Published: now}}))
+	}()
+	wg.Wait()
+	if !errors.Is(errA, context.Canceled) {
+		t.Errorf("cancelled fetch: %v, want context.Canceled", errA)
+	}
+	if n := count(t, db, `SELECT count(*) FROM items WHERE feed_id = ?`, a); n != 0 {
+		t.Errorf("cancelled fetch saved %d items", n)
+	}
+	if errB != nil || stB.New != 1 {
+		t.Errorf("the other fetch: %+v %v", stB, errB)
+	}
+	if r, err := db.Check(ctx); err != nil || !r.OK() || !r.CountsOK {
+		t.Fatalf("check: %+v %v", r, err)
 	}
 }
