@@ -397,3 +397,20 @@ func TestNormalizeLang(t *testing.T) {
 		t.Errorf("with a feed language: %q %q", out[0].Lang, out[1].Lang)
 	}
 }
+
+func TestQuickGMT(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"<pubDate>Sat, 29 Nov 2025 22:15:00 GMT</pubDate>", "<pubDate>Sat, 29 Nov 2025 22:15:00 -0000</pubDate>"},
+		{"<a><pubDate>x GMT</pubDate><pubDate>y GMT</pubDate></a>", "<a><pubDate>x -0000</pubDate><pubDate>y -0000</pubDate></a>"},
+		{"<d><![CDATA[x GMT</pubDate>]]></d>", "<d><![CDATA[x GMT</pubDate>]]></d>"},
+		{"<pubDate>Sat, 29 Nov 2025 22:15:00 +0800</pubDate>", "<pubDate>Sat, 29 Nov 2025 22:15:00 +0800</pubDate>"},
+		{" GMT</pubDate>", " GMT</pubDate>"},
+	} {
+		if got := string(quickGMT([]byte(c.in))); got != c.want {
+			t.Errorf("quickGMT(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got, want := fromQuickGMT("Sat, 29 Nov 2025 22:15:00 -0000"), "Sat, 29 Nov 2025 22:15:00 GMT"; got != want {
+		t.Errorf("fromQuickGMT: %q, want %q", got, want)
+	}
+}

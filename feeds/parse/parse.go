@@ -136,7 +136,7 @@ func prepare(body []byte, contentType string) (doc []byte, isXML bool, count int
 	}
 	isXML = doc[0] == '<'
 	if isXML {
-		doc = prepareXML(doc)
+		doc = quickGMT(prepareXML(doc))
 	} else if doc[0] != '{' {
 		return nil, false, 0, fmt.Errorf("parse: %w", ErrUnknownFormat)
 	}
@@ -327,6 +327,48 @@ func prepareXML(doc []byte) []byte {
 	return out
 }
 
+// gofeed reads every RSS <pubDate> against its list of layouts, and tries
+// about 130 layouts with numeric zones before those with named ones, so
+// the commonest RSS date of all, "Sat, 29 Nov 2025 22:15:00 GMT", costs it
+// 13 µs an item, a sixth of a whole fetch of headline-sized items. gmtDate
+// is the same instant written with the zone "-0000", which gofeed reads at
+// its first layout; rssDrafts writes it back as "GMT" for our own date
+// reader (which also reads "-0000", "zone not stated", that way).
+var (
+	gmtDate   = []byte(" GMT</pubDate>")
+	quickDate = []byte(" -0000</pubDate>")
+)
+
+// quickGMT rewrites the text of <pubDate> elements that ends in GMT as
+// gmtDate says, copying doc only when it has some. Text that merely looks
+// like it, in a CDATA section say, is left alone: the rewrite is made only
+// where the last markup before it is <pubDate>.
+func quickGMT(doc []byte) []byte {
+	var out []byte
+	done := 0 // doc[:done] is in out
+	for i := 0; ; {
+		m := bytes.Index(doc[i:], gmtDate)
+		if m < 0 {
+			break
+		}
+		m += i
+		i = m + len(gmtDate)
+		lt := bytes.LastIndexByte(doc[:m], '<')
+		if lt < 0 || !bytes.HasPrefix(doc[lt:], []byte("<pubDate>")) {
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(doc)+len(doc)/64)
+		}
+		out = append(append(out, doc[done:m]...), quickDate...)
+		done = i
+	}
+	if out == nil {
+		return doc
+	}
+	return append(out, doc[done:]...)
+}
+
 // c1Escapes maps the byte after ESC to the C1 control it stands for.
 var c1Escapes = map[byte]rune{
 	'[': 0x9b, ']': 0x9d, 'P': 0x90, 'X': 0x98, '^': 0x9e, '_': 0x9f, '\\': 0x9c,
@@ -347,6 +389,14 @@ func person(ps []*gofeed.Person) string {
 	return ""
 }
 
+// fromQuickGMT undoes quickGMT on a date as gofeed read it.
+func fromQuickGMT(s string) string {
+	if t, ok := strings.CutSuffix(strings.TrimSpace(s), " -0000"); ok {
+		return t + " GMT"
+	}
+	return s
+}
+
 func rssDrafts(gf *gofeed.Feed, orig *rss.Feed) []draft {
 	drafts := make([]draft, 0, len(gf.Items))
 	for i, it := range gf.Items {
@@ -359,7 +409,7 @@ func rssDrafts(gf *gofeed.Feed, orig *rss.Feed) []draft {
 				Content: it.Content,
 				Author:  person(it.Authors),
 			},
-			published: it.Published,
+			published: fromQuickGMT(it.Published),
 			pubParsed: it.PublishedParsed,
 			updated:   it.Updated,
 			updParsed: it.UpdatedParsed,

@@ -514,3 +514,36 @@ func TestTooManyItems(t *testing.T) {
 		t.Errorf("the message does not give the limit: %v", err)
 	}
 }
+
+// TestGMTDates: RSS dates in GMT, which parse rewrites for gofeed's sake,
+// read as the same instants, keep out of the zone vote as before, and
+// the same bytes in a CDATA section are left alone.
+func TestGMTDates(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><language>zh-cn</language>
+<item><guid>1</guid><title>a</title><pubDate>Sat, 29 Nov 2025 22:15:00 GMT</pubDate></item>
+<item><guid>2</guid><title>b</title><pubDate>  Fri, 28 Nov 2025 08:00:00 GMT</pubDate></item>
+<item><guid>3</guid><title>c</title><pubDate>2025-11-27 10:00:00</pubDate><description><![CDATA[ends Mon, 1 Dec 2025 GMT</pubDate>]]></description></item>
+</channel></rss>`
+	f, err := parse.Parse([]byte(doc), "application/rss+xml", "https://example.org/feed", time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{
+		time.Date(2025, 11, 29, 22, 15, 0, 0, time.UTC),
+		time.Date(2025, 11, 28, 8, 0, 0, 0, time.UTC),
+		// Zoneless, in a Chinese feed whose other dates are GMT: China time,
+		// since GMT dates do not vote for a zone.
+		time.Date(2025, 11, 27, 2, 0, 0, 0, time.UTC),
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(want))
+	}
+	for i, it := range f.Items {
+		if !it.Published.Equal(want[i]) {
+			t.Errorf("item %d published %v, want %v", i, it.Published.UTC(), want[i])
+		}
+	}
+	if got := f.Items[2].Summary; got != "ends Mon, 1 Dec 2025 GMT" {
+		t.Errorf("summary lost its text: %q", got)
+	}
+}
