@@ -184,8 +184,9 @@ func FuzzLine(f *testing.F) {
 		if len(pos) != len(s)+1 {
 			t.Fatalf("LineMap pos has %d entries for %d bytes", len(pos), len(s))
 		}
-		for _, sp := range WrapSpans(Body(s), w) {
-			if ansi.StringWidth(Body(s)[sp.Start:sp.End]) > max(w, 2) {
+		body := Body(s)
+		for _, sp := range WrapSpans(body, w) {
+			if ansi.StringWidth(body[sp.Start:sp.End]) > max(w, 2) {
 				t.Fatalf("wrapped line wider than %d", w)
 			}
 		}
