@@ -168,12 +168,12 @@ func TestZhConvert(t *testing.T) {
 // referenceConvert is zhConverter.convert written plainly, with a map
 // for the phrases: at each character the longest phrase, else the
 // character table.
-func referenceConvert(c zhConverter, phrases map[string]string, s string) string {
+func referenceConvert(c zhConverter, phrases map[string]string, longest int, s string) string {
 	var b strings.Builder
 	rs := []rune(s)
 	for i := 0; i < len(rs); {
 		n := 0
-		for k := len(rs) - i; k >= 2; k-- {
+		for k := min(len(rs)-i, longest); k >= 2; k-- {
 			if conv, ok := phrases[string(rs[i:i+k])]; ok {
 				b.WriteString(conv)
 				n = k
@@ -200,11 +200,14 @@ func FuzzZhConvert(f *testing.F) {
 		f.Add(s)
 	}
 	maps := map[*phraseTable]map[string]string{}
+	longest := map[*phraseTable]int{} // in runes: no longer phrase need be tried
 	for _, c := range []zhConverter{s2t, t2s} {
 		c.phrases.once.Do(c.phrases.index)
 		m := map[string]string{}
 		for i := range c.phrases.lines {
-			m[c.phrases.phrase(i)] = c.phrases.conv(i)
+			p := c.phrases.phrase(i)
+			m[p] = c.phrases.conv(i)
+			longest[c.phrases] = max(longest[c.phrases], utf8.RuneCountInString(p))
 		}
 		maps[c.phrases] = m
 	}
@@ -214,7 +217,7 @@ func FuzzZhConvert(f *testing.F) {
 			if !utf8.ValidString(s) {
 				continue
 			}
-			if want := referenceConvert(c, maps[c.phrases], s); got != want {
+			if want := referenceConvert(c, maps[c.phrases], longest[c.phrases], s); got != want {
 				t.Fatalf("convert(%q) = %q, reference %q", s, got, want)
 			}
 			if a, b, ok := strings.Cut(s, ","); ok && got != c.convert(a)+","+c.convert(b) {
