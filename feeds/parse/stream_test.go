@@ -912,3 +912,47 @@ func randomDoc(rng *rand.Rand) []byte {
 	}
 	return []byte(doc)
 }
+
+// TestHugeHeaderNotSplit: a document of a huge channel header and many
+// tiny items is parsed whole, not once per part; a normal large feed is
+// still split.
+func TestHugeHeaderNotSplit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><description>`)
+	b.WriteString(strings.Repeat("x", 1<<20))
+	b.WriteString(`</description>`)
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, `<item><guid>%d</guid></item>`, i)
+	}
+	b.WriteString(`</channel></rss>`)
+	s, err := Open([]byte(b.String()), "application/rss+xml", streamURL, streamNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.p != nil {
+		t.Errorf("a 1 MiB header was split into %d parts, each repeating it", len(s.p.cuts)-1)
+	}
+	n := 0
+	for {
+		batch, err := s.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if batch == nil {
+			break
+		}
+		n += len(batch)
+	}
+	if n != 3000 {
+		t.Errorf("%d items, want 3000", n)
+	}
+	big, err := Open(genFeed("rss", 3000), "application/xml", streamURL, streamNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer big.Close()
+	if big.p == nil {
+		t.Error("a plain 3,000-item feed was not split")
+	}
+}
