@@ -351,22 +351,25 @@ func (s *itemStmts) insertNew(ctx context.Context, feedID, id int64, ps []*prepa
 		return err
 	}
 	args := make([]any, 0, 14*len(ps))
+	words := make([]wordRow, len(ps))
 	for i, p := range ps {
 		it := p.it
 		args = append(args, id+int64(i), feedID, it.Key, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
 			it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash)
-		work.words = append(work.words, wordRow{id + int64(i), p.words})
+		words[i] = wordRow{id + int64(i), p.words}
 	}
 	if _, err := ins.ExecContext(ctx, args...); err != nil {
 		return err
 	}
 	if s.inline {
-		// Indexing as it goes: the word index takes its rows at once,
-		// while their text is fresh in the caches.
-		if err := s.db.indexWords(s.tx, work.words); err != nil {
+		// Indexing as it goes: the word index takes the new rows at once,
+		// while their text is fresh in the caches. (A changed item's row
+		// waits in work for its old row to go first.)
+		if err := s.db.indexWords(s.tx, words); err != nil {
 			return err
 		}
-		work.words = work.words[:0]
+	} else {
+		work.words = append(work.words, words...)
 	}
 	for i, p := range ps {
 		if err := s.queueTags(ctx, id+int64(i), true, s.withAlly(p)); err != nil {

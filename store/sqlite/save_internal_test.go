@@ -127,3 +127,43 @@ func TestIndexWorkOfTwoSaves(t *testing.T) {
 		t.Errorf("word index has %d rows, want 2", words)
 	}
 }
+
+// TestUpdateThenInsertInOneSave changes a stored item and adds new ones
+// after it in the same save: the changed item's word-index row must be
+// replaced after its old one is gone, not written beside it.
+func TestUpdateThenInsertInOneSave(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(t.TempDir(), "aiwatch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.db.Exec(`INSERT INTO feeds (url, title) VALUES ('https://example.org/f', 'f')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, _ := res.LastInsertId()
+	now := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
+	if _, err := db.SaveItems(ctx, feed, []store.Item{{Key: "a", Title: "旧 old", Published: now}}); err != nil {
+		t.Fatal(err)
+	}
+	items := []store.Item{{Key: "a", Title: "新 new", Published: now}}
+	for i := range 40 { // more than one block of new rows
+		items = append(items, store.Item{Key: fmt.Sprint("n", i), Title: fmt.Sprint("item ", i), Published: now})
+	}
+	st, err := db.SaveItems(ctx, feed, items)
+	if err != nil || st.Updated != 1 || st.New != 40 {
+		t.Fatalf("save: %+v %v", st, err)
+	}
+	for term, want := range map[string]int{"新": 1, "旧": 0, "new": 1, "old": 0} {
+		c, err := db.CountItems(ctx, store.Filter{Text: []string{term}})
+		if err != nil || c.Total != want {
+			t.Errorf("search %q: %d (%v), want %d", term, c.Total, err, want)
+		}
+	}
+	var words int
+	db.db.QueryRow(`SELECT count(*) FROM items_words`).Scan(&words)
+	if words != 41 {
+		t.Errorf("word index has %d rows, want 41", words)
+	}
+}
