@@ -301,7 +301,7 @@ func (db *DB) writeGroup(group []*writeJob) {
 				return err
 			}
 		}
-		return db.index(tx, &ix)
+		return db.txStmts(tx).index(&ix)
 	})
 	for i, j := range group {
 		if err != nil {

@@ -23,12 +23,17 @@ func (db *DB) SaveItems(ctx context.Context, feedID int64, items []store.Item) (
 	var st store.SaveStats
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		chunks, stop := prepare(store.OneBatch(items))
-		defer stop()
-		st, err = db.saveItems(ctx, tx, feedID, chunks, nil)
+		st, err = db.saveSlice(ctx, tx, feedID, items)
 		return err
 	})
 	return st, db.wrap("save items", err)
+}
+
+// saveSlice is saveItems of items, in the caller's transaction.
+func (db *DB) saveSlice(ctx context.Context, tx *sql.Tx, feedID int64, items []store.Item) (store.SaveStats, error) {
+	chunks, stop := prepare(store.OneBatch(items))
+	defer stop()
+	return db.saveItems(ctx, tx, feedID, chunks, nil)
 }
 
 // How a save is cut up. A goroutine reads the batches and prepares them
@@ -86,7 +91,6 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 	if err != nil {
 		return st, err
 	}
-	defer s.close()
 	s.inline = ix == nil
 
 	// One query for the feed's stored items beats one per item.
@@ -172,7 +176,7 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 		work.ranges = append(work.ranges, [2]int64{firstID, nextID})
 	}
 	if ix == nil {
-		return st, db.index(tx, &work)
+		return st, s.index(&work)
 	}
 	ix.add(&work)
 	return st, nil
@@ -247,10 +251,8 @@ func prepareItem(it *store.Item) prepared {
 
 // itemStmts are the statements saving items needs in one transaction.
 type itemStmts struct {
-	db                   *DB
-	tx                   *sql.Tx
+	*txStmts
 	update, old, delTags *sql.Stmt
-	inserts, tagStmts    map[int]*sql.Stmt // by number of rows
 	// tagBuf holds tag rows of inserted items not yet written.
 	tagBuf []tagArgs
 	// counts gathers what inserted tags and items add to tag_counts.
@@ -262,6 +264,37 @@ type itemStmts struct {
 	inline bool
 }
 
+// txStmts are one transaction's statements by query. Each is prepared once
+// for the life of the store (DB.txStmt), and closes with the transaction.
+type txStmts struct {
+	db *DB
+	tx *sql.Tx
+	m  map[string]*sql.Stmt
+}
+
+func (db *DB) txStmts(tx *sql.Tx) *txStmts {
+	return &txStmts{db: db, tx: tx, m: map[string]*sql.Stmt{}}
+}
+
+// get returns the statement of query.
+func (c *txStmts) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := c.m[query]; st != nil {
+		return st, nil
+	}
+	st, err := c.db.txStmt(ctx, c.tx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+// rows returns the statement of head followed by n times row: an insert
+// of n rows.
+func (c *txStmts) rows(ctx context.Context, head, row string, n int) (*sql.Stmt, error) {
+	return c.get(ctx, head+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "))
+}
+
 // tagArgs is a tag row with its item.
 type tagArgs struct {
 	tagRow
@@ -270,15 +303,14 @@ type tagArgs struct {
 }
 
 func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, error) {
-	s := itemStmts{db: db, tx: tx, inserts: map[int]*sql.Stmt{}, tagStmts: map[int]*sql.Stmt{},
-		counts: map[[2]string]store.Counts{}}
+	s := itemStmts{txStmts: db.txStmts(tx), counts: map[[2]string]store.Counts{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
 			return nil
 		}
 		var st *sql.Stmt
-		st, err = db.txStmt(ctx, tx, q)
+		st, err = s.get(ctx, q)
 		return st
 	}
 	s.update = prep(`UPDATE items SET url = ?, title = ?, summary = ?, content = ?, author = ?, lang = ?, published = ?, updated = ?, fetched = ?,
@@ -286,12 +318,10 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 	s.old = prep(`SELECT title, summary, content FROM items WHERE id = ?`)
 	s.delTags = prep(`DELETE FROM item_tags WHERE item_id = ?`)
 	if err != nil {
-		s.close()
 		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT firm_id, alliance_id FROM memberships`)
 	if err != nil {
-		s.close()
 		return nil, err
 	}
 	defer rows.Close()
@@ -299,7 +329,6 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 	for rows.Next() {
 		var f, a string
 		if err := rows.Scan(&f, &a); err != nil {
-			s.close()
 			return nil, err
 		}
 		s.members[f] = append(s.members[f], a)
@@ -307,46 +336,11 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 	return &s, rows.Err()
 }
 
-func (s *itemStmts) close() {
-	for _, st := range []*sql.Stmt{s.update, s.old, s.delTags} {
-		if st != nil {
-			st.Close()
-		}
-	}
-	for _, m := range []map[int]*sql.Stmt{s.inserts, s.tagStmts} {
-		for _, st := range m {
-			st.Close()
-		}
-	}
-}
-
-// multi returns the statement of cache for n rows, preparing it from head
-// and one row's placeholders.
-func (s *itemStmts) multi(ctx context.Context, cache map[int]*sql.Stmt, n int, head, row string) (*sql.Stmt, error) {
-	if st := cache[n]; st != nil {
-		return st, nil
-	}
-	var b strings.Builder
-	b.WriteString(head)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
-	}
-	st, err := s.db.txStmt(ctx, s.tx, b.String())
-	if err != nil {
-		return nil, err
-	}
-	cache[n] = st
-	return st, nil
-}
-
 // insertNew inserts new items with ids from id on, with their word-index
 // rows, and queues their tag rows.
 func (s *itemStmts) insertNew(ctx context.Context, feedID, id int64, ps []*prepared, work *ftsWork) error {
-	ins, err := s.multi(ctx, s.inserts, len(ps), `INSERT INTO items (id, feed_id, key, url, title, summary, content, author, lang, published, updated, fetched, sanctions, hash) VALUES `,
-		`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	ins, err := s.rows(ctx, `INSERT INTO items (id, feed_id, key, url, title, summary, content, author, lang, published, updated, fetched, sanctions, hash) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, len(ps))
 	if err != nil {
 		return err
 	}
@@ -365,7 +359,7 @@ func (s *itemStmts) insertNew(ctx context.Context, feedID, id int64, ps []*prepa
 		// Indexing as it goes: the word index takes the new rows at once,
 		// while their text is fresh in the caches. (A changed item's row
 		// waits in work for its old row to go first.)
-		if err := s.db.indexWords(s.tx, words); err != nil {
+		if err := s.indexWords(words); err != nil {
 			return err
 		}
 	} else {
@@ -458,7 +452,7 @@ func (s *itemStmts) queueTags(ctx context.Context, id int64, unread bool, rows [
 func (s *itemStmts) flushTags(ctx context.Context) error {
 	for len(s.tagBuf) > 0 {
 		n := min(len(s.tagBuf), tagRows)
-		st, err := s.multi(ctx, s.tagStmts, n, `INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread, mentions) VALUES `, `(?, ?, ?, ?, ?)`)
+		st, err := s.rows(ctx, `INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread, mentions) VALUES `, `(?, ?, ?, ?, ?)`, n)
 		if err != nil {
 			return err
 		}
@@ -588,8 +582,9 @@ const wordRows = 32
 // index does the full-text index work: the old text of changed items out,
 // then the new and changed items in, the trigram index in one statement
 // for a run of ids, far faster than a trigger per row.
-func (db *DB) index(tx *sql.Tx, w *ftsWork) error {
+func (c *txStmts) index(w *ftsWork) error {
 	ctx := context.Background()
+	tx := c.tx
 	w.tidy()
 	for _, o := range w.deletes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO items_fts (items_fts, rowid, title, summary, content) VALUES ('delete', ?, ?, ?, ?)`,
@@ -616,23 +611,17 @@ func (db *DB) index(tx *sql.Tx, w *ftsWork) error {
 			return fmt.Errorf("index items: %w", err)
 		}
 	}
-	return db.indexWords(tx, w.words)
+	return c.indexWords(w.words)
 }
 
 // indexWords inserts items_words rows, wordRows at a time.
-func (db *DB) indexWords(tx *sql.Tx, rows []wordRow) error {
+func (c *txStmts) indexWords(rows []wordRow) error {
 	ctx := context.Background()
-	stmts := map[int]*sql.Stmt{}
 	for len(rows) > 0 {
 		n := min(len(rows), wordRows)
-		q := `INSERT INTO items_words (rowid, text) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?), `, n), `, `)
-		st := stmts[n]
-		if st == nil {
-			var err error
-			if st, err = db.txStmt(ctx, tx, q); err != nil {
-				return err
-			}
-			stmts[n] = st
+		st, err := c.rows(ctx, `INSERT INTO items_words (rowid, text) VALUES `, `(?, ?)`, n)
+		if err != nil {
+			return err
 		}
 		args := make([]any, 0, 2*n)
 		for _, r := range rows[:n] {

@@ -107,7 +107,7 @@ func TestIndexWorkOfTwoSaves(t *testing.T) {
 				return err
 			}
 		}
-		return db.index(tx, &ix)
+		return db.txStmts(tx).index(&ix)
 	})
 	if err != nil {
 		t.Fatal(err)

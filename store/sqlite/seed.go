@@ -160,10 +160,7 @@ func (db *DB) seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first
 	default:
 		items := make([]store.Item, len(ds.Snapshot))
 		copy(items, ds.Snapshot)
-		chunks, stop := prepare(store.OneBatch(items))
-		_, err := db.saveItems(ctx, tx, snapID, chunks, nil)
-		stop()
-		if err != nil {
+		if _, err := db.saveSlice(ctx, tx, snapID, items); err != nil {
 			return fmt.Errorf("snapshot: %w", err)
 		}
 	}

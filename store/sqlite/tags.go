@@ -34,7 +34,6 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 		if err != nil {
 			return err
 		}
-		defer s.close()
 		setSanctions, err := tx.PrepareContext(ctx, `UPDATE items SET sanctions = ? WHERE id = ? AND sanctions <> ?`)
 		if err != nil {
 			return err
