@@ -222,24 +222,15 @@ func (r *Refresher) failed(f store.Feed, rec store.FetchResult, err error) store
 // batches yields first, then the document's further parts, tagged. A
 // part's error is kept in *partErr as well as returned to the store.
 func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item, partErr *error) store.Batches {
-	done := false
 	return func() ([]store.Item, error) {
-		if first != nil {
-			b := first
+		if b := first; b != nil {
 			first = nil
 			return b, nil
 		}
-		if done {
-			return nil, nil
-		}
-		b, err := doc.Next()
+		b, err := doc.Next() // nil, nil once the document has ended
 		if err != nil {
 			*partErr = err
 			return nil, err
-		}
-		if b == nil {
-			done = true
-			return nil, nil
 		}
 		return r.tag(f, b), nil
 	}

@@ -304,6 +304,10 @@ func Collect(next Batches) ([]Item, error) {
 		if err != nil || b == nil {
 			return all, err
 		}
+		if all == nil {
+			all = b // a batch is the caller's once returned
+			continue
+		}
 		all = append(all, b...)
 	}
 	return all, nil

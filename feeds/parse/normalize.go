@@ -52,10 +52,7 @@ const (
 // Normalize is meant to run once per item; it is not idempotent for text
 // that still holds entities after the first pass.
 func Normalize(items []store.Item, feedLang, baseURL string, now time.Time) []store.Item {
-	base, err := url.Parse(strings.TrimSpace(baseURL))
-	if err != nil || !base.IsAbs() {
-		base = nil
-	}
+	base := absURL(baseURL)
 	feedLang = CanonicalLang(feedLang)
 	out := make([]store.Item, 0, len(items))
 	seen := make(map[string]struct{}, len(items))

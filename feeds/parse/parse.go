@@ -99,23 +99,12 @@ func Parse(body []byte, contentType, feedURL string, now time.Time) (*Feed, erro
 		return nil, err
 	}
 	defer s.Close()
-	items := []store.Item{}
-	if s.p != nil {
-		items = make([]store.Item, 0, s.p.items)
+	items, err := store.Collect(s.Next)
+	if err != nil {
+		return nil, err
 	}
-	for {
-		batch, err := s.Next()
-		if err != nil {
-			return nil, err
-		}
-		if batch == nil {
-			break
-		}
-		if cap(items) == 0 {
-			items = batch // the only batch
-		} else {
-			items = append(items, batch...)
-		}
+	if items == nil {
+		items = []store.Item{}
 	}
 	f := s.Feed()
 	f.Items = items

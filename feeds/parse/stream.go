@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -138,7 +137,7 @@ func open(body []byte, contentType, feedURL string, now time.Time, least, per in
 	p.dates = newDateReader(dateRaws(voters), f.Lang, now)
 	p.format = f.Format
 	p.feedLang = CanonicalLang(f.Lang)
-	p.base = parseBase(itemBase(f, feedURL))
+	p.base = absURL(itemBase(f, feedURL))
 
 	s := &Stream{feed: f, p: p, next: 1, seen: make(map[string]struct{}, n), vote: len(voters)}
 	s.pending = s.accept(p.read(drafts), len(drafts))
@@ -325,13 +324,4 @@ func (p *pipeline) read(drafts []draft) []store.Item {
 		items[i] = normalizeItem(d.item, p.feedLang, p.base, p.now)
 	}
 	return items
-}
-
-// parseBase parses a base URL as Normalize does: nil unless absolute.
-func parseBase(baseURL string) *url.URL {
-	base, err := url.Parse(strings.TrimSpace(baseURL))
-	if err != nil || !base.IsAbs() {
-		return nil
-	}
-	return base
 }
