@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/badge"
 )
 
 func isTerminal(w io.Writer) bool {
@@ -87,61 +88,20 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// badges renders a firm's active designations as compact badges: EL,
-// CMIC, 1260H; "?" marks a contested action, "*" an affiliate-only
-// listing. Removed listings get no badge.
+// badges renders a firm's badges as store/badge derives them (the same
+// as the dashboard's), styled for a terminal when colour is on.
 func (a *app) badges(f store.Firm, lists []store.List) string {
-	type badge struct {
-		order int
-		text  string
-		st    lipgloss.Style
-	}
-	order := map[string]int{}
-	short := map[string]string{}
-	for i, l := range lists {
-		order[l.ID], short[l.ID] = i, l.Badge
-	}
-	direct := map[string]bool{}
-	for _, d := range f.Designations {
-		if d.Active() && !d.Affiliate {
-			direct[d.List] = true
-		}
-	}
-	seen := map[string]bool{}
-	var bs []badge
-	for _, d := range f.Designations {
-		if d.Removed != "" {
-			continue
-		}
-		name := short[d.List]
-		if name == "" {
-			name = strings.ToUpper(d.List)
-		}
-		b := badge{order: order[d.List], text: name, st: styleBadge}
-		switch {
-		case d.Status == store.StatusContested:
-			if direct[d.List] {
-				continue
-			}
-			b.text += "?"
-			b.st = styleContested
-		case d.Affiliate:
-			if direct[d.List] {
-				continue
-			}
-			b.text += "*"
-			b.st = styleAffiliate
-		}
-		if seen[b.text] {
-			continue
-		}
-		seen[b.text] = true
-		bs = append(bs, b)
-	}
-	sort.SliceStable(bs, func(i, j int) bool { return bs[i].order < bs[j].order })
+	bs := badge.For(f.Designations, badge.NewCodes(lists))
 	parts := make([]string, len(bs))
 	for i, b := range bs {
-		parts[i] = a.style(b.st, b.text)
+		st := styleBadge
+		switch b.Kind {
+		case badge.Contested:
+			st = styleContested
+		case badge.Affiliate:
+			st = styleAffiliate
+		}
+		parts[i] = a.style(st, b.Text())
 	}
 	return strings.Join(parts, " ")
 }
