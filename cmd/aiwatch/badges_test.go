@@ -33,7 +33,7 @@ func TestBadgesAgree(t *testing.T) {
 		runOK(t, db, "sanctions", "set", firm, list, "--added", "2026-02-13", "--contested",
 			"--source", "https://www.example.org/"+list)
 	}
-	set("inspur", "sdn")        // beside the affiliate listing: SDN*, not SDN* SDN?
+	set("inspur", "sdn")         // beside the affiliate listing: SDN*, not SDN* SDN?
 	set("huawei", "entity-list") // beside a listing of the firm itself: EL
 	set("biren", "1260h")        // alone: 1260H?
 
