@@ -1,11 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
@@ -175,74 +175,59 @@ func legend(lists []store.List) string {
 	return strings.Join(parts, ", ")
 }
 
+// resolveList resolves a list's ID, badge or name.
 func resolveList(s string, lists []store.List) (string, error) {
-	var ids []string
-	for _, l := range lists {
-		if strings.EqualFold(s, l.ID) || strings.EqualFold(s, l.Badge) {
-			return l.ID, nil
-		}
-		ids = append(ids, l.ID)
+	if strings.TrimSpace(s) == "" {
+		return "", usageError{"a list ID is needed, e.g. entity-list, meu, sdn or 1260h (aiwatch lists shows them)"}
 	}
-	return "", notFound("list", s, ids)
+	r := query.NewMapResolver(nil, nil, lists)
+	if id, ok := r.List(s); ok {
+		return id, nil
+	}
+	return "", notFound("list", s, r.Suggest(query.KindList, s))
 }
 
-// firm resolves an ID or alias to a firm, or says which firms are close.
+// firm resolves an ID, name or alias to a firm through the query
+// language's resolver, or says which firms are close.
 func (a *app) firm(idOrAlias string) (store.Firm, error) {
-	db, err := a.store()
+	if strings.TrimSpace(idOrAlias) == "" {
+		return store.Firm{}, usageError{"a firm ID is needed, e.g. huawei (aiwatch firms lists them)"}
+	}
+	r, err := a.resolver()
 	if err != nil {
 		return store.Firm{}, err
 	}
-	f, err := db.Firm(a.ctx, idOrAlias)
-	if err == nil {
-		return f, nil
+	id, ok := r.Firm(idOrAlias)
+	if !ok {
+		return store.Firm{}, notFound("firm", idOrAlias, r.Suggest(query.KindFirm, idOrAlias))
 	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return f, err
-	}
-	aliases, err := db.Aliases(a.ctx)
-	if err != nil {
-		return f, err
-	}
-	var candidates []string
-	seen := map[string]bool{}
-	for _, al := range aliases {
-		if al.Kind != store.KindFirm {
-			continue
-		}
-		if store.FoldAlias(al.Text, false) == store.FoldAlias(idOrAlias, false) {
-			return db.Firm(a.ctx, al.Entity)
-		}
-		if !seen[al.Entity] {
-			seen[al.Entity] = true
-			candidates = append(candidates, al.Entity)
-		}
-	}
-	ids, _ := db.FirmIDs(a.ctx)
-	return f, notFound("firm", idOrAlias, append(ids, candidates...))
+	return a.db.Firm(a.ctx, id)
 }
 
+// alliance resolves an ID, name or alias to an alliance, or says which
+// alliances are close.
 func (a *app) alliance(idOrAlias string) (store.Alliance, error) {
-	db, err := a.store()
+	if strings.TrimSpace(idOrAlias) == "" {
+		return store.Alliance{}, usageError{"an alliance ID is needed, e.g. model-chip (aiwatch alliances lists them)"}
+	}
+	r, err := a.resolver()
 	if err != nil {
 		return store.Alliance{}, err
 	}
-	all, err := db.Alliances(a.ctx)
+	id, ok := r.Alliance(idOrAlias)
+	if !ok {
+		return store.Alliance{}, notFound("alliance", idOrAlias, r.Suggest(query.KindAlliance, idOrAlias))
+	}
+	all, err := a.db.Alliances(a.ctx)
 	if err != nil {
 		return store.Alliance{}, err
 	}
-	var ids []string
 	for _, al := range all {
-		if al.ID == idOrAlias {
+		if al.ID == id {
 			return al, nil
 		}
-		for _, x := range al.Aliases {
-			if store.FoldAlias(x.Text, false) == store.FoldAlias(idOrAlias, false) {
-				return al, nil
-			}
-		}
-		ids = append(ids, al.ID)
 	}
-	return store.Alliance{}, notFound("alliance", idOrAlias, ids)
+	return store.Alliance{}, fmt.Errorf("no alliance %q: %w", id, store.ErrNotFound)
 }
 
 func cmdFirm(a *app, args []string) error {

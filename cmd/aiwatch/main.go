@@ -319,10 +319,11 @@ func cmdVersion(a *app, args []string) error {
 	return nil
 }
 
-// notFound builds the "no firm "xyz"" error with close matches.
-func notFound(kind, id string, candidates []string) error {
+// notFound builds the "no firm "xyz"" error with the close matches that
+// store.Suggest ranked.
+func notFound(kind, id string, suggestions []string) error {
 	msg := fmt.Sprintf("no %s %q", kind, id)
-	if s := suggest(id, candidates); len(s) > 0 {
+	if s := suggestions; len(s) > 0 {
 		msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(quoteAll(s), " or "))
 	}
 	return errors.New(msg)

@@ -37,6 +37,7 @@ package query
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -275,8 +276,8 @@ func (p *parser) value() (string, error) {
 
 func (p *parser) unknownKey(start, end int) error {
 	key := p.q[start:end]
-	if s := closest(strings.ToLower(key), keys, 2); s != "" {
-		return p.errorf(start, end, "unknown key %q (did you mean %s:?)", key, s)
+	if s := store.SuggestID(key, 1, keys); len(s) > 0 {
+		return p.errorf(start, end, "unknown key %q (did you mean %s:?)", key, s[0])
 	}
 	return p.errorf(start, end, "unknown key %q (known keys: %s; quote a word to search for it)",
 		key, strings.Join(keys, ", "))
@@ -360,14 +361,7 @@ func (p *parser) resolve(t term, kind Kind) (string, error) {
 		hints = s.Suggest(kind, t.value)
 	}
 	if kind == KindList && len(hints) == 0 {
-		ids := make([]string, 0, len(builtinLists))
-		for k := range builtinLists {
-			ids = append(ids, k)
-		}
-		slices.Sort(ids)
-		if s := closest(strings.ToLower(t.value), ids, 2); s != "" {
-			hints = []string{builtinLists[s]}
-		}
+		hints = store.Suggest(t.value, 1, maps.All(builtinLists))
 	}
 	if len(hints) > 0 {
 		if len(hints) > 3 {

@@ -1,10 +1,7 @@
 package query
 
 import (
-	"cmp"
-	"slices"
-	"strings"
-	"unicode/utf8"
+	"maps"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -81,38 +78,10 @@ func (m *MapResolver) lookup(kind Kind, s string) (string, bool) {
 	return id, ok
 }
 
-// Suggest returns up to three IDs whose spellings are close to s: within
-// a third of its length in edits, or starting with s.
+// Suggest returns up to three IDs whose spellings are close to s, ranked
+// by store.Suggest.
 func (m *MapResolver) Suggest(kind Kind, s string) []string {
-	q := fold(s)
-	n := utf8.RuneCountInString(q)
-	if n == 0 {
-		return nil
-	}
-	maxDist := min(max(1, n/3), 3)
-	best := map[string]int{}
-	for k, id := range m.keys[kind] {
-		d := distance(q, k, maxDist)
-		if d > maxDist && n >= 2 && strings.HasPrefix(k, q) {
-			d = maxDist
-		}
-		if d <= maxDist {
-			if old, ok := best[id]; !ok || d < old {
-				best[id] = d
-			}
-		}
-	}
-	ids := make([]string, 0, len(best))
-	for id := range best {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b string) int {
-		return cmp.Or(cmp.Compare(best[a], best[b]), cmp.Compare(a, b))
-	})
-	if len(ids) > 3 {
-		ids = ids[:3]
-	}
-	return ids
+	return store.Suggest(s, 3, maps.All(m.keys[kind]))
 }
 
 // fold is the comparison form of a spelling: the store's alias-folding

@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/aiwatch/aiwatch/store"
 )
 
 // maxAge caps the number in a relative time so that the arithmetic cannot
@@ -117,40 +115,6 @@ func isLetters(s string) bool {
 func isSpace(r rune) bool { return unicode.IsSpace(r) }
 
 func isDigitStart(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
-
-// closest returns the candidate nearest to s within maxDist edits, or "".
-func closest(s string, candidates []string, maxDist int) string {
-	best, bestDist := "", maxDist+1
-	for _, c := range candidates {
-		if d := distance(s, c, maxDist); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b counted in runes,
-// or max+1 once it is known to exceed max.
-func distance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
-	if abs(len(ra)-len(rb)) > max {
-		return max + 1
-	}
-	if len(ra) > 64 || len(rb) > 64 {
-		if a == b {
-			return 0
-		}
-		return max + 1
-	}
-	return store.EditDistance(ra, rb, max, nil)
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
 
 // needsQuotes reports whether s must be quoted to read back as one value.
 func needsQuotes(s string) bool {
