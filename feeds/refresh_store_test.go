@@ -1,3 +1,8 @@
+//go:build cgo
+
+// This test writes into a real SQLite store, which needs cgo; the rest of
+// the package tests without it (docs/design.md).
+
 package feeds_test
 
 import (
