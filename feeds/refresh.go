@@ -156,72 +156,90 @@ func (r *Refresher) Refresh(ctx context.Context, ids []int64, progress func(res 
 // while later parts are parsed and earlier ones written.
 func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 	start := r.opts.Now()
-	res := FeedResult{Feed: f}
-	rec := store.FetchResult{At: start}
-
-	resp, err := r.client.Fetch(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent})
-	var items store.Batches
-	var partErr error // a later part of the document failed to parse
-	if err == nil {
-		rec.Status, rec.ETag, rec.LastModified, rec.NotModified = resp.Status, resp.ETag, resp.LastModified, resp.NotModified
-		if !resp.NotModified {
-			var doc *parse.Stream
-			doc, err = r.open(f, resp, start)
-			if err == nil {
-				defer doc.Close()
-				rec.Title, rec.Lang = doc.Feed().Title, doc.Feed().Lang
-				// The first part is tagged here, before the store's
-				// writer is waited for; the rest as the writer asks.
-				var first []store.Item
-				if first, err = doc.Next(); err == nil {
-					first = r.tag(f, first)
-					items = r.batches(f, doc, first, &partErr)
-				}
-			}
-		}
-	}
+	resp, err := r.client.Fetch(ctx, request(f))
 	if err != nil {
-		rec = r.failed(f, rec, err)
-		res.Outcome, res.Err = Failed, err
+		return r.fail(ctx, f, store.FetchResult{At: start}, err)
 	}
-	saved, serr := r.store.RecordFetch(ctx, f.ID, rec, items)
-	if serr != nil && partErr != nil {
-		// Nothing of the document was saved; record why.
-		err = partErr
-		rec = r.failed(f, rec, err)
-		res.Outcome, res.Err = Failed, err
-		saved, serr = r.store.RecordFetch(ctx, f.ID, rec, nil)
+	return r.SaveResponse(ctx, f, resp, start)
+}
+
+// SaveResponse parses, tags and saves resp, fetched for f at start, with
+// its validators, so that the next fetch of f is conditional. "aiwatch
+// feeds add" saves what it fetched to check the URL through it.
+func (r *Refresher) SaveResponse(ctx context.Context, f store.Feed, resp *fetch.Response, start time.Time) FeedResult {
+	rec := store.FetchResult{At: start, Status: resp.Status, ETag: resp.ETag, LastModified: resp.LastModified, NotModified: resp.NotModified}
+	if resp.NotModified {
+		return r.record(ctx, f, rec, nil)
 	}
+	doc, err := r.open(f, resp, start)
+	if err != nil {
+		return r.fail(ctx, f, rec, err)
+	}
+	defer doc.Close()
+	rec.Title, rec.Lang = doc.Feed().Title, doc.Feed().Lang
+	// The first part is tagged here, before the store's writer is waited
+	// for; the rest as the writer asks.
+	first, err := doc.Next()
+	if err != nil {
+		return r.fail(ctx, f, rec, err)
+	}
+	res := r.record(ctx, f, rec, r.batches(f, doc, r.tag(f, first)))
+	if pe := (*partError)(nil); errors.As(res.Err, &pe) {
+		// A later part did not parse, so nothing of the document was
+		// saved: record why.
+		return r.fail(ctx, f, rec, pe.err)
+	}
+	return res
+}
+
+// request is the fetch of f: conditional on what the last fetch saw.
+func request(f store.Feed) fetch.Request {
+	return fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent}
+}
+
+// record saves rec and items and says how that went.
+func (r *Refresher) record(ctx context.Context, f store.Feed, rec store.FetchResult, items store.Batches) FeedResult {
+	res := FeedResult{Feed: f, Outcome: Updated}
+	saved, err := r.store.RecordFetch(ctx, f.ID, rec, items)
 	switch {
-	case serr != nil:
-		res.Outcome, res.Err = Failed, fmt.Errorf("feeds: unable to save: %w", serr)
-	case err == nil && rec.NotModified:
+	case err != nil:
+		res.Outcome, res.Err = Failed, fmt.Errorf("feeds: unable to save: %w", err)
+	case rec.NotModified:
 		res.Outcome = NotModified
-	case err == nil:
-		res.Outcome = Updated
+	default:
+		res.Saved = saved
 	}
-	if serr == nil {
-		res.Saved = saved // a failed save saved nothing
-	}
-	res.Elapsed = r.opts.Now().Sub(start)
+	res.Elapsed = r.opts.Now().Sub(rec.At)
 	res.Slow = res.Elapsed > r.opts.SlowAfter
 	return res
 }
 
-// failed turns rec into the record of a failed fetch.
-func (r *Refresher) failed(f store.Feed, rec store.FetchResult, err error) store.FetchResult {
+// fail records that f's fetch failed with err. When even that cannot be
+// saved, the result says so instead.
+func (r *Refresher) fail(ctx context.Context, f store.Feed, rec store.FetchResult, err error) FeedResult {
 	rec.Err = err.Error()
 	rec.NextTry = rec.At.Add(backoff(f.Failures+1, err))
 	var se *fetch.StatusError
 	if errors.As(err, &se) {
 		rec.Status = se.Code
 	}
-	return rec
+	res := r.record(ctx, f, rec, nil)
+	if res.Err == nil {
+		res.Outcome, res.Err = Failed, err
+	}
+	return res
 }
 
-// batches yields first, then the document's further parts, tagged. A
-// part's error is kept in *partErr as well as returned to the store.
-func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item, partErr *error) store.Batches {
+// partError is a part of a document after the first that did not parse.
+// The store ends the save with it and returns it, wrapped, from
+// RecordFetch.
+type partError struct{ err error }
+
+func (e *partError) Error() string { return e.err.Error() }
+func (e *partError) Unwrap() error { return e.err }
+
+// batches yields first, then the document's further parts, tagged.
+func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item) store.Batches {
 	return func() ([]store.Item, error) {
 		if b := first; b != nil {
 			first = nil
@@ -229,8 +247,7 @@ func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item,
 		}
 		b, err := doc.Next() // nil, nil once the document has ended
 		if err != nil {
-			*partErr = err
-			return nil, err
+			return nil, &partError{err}
 		}
 		return r.tag(f, b), nil
 	}
@@ -239,7 +256,7 @@ func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item,
 // open starts reading a fetched body: an HTML list page by its rule, else
 // a feed.
 func (r *Refresher) open(f store.Feed, resp *fetch.Response, now time.Time) (*parse.Stream, error) {
-	if f.Kind == "html" {
+	if f.Kind == store.KindHTML {
 		if f.HTML == nil {
 			return nil, errors.New("feeds: HTML feed has no scrape rule")
 		}
@@ -251,11 +268,51 @@ func (r *Refresher) open(f store.Feed, resp *fetch.Response, now time.Time) (*pa
 	}
 	doc, err := parse.Open(resp.Body, resp.ContentType, resp.URL, now)
 	if errors.Is(err, parse.ErrUnknownFormat) {
-		if links := html.Discover(resp.Body, resp.ContentType, resp.URL); len(links) > 0 {
+		if links := feedLinks(resp); len(links) > 0 {
 			return nil, fmt.Errorf("feeds: this is a web page, not a feed; its feed is %s (aiwatch feeds add %s)", links[0], links[0])
 		}
 	}
 	return doc, err
+}
+
+// ErrNoFeed is returned by Discover for a page that is neither a feed nor
+// links to one.
+var ErrNoFeed = errors.New("feeds: neither a feed nor a web page that links to one; use --html with selectors to scrape it")
+
+// Found is what Discover found at a URL.
+type Found struct {
+	// Response is the fetched feed, to be saved with SaveResponse; nil
+	// when the URL is a web page.
+	Response *fetch.Response
+	// Links are the feeds a web page links to, best first.
+	Links []string
+}
+
+// Discover fetches f's URL once and says whether it is a feed (Response)
+// or a web page that links to feeds (Links). Anything else is ErrNoFeed.
+func (r *Refresher) Discover(ctx context.Context, f store.Feed) (Found, error) {
+	resp, err := r.client.Fetch(ctx, fetch.Request{URL: f.URL, UserAgent: f.UserAgent})
+	if err != nil {
+		return Found{}, err
+	}
+	doc, perr := parse.Open(resp.Body, resp.ContentType, resp.URL, r.opts.Now())
+	if perr == nil {
+		doc.Close()
+		return Found{Response: resp}, nil
+	}
+	if links := feedLinks(resp); len(links) > 0 {
+		return Found{Links: links}, nil
+	}
+	if errors.Is(perr, parse.ErrUnknownFormat) {
+		return Found{}, ErrNoFeed
+	}
+	return Found{}, perr
+}
+
+// feedLinks are the feeds a fetched page announces: the one discovery
+// rule, for Discover and for a feed whose URL turned out to be a page.
+func feedLinks(resp *fetch.Response) []string {
+	return html.Discover(resp.Body, resp.ContentType, resp.URL)
 }
 
 // tag sets every item's firm and alliance tags, mentions and sanctions

@@ -697,3 +697,95 @@ func TestConcurrencyBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestLaterPartFails checks that a feed whose later part does not parse
+// saves nothing and records the part's error as the fetch's: the error
+// comes back from the store's RecordFetch, not through shared state.
+func TestLaterPartFails(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>t</title>`)
+	for i := range 2000 {
+		enclosure := ""
+		if i == 1200 {
+			enclosure = `<enclosure url="https://x.example/a<b" type="audio/mpeg"/>`
+		}
+		fmt.Fprintf(&b, "<item><title>%d</title><guid>%d</guid>%s</item>\n", i, i, enclosure)
+	}
+	b.WriteString(`</channel></rss>`)
+	srv := serve(t, serveBytes("application/rss+xml", []byte(b.String())))
+	st := newMemStore(store.Feed{URL: srv.URL})
+	sum := refresh(t, newRefresher(st, nil, 1))
+	if sum.Failed != 1 || sum.NewItems != 0 {
+		t.Fatalf("summary: %s", sum)
+	}
+	if err := sum.Results[0].Err; err == nil || !strings.Contains(err.Error(), "items 1025 to 1536 of 2000") {
+		t.Errorf("error: %v", err)
+	}
+	if c := st.lastCall(t, 1); c.res.Err == "" || len(c.items) != 0 || !strings.Contains(c.res.Err, "items 1025 to 1536") {
+		t.Errorf("recorded %+v with %d items", c.res, len(c.items))
+	}
+	if n := st.savesWithItems(); n != 0 {
+		t.Errorf("%d saves with items", n)
+	}
+}
+
+// TestDiscover checks what Discover finds at a feed, at a page that links
+// to one and at a page that does not, each with one request, and that a
+// feed it found saves through SaveResponse with its validators, so the
+// next refresh is a 304.
+func TestDiscover(t *testing.T) {
+	rss := fixture(t, "news.rss")
+	hits := map[string]int{}
+	var mu sync.Mutex
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/feed":
+			if r.Header.Get("If-None-Match") == `"v1"` {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.Header().Set("ETag", `"v1"`)
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Write(rss)
+		case "/page":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<html><head><link rel="alternate" type="application/rss+xml" href="/feed"></head><body>hi</body></html>`)
+		default:
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<html><body>no feed here</body></html>`)
+		}
+	}))
+	st := newMemStore(store.Feed{URL: srv.URL + "/feed"})
+	r := newRefresher(st, nil, 1)
+	ctx := context.Background()
+
+	page, err := r.Discover(ctx, store.Feed{URL: srv.URL + "/page"})
+	if err != nil || page.Response != nil || !slices.Equal(page.Links, []string{srv.URL + "/feed"}) {
+		t.Fatalf("page: %+v, %v", page, err)
+	}
+	if _, err := r.Discover(ctx, store.Feed{URL: srv.URL + "/plain"}); !errors.Is(err, feeds.ErrNoFeed) {
+		t.Errorf("plain page: %v", err)
+	}
+	found, err := r.Discover(ctx, st.feed(1))
+	if err != nil || found.Response == nil {
+		t.Fatalf("feed: %+v, %v", found, err)
+	}
+	res := r.SaveResponse(ctx, st.feed(1), found.Response, now)
+	if res.Outcome != feeds.Updated || res.Saved.New == 0 {
+		t.Fatalf("SaveResponse: %+v", res)
+	}
+	if f := st.feed(1); f.ETag != `"v1"` {
+		t.Errorf("ETag %q was not stored", f.ETag)
+	}
+	if sum := refresh(t, r); sum.NotModified != 1 {
+		t.Errorf("the next refresh: %s", sum)
+	}
+	for path, want := range map[string]int{"/page": 1, "/plain": 1, "/feed": 2} {
+		if hits[path] != want {
+			t.Errorf("%s fetched %d times, want %d", path, hits[path], want)
+		}
+	}
+}

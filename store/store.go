@@ -145,12 +145,12 @@ type Feed struct {
 	Title    string
 	Lang     string
 	Category string // OPML category path, "/"-separated
-	Kind     string // "feed" or "html"
+	Kind     FeedKind
 	Enabled  bool
 	Source   string // SourceReference or SourceUser
 	// UserAgent overrides the default User-Agent when set.
 	UserAgent string
-	// HTML holds the scrape rule when Kind is "html".
+	// HTML holds the scrape rule when Kind is KindHTML.
 	HTML *HTMLRule
 
 	// Fetch state.
@@ -167,6 +167,25 @@ type Feed struct {
 	ItemCount   int
 	UnreadCount int
 }
+
+// FeedKind says how a feed's documents are read.
+type FeedKind string
+
+// Feed kinds.
+const (
+	KindFeed    FeedKind = "feed"    // RSS, Atom, RDF or JSON Feed
+	KindHTML    FeedKind = "html"    // an HTML list page, read by its HTMLRule
+	KindBuiltin FeedKind = "builtin" // the bundled news snapshot: never fetched
+)
+
+// Mark names a user mark on an item.
+type Mark string
+
+// Item marks.
+const (
+	MarkRead    Mark = "read"
+	MarkStarred Mark = "starred"
+)
 
 // HTMLRule says how to read items from an HTML list page.
 type HTMLRule struct {

@@ -14,10 +14,8 @@ import (
 
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/feeds/fetch"
-	"github.com/aiwatch/aiwatch/feeds/html"
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/feeds/opml"
-	"github.com/aiwatch/aiwatch/feeds/parse"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 )
@@ -247,7 +245,7 @@ func timeOrEmpty(t time.Time) string {
 // feedStatus is a one-word state: ok, failing, disabled, new, built-in.
 func feedStatus(f store.Feed) string {
 	switch {
-	case f.Kind == "builtin":
+	case f.Kind == store.KindBuiltin:
 		return "built-in"
 	case !f.Enabled:
 		return "disabled"
@@ -276,7 +274,7 @@ func feedsList(a *app, args []string) error {
 	if *asJSON {
 		out := make([]feedJSON, 0, len(all))
 		for _, f := range all {
-			out = append(out, feedJSON{ID: f.ID, URL: f.URL, Title: f.Title, Lang: f.Lang, Category: f.Category, Kind: f.Kind,
+			out = append(out, feedJSON{ID: f.ID, URL: f.URL, Title: f.Title, Lang: f.Lang, Category: f.Category, Kind: string(f.Kind),
 				Enabled: f.Enabled, Status: feedStatus(f), LastStatus: f.LastStatus, LastCheck: timeOrEmpty(f.LastCheck),
 				LastSuccess: timeOrEmpty(f.LastSuccess), LastError: f.LastError, Failures: f.Failures,
 				NextTry: timeOrEmpty(f.NextTry), Items: f.ItemCount, Unread: f.UnreadCount})
@@ -305,7 +303,7 @@ func feedsList(a *app, args []string) error {
 
 func feedLabel(f store.Feed) string {
 	name := feedName(f)
-	if f.Title != "" && f.Kind != "builtin" {
+	if f.Title != "" && f.Kind != store.KindBuiltin {
 		if u, err := url.Parse(f.URL); err == nil && u.Host != "" {
 			name += " (" + u.Host + ")"
 		}
@@ -340,7 +338,7 @@ func feedsAdd(a *app, args []string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%q is not an http(s) URL", raw)
 	}
-	f := store.Feed{URL: u.String(), Title: *title, Lang: *lang, Category: *category, Kind: "feed", Enabled: true, UserAgent: *ua, Source: store.SourceUser}
+	f := store.Feed{URL: u.String(), Title: *title, Lang: *lang, Category: *category, Kind: store.KindFeed, Enabled: true, UserAgent: *ua, Source: store.SourceUser}
 	if *isHTML {
 		if rule.Item == "" {
 			return usageError{"--html needs --item SELECTOR"}
@@ -348,45 +346,49 @@ func feedsAdd(a *app, args []string) error {
 		if rule.Date != "" && rule.DateLayout == "" {
 			return usageError{"--date needs --date-layout, e.g. 2006-01-02"}
 		}
-		f.Kind, f.HTML = "html", &rule
+		f.Kind, f.HTML = store.KindHTML, &rule
 	}
 	db, err := a.store()
 	if err != nil {
 		return err
 	}
+	r, err := a.refresher(1, fetch.DefaultTimeout)
+	if err != nil {
+		return err
+	}
+	// The URL is fetched once: to find its feed, and then to save what it
+	// fetched, with its validators, so the next fetch is a 304.
+	start := a.now()
+	var resp *fetch.Response
 	if !*isHTML && !*noDiscover {
-		found, err := discover(a, f.URL)
+		found, err := r.Discover(a.ctx, f)
+		if err == nil && len(found.Links) > 0 {
+			fmt.Fprintf(a.stdout, "%s is a web page; adding its feed %s\n", f.URL, found.Links[0])
+			f.URL = found.Links[0]
+			found, err = r.Discover(a.ctx, f)
+		}
 		if err != nil {
 			fmt.Fprintf(a.stderr, "aiwatch: note: could not check %s now (%s); adding it as given\n", f.URL, oneLine(err.Error()))
-		} else if found != "" && found != f.URL {
-			fmt.Fprintf(a.stdout, "%s is a web page; adding its feed %s\n", f.URL, found)
-			f.URL = found
 		}
+		resp = found.Response
 	}
 	id, err := db.AddFeed(a.ctx, f)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Added feed %d: %s\nFetch it with: aiwatch fetch --feed %d\n", id, f.URL, id)
+	fmt.Fprintf(a.stdout, "Added feed %d: %s\n", id, f.URL)
+	if resp == nil {
+		fmt.Fprintf(a.stdout, "Fetch it with: aiwatch fetch --feed %d\n", id)
+		return nil
+	}
+	f.ID = id
+	res := r.SaveResponse(a.ctx, f, resp, start)
+	if res.Err != nil {
+		fmt.Fprintf(a.stdout, "Its first fetch failed: %s\n", oneLine(res.Err.Error()))
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "Saved %d new items; aiwatch fetch checks it for more.\n", res.Saved.New)
 	return nil
-}
-
-// discover fetches u and, if it is an HTML page that links to a feed,
-// returns the feed's URL; if it is a feed, returns "".
-func discover(a *app, u string) (string, error) {
-	c := fetch.New(fetch.Options{Timeout: 15 * time.Second, Version: version})
-	resp, err := c.Fetch(a.ctx, fetch.Request{URL: u})
-	if err != nil {
-		return "", err
-	}
-	if _, err := parse.Parse(resp.Body, resp.ContentType, resp.URL, a.now()); err == nil {
-		return "", nil
-	}
-	links := html.Discover(resp.Body, resp.ContentType, resp.URL)
-	if len(links) == 0 {
-		return "", errors.New("neither a feed nor a page that links to one; use --html with selectors to scrape it")
-	}
-	return links[0], nil
 }
 
 func cmdOPML(a *app, args []string) error {
@@ -450,7 +452,7 @@ func cmdOPML(a *app, args []string) error {
 		}
 		var out []store.Feed
 		for _, f := range all {
-			if f.Kind != "builtin" {
+			if f.Kind != store.KindBuiltin {
 				out = append(out, f)
 			}
 		}

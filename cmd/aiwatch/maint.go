@@ -130,7 +130,7 @@ func cmdPrune(a *app, args []string) error {
 			return err
 		}
 		for _, fd := range all {
-			if fd.Kind == "builtin" {
+			if fd.Kind == store.KindBuiltin {
 				f.NotFeeds = append(f.NotFeeds, fd.URL)
 			}
 		}

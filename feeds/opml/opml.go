@@ -134,10 +134,10 @@ func categoryName(o *outline) string {
 }
 
 func feedOf(o *outline, path []string) (store.Feed, bool) {
-	f := store.Feed{Kind: "feed", Enabled: true, Source: store.SourceUser}
+	f := store.Feed{Kind: store.KindFeed, Enabled: true, Source: store.SourceUser}
 	raw := o.attrs["xmlurl"]
 	if item := o.attrs["aiwatch:item"]; item != "" && strings.EqualFold(o.attrs["type"], "link") {
-		f.Kind = "html"
+		f.Kind = store.KindHTML
 		raw = o.attrs["url"]
 		f.HTML = &store.HTMLRule{
 			Item:       item,
@@ -279,7 +279,7 @@ func feedAttrs(f *store.Feed) []xml.Attr {
 	if f.Title != "" {
 		attrs = append(attrs, attr("title", f.Title))
 	}
-	if f.Kind == "html" && f.HTML != nil {
+	if f.Kind == store.KindHTML && f.HTML != nil {
 		attrs = append(attrs, attr("type", "link"), attr("url", f.URL))
 		for _, a := range []struct{ name, value string }{
 			{"item", f.HTML.Item},

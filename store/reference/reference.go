@@ -227,13 +227,13 @@ func Load() (*Dataset, error) {
 
 	for _, rfd := range rf.Feeds {
 		ds.Feeds = append(ds.Feeds, store.Feed{
-			URL: rfd.URL, Title: rfd.Title, Lang: rfd.Lang, Kind: "feed",
+			URL: rfd.URL, Title: rfd.Title, Lang: rfd.Lang, Kind: store.KindFeed,
 			Enabled: true, Source: store.SourceReference,
 		})
 	}
 
 	ds.SnapshotFeed = store.Feed{
-		URL: SnapshotFeedURL, Title: SnapshotFeedTitle, Kind: "builtin",
+		URL: SnapshotFeedURL, Title: SnapshotFeedTitle, Kind: store.KindBuiltin,
 		Enabled: false, Source: store.SourceReference,
 	}
 	for _, e := range snap {

@@ -93,7 +93,7 @@ func addFeed(ctx context.Context, tx *sql.Tx, f store.Feed) (int64, error) {
 		return 0, err
 	}
 	if f.Kind == "" {
-		f.Kind = "feed"
+		f.Kind = store.KindFeed
 	}
 	if f.Source == "" {
 		f.Source = store.SourceUser
@@ -172,7 +172,7 @@ func (db *DB) DueFeeds(ctx context.Context, now time.Time, ids []int64) ([]store
 			if err != nil {
 				return nil, err
 			}
-			if f.Kind == "builtin" {
+			if f.Kind == store.KindBuiltin {
 				return nil, fmt.Errorf("sqlite: feed %d is built in and cannot be fetched", id)
 			}
 			out = append(out, f)

@@ -645,15 +645,15 @@ func (db *DB) Item(ctx context.Context, id int64) (store.Item, error) {
 // SetRead marks items read or unread. Unknown IDs are an error naming
 // them, and nothing is changed.
 func (db *DB) SetRead(ctx context.Context, ids []int64, read bool) error {
-	return db.setFlag(ctx, "read", ids, read)
+	return db.setFlag(ctx, store.MarkRead, ids, read)
 }
 
 // SetStarred stars or unstars items.
 func (db *DB) SetStarred(ctx context.Context, ids []int64, starred bool) error {
-	return db.setFlag(ctx, "starred", ids, starred)
+	return db.setFlag(ctx, store.MarkStarred, ids, starred)
 }
 
-func (db *DB) setFlag(ctx context.Context, col string, ids []int64, on bool) error {
+func (db *DB) setFlag(ctx context.Context, mark store.Mark, ids []int64, on bool) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -675,6 +675,10 @@ func (db *DB) setFlag(ctx context.Context, col string, ids []int64, on bool) err
 		rows.Close()
 		if len(missing) > 0 {
 			return fmt.Errorf("no item %s: %w", strings.Join(missing, ", "), store.ErrNotFound)
+		}
+		col := map[store.Mark]string{store.MarkRead: "read", store.MarkStarred: "starred"}[mark]
+		if col == "" {
+			return fmt.Errorf("unknown mark %q", mark)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE items SET `+col+` = ? WHERE id IN (SELECT value FROM json_each(?)) AND `+col+` <> ?`, on, string(b), on)
 		return err
