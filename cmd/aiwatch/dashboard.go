@@ -57,6 +57,7 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 }
 
 func cmdDashboard(a *app, args []string) error {
+	a.open.SoftHeapLimit = dashboardHeapLimit
 	db, err := a.store()
 	if err != nil {
 		return err
@@ -64,9 +65,6 @@ func cmdDashboard(a *app, args []string) error {
 	defer func() { db.Close(); a.db = nil }()
 	if !a.isTerminal(a.stdout) {
 		return errors.New("the dashboard needs a terminal; for scripts use aiwatch items, firms or alliances (aiwatch help)")
-	}
-	if err := boundSQLiteMemory(a.ctx, db); err != nil {
-		return err
 	}
 	// Details go to a log file beside the store, never to the screen.
 	logPath := filepath.Join(filepath.Dir(db.Path()), "aiwatch.log")
@@ -91,19 +89,8 @@ func cmdDashboard(a *app, args []string) error {
 }
 
 // dashboardHeapLimit is the most memory SQLite should hold in the
-// dashboard, page caches included.
+// dashboard, page caches included (sqlite.Options.SoftHeapLimit).
 const dashboardHeapLimit = 48 << 20
-
-// boundSQLiteMemory caps what SQLite holds in this process. Each
-// connection keeps its own page cache; together they would grow the
-// dashboard by tens of megabytes as it browses a large store. SQLite's
-// soft heap limit, process-wide, bounds them together.
-func boundSQLiteMemory(ctx context.Context, db *sqlite.DB) error {
-	if _, err := db.SQL().ExecContext(ctx, fmt.Sprintf("PRAGMA soft_heap_limit = %d", dashboardHeapLimit)); err != nil {
-		return fmt.Errorf("dashboard: unable to bound SQLite's memory: %w", err)
-	}
-	return nil
-}
 
 type discard struct{}
 

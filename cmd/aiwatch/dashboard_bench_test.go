@@ -409,12 +409,10 @@ type dashboardSession struct {
 // at w×h after every start-up command has answered. The returned frame
 // is the view without styles.
 func openDashboard(tb testing.TB, path string, w, h int) (*dashboardSession, string) {
-	a := &app{env: env{getenv: func(string) string { return "" }, now: time.Now}, ctx: context.Background(), dbFlag: path}
+	a := &app{env: env{getenv: func(string) string { return "" }, now: time.Now}, ctx: context.Background(), dbFlag: path,
+		open: sqlite.Options{SoftHeapLimit: dashboardHeapLimit}}
 	db, err := a.store()
 	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := boundSQLiteMemory(a.ctx, db); err != nil {
 		tb.Fatal(err)
 	}
 	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: db.Path(), Now: a.now})

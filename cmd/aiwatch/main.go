@@ -16,8 +16,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aiwatch/aiwatch/feeds/match"
+	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
-	"github.com/aiwatch/aiwatch/store/reference"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
@@ -51,6 +52,7 @@ type app struct {
 	dbFlag string
 	db     *sqlite.DB
 	res    *query.MapResolver // names for the query language, built once
+	open   sqlite.Options     // how store opens the store
 }
 
 // usageError makes run print usage and exit 2.
@@ -280,33 +282,16 @@ func (a *app) store() (*sqlite.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(path)
+	db, err := sqlite.Open(path, a.open)
 	if err != nil {
 		return nil, err
 	}
 	db.Now = a.now
-	ds, err := reference.Load()
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	seeded, err := db.Seed(a.ctx, ds)
-	if err != nil {
+	if err := db.SeedReference(a.ctx, func(aliases []store.Alias) sqlite.TagFunc { return tagFunc(match.New(aliases)) }); err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.db = db
-	if seeded {
-		// The bundled items carry their tags; the matcher adds the
-		// offsets of each match, so the reader can highlight them.
-		m, err := a.matcher()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := db.RetagFeed(a.ctx, reference.SnapshotFeedURL, tagFunc(m)); err != nil {
-			return nil, err
-		}
-	}
 	return db, nil
 }
 

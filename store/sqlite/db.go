@@ -81,6 +81,12 @@ type DB struct {
 type Options struct {
 	// ReadOnly opens the store without writing, migrating or creating it.
 	ReadOnly bool
+	// SoftHeapLimit, when positive, caps in bytes what SQLite holds in
+	// this process, page caches included. Each connection keeps its own
+	// cache, and a long-running reader such as the dashboard would grow by
+	// tens of megabytes as it browses a large store. The limit is SQLite's
+	// soft heap limit, which is process-wide.
+	SoftHeapLimit int64
 }
 
 // Open opens (creating if needed) the store at path and migrates it to the
@@ -119,6 +125,12 @@ func Open(path string, opts ...Options) (*DB, error) {
 	if err := db.init(o); err != nil {
 		sdb.Close()
 		return nil, err
+	}
+	if o.SoftHeapLimit > 0 {
+		if _, err := sdb.Exec(fmt.Sprintf("PRAGMA soft_heap_limit = %d", o.SoftHeapLimit)); err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("sqlite: unable to bound SQLite's memory: %w", err)
+		}
 	}
 	return db, nil
 }

@@ -49,6 +49,28 @@ func (db *DB) Seed(ctx context.Context, ds *reference.Dataset) (bool, error) {
 	return true, nil
 }
 
+// SeedReference seeds the embedded reference dataset (see Seed). When it
+// wrote anything, it retags the bundled news snapshot's items with the
+// tagger that newTag builds from the seeded aliases: the snapshot carries
+// its tags, and the tagger adds the offsets of each match, so that the
+// reader can highlight them. With newTag nil the snapshot is left as it is.
+func (db *DB) SeedReference(ctx context.Context, newTag func(aliases []store.Alias) TagFunc) error {
+	ds, err := reference.Load()
+	if err != nil {
+		return err
+	}
+	seeded, err := db.Seed(ctx, ds)
+	if err != nil || !seeded || newTag == nil {
+		return err
+	}
+	aliases, err := db.Aliases(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = db.RetagFeed(ctx, reference.SnapshotFeedURL, newTag(aliases))
+	return err
+}
+
 func (db *DB) seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first bool, now time.Time) error {
 	exec := func(q string, args ...any) error {
 		_, err := tx.ExecContext(ctx, q, args...)
