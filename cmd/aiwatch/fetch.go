@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,9 +163,9 @@ func cmdFeeds(a *app, args []string) error {
   aiwatch feeds list [--json]
   aiwatch feeds add URL [--title T] [--lang xx] [--category C]
                         [--html --item SEL [--title-sel SEL] [--link SEL] [--date SEL --date-layout L] [--summary SEL]]
-  aiwatch feeds rm ID
-  aiwatch feeds enable ID
-  aiwatch feeds disable ID
+  aiwatch feeds rm ID...
+  aiwatch feeds enable ID...
+  aiwatch feeds disable ID...
 
 Adding a web page that links to a feed adds the feed instead.
 `)
@@ -192,27 +193,43 @@ Adding a web page that links to a feed adds the feed instead.
 	return usageError{fmt.Sprintf("unknown feeds subcommand %q (list, add, rm, enable, disable)", args[0])}
 }
 
+// feedsByID runs do for each feed ID in args. Every ID is checked first:
+// an unknown one changes nothing.
 func feedsByID(a *app, name string, args []string, do func(int64) (string, error)) error {
 	fs := a.flags(name)
 	pos, err := a.parse(fs, name, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError{name + " takes one feed ID (see aiwatch feeds list)"}
+	if len(pos) == 0 {
+		return usageError{name + " takes one or more feed IDs (see aiwatch feeds list)"}
 	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
-	if err != nil || id <= 0 {
-		return usageError{fmt.Sprintf("%q is not a feed ID", pos[0])}
+	var ids []int64
+	for _, p := range pos {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id <= 0 {
+			return usageError{fmt.Sprintf("%q is not a feed ID (see aiwatch feeds list)", p)}
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
 	}
-	if _, err := a.store(); err != nil {
-		return err
-	}
-	msg, err := do(id)
+	db, err := a.store()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stdout, msg)
+	for _, id := range ids {
+		if _, err := db.Feed(a.ctx, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		msg, err := do(id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, msg)
+	}
 	return nil
 }
 

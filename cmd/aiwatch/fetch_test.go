@@ -537,15 +537,15 @@ func TestFeedsByIDErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"rm no ID", []string{"rm"}, 2, "feeds rm takes one feed ID"},
-		{"rm two IDs", []string{"rm", "1", "2"}, 2, "feeds rm takes one feed ID"},
+		{"rm no ID", []string{"rm"}, 2, "feeds rm takes one or more feed IDs"},
+		{"rm a missing one of two", []string{"rm", "1", "99999"}, 1, "feed 99999: not found"},
 		{"rm word", []string{"rm", "abc"}, 2, `"abc" is not a feed ID`},
 		{"rm zero", []string{"rm", "0"}, 2, `"0" is not a feed ID`},
 		{"rm missing", []string{"rm", "99999"}, 1, "feed 99999: not found"},
 		{"enable missing", []string{"enable", "99999"}, 1, "feed 99999: not found"},
 		{"enable word", []string{"enable", "one"}, 2, `"one" is not a feed ID`},
 		{"disable missing", []string{"disable", "424242"}, 1, "feed 424242: not found"},
-		{"disable no ID", []string{"disable"}, 2, "feeds disable takes one feed ID"},
+		{"disable no ID", []string{"disable"}, 2, "feeds disable takes one or more feed IDs"},
 		{"unknown subcommand", []string{"frob"}, 2, `unknown feeds subcommand "frob"`},
 		{"no subcommand", []string{}, 2, "feeds needs a subcommand"},
 		{"fetch bad feed ID", nil, 2, `"x" is not a feed ID`},
@@ -564,6 +564,52 @@ func TestFeedsByIDErrors(t *testing.T) {
 				t.Errorf("stderr %q, want it to contain %q", r.stderr, tc.stderr)
 			}
 		})
+	}
+}
+
+// TestFeedsSeveralIDs disables, enables and removes several feeds at
+// once, like read and star take several items; one unknown ID changes
+// nothing.
+func TestFeedsSeveralIDs(t *testing.T) {
+	db := ftStore(t)
+	var ids []string
+	for _, f := range ftFeeds(t, db) {
+		if f.Kind != "builtin" && len(ids) < 3 {
+			ids = append(ids, strconv.FormatInt(f.ID, 10))
+		}
+	}
+	state := func() map[string]bool {
+		m := map[string]bool{}
+		for _, f := range ftFeeds(t, db) {
+			m[strconv.FormatInt(f.ID, 10)] = f.Enabled
+		}
+		return m
+	}
+	ftRun(t, db, 0, append([]string{"feeds", "enable"}, ids...)...)
+	r := ftRun(t, db, 1, "feeds", "disable", ids[0], "99999", ids[1])
+	if !strings.Contains(r.stderr, "feed 99999: not found") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	if s := state(); !s[ids[0]] || !s[ids[1]] {
+		t.Errorf("a refused disable changed feeds: %v", s)
+	}
+	r = ftRun(t, db, 0, append([]string{"feeds", "disable"}, ids...)...)
+	s := state()
+	for _, id := range ids {
+		if s[id] || !strings.Contains(r.stdout, "Feed "+id+" disabled.") {
+			t.Errorf("feed %s: enabled %v after disable:\n%s", id, s[id], r.stdout)
+		}
+	}
+	ftRun(t, db, 0, "feeds", "rm", ids[0], ids[1], ids[0])
+	s = state()
+	if _, ok := s[ids[0]]; ok {
+		t.Errorf("feed %s is still there", ids[0])
+	}
+	if _, ok := s[ids[1]]; ok {
+		t.Errorf("feed %s is still there", ids[1])
+	}
+	if _, ok := s[ids[2]]; !ok {
+		t.Errorf("feed %s was removed too", ids[2])
 	}
 }
 
