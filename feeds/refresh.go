@@ -290,10 +290,21 @@ type Found struct {
 
 // Discover fetches f's URL once and says whether it is a feed (Response)
 // or a web page that links to feeds (Links). Anything else is ErrNoFeed.
+// An HTML list page (KindHTML) is read by its rule instead, and the
+// rule's error returned: a rule is checked on the page it is for.
+// Errors of the fetch itself are *FetchError.
 func (r *Refresher) Discover(ctx context.Context, f store.Feed) (Found, error) {
 	resp, err := r.client.Fetch(ctx, fetch.Request{URL: f.URL, UserAgent: f.UserAgent})
 	if err != nil {
-		return Found{}, err
+		return Found{}, &FetchError{err}
+	}
+	if f.Kind == store.KindHTML {
+		doc, err := r.open(f, resp, r.opts.Now())
+		if err != nil {
+			return Found{}, err
+		}
+		doc.Close()
+		return Found{Response: resp}, nil
 	}
 	doc, perr := parse.Open(resp.Body, resp.ContentType, resp.URL, r.opts.Now())
 	if perr == nil {
@@ -308,6 +319,13 @@ func (r *Refresher) Discover(ctx context.Context, f store.Feed) (Found, error) {
 	}
 	return Found{}, perr
 }
+
+// FetchError is a URL that could not be fetched, as against one that was
+// fetched and is not what it should be.
+type FetchError struct{ Err error }
+
+func (e *FetchError) Error() string { return e.Err.Error() }
+func (e *FetchError) Unwrap() error { return e.Err }
 
 // feedLinks are the feeds a fetched page announces: the one discovery
 // rule, for Discover and for a feed whose URL turned out to be a page.

@@ -162,7 +162,7 @@ func cmdFeeds(a *app, args []string) error {
 		fmt.Fprint(w, `Usage:
   aiwatch feeds list [--json]
   aiwatch feeds add URL [--title T] [--lang xx] [--category C]
-                        [--html --item SEL [--title-sel SEL] [--link SEL] [--date SEL --date-layout L] [--summary SEL]]
+                        [--html --item SEL [--title-sel SEL] [--link SEL] [--date SEL [--date-layout L]] [--summary SEL]]
   aiwatch feeds rm ID...
   aiwatch feeds enable ID...
   aiwatch feeds disable ID...
@@ -340,9 +340,9 @@ func feedsAdd(a *app, args []string) error {
 	fs.StringVar(&rule.Title, "title-sel", "", "CSS `selector` of the title inside an item (default: the first link)")
 	fs.StringVar(&rule.Link, "link", "", "CSS `selector` of the link inside an item (default: the first a[href])")
 	fs.StringVar(&rule.Date, "date", "", "CSS `selector` of the date inside an item")
-	fs.StringVar(&rule.DateLayout, "date-layout", "", "Go time `layout` of the date, e.g. 2006-01-02")
+	fs.StringVar(&rule.DateLayout, "date-layout", "", "Go time `layout` of the date, e.g. 2006-01-02, when the usual formats do not fit")
 	fs.StringVar(&rule.Summary, "summary", "", "CSS `selector` of the summary inside an item")
-	noDiscover := fs.Bool("no-discover", false, "add the URL as given, without looking for a feed")
+	noDiscover := fs.Bool("no-discover", false, "add the URL as given, without fetching it to look for a feed or check the rule")
 	pos, err := a.parse(fs, "feeds add", args)
 	if err != nil {
 		return err
@@ -360,9 +360,6 @@ func feedsAdd(a *app, args []string) error {
 		if rule.Item == "" {
 			return usageError{"--html needs --item SELECTOR"}
 		}
-		if rule.Date != "" && rule.DateLayout == "" {
-			return usageError{"--date needs --date-layout, e.g. 2006-01-02"}
-		}
 		f.Kind, f.HTML = store.KindHTML, &rule
 	}
 	db, err := a.store()
@@ -375,14 +372,20 @@ func feedsAdd(a *app, args []string) error {
 	}
 	// The URL is fetched once: to find its feed, and then to save what it
 	// fetched, with its validators, so the next fetch is a 304.
+	// A list page's rule is checked on the page: a rule that reads nothing
+	// there is refused, with what failed.
 	start := a.now()
 	var resp *fetch.Response
-	if !*isHTML && !*noDiscover {
+	if !*noDiscover {
 		found, err := r.Discover(a.ctx, f)
 		if err == nil && len(found.Links) > 0 {
 			fmt.Fprintf(a.stdout, "%s is a web page; adding its feed %s\n", f.URL, found.Links[0])
 			f.URL = found.Links[0]
 			found, err = r.Discover(a.ctx, f)
+		}
+		var fe *feeds.FetchError
+		if err != nil && *isHTML && !errors.As(err, &fe) {
+			return fmt.Errorf("%w (the page was not added; --no-discover adds it unchecked)", err)
 		}
 		if err != nil {
 			fmt.Fprintf(a.stderr, "aiwatch: note: could not check %s now (%s); adding it as given\n", f.URL, oneLine(err.Error()))

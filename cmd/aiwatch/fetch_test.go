@@ -370,7 +370,6 @@ func TestFeedsAdd(t *testing.T) {
 		{"not http", []string{"ftp://example.com/feed"}, 1, `"ftp://example.com/feed" is not an http(s) URL`},
 		{"no host", []string{"http:///feed"}, 1, "is not an http(s) URL"},
 		{"html without item", []string{site.URL + "/x.html", "--html"}, 2, "--html needs --item"},
-		{"date without layout", []string{site.URL + "/x.html", "--html", "--item", "li", "--date", "span"}, 2, "--date needs --date-layout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ftRun(t, db, tc.code, append([]string{"feeds", "add"}, tc.args...)...)
@@ -386,17 +385,19 @@ func TestFetchHTMLFeed(t *testing.T) {
 	site := newFTSite(t)
 	url := site.set("/zh/list.html", "text/html; charset=utf-8", ftFixture(t, "list.html"))
 	db := ftStore(t)
-	id, added, _ := ftAdd(t, db, url, "--html", "--item", "ul.news li", "--title-sel", "a", "--link", "a",
-		"--date", "span.date", "--date-layout", "2006-01-02", "--category", "Chips")
+	// The dates (2026-02-20) need no --date-layout: the date reader feeds
+	// use reads them, in China's zone.
+	id, added, r := ftAdd(t, db, url, "--html", "--item", "ul.news li", "--title-sel", "a", "--link", "a",
+		"--date", "span.date", "--category", "Chips")
 	if added != url {
 		t.Errorf("an HTML feed was added as %s, want %s", added, url)
 	}
-	if hits, _ := site.counts("/zh/list.html"); hits != 0 {
-		t.Errorf("feeds add --html fetched the page %d times; it should not look for a feed", hits)
+	if hits, _ := site.counts("/zh/list.html"); hits != 1 || !strings.Contains(r.stdout, "Saved 3 new items") {
+		t.Errorf("feeds add --html fetched the page %d times, want once to check the rule and save its items:\n%s", hits, r.stdout)
 	}
 
-	r := ftRun(t, db, 0, "fetch")
-	if got, want := lastLine(r.stdout), "1 feeds: 1 updated, 0 not modified, 0 failed; 3 new items"; got != want {
+	r = ftRun(t, db, 0, "fetch")
+	if got, want := lastLine(r.stdout), "1 feeds: 0 updated, 1 not modified, 0 failed; 0 new items"; got != want {
 		t.Errorf("fetch summary %q, want %q", got, want)
 	}
 	items := ftItems(t, db, id)
@@ -422,6 +423,36 @@ func TestFetchHTMLFeed(t *testing.T) {
 	}
 	if f := ftFeed(t, db, url); f.Kind != "html" || f.Title != "芯片新闻" || f.Category != "Chips" {
 		t.Errorf("feed %+v, want kind html, the page's title and category Chips", f)
+	}
+}
+
+// TestFeedsAddHTMLRuleChecked checks a list page's rule on the page when
+// it is added: dates that no format fits are refused, naming the text, and
+// nothing is added; a layout that fits is then accepted.
+func TestFeedsAddHTMLRuleChecked(t *testing.T) {
+	site := newFTSite(t)
+	page := regexp.MustCompile(`2026-02-(\d\d)`).ReplaceAllString(string(ftFixture(t, "list.html")), "Feb~$1~2026")
+	url := site.set("/zh/odd.html", "text/html; charset=utf-8", []byte(page))
+	db := ftStore(t)
+	before := len(ftFeeds(t, db))
+	args := []string{"feeds", "add", url, "--html", "--item", "ul.news li", "--date", "span.date"}
+	r := ftRun(t, db, 1, args...)
+	if want := `no date format fits "Feb~20~2026" (the text of "span.date"); give its Go layout`; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q, want it to contain %q", r.stderr, want)
+	}
+	if n := len(ftFeeds(t, db)); n != before {
+		t.Errorf("a refused page was added: %d feeds, had %d", n, before)
+	}
+	r = ftRun(t, db, 1, append(args, "--item", "ol.none li")...)
+	if !strings.Contains(r.stderr, `no items matched selector "ol.none li"`) {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	id, _, r := ftAdd(t, db, append(args[2:], "--date-layout", "Jan~02~2006")...)
+	if !strings.Contains(r.stdout, "Saved 3 new items") {
+		t.Errorf("with a layout that fits:\n%s", r.stdout)
+	}
+	if it := ftItems(t, db, id)["https://other.example/103"]; it.Published != "2026-02-21T16:00:00Z" {
+		t.Errorf("published %s, want 2026-02-21T16:00:00Z", it.Published)
 	}
 }
 

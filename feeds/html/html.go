@@ -30,6 +30,10 @@ var (
 	// ErrNoItems means the rule matched no item on the page: the page has
 	// probably changed its layout.
 	ErrNoItems = errors.New("no items matched")
+	// ErrDate means the rule's date selector found dates and none of them
+	// could be read: without a layout by the date reader feeds use, or
+	// with the rule's layout.
+	ErrDate = errors.New("unreadable dates")
 )
 
 // rule is a store.HTMLRule with its selectors compiled; nil means empty.
@@ -83,8 +87,9 @@ func compile(r store.HTMLRule) (*rule, error) {
 // dates that carry no zone (the pages aiwatch scrapes are Chinese);
 // the summary is rule.Summary's content. Items with neither title nor
 // link are skipped. The <html lang> attribute is the feed's language.
-// Scrape returns ErrRule for a bad rule and ErrNoItems when nothing
-// matched.
+// Scrape returns ErrRule for a bad rule, ErrNoItems when nothing matched
+// and ErrDate, naming the text, when the date selector found dates and
+// not one of them could be read.
 func Scrape(body []byte, contentType, pageURL string, r store.HTMLRule, now time.Time) (*parse.Feed, error) {
 	c, err := compile(r)
 	if err != nil {
@@ -104,6 +109,7 @@ func Scrape(body []byte, contentType, pageURL string, r store.HTMLRule, now time
 	}
 
 	var items []store.Item
+	nDates, badDate := 0, "" // how many dates were read; the first that was not
 	doc.FindMatcher(c.item).Each(func(_ int, s *goquery.Selection) {
 		it := store.Item{
 			Title: stdhtml.EscapeString(c.titleOf(s)),
@@ -113,7 +119,14 @@ func Scrape(body []byte, contentType, pageURL string, r store.HTMLRule, now time
 			return
 		}
 		if c.date != nil {
-			it.Published = c.dateOf(s.FindMatcher(c.date).First(), now)
+			raw := dateText(s.FindMatcher(c.date).First())
+			it.Published = c.readDate(raw, now)
+			switch {
+			case !it.Published.IsZero():
+				nDates++
+			case raw != "" && badDate == "":
+				badDate = raw
+			}
 		}
 		if c.summary != nil {
 			it.Summary, _ = s.FindMatcher(c.summary).First().Html()
@@ -123,6 +136,14 @@ func Scrape(body []byte, contentType, pageURL string, r store.HTMLRule, now time
 	f.Entries = len(items)
 	if len(items) == 0 {
 		return nil, fmt.Errorf("html: %w selector %q", ErrNoItems, r.Item)
+	}
+	if nDates == 0 && badDate != "" {
+		if c.layout == "" {
+			return nil, fmt.Errorf("html: %w: no date format fits %q (the text of %q); give its Go layout, e.g. --date-layout 2006-01-02",
+				ErrDate, store.CleanLine(badDate, 64), r.Date)
+		}
+		return nil, fmt.Errorf("html: %w: neither layout %q nor a usual date format fits %q (the text of %q)",
+			ErrDate, c.layout, store.CleanLine(badDate, 64), r.Date)
 	}
 	f.Items = parse.Normalize(items, f.Lang, base, now)
 	if f.Lang == "" {
@@ -186,15 +207,25 @@ func (c *rule) linkOf(s *goquery.Selection) string {
 	return el.Find("a[href]").First().AttrOr("href", "")
 }
 
-func (c *rule) dateOf(el *goquery.Selection, now time.Time) time.Time {
+// dateText is the date an element holds: its datetime attribute, else its
+// text.
+func dateText(el *goquery.Selection) string {
 	if el.Length() == 0 {
-		return time.Time{}
+		return ""
 	}
 	raw, ok := el.Attr("datetime")
 	if !ok || strings.TrimSpace(raw) == "" {
 		raw = textOf(el)
 	}
-	raw = strings.TrimSpace(raw)
+	return strings.TrimSpace(raw)
+}
+
+// readDate reads raw with the rule's layout, else as feeds' dates are read
+// (parse.ParseDate), in China Standard Time when it names no zone.
+func (c *rule) readDate(raw string, now time.Time) time.Time {
+	if raw == "" {
+		return time.Time{}
+	}
 	if c.layout != "" {
 		if t, err := time.ParseInLocation(c.layout, raw, parse.ChinaTime); err == nil && t.Year() >= 1970 {
 			return t

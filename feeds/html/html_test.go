@@ -130,6 +130,28 @@ func TestScrapeRules(t *testing.T) {
 			[]row{{"One", "https://list.example.com/news/1", "2025-03-05T08:00:00+08:00"}, {"Two", "https://list.example.com/news/2", "2025-03-04T08:00:00Z"}},
 		},
 		{
+			"dates without a layout: datetime attribute, RFC 3339, RFC 1123, Chinese, local time in China's zone",
+			`<p class="i"><a href="1">One</a><time datetime="2025-03-07T11:20:00+08:00">3月7日</time></p>` +
+				`<p class="i"><a href="2">Two</a><time>2025-03-06T09:00:00Z</time></p>` +
+				`<p class="i"><a href="3">Three</a><time>Wed, 05 Mar 2025 10:00:00 GMT</time></p>` +
+				`<p class="i"><a href="4">Four</a><time>2025年3月4日</time></p>` +
+				`<p class="i"><a href="5">Five</a><time>2025-03-03 11:20</time></p>`,
+			store.HTMLRule{Item: "p.i", Date: "time"},
+			[]row{
+				{"One", "https://list.example.com/news/1", "2025-03-07T11:20:00+08:00"},
+				{"Two", "https://list.example.com/news/2", "2025-03-06T09:00:00Z"},
+				{"Three", "https://list.example.com/news/3", "2025-03-05T10:00:00Z"},
+				{"Four", "https://list.example.com/news/4", "2025-03-04T00:00:00+08:00"},
+				{"Five", "https://list.example.com/news/5", "2025-03-03T11:20:00+08:00"},
+			},
+		},
+		{
+			"an unreadable date among readable ones is the fetch time",
+			`<p class="i"><a href="1">One</a><time>2025-03-07 11:20</time></p><p class="i"><a href="2">Two</a><time>刚刚更新</time></p>`,
+			store.HTMLRule{Item: "p.i", Date: "time"},
+			[]row{{"One", "https://list.example.com/news/1", "2025-03-07T11:20:00+08:00"}, {"Two", "https://list.example.com/news/2", ""}},
+		},
+		{
 			"hostile text and links",
 			`<div class="i"><a href="javascript:alert(1)">Evil` + "\x1b]52;c;AAAA\x07\u202e" + `</a></div><div class="i"><a href="data:text/html,x">Data</a></div>`,
 			store.HTMLRule{Item: "div.i"},
@@ -177,7 +199,7 @@ func TestScrapeSummary(t *testing.T) {
 }
 
 func TestScrapeErrors(t *testing.T) {
-	doc := []byte(`<html><body><div class="i"><a href="/1">One</a></div></body></html>`)
+	doc := []byte(`<html><body><div class="i"><a href="/1">One</a><div class="d">发布于本周五</div></div></body></html>`)
 	tests := []struct {
 		name string
 		rule store.HTMLRule
@@ -187,12 +209,17 @@ func TestScrapeErrors(t *testing.T) {
 		{"bad item selector", store.HTMLRule{Item: "div[["}, ErrRule},
 		{"bad date selector", store.HTMLRule{Item: "div.i", Date: "::nope("}, ErrRule},
 		{"nothing matches", store.HTMLRule{Item: "article.news"}, ErrNoItems},
+		{"no date fits", store.HTMLRule{Item: "div.i", Date: "div.d"}, ErrDate},
+		{"the layout does not fit either", store.HTMLRule{Item: "div.i", Date: "div.d", DateLayout: "2006/01/02"}, ErrDate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Scrape(doc, "text/html", "https://x.example/", tt.rule, now)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			if tt.want == ErrDate && !strings.Contains(err.Error(), `"发布于本周五" (the text of "div.d")`) {
+				t.Errorf("the error does not name the text that failed: %v", err)
 			}
 			if tt.want == ErrRule && !errors.Is(CheckRule(tt.rule), ErrRule) {
 				t.Errorf("CheckRule accepted %+v", tt.rule)
