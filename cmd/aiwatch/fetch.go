@@ -436,7 +436,7 @@ func cmdOPML(a *app, args []string) error {
 		}
 		list, err := opml.Read(r)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w (nothing was imported)", pos[0], err)
 		}
 		db, err := a.store()
 		if err != nil {

@@ -767,7 +767,7 @@ func TestOPMLRoundTrip(t *testing.T) {
 	}
 
 	r = ftRun(t, dst, 1, "opml", "import", "-")
-	if !strings.Contains(r.stderr, "opml: unable to read document") {
+	if !strings.Contains(r.stderr, "opml: not an OPML document: the file holds no XML element") {
 		t.Errorf("import of an empty stdin: %q", r.stderr)
 	}
 	r = ftRun(t, dst, 0, "opml", "import", opmlFile)

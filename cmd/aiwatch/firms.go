@@ -184,7 +184,14 @@ func resolveList(s string, lists []store.List) (string, error) {
 	if id, ok := r.List(s); ok {
 		return id, nil
 	}
-	return "", notFound("list", s, r.Suggest(query.KindList, s))
+	if hints := r.Suggest(query.KindList, s); len(hints) > 0 {
+		return "", notFound("list", s, hints)
+	}
+	ids := make([]string, len(lists))
+	for i, l := range lists {
+		ids[i] = l.ID
+	}
+	return "", fmt.Errorf("no list %q (the lists are %s)", s, strings.Join(ids, ", "))
 }
 
 // firm resolves an ID, name or alias to a firm through the query

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -133,7 +134,11 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	c := findCommand(name)
 	if c == nil {
-		fmt.Fprintf(a.stderr, "aiwatch: unknown command %q\n\n", name)
+		msg := fmt.Sprintf("unknown command %q", name)
+		if s := suggestCommand(name); len(s) > 0 {
+			msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(quoteAll(s), " or "))
+		}
+		fmt.Fprintf(a.stderr, "aiwatch: %s\n\n", msg)
 		a.usage(a.stderr)
 		return 2
 	}
@@ -217,8 +222,10 @@ func (a *app) flags(name string) *flag.FlagSet {
 // parse parses a command's flags, allowing flags after positional
 // arguments (aiwatch firm huawei --json).
 func (a *app) parse(fs *flag.FlagSet, name string, args []string) ([]string, error) {
-	for _, arg := range args {
-		if len(arg) > 1 && arg[0] == '-' && strings.Trim(arg[1:], "0123456789") == "" {
+	// A negative number is a flag's value (--limit -5, which the command
+	// then checks) or a mistyped ID (star -1), never a flag.
+	for i, arg := range args {
+		if len(arg) > 1 && arg[0] == '-' && strings.Trim(arg[1:], "0123456789") == "" && (i == 0 || !takesValue(fs, args[i-1])) {
 			return nil, usageError{fmt.Sprintf("%q is not a valid ID: IDs are positive numbers", arg)}
 		}
 	}
@@ -230,7 +237,7 @@ func (a *app) parse(fs *flag.FlagSet, name string, args []string) ([]string, err
 				return nil, flag.ErrHelp
 			}
 			a.commandUsage(a.stderr, fs, name)
-			return nil, usageError{err.Error()}
+			return nil, usageError{flagError(fs, err)}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -242,6 +249,46 @@ func (a *app) parse(fs *flag.FlagSet, name string, args []string) ([]string, err
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// badValue is how package flag words a value it cannot parse.
+var badValue = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for (?:flag )?-([^:]+): `)
+
+// flagError words a flag's error for a user: which flag, what it wants.
+func flagError(fs *flag.FlagSet, err error) string {
+	m := badValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	f := fs.Lookup(m[2])
+	if f == nil {
+		return err.Error()
+	}
+	want := "another value"
+	switch fmt.Sprintf("%T", f.Value) {
+	case "*flag.intValue", "*flag.int64Value", "*flag.uintValue":
+		want = "a whole number"
+	case "*flag.durationValue":
+		want = "a duration like 20s, 5m or 1h"
+	case "*flag.boolValue":
+		want = "true or false"
+	}
+	return fmt.Sprintf("--%s needs %s, not %s", m[2], want, m[1])
+}
+
+// takesValue reports whether arg is a flag of fs that takes the next
+// argument as its value.
+func takesValue(fs *flag.FlagSet, arg string) bool {
+	name, ok := strings.CutPrefix(arg, "-")
+	if !ok || strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(strings.TrimPrefix(name, "-"))
+	if f == nil {
+		return false
+	}
+	b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+	return !isBool || !b.IsBoolFlag()
 }
 
 func (a *app) commandUsage(w io.Writer, fs *flag.FlagSet, name string) {
@@ -295,10 +342,23 @@ func (a *app) store() (*sqlite.DB, error) {
 	return db, nil
 }
 
+// suggestCommand returns the commands close to name.
+func suggestCommand(name string) []string {
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	return store.SuggestID(name, 3, names)
+}
+
 func cmdVersion(a *app, args []string) error {
 	fs := a.flags("version")
-	if _, err := a.parse(fs, "version", args); err != nil {
+	pos, err := a.parse(fs, "version", args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"version takes no arguments"}
 	}
 	fmt.Fprintf(a.stdout, "aiwatch %s\n", version)
 	return nil

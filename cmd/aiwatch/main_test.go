@@ -116,6 +116,18 @@ func TestBadInput(t *testing.T) {
 		{"read bad id", []string{"read", "abc"}, 2, `"abc" is not an item ID`},
 		{"read missing id", []string{"read", "999999"}, 1, "no item 999999"},
 		{"firm no args", []string{"firm"}, 2, "firm takes one firm ID"},
+		// Issue 11: errors that say what is wrong.
+		{"firm empty", []string{"firm", ""}, 2, "a firm ID is needed"},
+		{"alliance empty", []string{"alliance", " "}, 2, "an alliance ID is needed"},
+		{"negative limit", []string{"items", "--limit", "-5"}, 2, "--limit must be 0 or more"},
+		{"negative limit with =", []string{"items", "--limit=-5"}, 2, "--limit must be 0 or more"},
+		{"limit not a number", []string{"items", "--limit", "abc"}, 2, `--limit needs a whole number, not "abc"`},
+		{"negative item ID", []string{"star", "-1"}, 2, `"-1" is not a valid ID`},
+		{"bool flag value", []string{"items", "--json=maybe"}, 2, `--json needs true or false, not "maybe"`},
+		{"misspelt command", []string{"fecth"}, 2, `unknown command "fecth" (did you mean "fetch"?)`},
+		{"unknown list names the lists", []string{"firms", "--list", "xx"}, 1, "(the lists are entity-list, meu, sdn"},
+		{"close list", []string{"firms", "--list", "sdm"}, 1, `no list "sdm" (did you mean "sdn"?)`},
+		{"version takes no arguments", []string{"version", "x"}, 2, "version takes no arguments"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCLI(t, db, "", tc.args...)
@@ -126,6 +138,29 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("stderr %q does not contain %q", r.stderr, tc.stderr)
 			}
 		})
+	}
+}
+
+// TestOPMLImportNotOPML checks that a file that is not OPML is refused
+// with a reason a user can act on, and nothing is imported.
+func TestOPMLImportNotOPML(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"notes.txt":  "hello\n",
+		"empty.opml": "",
+		"feed.xml":   `<?xml version="1.0"?><rss version="2.0"><channel/></rss>`,
+		"cut.opml":   `<opml version="2.0"><body><outline text="a">`,
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := runCLI(t, db, "", "opml", "import", path)
+		if r.code != 1 || !strings.Contains(r.stderr, path+": opml: not an OPML document") ||
+			!strings.Contains(r.stderr, "nothing was imported") || strings.Contains(r.stderr, "EOF") {
+			t.Errorf("opml import %s: exit %d, stderr %q", name, r.code, r.stderr)
+		}
 	}
 }
 

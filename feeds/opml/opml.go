@@ -94,10 +94,22 @@ func Read(r io.Reader) ([]store.Feed, error) {
 	d.CharsetReader = charset.NewReaderLabel
 	var doc document
 	if err := d.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			// No element at all: empty, or text that is not XML.
+			return nil, fmt.Errorf("opml: %w: the file holds no XML element (want the .opml file a feed reader exports)", ErrNotOPML)
+		}
+		var se *xml.SyntaxError
+		if errors.As(err, &se) {
+			msg := se.Msg
+			if msg == "unexpected EOF" {
+				msg = "the document ends before its elements close"
+			}
+			return nil, fmt.Errorf("opml: %w: line %d: %s", ErrNotOPML, se.Line, msg)
+		}
 		return nil, fmt.Errorf("opml: unable to read document: %w", err)
 	}
 	if !strings.EqualFold(doc.XMLName.Local, "opml") {
-		return nil, fmt.Errorf("opml: root is <%s>: %w", doc.XMLName.Local, ErrNotOPML)
+		return nil, fmt.Errorf("opml: %w: its root is <%s>, not <opml>", ErrNotOPML, doc.XMLName.Local)
 	}
 	var feeds []store.Feed
 	seen := map[string]bool{}

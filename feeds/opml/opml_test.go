@@ -128,8 +128,10 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"not OPML", `<rss version="2.0"><channel/></rss>`, ErrNotOPML},
 		{"HTML", `<html><body><outline xmlUrl="https://x.example/"/></body></html>`, ErrNotOPML},
-		{"empty", ``, nil},
-		{"garbage", `{"json": true}`, nil},
+		{"empty", ``, ErrNotOPML},
+		{"garbage", `{"json": true}`, ErrNotOPML},
+		{"plain text", "hello\n", ErrNotOPML},
+		{"broken XML", `<opml><body><outline text="a"></body>`, ErrNotOPML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,8 +139,11 @@ func TestReadErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Read succeeded with %d feeds", len(feeds))
 			}
-			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "EOF") {
+				t.Errorf("err = %v: EOF says nothing to a user", err)
 			}
 		})
 	}
