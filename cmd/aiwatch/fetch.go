@@ -277,8 +277,12 @@ func feedStatus(f store.Feed) string {
 func feedsList(a *app, args []string) error {
 	fs := a.flags("feeds list")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := a.parse(fs, "feeds list", args); err != nil {
+	pos, err := a.parse(fs, "feeds list", args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return usageError{"feeds list takes no arguments"}
 	}
 	db, err := a.store()
 	if err != nil {
@@ -459,8 +463,12 @@ func cmdOPML(a *app, args []string) error {
 		return nil
 	case "export":
 		fs := a.flags("opml export")
-		if _, err := a.parse(fs, "opml export", args[1:]); err != nil {
+		pos, err := a.parse(fs, "opml export", args[1:])
+		if err != nil {
 			return err
+		}
+		if len(pos) > 0 {
+			return usageError{"opml export takes no arguments; it writes to stdout (aiwatch opml export > feeds.opml)"}
 		}
 		db, err := a.store()
 		if err != nil {

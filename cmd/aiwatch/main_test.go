@@ -128,6 +128,10 @@ func TestBadInput(t *testing.T) {
 		{"unknown list names the lists", []string{"firms", "--list", "xx"}, 1, "(the lists are entity-list, meu, sdn"},
 		{"close list", []string{"firms", "--list", "sdm"}, 1, `no list "sdm" (did you mean "sdn"?)`},
 		{"version takes no arguments", []string{"version", "x"}, 2, "version takes no arguments"},
+		{"feeds list takes no arguments", []string{"feeds", "list", "x"}, 2, "feeds list takes no arguments"},
+		{"opml export takes no arguments", []string{"opml", "export", "feeds.opml"}, 2, "opml export takes no arguments; it writes to stdout"},
+		{"alias language", []string{"alias", "add", "--lang", "english", "huawei", "HW"}, 2, `--lang "english": want a language code`},
+		{"backup into a missing folder", []string{"backup", "/nonexistent-aiwatch/dir/x.db"}, 1, "there is no folder /nonexistent-aiwatch/dir"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCLI(t, db, "", tc.args...)

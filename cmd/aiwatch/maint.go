@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -83,6 +85,9 @@ func cmdBackup(a *app, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usageError{"backup takes one FILE, e.g. aiwatch backup ~/aiwatch-backup.db"}
+	}
+	if dir := filepath.Dir(pos[0]); !isDir(dir) {
+		return fmt.Errorf("unable to back up to %s: there is no folder %s", pos[0], dir)
 	}
 	db, err := a.store()
 	if err != nil {
@@ -166,4 +171,10 @@ func parseAge(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("want an age like 180d, 26w or 72h")
 	}
 	return d, nil
+}
+
+// isDir reports whether path is an existing folder.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/aiwatch/aiwatch/feeds"
@@ -82,6 +83,9 @@ func orNone(s []string) string {
 	return strings.Join(s, ", ")
 }
 
+// langCode is the shape of a BCP 47 language tag: en, zh, zh-Hant, pt-BR.
+var langCode = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
+
 func cmdRetag(a *app, args []string) error {
 	fs := a.flags("retag")
 	pos, err := a.parse(fs, "retag", args)
@@ -147,6 +151,9 @@ func cmdAlias(a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "Removed alias %q of %s. Run aiwatch retag to update stored items.\n", pos[1], entity)
 		return nil
+	}
+	if *lang != "" && !langCode.MatchString(*lang) {
+		return usageError{fmt.Sprintf("--lang %q: want a language code such as en, zh, zh-Hant or ar", *lang)}
 	}
 	if *lang == "" {
 		*lang = scriptLang(pos[1])
