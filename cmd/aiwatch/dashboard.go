@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -34,12 +35,12 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 	var p ui.RefreshProgress
 	lock, err := lockFetch(r.a.db.Path(), false)
 	if err != nil {
-		return p, err
+		return p, logError(err)
 	}
 	defer lock.unlock()
 	rf, err := r.a.refresher(8, fetch.DefaultTimeout)
 	if err != nil {
-		return p, err
+		return p, logError(err)
 	}
 	sum, err := rf.Refresh(ctx, nil, func(res feeds.FeedResult, done, total int) {
 		p.Done, p.Total = done, total
@@ -53,7 +54,7 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 		}
 	})
 	p.Done, p.Total, p.Failed, p.NewItems = len(sum.Results), sum.Feeds, sum.Failed, sum.NewItems
-	return p, err
+	return p, logError(err)
 }
 
 func cmdDashboard(a *app, args []string) error {
@@ -75,7 +76,7 @@ func cmdDashboard(a *app, args []string) error {
 		log.SetOutput(discard{})
 	}
 	m := ui.New(ui.Config{
-		Source:     source{db},
+		Source:     loggedSource{source{db}},
 		Refresher:  refresher{a},
 		ParseQuery: a.parseQuery,
 		StorePath:  db.Path(),
@@ -95,3 +96,83 @@ const dashboardHeapLimit = 48 << 20
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// loggedSource is the dashboard's Source with every error it returns
+// logged, in one line, to aiwatch.log: the dashboard shows a short
+// message, and the log keeps what it was about.
+type loggedSource struct{ ui.Source }
+
+// logged logs err, if any, and passes v and err on.
+func logged[T any](v T, err error) (T, error) { return v, logError(err) }
+
+// logError logs err in one line, unless it is only a cancelled request.
+func logError(err error) error {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		log.Printf("dashboard: %s", truncateCells(oneLine(err.Error()), 500))
+	}
+	return err
+}
+
+func (s loggedSource) Alliances(ctx context.Context) ([]store.Alliance, error) {
+	return logged(s.Source.Alliances(ctx))
+}
+
+func (s loggedSource) Firms(ctx context.Context, alliance string) ([]store.Firm, error) {
+	return logged(s.Source.Firms(ctx, alliance))
+}
+
+func (s loggedSource) Lists(ctx context.Context) ([]store.List, error) {
+	return logged(s.Source.Lists(ctx))
+}
+
+func (s loggedSource) AllianceCounts(ctx context.Context) (map[string]store.Counts, error) {
+	return logged(s.Source.AllianceCounts(ctx))
+}
+
+func (s loggedSource) FirmCounts(ctx context.Context) (map[string]store.Counts, error) {
+	return logged(s.Source.FirmCounts(ctx))
+}
+
+func (s loggedSource) Items(ctx context.Context, f store.Filter) ([]store.Item, error) {
+	return logged(s.Source.Items(ctx, f))
+}
+
+func (s loggedSource) CountItems(ctx context.Context, f store.Filter) (store.Counts, error) {
+	return logged(s.Source.CountItems(ctx, f))
+}
+
+func (s loggedSource) Item(ctx context.Context, id int64) (store.Item, error) {
+	return logged(s.Source.Item(ctx, id))
+}
+
+func (s loggedSource) SetRead(ctx context.Context, ids []int64, read bool) error {
+	return logError(s.Source.SetRead(ctx, ids, read))
+}
+
+func (s loggedSource) SetStarred(ctx context.Context, ids []int64, starred bool) error {
+	return logError(s.Source.SetStarred(ctx, ids, starred))
+}
+
+func (s loggedSource) MarkAllRead(ctx context.Context, f store.Filter) (int, error) {
+	return logged(s.Source.MarkAllRead(ctx, f))
+}
+
+func (s loggedSource) Feeds(ctx context.Context) ([]store.Feed, error) {
+	return logged(s.Source.Feeds(ctx))
+}
+
+func (s loggedSource) DesignationEvents(ctx context.Context, firm string, since time.Time) ([]store.DesignationEvent, error) {
+	return logged(s.Source.DesignationEvents(ctx, firm, since))
+}
+
+func (s loggedSource) ChangesSeen(ctx context.Context) (time.Time, error) {
+	return logged(s.Source.ChangesSeen(ctx))
+}
+
+func (s loggedSource) SetChangesSeen(ctx context.Context, t time.Time) error {
+	return logError(s.Source.SetChangesSeen(ctx, t))
+}
+
+func (s loggedSource) DataVersion(ctx context.Context) (int64, error) {
+	return logged(s.Source.DataVersion(ctx))
+}
