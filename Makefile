@@ -14,6 +14,7 @@ LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 20000x
 FUZZMINIMIZE ?= 2000x
 PKGS    := ./...
+RACEPKGS := ./store/... ./feeds/... ./ui/...
 
 .PHONY: all build run test vet fuzz bench clean
 
@@ -26,11 +27,15 @@ build:
 run: build
 	./$(BIN) $(ARGS)
 
-## test: everything CI runs: vet, the whole suite, then each fuzz target briefly
+## test: everything CI runs: vet, the whole suite (-race on RACEPKGS), then each fuzz target briefly
 test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet $(PKGS)
-	go test -count=1 $(PKGS)
+	@# The race detector where goroutines share state: the store's group
+	@# writer, the refresh pipeline, the dashboard. The rest (cmd, whose
+	@# end-to-end tests fork the binary) runs without it.
+	go test -race -count=1 $(RACEPKGS)
+	go test -count=1 $$(go list $(PKGS) | grep -v -E '/(store|feeds|ui)(/|$$)')
 	@# A build without the tag must refuse to open a store and name the tag.
 	GOFLAGS= go test -count=1 -run TestRefusesWithoutFTS5 ./store/sqlite/
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)

@@ -351,6 +351,25 @@ func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, 
 }
 
 // wrap turns a driver error into a clear one, keeping the cause.
+// scanAll runs q and reads each row into a T with scan: the loop every
+// list query shares. Errors are wrapped as unable to what.
+func scanAll[T any](ctx context.Context, db *DB, what, q string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, db.wrap(what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, db.wrap(what, err)
+		}
+		out = append(out, v)
+	}
+	return out, db.wrap(what, rows.Err())
+}
+
 func (db *DB) wrap(what string, err error) error {
 	if err == nil {
 		return nil

@@ -110,22 +110,9 @@ func (db *DB) Designations(ctx context.Context, firm string) ([]store.Designatio
 		args = append(args, firm)
 	}
 	q += ` ORDER BY d.firm_id, l.rowid, d.added, d.id`
-	rows, err := db.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, db.wrap("list designations", err)
-	}
-	defer rows.Close()
-	var out []store.Designation
-	for rows.Next() {
-		var d store.Designation
-		var status string
-		if err := rows.Scan(&d.ID, &d.Firm, &d.List, &d.Program, &d.Added, &d.Removed, &d.Citation, &d.Source, &status, &d.Affiliate, &d.Provenance, &d.Note); err != nil {
-			return nil, db.wrap("list designations", err)
-		}
-		d.Status = store.DesignationStatus(status)
-		out = append(out, d)
-	}
-	return out, db.wrap("list designations", rows.Err())
+	return scanAll(ctx, db, "list designations", q, args, func(rows *sql.Rows, d *store.Designation) error {
+		return rows.Scan(&d.ID, &d.Firm, &d.List, &d.Program, &d.Added, &d.Removed, &d.Citation, &d.Source, &d.Status, &d.Affiliate, &d.Provenance, &d.Note)
+	})
 }
 
 // Firm returns one firm by ID.
@@ -212,40 +199,16 @@ func (db *DB) Alliance(ctx context.Context, id string) (store.Alliance, error) {
 
 // Lists returns the tracked lists in badge order.
 func (db *DB) Lists(ctx context.Context) ([]store.List, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, name, badge, description FROM lists ORDER BY rowid`)
-	if err != nil {
-		return nil, db.wrap("list lists", err)
-	}
-	defer rows.Close()
-	var out []store.List
-	for rows.Next() {
-		var l store.List
-		if err := rows.Scan(&l.ID, &l.Name, &l.Badge, &l.Description); err != nil {
-			return nil, db.wrap("list lists", err)
-		}
-		out = append(out, l)
-	}
-	return out, db.wrap("list lists", rows.Err())
+	return scanAll(ctx, db, "list lists", `SELECT id, name, badge, description FROM lists ORDER BY rowid`, nil,
+		func(rows *sql.Rows, l *store.List) error { return rows.Scan(&l.ID, &l.Name, &l.Badge, &l.Description) })
 }
 
 // Aliases returns every alias of every firm and alliance.
 func (db *DB) Aliases(ctx context.Context) ([]store.Alias, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT kind, entity, text, lang, case_sensitive, source FROM aliases ORDER BY kind, entity, id`)
-	if err != nil {
-		return nil, db.wrap("list aliases", err)
-	}
-	defer rows.Close()
-	var out []store.Alias
-	for rows.Next() {
-		var a store.Alias
-		var kind string
-		if err := rows.Scan(&kind, &a.Entity, &a.Text, &a.Lang, &a.CaseSensitive, &a.Source); err != nil {
-			return nil, db.wrap("list aliases", err)
-		}
-		a.Kind = store.EntityKind(kind)
-		out = append(out, a)
-	}
-	return out, db.wrap("list aliases", rows.Err())
+	return scanAll(ctx, db, "list aliases", `SELECT kind, entity, text, lang, case_sensitive, source FROM aliases ORDER BY kind, entity, id`, nil,
+		func(rows *sql.Rows, a *store.Alias) error {
+			return rows.Scan(&a.Kind, &a.Entity, &a.Text, &a.Lang, &a.CaseSensitive, &a.Source)
+		})
 }
 
 // AliasVersion changes whenever the alias set changes; matchers are
@@ -353,19 +316,8 @@ func entityExists(ctx context.Context, tx *sql.Tx, kind store.EntityKind, id str
 
 // FirmIDs returns every firm ID, sorted.
 func (db *DB) FirmIDs(ctx context.Context) ([]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id FROM firms`)
-	if err != nil {
-		return nil, db.wrap("list firms", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.wrap("list firms", err)
-		}
-		ids = append(ids, id)
-	}
+	ids, err := scanAll(ctx, db, "list firms", `SELECT id FROM firms`, nil,
+		func(rows *sql.Rows, id *string) error { return rows.Scan(id) })
 	sort.Strings(ids)
-	return ids, db.wrap("list firms", rows.Err())
+	return ids, err
 }

@@ -451,25 +451,17 @@ func (db *DB) Items(ctx context.Context, f store.Filter) ([]store.Item, error) {
 
 // queryItems runs a query of itemColumns.
 func (db *DB) queryItems(ctx context.Context, q string, args []any) ([]store.Item, error) {
-	rows, err := db.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, db.wrap("list items", err)
-	}
-	defer rows.Close()
-	var out []store.Item
-	for rows.Next() {
-		var it store.Item
+	return scanAll(ctx, db, "list items", q, args, func(rows *sql.Rows, it *store.Item) error {
 		var pub, upd, fet int64
 		var tags sql.NullString
 		if err := rows.Scan(&it.ID, &it.FeedID, &it.FeedTitle, &it.Key, &it.URL, &it.Title, &it.Summary, &it.Author, &it.Lang,
 			&pub, &upd, &fet, &it.Read, &it.Starred, &it.Sanctions, &tags); err != nil {
-			return nil, db.wrap("list items", err)
+			return err
 		}
 		it.Published, it.Updated, it.Fetched = fromUnix(pub), fromUnix(upd), fromUnix(fet)
 		it.Firms, it.Alliances = splitTags(tags.String)
-		out = append(out, it)
-	}
-	return out, db.wrap("list items", rows.Err())
+		return nil
+	})
 }
 
 func fromUnix(s int64) time.Time {

@@ -23,22 +23,12 @@ func (db *DB) DesignationEvents(ctx context.Context, firm string, since time.Tim
 		args = append(args, firm)
 	}
 	q += ` ORDER BY at, id`
-	rows, err := db.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, db.wrap("list designation events", err)
-	}
-	defer rows.Close()
-	var out []store.DesignationEvent
-	for rows.Next() {
-		var e store.DesignationEvent
+	return scanAll(ctx, db, "list designation events", q, args, func(rows *sql.Rows, e *store.DesignationEvent) error {
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.Firm, &e.List, &e.Action, &e.Detail, &e.Provenance); err != nil {
-			return nil, db.wrap("list designation events", err)
-		}
+		err := rows.Scan(&e.ID, &at, &e.Firm, &e.List, &e.Action, &e.Detail, &e.Provenance)
 		e.At = fromUnix(at)
-		out = append(out, e)
-	}
-	return out, db.wrap("list designation events", rows.Err())
+		return err
+	})
 }
 
 // ChangesSeen returns when the user last looked at what changed.
