@@ -1,0 +1,181 @@
+// The write path's tag rows: item_tags with their mentions JSON, the
+// alliance roll-up and the tag counters.
+
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// withAlly returns a prepared item's tag rows with the alliance roll-up:
+// every alliance the item names, or names a member of.
+func (s *itemStmts) withAlly(p *prepared) []tagRow {
+	rows := p.tags
+	seen := func(a string) bool {
+		for _, r := range rows[len(p.tags):] {
+			if r.entity == a {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range p.it.Firms {
+		for _, a := range s.members[f] {
+			if !seen(a) {
+				rows = append(rows, tagRow{"ally", a, ""})
+			}
+		}
+	}
+	for _, a := range p.it.Alliances {
+		if !seen(a) {
+			rows = append(rows, tagRow{"ally", a, ""})
+		}
+	}
+	return rows
+}
+
+// writeTags replaces an item's tags with those of it (aiwatch retag).
+func (s *itemStmts) writeTags(ctx context.Context, id int64, it *store.Item, unread bool) error {
+	if _, err := s.delTags.ExecContext(ctx, id); err != nil {
+		return err
+	}
+	return s.queueTags(ctx, id, unread, s.withAlly(&prepared{it: it, tags: itemTags(it)}))
+}
+
+// queueTags queues an item's tag rows, writing them a block at a time,
+// and notes what they add to the counters.
+func (s *itemStmts) queueTags(ctx context.Context, id int64, unread bool, rows []tagRow) error {
+	for _, r := range rows {
+		s.tagBuf = append(s.tagBuf, tagArgs{r, id, unread})
+		u := 0
+		if unread {
+			u = 1
+		}
+		s.count(r.kind, r.entity, 1, u)
+	}
+	if len(s.tagBuf) >= tagRows {
+		return s.flushTags(ctx)
+	}
+	return nil
+}
+
+// flushTags writes the queued tag rows.
+func (s *itemStmts) flushTags(ctx context.Context) error {
+	for len(s.tagBuf) > 0 {
+		n := min(len(s.tagBuf), tagRows)
+		st, err := s.rows(ctx, `INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread, mentions) VALUES `, `(?, ?, ?, ?, ?)`, n)
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, 5*n)
+		for _, r := range s.tagBuf[:n] {
+			args = append(args, r.kind, r.entity, r.id, r.unread, r.mentions)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		s.tagBuf = s.tagBuf[n:]
+	}
+	s.tagBuf = nil
+	return nil
+}
+
+// count adds to a counter, to be written by flushCounts.
+func (s *itemStmts) count(kind, entity string, total, unread int) {
+	k := [2]string{kind, entity}
+	c := s.counts[k]
+	c.Total += total
+	c.Unread += unread
+	s.counts[k] = c
+}
+
+// flushCounts adds the gathered counts to tag_counts.
+func (s *itemStmts) flushCounts(ctx context.Context) error {
+	for k, c := range s.counts {
+		if c.Total == 0 && c.Unread == 0 {
+			continue
+		}
+		if _, err := s.tx.ExecContext(ctx, `INSERT INTO tag_counts (kind, entity, total, unread) VALUES (?, ?, ?, ?)
+			ON CONFLICT (kind, entity) DO UPDATE SET total = total + excluded.total, unread = unread + excluded.unread`,
+			k[0], k[1], c.Total, c.Unread); err != nil {
+			return err
+		}
+	}
+	clear(s.counts)
+	return nil
+}
+
+// mentionJSON is one match as stored in item_tags.mentions.
+type mentionJSON struct {
+	Alias string `json:"alias"`
+	Field string `json:"field"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// itemTags returns an item's firm and alliance tag rows with their
+// mentions.
+func itemTags(it *store.Item) []tagRow {
+	rows := make([]tagRow, 0, len(it.Firms)+len(it.Alliances)+2)
+	mentions := func(kind store.EntityKind, entity string) string {
+		var b []byte
+		for _, m := range it.Mentions {
+			if m.Kind != kind || m.Entity != entity {
+				continue
+			}
+			if b == nil {
+				b = append(b, '[')
+			} else {
+				b = append(b, ',')
+			}
+			b = appendMention(b, m)
+		}
+		if b == nil {
+			return ""
+		}
+		return string(append(b, ']'))
+	}
+	for _, f := range it.Firms {
+		rows = append(rows, tagRow{string(store.KindFirm), f, mentions(store.KindFirm, f)})
+	}
+	for _, a := range it.Alliances {
+		rows = append(rows, tagRow{string(store.KindAlliance), a, mentions(store.KindAlliance, a)})
+	}
+	return rows
+}
+
+// appendMention appends m as the JSON of mentionJSON, as encoding/json
+// would write it.
+func appendMention(b []byte, m store.Mention) []byte {
+	b = append(b, `{"alias":`...)
+	b = appendJSONString(b, m.Alias)
+	b = append(b, `,"field":`...)
+	b = appendJSONString(b, string(m.Field))
+	b = append(b, `,"start":`...)
+	b = strconv.AppendInt(b, int64(m.Start), 10)
+	b = append(b, `,"end":`...)
+	b = strconv.AppendInt(b, int64(m.End), 10)
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string: as it is when nothing in
+// it needs escaping, else through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	plain := utf8.ValidString(s) && !strings.ContainsAny(s, "\"\\<>&\u2028\u2029")
+	for i := 0; plain && i < len(s); i++ {
+		plain = s[i] >= 0x20
+	}
+	if !plain {
+		js, _ := json.Marshal(s)
+		return append(b, js...)
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
