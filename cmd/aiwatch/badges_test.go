@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -95,30 +98,10 @@ func paneBadges(t *testing.T, path string) map[string][]string {
 	if err := json.Unmarshal([]byte(r.stdout), &firms); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	a := &app{env: env{now: func() time.Time { return testNow }, getenv: func(string) string { return "" }}, ctx: t.Context(), db: db}
-	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: path,
-		Now: func() time.Time { return testNow }, OpenURL: func(string) error { return nil }})
-	sm := recordingModel{m: m, screen: &lastScreen{}}
-	const w, h = 240, 60
-	p := tea.NewProgram(sm, tea.WithInput(strings.NewReader("")), tea.WithOutput(nopWriter{}), tea.WithoutSignals(),
-		tea.WithWindowSize(w, h), tea.WithContext(t.Context()))
-	done := make(chan error, 1)
-	go func() { _, err := p.Run(); done <- err }()
-	defer func() {
-		p.Quit()
-		if err := <-done; err != nil {
-			t.Errorf("dashboard: %v", err)
-		}
-	}()
-	p.Send(tea.WindowSizeMsg{Width: w, Height: h})
-	screen := sm.screen.wait(t, "4 Reader", firms[len(firms)-1].Short)
+	_, screen := runDashboard(t, path, 240, 60)
+	scr := screen.wait(t, "4 Reader", firms[len(firms)-1].Short)
 	out := map[string][]string{}
-	for line := range strings.SplitSeq(screen, "\n") {
+	for line := range strings.SplitSeq(scr, "\n") {
 		cols := strings.Split(line, "│")
 		if len(cols) < 2 {
 			continue
@@ -139,6 +122,31 @@ func paneBadges(t *testing.T, path string) map[string][]string {
 	return out
 }
 
-type nopWriter struct{}
-
-func (nopWriter) Write(b []byte) (int, error) { return len(b), nil }
+// runDashboard runs the dashboard as a program on the store at path, with
+// the real adapter, on a w×h screen, until the test ends. The program
+// takes messages; the screen holds what it last drew.
+func runDashboard(t *testing.T, path string, w, h int) (*tea.Program, *lastScreen) {
+	t.Helper()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return testNow }
+	a := &app{env: env{now: func() time.Time { return testNow }, getenv: func(string) string { return "" }}, ctx: t.Context(), db: db}
+	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: path,
+		Now: func() time.Time { return testNow }, OpenURL: func(string) error { return nil }})
+	sm := recordingModel{m: m, screen: &lastScreen{}}
+	p := tea.NewProgram(sm, tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithoutSignals(),
+		tea.WithWindowSize(w, h), tea.WithContext(context.WithoutCancel(t.Context())))
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(); done <- err }()
+	t.Cleanup(func() {
+		p.Quit()
+		if err := <-done; err != nil {
+			t.Errorf("dashboard: %v", err)
+		}
+		db.Close()
+	})
+	p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+	return p, sm.screen
+}

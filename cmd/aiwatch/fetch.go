@@ -201,18 +201,9 @@ func feedsByID(a *app, name string, args []string, do func(int64) (string, error
 	if err != nil {
 		return err
 	}
-	if len(pos) == 0 {
-		return usageError{name + " takes one or more feed IDs (see aiwatch feeds list)"}
-	}
-	var ids []int64
-	for _, p := range pos {
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || id <= 0 {
-			return usageError{fmt.Sprintf("%q is not a feed ID (see aiwatch feeds list)", p)}
-		}
-		if !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
+	ids, err := argIDs(name, "feed", "aiwatch feeds list", pos)
+	if err != nil {
+		return err
 	}
 	db, err := a.store()
 	if err != nil {
@@ -231,6 +222,32 @@ func feedsByID(a *app, name string, args []string, do func(int64) (string, error
 		fmt.Fprintln(a.stdout, msg)
 	}
 	return nil
+}
+
+// argIDs reads the positive IDs of a command that takes one or more,
+// each once, or says which argument is not one.
+func argIDs(command, what, list string, pos []string) ([]int64, error) {
+	if len(pos) == 0 {
+		return nil, usageError{fmt.Sprintf("%s takes one or more %s IDs (see %s)", command, what, list)}
+	}
+	var ids []int64
+	for _, p := range pos {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, usageError{fmt.Sprintf("%q is not %s %s ID (see %s)", p, article(what), what, list)}
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+func article(s string) string {
+	if strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 type feedJSON struct {

@@ -202,16 +202,9 @@ func cmdMark(what string, on bool) func(a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(pos) == 0 {
-			return usageError{name + " takes one or more item IDs (see aiwatch items)"}
-		}
-		var ids []int64
-		for _, p := range pos {
-			id, err := strconv.ParseInt(p, 10, 64)
-			if err != nil || id <= 0 {
-				return usageError{fmt.Sprintf("%q is not an item ID", p)}
-			}
-			ids = append(ids, id)
+		ids, err := argIDs(name, "item", "aiwatch items", pos)
+		if err != nil {
+			return err
 		}
 		db, err := a.store()
 		if err != nil {

@@ -264,7 +264,7 @@ func flagError(fs *flag.FlagSet, err error) string {
 	if f == nil {
 		return err.Error()
 	}
-	want := "another value"
+	var want string
 	switch fmt.Sprintf("%T", f.Value) {
 	case "*flag.intValue", "*flag.int64Value", "*flag.uintValue":
 		want = "a whole number"
@@ -272,6 +272,9 @@ func flagError(fs *flag.FlagSet, err error) string {
 		want = "a duration like 20s, 5m or 1h"
 	case "*flag.boolValue":
 		want = "true or false"
+	}
+	if want == "" { // a flag of ours, whose own error says what it wants
+		return fmt.Sprintf("--%s: %s", m[2], strings.TrimPrefix(err.Error(), m[0]))
 	}
 	return fmt.Sprintf("--%s needs %s, not %s", m[2], want, m[1])
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -492,30 +491,10 @@ func TestSanctionsImportDoneWhen(t *testing.T) {
 // changes are shown.
 func whatChangedView(t *testing.T, path string) string {
 	t.Helper()
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.Now = func() time.Time { return testNow }
-	a := &app{env: env{now: func() time.Time { return testNow }, getenv: func(string) string { return "" }}, ctx: t.Context(), db: db}
-	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: path,
-		Now: func() time.Time { return testNow }, OpenURL: func(string) error { return nil }})
-	sm := recordingModel{m: m, screen: &lastScreen{}}
-	p := tea.NewProgram(sm, tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithoutSignals(),
-		tea.WithWindowSize(120, 40), tea.WithContext(t.Context()))
-	done := make(chan error, 1)
-	go func() { _, err := p.Run(); done <- err }()
-	defer func() {
-		p.Quit()
-		if err := <-done; err != nil {
-			t.Errorf("dashboard: %v", err)
-		}
-	}()
-	p.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	sm.screen.wait(t, "4 Reader")
+	p, screen := runDashboard(t, path, 120, 40)
+	screen.wait(t, "4 Reader")
 	p.Send(tea.KeyPressMsg{Code: 'c', Text: "c"})
-	return sm.screen.wait(t, "What changed since", "no longer listed")
+	return screen.wait(t, "What changed since", "no longer listed")
 }
 
 // lastScreen holds the latest screen a program drew, without styles.
