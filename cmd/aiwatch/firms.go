@@ -1,7 +1,9 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aiwatch/aiwatch/store"
@@ -114,6 +116,9 @@ func cmdFirms(a *app, args []string) error {
 	if len(pos) > 0 {
 		return usageError{fmt.Sprintf("firms takes no arguments (did you mean \"aiwatch firm %s\"?)", pos[0])}
 	}
+	if err := blankFlag(fs, "list", "alliance"); err != nil {
+		return err
+	}
 	db, err := a.store()
 	if err != nil {
 		return err
@@ -173,6 +178,19 @@ func legend(lists []store.List) string {
 		parts = append(parts, l.Badge+" "+l.Name)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// blankFlag says which of the named flags was given, but blank: --firm ”
+// is a mistake, not a wish for every firm.
+func blankFlag(fs *flag.FlagSet, names ...string) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if err == nil && slices.Contains(names, f.Name) && strings.TrimSpace(f.Value.String()) == "" {
+			_, usage := flag.UnquoteUsage(f)
+			err = usageError{fmt.Sprintf("--%s needs a value: %s", f.Name, usage)}
+		}
+	})
+	return err
 }
 
 // resolveList resolves a list's ID, badge or name.

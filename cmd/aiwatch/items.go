@@ -90,6 +90,9 @@ func cmdItems(a *app, args []string) error {
 	if *limit < 0 {
 		return usageError{"--limit must be 0 or more"}
 	}
+	if err := blankFlag(fs, "firm", "alliance", "since"); err != nil {
+		return err
+	}
 	// Open the store first, so that its errors are not taken for the
 	// query's.
 	if _, err := a.store(); err != nil {

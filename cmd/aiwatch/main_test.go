@@ -131,6 +131,8 @@ func TestBadInput(t *testing.T) {
 		{"feeds list takes no arguments", []string{"feeds", "list", "x"}, 2, "feeds list takes no arguments"},
 		{"opml export takes no arguments", []string{"opml", "export", "feeds.opml"}, 2, "opml export takes no arguments; it writes to stdout"},
 		{"alias language", []string{"alias", "add", "--lang", "english", "huawei", "HW"}, 2, `--lang "english": want a language code`},
+		{"blank firm flag", []string{"items", "--firm", ""}, 2, "--firm needs a value: only items naming this firm (ID or alias)"},
+		{"blank list flag", []string{"firms", "--list", " "}, 2, "--list needs a value"},
 		{"backup into a missing folder", []string{"backup", "/nonexistent-aiwatch/dir/x.db"}, 1, "there is no folder /nonexistent-aiwatch/dir"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
