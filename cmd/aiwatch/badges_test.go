@@ -99,9 +99,24 @@ func paneBadges(t *testing.T, path string) map[string][]string {
 		t.Fatal(err)
 	}
 	_, screen := runDashboard(t, path, 240, 60)
-	scr := screen.wait(t, "4 Reader", firms[len(firms)-1].Short)
+	// The firms pane fills after the first frame: wait for every firm.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out := firmsPane(screen.wait(t, "4 Reader"), firms)
+		if len(out) == len(firms) {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the firms pane shows %d of %d firms:\n%s", len(out), len(firms), screen.wait(t))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// firmsPane reads each firm's badges from the firms pane of a screen.
+func firmsPane(screen string, firms []firmJSON) map[string][]string {
 	out := map[string][]string{}
-	for line := range strings.SplitSeq(scr, "\n") {
+	for line := range strings.SplitSeq(screen, "\n") {
 		cols := strings.Split(line, "│")
 		if len(cols) < 2 {
 			continue
