@@ -86,7 +86,7 @@ type Model struct {
 
 	query      store.Filter // the filter bar's filter in force
 	unreadOnly bool
-	newsKey    string // identifies the news filter shown, to skip needless reloads
+	newsSet    bool // the news pane has been given a filter: syncNews skips one it shows
 	lists      []store.List
 	unseen     int // designation changes since the user last looked
 
@@ -128,9 +128,7 @@ func New(cfg Config) Model {
 	m.alliances.Focus()
 	var cmd tea.Cmd
 	m.firms, cmd = m.firms.SetAlliance(alliances.AllFirms, "")
-	m.initCmds = append(m.initCmds, cmd, m.syncNews())
-	m.reader, cmd = m.reader.ShowAlliance(alliances.AllFirms, store.Counts{})
-	m.initCmds = append(m.initCmds, cmd,
+	m.initCmds = append(m.initCmds, cmd, m.syncNews(), m.syncReader(),
 		m.alliances.Load(),
 		m.reader.LoadDirectory(),
 		m.feeds.LoadStatus(),

@@ -197,12 +197,12 @@ func (m Model) listName(id string) string {
 
 func (m Model) firmLines(w int) []string {
 	t := m.Theme
-	f, ok := m.firms[m.firmID]
+	f, ok := m.firms[m.shown.Firm]
 	if !ok {
 		if m.loading {
 			return []string{t.Dim.Render("loading…")}
 		}
-		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.firmID))}
+		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.shown.Firm))}
 	}
 	var lines []string
 	for _, sp := range cell.WrapSpans(cell.Line(f.Name), w) {
@@ -325,10 +325,10 @@ func (m Model) designationLines(f store.Firm, w int) []string {
 
 func (m Model) allianceLines(w int) []string {
 	t := m.Theme
-	if m.alliance == "" {
+	if m.shown.Alliance == "" {
 		return m.overviewLines(w)
 	}
-	a, ok := m.alliances[m.alliance]
+	a, ok := m.alliances[m.shown.Alliance]
 	if !ok {
 		return []string{t.Dim.Render("loading…")}
 	}
@@ -381,7 +381,7 @@ func (m Model) allianceLines(w int) []string {
 // overviewLines is the card of the "All firms" row.
 func (m Model) overviewLines(w int) []string {
 	t := m.Theme
-	c := m.allianceCounts
+	c := m.shown.Counts
 	lines := []string{
 		t.ItemTitle.Render("All firms"),
 		t.Dim.Render(cell.Truncate(strconv.Itoa(len(m.firms))+" firms · "+strconv.Itoa(c.Total)+" items · "+

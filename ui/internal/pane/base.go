@@ -72,9 +72,9 @@ func (b *Base) SetSize(w, h int) tea.Cmd {
 	return nil
 }
 
-// Shown reports whether the pane has room to draw anything: a pane not
+// Sized reports whether the pane has room to draw anything: a pane not
 // yet sized, or hidden by the layout, draws "".
-func (b Base) Shown() bool { return b.Width > 0 && b.Height > 0 }
+func (b Base) Sized() bool { return b.Width > 0 && b.Height > 0 }
 
 // SetTheme changes the styles.
 func (b *Base) SetTheme(t theme.Theme) { b.Theme = t }
