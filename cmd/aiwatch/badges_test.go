@@ -148,8 +148,12 @@ func runDashboard(t *testing.T, path string, w, h int) (*tea.Program, *lastScree
 	}
 	db.Now = func() time.Time { return testNow }
 	a := &app{env: env{now: func() time.Time { return testNow }, getenv: func(string) string { return "" }}, ctx: t.Context(), db: db}
-	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: path,
-		Now: func() time.Time { return testNow }, OpenURL: func(string) error { return nil }})
+	cfg, err := dashboardConfig(a, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.OpenURL = func(string) error { return nil }
+	m := ui.New(cfg)
 	sm := recordingModel{m: m, screen: &lastScreen{}}
 	p := tea.NewProgram(sm, tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithoutSignals(),
 		tea.WithWindowSize(w, h), tea.WithContext(context.WithoutCancel(t.Context())))
