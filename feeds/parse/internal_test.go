@@ -414,3 +414,28 @@ func TestQuickGMT(t *testing.T) {
 		t.Errorf("fromQuickGMT: %q, want %q", got, want)
 	}
 }
+
+func TestCloseLastTag(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"lost its >", "<rss><channel></channel></rss", "<rss><channel></channel></rss>"},
+		{"lost its > before white space", "<rss></rss\r\n", "<rss></rss\r\n>"},
+		{"prefixed name", "<rdf:RDF></rdf:RDF", "<rdf:RDF></rdf:RDF>"},
+		{"whole", "<rss></rss>", "<rss></rss>"},
+		{"whole with white space", "<rss></rss>\n", "<rss></rss>\n"},
+		{"a start tag is not guessed at", "<rss><channel", "<rss><channel"},
+		{"an end tag without a name", "<rss></", "<rss></"},
+		{"text after the name", "<rss></rss junk", "<rss></rss junk"},
+		{"no markup", "plain", "plain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := []byte(tt.in)
+			if got := string(closeLastTag(in)); got != tt.want {
+				t.Errorf("closeLastTag(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if string(in) != tt.in {
+				t.Errorf("closeLastTag changed its input to %q", in)
+			}
+		})
+	}
+}
