@@ -285,6 +285,26 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("URL %q", it.URL)
 			}
 		}},
+		{"userinfo dropped", store.Item{Title: "t", URL: "https://user:secret@evil.example/x#top"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://evil.example/x#top" || it.Key != "https://evil.example/x" {
+				t.Errorf("URL %q, key %q", it.URL, it.Key)
+			}
+		}},
+		{"bank name before the host dropped", store.Item{Title: "t", URL: "https://www.bank.com@evil.example/login"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://evil.example/login" {
+				t.Errorf("URL %q", it.URL)
+			}
+		}},
+		{"relative link under a base with userinfo", store.Item{Title: "t", URL: "//u:p@cdn.example.org/x"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://cdn.example.org/x" {
+				t.Errorf("URL %q", it.URL)
+			}
+		}},
+		{"@ in the path kept", store.Item{Title: "t", URL: "https://site.example/@handle/post"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://site.example/@handle/post" {
+				t.Errorf("URL %q", it.URL)
+			}
+		}},
 		{"file dropped", store.Item{Title: "t", URL: "file:///etc/passwd"}, func(t *testing.T, it store.Item) {
 			if it.URL != "" {
 				t.Errorf("URL %q", it.URL)
