@@ -166,7 +166,7 @@ func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 		rec.Status, rec.ETag, rec.LastModified, rec.NotModified = resp.Status, resp.ETag, resp.LastModified, resp.NotModified
 		if !resp.NotModified {
 			var doc *parse.Stream
-			doc, err = r.open(f, resp, start)
+			doc, err = r.open(ctx, f, resp, start)
 			if err == nil {
 				defer doc.Close()
 				rec.Title, rec.Lang = doc.Feed().Title, doc.Feed().Lang
@@ -237,8 +237,8 @@ func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item,
 }
 
 // open starts reading a fetched body: an HTML list page by its rule, else
-// a feed.
-func (r *Refresher) open(f store.Feed, resp *fetch.Response, now time.Time) (*parse.Stream, error) {
+// a feed, with the further pages of a paged API search (readPages).
+func (r *Refresher) open(ctx context.Context, f store.Feed, resp *fetch.Response, now time.Time) (*parse.Stream, error) {
 	if f.Kind == "html" {
 		if f.HTML == nil {
 			return nil, errors.New("feeds: HTML feed has no scrape rule")
@@ -255,7 +255,10 @@ func (r *Refresher) open(f store.Feed, resp *fetch.Response, now time.Time) (*pa
 			return nil, fmt.Errorf("feeds: this is a web page, not a feed; its feed is %s (aiwatch feeds add %s)", links[0], links[0])
 		}
 	}
-	return doc, err
+	if err != nil {
+		return nil, err
+	}
+	return r.readPages(ctx, f, doc, resp.URL, now)
 }
 
 // tag sets every item's firm and alliance tags, mentions and sanctions
@@ -310,11 +313,16 @@ var officialHosts = []string{"federalregister.gov", "treasury.gov"}
 
 // OfficialFeed reports whether a feed's URL is on the Federal Register or
 // the Treasury (www.federalregister.gov, home.treasury.gov,
-// ofac.treasury.gov…), whose items that name a firm are sanctions news.
+// ofac.treasury.gov…), or is a Federal Register API search of BIS or OFAC
+// documents on any host (officialSearch), whose items that name a firm
+// are sanctions news.
 func OfficialFeed(rawURL string) bool {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return false
+	}
+	if officialSearch(u) {
+		return true
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	for _, h := range officialHosts {

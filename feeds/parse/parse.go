@@ -1,5 +1,6 @@
 // Package parse reads RSS 0.9x, 2.0 and 1.0 (RDF), Atom 1.0 and JSON
-// Feed 1.x documents into store items, with gofeed underneath, and
+// Feed 1.x documents into store items, with gofeed underneath, as well as
+// pages of the Federal Register's document search API (fedreg.go), and
 // normalises items from any source (Normalize) into bounded plain text
 // with absolute http(s) links, dates, languages and keys.
 //
@@ -74,7 +75,10 @@ type Feed struct {
 	Title   string // clean, one line
 	Lang    string // as declared, else guessed from the titles
 	SiteURL string // the site's home page, absolute http(s) or ""
-	Format  string // FormatRSS, FormatAtom, FormatJSON or FormatHTML
+	Format  string // FormatRSS, FormatAtom, FormatJSON, FormatFederalRegister or FormatHTML
+	// NextPage is the next page of a paged API search (a Federal
+	// Register next_page_url), absolute http(s), or "".
+	NextPage string
 	// Entries counts the items in the document, before deduplication.
 	Entries int
 	// Items are normalised and deduplicated, in document order.
@@ -204,6 +208,9 @@ func titleLang(items []store.Item) string {
 // parseDrafts reads a prepared document with gofeed. Its errors do not
 // start with "parse: ", for the caller to add context.
 func parseDrafts(doc []byte, feedURL string) (*Feed, []draft, error) {
+	if f, drafts, ok := federalRegisterPage(doc, feedURL); ok {
+		return f, drafts, nil
+	}
 	p := gofeed.NewParser()
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	p.KeepOriginalFeed = true
