@@ -171,7 +171,7 @@ func (r *Refresher) SaveResponse(ctx context.Context, f store.Feed, resp *fetch.
 	if resp.NotModified {
 		return r.record(ctx, f, rec, nil)
 	}
-	doc, err := r.open(f, resp, start)
+	doc, err := r.open(ctx, f, resp, start)
 	if err != nil {
 		return r.fail(ctx, f, rec, err)
 	}
@@ -254,8 +254,8 @@ func (r *Refresher) batches(f store.Feed, doc *parse.Stream, first []store.Item)
 }
 
 // open starts reading a fetched body: an HTML list page by its rule, else
-// a feed.
-func (r *Refresher) open(f store.Feed, resp *fetch.Response, now time.Time) (*parse.Stream, error) {
+// a feed, with the further pages of a paged API search (readPages).
+func (r *Refresher) open(ctx context.Context, f store.Feed, resp *fetch.Response, now time.Time) (*parse.Stream, error) {
 	if f.Kind == store.KindHTML {
 		if f.HTML == nil {
 			return nil, errors.New("feeds: HTML feed has no scrape rule")
@@ -272,7 +272,10 @@ func (r *Refresher) open(f store.Feed, resp *fetch.Response, now time.Time) (*pa
 			return nil, fmt.Errorf("feeds: this is a web page, not a feed; its feed is %s (aiwatch feeds add %s)", links[0], links[0])
 		}
 	}
-	return doc, err
+	if err != nil {
+		return nil, err
+	}
+	return r.readPages(ctx, f, doc, resp.URL, now)
 }
 
 // ErrNoFeed is returned by Discover for a page that is neither a feed nor
@@ -299,7 +302,7 @@ func (r *Refresher) Discover(ctx context.Context, f store.Feed) (Found, error) {
 		return Found{}, &FetchError{err}
 	}
 	if f.Kind == store.KindHTML {
-		doc, err := r.open(f, resp, r.opts.Now())
+		doc, err := r.open(ctx, f, resp, r.opts.Now())
 		if err != nil {
 			return Found{}, err
 		}
@@ -385,11 +388,16 @@ var officialHosts = []string{"federalregister.gov", "treasury.gov"}
 
 // OfficialFeed reports whether a feed's URL is on the Federal Register or
 // the Treasury (www.federalregister.gov, home.treasury.gov,
-// ofac.treasury.gov…), whose items that name a firm are sanctions news.
+// ofac.treasury.gov…), or is a Federal Register API search of BIS or OFAC
+// documents on any host (officialSearch), whose items that name a firm
+// are sanctions news.
 func OfficialFeed(rawURL string) bool {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return false
+	}
+	if officialSearch(u) {
+		return true
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	for _, h := range officialHosts {

@@ -234,11 +234,12 @@ func (m Model) link() (string, bool) {
 	return it.URL, true
 }
 
-// webURL reports whether s is an absolute http or https URL: the only
-// links the dashboard opens or copies.
+// webURL reports whether s is an absolute http or https URL without
+// userinfo: the only links the dashboard opens or copies. A name before
+// an "@" ("https://bank.com:x@evil.example/") is a phishing shape.
 func webURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil &&
 		!strings.ContainsAny(s, " \t\r\n\x1b")
 }
 

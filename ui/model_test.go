@@ -385,11 +385,18 @@ func TestWebURL(t *testing.T) {
 		{"https://", false},
 		{"https://example.com/\x1b[2J", false},
 		{"-oProxyCommand=evil", false},
+		{"https://user:secret@example.com/x", false},
+		{"https://www.bank.com@evil.example/login", false},
+		{"https://@example.com/", false},
+		{"https://example.com/a@b", true},
 	}
 	for _, tt := range tests {
 		if got := webURL(tt.url); got != tt.want {
 			t.Errorf("webURL(%q) = %v", tt.url, got)
 		}
+	}
+	if err := openInBrowser("https://user:secret@example.com/x"); err == nil {
+		t.Error("openInBrowser opened a link with userinfo")
 	}
 	if err := openInBrowser("javascript:alert(1)"); err == nil {
 		t.Error("openInBrowser opened a javascript: link")

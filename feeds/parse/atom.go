@@ -24,6 +24,10 @@ type textKind uint8
 const (
 	kindHTML textKind = iota // HTML, or text that readers treat as HTML (RSS)
 	kindText                 // plain text: markup characters are literal
+	// kindBase64HTML and kindBase64Text are Atom 0.3's mode="base64" of a
+	// type that gofeed does not decode (text/html, text/plain, xhtml).
+	kindBase64HTML
+	kindBase64Text
 )
 
 // atomInfo holds what gofeed drops from an Atom document.
@@ -35,6 +39,9 @@ type atomInfo struct {
 type atomEntryInfo struct {
 	title, summary, content textKind
 	lang                    string
+	// textLink is the entry's alternate link written as the element's
+	// text instead of its href (<link rel="alternate">http://…</link>).
+	textLink string
 }
 
 // scanAtom reads the types of the feed title and of each entry's title,
@@ -62,14 +69,24 @@ func scanAtom(doc []byte) atomInfo {
 			case depth == 2 && native && t.Name.Local == "title":
 				info.title = atomKind(t)
 			case depth == 3 && native && entry != nil:
+				var err error
 				switch t.Name.Local {
 				case "title":
-					entry.title = atomKind(t)
+					entry.title, err = textConstruct(d, t)
 				case "summary":
-					entry.summary = atomKind(t)
+					entry.summary, err = textConstruct(d, t)
 				case "content":
-					entry.content = atomKind(t)
+					entry.content, err = textConstruct(d, t)
+				case "link":
+					err = linkText(d, t, entry)
+				default:
+					err = d.Skip()
 				}
+				if err != nil {
+					return info
+				}
+				depth--
+				continue
 			}
 			if depth >= 3 {
 				// Nothing deeper matters; skipping keeps xhtml content and
@@ -96,6 +113,53 @@ func atomKind(t xml.StartElement) textKind {
 		return kindHTML
 	}
 	return kindText
+}
+
+// textConstruct reads an entry's text construct to its end and returns
+// its kind. A text-typed one that holds elements, not escaped markup
+// ("<title>Example <b>Atom</b></title>"), is markup, as feedparser and
+// browsers read it: its tags are not shown.
+func textConstruct(d *xml.Decoder, t xml.StartElement) (textKind, error) {
+	kind := atomKind(t)
+	typ := strings.ToLower(strings.TrimSpace(attr(t, "", "type")))
+	if strings.EqualFold(strings.TrimSpace(attr(t, "", "mode")), "base64") &&
+		(typ == "text" || typ == "html" || strings.HasPrefix(typ, "text/") || strings.Contains(typ, "xhtml")) {
+		if kind == kindHTML {
+			return kindBase64HTML, d.Skip()
+		}
+		return kindBase64Text, d.Skip()
+	}
+	for depth := 1; ; {
+		tok, err := d.Token()
+		if err != nil {
+			return kind, err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			kind = kindHTML
+			depth++
+		case xml.EndElement:
+			if depth--; depth == 0 {
+				return kind, nil
+			}
+		}
+	}
+}
+
+// linkText reads an entry's <link> to its end and keeps, as the entry's
+// textLink, the text of the first alternate link that has no href.
+func linkText(d *xml.Decoder, t xml.StartElement, entry *atomEntryInfo) error {
+	var text struct {
+		Value string `xml:",chardata"`
+	}
+	if err := d.DecodeElement(&text, &t); err != nil {
+		return err
+	}
+	rel := strings.ToLower(strings.TrimSpace(attr(t, "", "rel")))
+	if entry.textLink == "" && attr(t, "", "href") == "" && (rel == "" || rel == "alternate") {
+		entry.textLink = strings.TrimSpace(text.Value)
+	}
+	return nil
 }
 
 func attr(t xml.StartElement, space, local string) string {

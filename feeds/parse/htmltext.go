@@ -25,8 +25,11 @@ func knownTag(name []byte) bool {
 // dropContent lists elements whose content is not text for a reader.
 var dropContent = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true, "head": true,
-	"svg": true, "math": true, "iframe": true, "object": true, "select": true, "textarea": true,
+	"svg": true, "math": true, "iframe": true, "select": true, "textarea": true,
 }
+
+// An <object>'s content is the fallback a browser shows in its place, and
+// is kept: "safe<object …> description" reads "safe description".
 
 // Block elements: the first group starts a paragraph, the second a line.
 var (

@@ -285,6 +285,26 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("URL %q", it.URL)
 			}
 		}},
+		{"userinfo dropped", store.Item{Title: "t", URL: "https://user:secret@evil.example/x#top"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://evil.example/x#top" || it.Key != "https://evil.example/x" {
+				t.Errorf("URL %q, key %q", it.URL, it.Key)
+			}
+		}},
+		{"bank name before the host dropped", store.Item{Title: "t", URL: "https://www.bank.com@evil.example/login"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://evil.example/login" {
+				t.Errorf("URL %q", it.URL)
+			}
+		}},
+		{"relative link under a base with userinfo", store.Item{Title: "t", URL: "//u:p@cdn.example.org/x"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://cdn.example.org/x" {
+				t.Errorf("URL %q", it.URL)
+			}
+		}},
+		{"@ in the path kept", store.Item{Title: "t", URL: "https://site.example/@handle/post"}, func(t *testing.T, it store.Item) {
+			if it.URL != "https://site.example/@handle/post" {
+				t.Errorf("URL %q", it.URL)
+			}
+		}},
 		{"file dropped", store.Item{Title: "t", URL: "file:///etc/passwd"}, func(t *testing.T, it store.Item) {
 			if it.URL != "" {
 				t.Errorf("URL %q", it.URL)
@@ -412,5 +432,30 @@ func TestQuickGMT(t *testing.T) {
 	}
 	if got, want := fromQuickGMT("Sat, 29 Nov 2025 22:15:00 -0000"), "Sat, 29 Nov 2025 22:15:00 GMT"; got != want {
 		t.Errorf("fromQuickGMT: %q, want %q", got, want)
+	}
+}
+
+func TestCloseLastTag(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"lost its >", "<rss><channel></channel></rss", "<rss><channel></channel></rss>"},
+		{"lost its > before white space", "<rss></rss\r\n", "<rss></rss\r\n>"},
+		{"prefixed name", "<rdf:RDF></rdf:RDF", "<rdf:RDF></rdf:RDF>"},
+		{"whole", "<rss></rss>", "<rss></rss>"},
+		{"whole with white space", "<rss></rss>\n", "<rss></rss>\n"},
+		{"a start tag is not guessed at", "<rss><channel", "<rss><channel"},
+		{"an end tag without a name", "<rss></", "<rss></"},
+		{"text after the name", "<rss></rss junk", "<rss></rss junk"},
+		{"no markup", "plain", "plain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := []byte(tt.in)
+			if got := string(closeLastTag(in)); got != tt.want {
+				t.Errorf("closeLastTag(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if string(in) != tt.in {
+				t.Errorf("closeLastTag changed its input to %q", in)
+			}
+		})
 	}
 }

@@ -134,8 +134,9 @@ func clamp(t, now time.Time) time.Time {
 	return t
 }
 
-// cleanURL resolves raw against base and returns it if it is an absolute
-// http(s) URL, with the same URL minus its fragment for use as a key.
+// cleanURL resolves raw against base and returns it, without userinfo,
+// if it is an absolute http(s) URL, with the same URL minus its fragment
+// for use as a key.
 func cleanURL(raw string, base *url.URL) (link, canonical string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || len(raw) > MaxURL {
@@ -152,6 +153,10 @@ func cleanURL(raw string, base *url.URL) (link, canonical string) {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", ""
 	}
+	// "https://www.bank.com:x@evil.example/" goes to evil.example: a name
+	// before the host is a phishing shape, and a password has no place in
+	// a stored link. The link is kept without them.
+	u.User = nil
 	link = u.String()
 	// A URL is shown and opened as is: anything CleanLine would change
 	// (controls, bidi overrides in a host) makes it unusable.

@@ -1,5 +1,6 @@
 // Package parse reads RSS 0.9x, 2.0 and 1.0 (RDF), Atom 1.0 and JSON
-// Feed 1.x documents into store items, with gofeed underneath, and
+// Feed 1.x documents into store items, with gofeed underneath, as well as
+// pages of the Federal Register's document search API (fedreg.go), and
 // normalises items from any source (Normalize) into bounded plain text
 // with absolute http(s) links, dates, languages and keys.
 //
@@ -12,6 +13,7 @@ package parse
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
+	ext "github.com/mmcdole/gofeed/extensions"
 	gojson "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 
@@ -72,7 +75,10 @@ type Feed struct {
 	Title   string // clean, one line
 	Lang    string // as declared, else guessed from the titles
 	SiteURL string // the site's home page, absolute http(s) or ""
-	Format  string // FormatRSS, FormatAtom, FormatJSON or FormatHTML
+	Format  string // FormatRSS, FormatAtom, FormatJSON, FormatFederalRegister or FormatHTML
+	// NextPage is the next page of a paged API search (a Federal
+	// Register next_page_url), absolute http(s), or "".
+	NextPage string
 	// Entries counts the items in the document, before deduplication.
 	Entries int
 	// Items are normalised and deduplicated, in document order.
@@ -125,7 +131,7 @@ func prepare(body []byte, contentType string) (doc []byte, isXML bool, count int
 	}
 	isXML = doc[0] == '<'
 	if isXML {
-		doc = quickGMT(prepareXML(doc))
+		doc = quickGMT(prepareXML(closeLastTag(doc)))
 	} else if doc[0] != '{' {
 		return nil, false, 0, fmt.Errorf("parse: %w", ErrUnknownFormat)
 	}
@@ -202,6 +208,9 @@ func titleLang(items []store.Item) string {
 // parseDrafts reads a prepared document with gofeed. Its errors do not
 // start with "parse: ", for the caller to add context.
 func parseDrafts(doc []byte, feedURL string) (*Feed, []draft, error) {
+	if f, drafts, ok := federalRegisterPage(doc, feedURL); ok {
+		return f, drafts, nil
+	}
 	p := gofeed.NewParser()
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	p.KeepOriginalFeed = true
@@ -316,6 +325,30 @@ func prepareXML(doc []byte) []byte {
 	return out
 }
 
+// closeLastTag adds the ">" that a document's last end tag lost
+// ("…</channel></rss" at the end of a cut-off file), as browsers and
+// feedparser read it; encoding/xml would refuse the whole document. Only
+// an end tag, with nothing after its name but white space, is closed.
+func closeLastTag(doc []byte) []byte {
+	lt := bytes.LastIndexByte(doc, '<')
+	if lt < 0 || lt+2 >= len(doc) || doc[lt+1] != '/' {
+		return doc
+	}
+	name := bytes.TrimRight(doc[lt+2:], " \t\r\n")
+	if len(name) == 0 {
+		return doc
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '_' || c == ':' || c == '.' || c == '-' || c >= utf8.RuneSelf) {
+			return doc
+		}
+	}
+	// The full slice expression makes append copy: doc may share its
+	// array with the caller's body.
+	return append(doc[:len(doc):len(doc)], '>')
+}
+
 // gofeed reads every RSS <pubDate> against its list of layouts, and tries
 // about 130 layouts with numeric zones before those with named ones, so
 // the commonest RSS date of all, "Sat, 29 Nov 2025 22:15:00 GMT", costs it
@@ -406,6 +439,18 @@ func rssDrafts(gf *gofeed.Feed, orig *rss.Feed) []draft {
 		if it.DublinCoreExt != nil && len(it.DublinCoreExt.Language) > 0 {
 			d.item.Lang = it.DublinCoreExt.Language[0]
 		}
+		// DCMI terms date an item where RSS and dc:date do not; gofeed
+		// keeps them only as extensions. media:title names an item that
+		// has no title of its own.
+		if d.published == "" {
+			d.published = extText(it.Extensions, "dcterms", "issued", "created", "date")
+		}
+		if d.updated == "" {
+			d.updated = extText(it.Extensions, "dcterms", "modified")
+		}
+		if strings.TrimSpace(d.item.Title) == "" {
+			d.item.Title = escapeText(extText(it.Extensions, "media", "title"))
+		}
 		// A permalink GUID is the item's URL when it has no <link>.
 		if d.item.URL == "" && i < len(orig.Items) && orig.Items[i].GUID != nil &&
 			!strings.EqualFold(strings.TrimSpace(orig.Items[i].GUID.IsPermalink), "false") {
@@ -416,6 +461,19 @@ func rssDrafts(gf *gofeed.Feed, orig *rss.Feed) []draft {
 		drafts = append(drafts, d)
 	}
 	return drafts
+}
+
+// extText returns the text of the first of names in the extension
+// namespace prefix (gofeed's canonical prefix) that has some.
+func extText(exts ext.Extensions, prefix string, names ...string) string {
+	for _, name := range names {
+		for _, e := range exts[prefix][name] {
+			if v := strings.TrimSpace(e.Value); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 func atomDrafts(gf *gofeed.Feed, orig *atom.Feed, info atomInfo) []draft {
@@ -431,6 +489,9 @@ func atomDrafts(gf *gofeed.Feed, orig *atom.Feed, info atomInfo) []draft {
 		link := it.Link
 		if link == "" && len(it.Links) > 0 {
 			link = it.Links[0]
+		}
+		if strings.TrimSpace(link) == "" {
+			link = e.textLink
 		}
 		d := draft{
 			item: store.Item{
@@ -455,8 +516,17 @@ func atomDrafts(gf *gofeed.Feed, orig *atom.Feed, info atomInfo) []draft {
 	return drafts
 }
 
+// asHTML makes an Atom text field of the given kind ready for Normalize.
 func asHTML(s string, kind textKind) string {
-	if kind == kindText {
+	switch kind {
+	case kindBase64HTML, kindBase64Text:
+		if b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), "")); err == nil && utf8.Valid(b) {
+			s = string(b)
+		}
+		if kind == kindBase64Text {
+			return escapeText(s)
+		}
+	case kindText:
 		return escapeText(s)
 	}
 	return s

@@ -356,6 +356,14 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(`<rss><channel><item><title>`+hostile+`</title><link>javascript:x</link></item></channel></rss>`), "")
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"id":""},{"url":"//x"}]}`), "application/json")
+	for _, name := range []string{"page1.json", "page2.json"} {
+		body, err := os.ReadFile(filepath.Join("testdata", "federalregister", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(body, "application/json")
+	}
+	f.Add([]byte(`{"count":1,"next_page_url":"javascript:x","results":[{"title":"`+hostile+`","html_url":"https://u:p@x/","agencies":[{}]}]}`), "application/json")
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
 		feed, err := parse.Parse(body, contentType, "https://fuzz.example/feed.xml", testNow)
 		if err != nil {

@@ -226,11 +226,16 @@ func Load() (*Dataset, error) {
 	}
 
 	for _, rfd := range rf.Feeds {
+		u, title := rfd.URL, rfd.Title
+		if api, ok := FederalRegisterAPI(u); ok {
+			u, title = api, strings.TrimSuffix(title, " (RSS)")
+		}
 		ds.Feeds = append(ds.Feeds, store.Feed{
-			URL: rfd.URL, Title: rfd.Title, Lang: rfd.Lang, Kind: store.KindFeed,
+			URL: u, Title: title, Lang: rfd.Lang, Kind: store.KindFeed,
 			Enabled: true, Source: store.SourceReference,
 		})
 	}
+	ds.Feeds = append(ds.Feeds, ofacFeed)
 
 	ds.SnapshotFeed = store.Feed{
 		URL: SnapshotFeedURL, Title: SnapshotFeedTitle, Kind: store.KindBuiltin,
@@ -250,8 +255,47 @@ func Load() (*Dataset, error) {
 	h.Write(snapshotJSON)
 	aj, _ := json.Marshal(aliases)
 	h.Write(aj)
+	// The default feeds are the reference's, as changed here: a change
+	// here must reseed too.
+	fj, _ := json.Marshal(ds.Feeds)
+	h.Write(fj)
 	ds.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	return ds, nil
+}
+
+// The Federal Register's document search answers in RSS and in JSON. The
+// default feeds read BIS and OFAC documents through the JSON, which says
+// each document's type and agencies and is paged (feeds/parse reads it as
+// parse.FormatFederalRegister), instead of the RSS of the same search.
+const (
+	frRSS = "https://www.federalregister.gov/api/v1/documents.rss?"
+	frAPI = "https://www.federalregister.gov/api/v1/documents.json?"
+)
+
+// FederalRegisterAPI returns the API (JSON) URL of a Federal Register RSS
+// search URL: the same conditions, newest first. ok is false for any
+// other URL. store/sqlite's migration 0009 makes the same change to an
+// existing store's feeds.
+func FederalRegisterAPI(rssURL string) (api string, ok bool) {
+	query, ok := strings.CutPrefix(rssURL, frRSS)
+	if !ok || query == "" {
+		return "", false
+	}
+	if !strings.Contains("&"+query, "&order=") {
+		query += "&order=newest"
+	}
+	return frAPI + query, true
+}
+
+// ofacFeed is the Federal Register search of OFAC documents. The
+// reference lists only OFAC's own site for OFAC; this is the same search
+// as the reference's BIS feed with the Federal Register's slug for the
+// Office of Foreign Assets Control, the slug of its agency page
+// https://www.federalregister.gov/agencies/foreign-assets-control-office.
+var ofacFeed = store.Feed{
+	URL:   frAPI + "conditions[agencies][]=foreign-assets-control-office&order=newest",
+	Title: "Federal Register - Office of Foreign Assets Control documents",
+	Lang:  "en", Kind: store.KindFeed, Enabled: true, Source: store.SourceReference,
 }
 
 // designation turns one reference row into a designation. Rows that say

@@ -190,11 +190,12 @@ func (db *DB) init(o Options) error {
 	if err != nil {
 		return err
 	}
-	if version > len(migs) {
-		return fmt.Errorf("sqlite: %s is at schema version %d, this aiwatch knows %d: %w", db.path, version, len(migs), ErrNewerSchema)
+	newest := latest(migs)
+	if version > newest {
+		return fmt.Errorf("sqlite: %s is at schema version %d, this aiwatch knows %d: %w", db.path, version, newest, ErrNewerSchema)
 	}
-	if version == len(migs) || o.ReadOnly {
-		if version < len(migs) {
+	if version == newest || o.ReadOnly {
+		if version < newest {
 			return fmt.Errorf("sqlite: %s needs migrating and was opened read-only: %w", db.path, ErrReadOnly)
 		}
 		return nil
@@ -226,18 +227,31 @@ func migrations() ([]migration, error) {
 		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	// Numbers are handed out ahead of merging work done side by side, so
+	// a build may lack some; each number is used once.
 	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("sqlite: migration %s out of sequence (want %04d)", m.name, i+1)
+		if m.version < 1 || (i > 0 && m.version == out[i-1].version) {
+			return nil, fmt.Errorf("sqlite: migration %s: number %04d is not positive or is used twice", m.name, m.version)
 		}
 	}
 	return out, nil
 }
 
+// latest is the schema version after all of migs.
+func latest(migs []migration) int {
+	if len(migs) == 0 {
+		return 0
+	}
+	return migs[len(migs)-1].version
+}
+
 // migrate applies the migrations after version, each in its own
 // transaction together with the user_version bump.
 func (db *DB) migrate(ctx context.Context, version int, migs []migration) error {
-	for _, m := range migs[version:] {
+	for _, m := range migs {
+		if m.version <= version {
+			continue
+		}
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			// Re-read inside the write lock: another process may have migrated.
 			var cur int
@@ -267,7 +281,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (have, want int, err error) {
 		return 0, 0, db.wrap("read the schema version", err)
 	}
 	migs, err := migrations()
-	return have, len(migs), err
+	return have, latest(migs), err
 }
 
 // Path returns the store's file path.

@@ -18,15 +18,21 @@ func CreateAtVersion(path string, version int) error {
 	if err != nil {
 		return err
 	}
-	if version > len(migs) {
+	if version > latest(migs) {
 		return fmt.Errorf("no migration %d", version)
 	}
+	var upTo []migration
+	for _, m := range migs {
+		if m.version <= version {
+			upTo = append(upTo, m)
+		}
+	}
 	db := &DB{db: sdb, path: path}
-	return db.migrate(context.Background(), 0, migs[:version])
+	return db.migrate(context.Background(), 0, upTo)
 }
 
-// MigrationCount is the number of migrations this build knows.
+// MigrationCount is the newest schema version this build knows.
 func MigrationCount() int {
 	m, _ := migrations()
-	return len(m)
+	return latest(m)
 }
