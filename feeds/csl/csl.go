@@ -180,7 +180,9 @@ func Read(r io.Reader) (*File, error) {
 	return f, nil
 }
 
-// header is the CSV header of consolidated.csv.
+// header is the CSV header of consolidated.csv, in the published order.
+// Columns are read by name, so a file with columns in another order, or
+// with columns added, reads the same.
 var header = []string{
 	"_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
 	"federal_register_notice", "start_date", "end_date", "standard_order", "license_requirement",
@@ -189,38 +191,81 @@ var header = []string{
 	"dates_of_birth", "nationalities", "places_of_birth", "source_information_url", "ids",
 }
 
-// Column indexes into header.
-const (
-	colID = iota
-	colSource
-	colEntityNumber
-	colType
-	colPrograms
-	colName
-	colTitle
-	colAddresses
-	colFRNotice
-	colStartDate
-	colEndDate
-	colStandardOrder
-	colLicenseRequirement
-	colLicensePolicy
-	colCallSign
-	colVesselType
-	colGrossTonnage
-	colGrossRegisteredTonnage
-	colVesselFlag
-	colVesselOwner
-	colRemarks
-	colSourceListURL
-	colAltNames
-	colCitizenships
-	colDatesOfBirth
-	colNationalities
-	colPlacesOfBirth
-	colSourceInfoURL
-	colIDs
-)
+// RequiredColumns are the CSV columns without which an import could read
+// a listing wrongly: a missing name or alternative names would lose
+// matches (and "remove" listings), a missing type would match individuals,
+// missing remarks would lose affiliate links, and a missing start date or
+// notice would leave the diff without the listing's date. A file that
+// lacks any of them is refused, naming them.
+var RequiredColumns = []string{"source", "name", "type", "alt_names", "remarks", "start_date", "federal_register_notice"}
+
+// columns maps column names to their index in one file's header.
+type columns map[string]int
+
+// readHeader reads a header row into columns, refusing one without the
+// required columns. A header cell is trimmed and read in lower case.
+func readHeader(head []string) (columns, error) {
+	cols := columns{}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, dup := cols[h]; !dup && h != "" {
+			cols[h] = i
+		}
+	}
+	var missing []string
+	for _, name := range RequiredColumns {
+		if _, ok := cols[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &MissingColumnsError{Missing: missing, Header: head}
+	}
+	return cols, nil
+}
+
+// MissingColumnsError is the error for a CSV file whose header lacks
+// required columns. It wraps ErrFormat.
+type MissingColumnsError struct {
+	Missing []string // required column names, in RequiredColumns order
+	Header  []string // the header as read
+}
+
+func (e *MissingColumnsError) Error() string {
+	what := "column"
+	if len(e.Missing) > 1 {
+		what = "columns"
+	}
+	return fmt.Sprintf("csl: unable to read CSV: the header lacks the required %s %s (it has %d columns: %s)",
+		what, strings.Join(e.Missing, ", "), len(e.Header), shortHeader(e.Header))
+}
+
+// Unwrap makes errors.Is(err, ErrFormat) hold.
+func (e *MissingColumnsError) Unwrap() error { return ErrFormat }
+
+// shortHeader shows a header for an error message, cut after 8 columns.
+func shortHeader(head []string) string {
+	const show = 8
+	cells := make([]string, 0, show+1)
+	for i, h := range head {
+		if i == show {
+			cells = append(cells, "…")
+			break
+		}
+		cells = append(cells, store.CleanLine(h, 40))
+	}
+	return strings.Join(cells, ",")
+}
+
+// cell returns the named column of a record, or "" when the file has no
+// such column.
+func (c columns) cell(rec []string, name string) string {
+	i, ok := c[name]
+	if !ok || i >= len(rec) {
+		return ""
+	}
+	return clean(rec[i])
+}
 
 func readCSV(data []byte) (*File, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -234,19 +279,9 @@ func readCSV(data []byte) (*File, error) {
 	if err != nil {
 		return nil, formatErrorf("CSV", "header: %v", err)
 	}
-	// The legacy file lacks the _id column: shift every index by one.
-	want := header
-	offset := 0
-	if len(head) == len(header)-1 && strings.TrimSpace(head[0]) == header[1] {
-		want, offset = header[1:], -1
-	}
-	if len(head) != len(want) {
-		return nil, formatErrorf("CSV", "header has %d columns, want %d (%s,%s,…)", len(head), len(header), header[0], header[1])
-	}
-	for i, h := range head {
-		if h = strings.TrimSpace(h); h != want[i] {
-			return nil, formatErrorf("CSV", "header column %d is %q, want %q", i+1, h, want[i])
-		}
+	cols, err := readHeader(head)
+	if err != nil {
+		return nil, err
 	}
 	f := &File{}
 	for {
@@ -257,25 +292,23 @@ func readCSV(data []byte) (*File, error) {
 		if err != nil {
 			return nil, formatErrorf("CSV", "%v", err)
 		}
-		col := func(i int) string { return clean(rec[i+offset]) }
+		col := func(name string) string { return cols.cell(rec, name) }
 		line, _ := cr.FieldPos(0)
 		e := Entry{
-			Source:        col(colSource),
-			EntityNumber:  col(colEntityNumber),
-			Type:          col(colType),
-			Programs:      split(col(colPrograms)),
-			Name:          col(colName),
-			Addresses:     split(col(colAddresses)),
-			FRNotice:      col(colFRNotice),
-			StartDate:     col(colStartDate),
-			EndDate:       col(colEndDate),
-			Remarks:       col(colRemarks),
-			SourceListURL: col(colSourceListURL),
-			AltNames:      splitNames(col(colAltNames)),
-			SourceInfoURL: col(colSourceInfoURL),
-		}
-		if offset == 0 {
-			e.ID = col(colID)
+			ID:            col("_id"),
+			Source:        col("source"),
+			EntityNumber:  col("entity_number"),
+			Type:          col("type"),
+			Programs:      split(col("programs")),
+			Name:          col("name"),
+			Addresses:     split(col("addresses")),
+			FRNotice:      col("federal_register_notice"),
+			StartDate:     col("start_date"),
+			EndDate:       col("end_date"),
+			Remarks:       col("remarks"),
+			SourceListURL: col("source_list_url"),
+			AltNames:      splitNames(col("alt_names")),
+			SourceInfoURL: col("source_information_url"),
 		}
 		if e.Source == "" {
 			return nil, formatErrorf("CSV", "record on line %d has no source", line)
