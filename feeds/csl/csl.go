@@ -121,8 +121,13 @@ type Entry struct {
 	SourceInfoURL string
 }
 
-// File is a read CSL file.
+// File is a read CSL file, or an OpenSanctions export read as one.
 type File struct {
+	// Origin is OriginCSL or OriginOpenSanctions.
+	Origin string
+	// Datasets maps each list an OpenSanctions export speaks for to its
+	// dataset's name (see DatasetLists); nil for the CSL.
+	Datasets map[string]string
 	Entries []Entry
 	// Counts holds the number of entries per list ID.
 	Counts map[string]int
@@ -164,6 +169,8 @@ func Read(r io.Reader) (*File, error) {
 	switch {
 	case len(trimmed) == 0:
 		return nil, formatErrorf("file", "the file is empty")
+	case trimmed[0] == '{' && isFtM(trimmed):
+		f, err = readFtM(trimmed)
 	case trimmed[0] == '{' || trimmed[0] == '[':
 		f, err = readJSON(trimmed)
 	default:
@@ -171,6 +178,9 @@ func Read(r io.Reader) (*File, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if f.Origin == "" {
+		f.Origin = OriginCSL
 	}
 	f.SHA256 = hex.EncodeToString(sum[:])
 	f.Counts = make(map[string]int)

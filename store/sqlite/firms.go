@@ -212,7 +212,7 @@ func (db *DB) Alliance(ctx context.Context, id string) (store.Alliance, error) {
 
 // Lists returns the tracked lists in badge order.
 func (db *DB) Lists(ctx context.Context) ([]store.List, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, name, badge, description FROM lists ORDER BY rowid`)
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name, badge, description, as_of FROM lists ORDER BY rowid`)
 	if err != nil {
 		return nil, db.wrap("list lists", err)
 	}
@@ -220,7 +220,7 @@ func (db *DB) Lists(ctx context.Context) ([]store.List, error) {
 	var out []store.List
 	for rows.Next() {
 		var l store.List
-		if err := rows.Scan(&l.ID, &l.Name, &l.Badge, &l.Description); err != nil {
+		if err := rows.Scan(&l.ID, &l.Name, &l.Badge, &l.Description, &l.AsOf); err != nil {
 			return nil, db.wrap("list lists", err)
 		}
 		out = append(out, l)
