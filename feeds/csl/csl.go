@@ -128,7 +128,7 @@ type File struct {
 	// Datasets maps each list an OpenSanctions export speaks for to its
 	// dataset's name (see DatasetLists); nil for the CSL.
 	Datasets map[string]string
-	Entries []Entry
+	Entries  []Entry
 	// Counts holds the number of entries per list ID.
 	Counts map[string]int
 	// SHA256 is the hex SHA-256 of the file's bytes.

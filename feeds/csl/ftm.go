@@ -146,9 +146,9 @@ func readFtM(data []byte) (*File, error) {
 	// The sanctions of each party, by dataset.
 	type listing struct {
 		start    string
-		programs   []string
-		sources    []string
-		ended      bool
+		programs []string
+		sources  []string
+		ended    bool
 	}
 	byParty := map[string]map[string]*listing{}
 	named := map[string]bool{}
