@@ -1,9 +1,10 @@
 package csl
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -41,9 +42,6 @@ type Import struct {
 	// counts. The caller applies the import anyway only when told to.
 	Refusal error
 }
-
-// ErrRefused wraps an import's Refusal in the error a caller returns.
-var ErrRefused = errors.New("refused")
 
 // Prepare matches the file's entries to the firms, moves near matches the
 // user confirmed to the applied ones, checks the entry counts against the
@@ -122,3 +120,27 @@ func ApplyConfirmations(applied, candidates []Match, confirmed []Confirmation) (
 	sortMatches(applied)
 	return applied, rest
 }
+
+// Source is one source of sanctions data that a file updates: the CSL, or
+// one OpenSanctions dataset.
+type Source struct {
+	ID     string         // "csl" or "opensanctions:<dataset>", as the store keys sources
+	Lists  []string       // the lists the file speaks for, for this source
+	Counts map[string]int // the file's entries per list, for this source
+}
+
+// Sources returns the sources the file updates, sorted by ID.
+func (f *File) Sources() []Source {
+	if f.Origin != OriginOpenSanctions {
+		return []Source{{ID: OriginCSL, Lists: f.CoveredLists(), Counts: f.Counts}}
+	}
+	var out []Source
+	for _, list := range f.CoveredLists() {
+		out = append(out, Source{ID: SourceID(f.Datasets[list]), Lists: []string{list}, Counts: map[string]int{list: f.Counts[list]}})
+	}
+	slices.SortFunc(out, func(a, b Source) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// SourceID is the source ID of an OpenSanctions dataset.
+func SourceID(dataset string) string { return OriginOpenSanctions + ":" + dataset }
