@@ -26,9 +26,17 @@ func cmdSanctions(a *app, args []string) error {
 			w = a.stderr
 		}
 		fmt.Fprint(w, `Usage:
+  aiwatch sanctions update [--url URL] [--dry-run] [--force]
+      Download the US Consolidated Screening List from the ITA (only if it
+      changed since the last download) and import it as below.
   aiwatch sanctions import FILE|URL [--dry-run] [--force] [--date YYYY-MM-DD]
-      Read the US Consolidated Screening List (consolidated.csv or .json),
-      show what changed for tracked firms, and apply it (not with --dry-run).
+      Read the US Consolidated Screening List (consolidated.csv or .json) or
+      an OpenSanctions FollowTheMoney export (entities.ftm.json of the DoD
+      1260H, FCC Covered List or UFLPA datasets), show what changed for
+      tracked firms, and apply it (not with --dry-run).
+  aiwatch sanctions status [--json]
+      Show each source's address, last check, last success, file date,
+      entries per list and last refusal.
   aiwatch sanctions confirm FIRM "ENTRY NAME" [--affiliate]
       Accept a near match listed by import as naming FIRM.
   aiwatch sanctions set FIRM LIST --added DATE --source URL [--contested] [--affiliate]
@@ -43,6 +51,10 @@ func cmdSanctions(a *app, args []string) error {
 		return nil
 	}
 	switch args[0] {
+	case "update":
+		return sanctionsUpdate(a, args[1:])
+	case "status":
+		return sanctionsStatus(a, args[1:])
 	case "import":
 		return sanctionsImport(a, args[1:])
 	case "confirm":
@@ -52,7 +64,7 @@ func cmdSanctions(a *app, args []string) error {
 	case "history":
 		return sanctionsHistory(a, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown sanctions subcommand %q (import, confirm, set, history)", args[0])}
+	return usageError{fmt.Sprintf("unknown sanctions subcommand %q (update, status, import, confirm, set, history)", args[0])}
 }
 
 // readCSL reads a CSL file or URL, returning its bytes and a default date:
@@ -113,7 +125,7 @@ func sanctionsImport(a *app, args []string) error {
 		return fmt.Errorf("%s: %w (nothing was changed)", pos[0], err)
 	}
 	fileDate := cmp.Or(*date, file.Date, defDate)
-	_, err = importSanctions(a, db, sanctionsFile{file: file, date: fileDate, from: pos[0]}, *dry, *force)
+	_, err = importSanctions(a, db, sanctionsFile{file: file, date: fileDate, from: pos[0]}, *dry, *force, a.stdout)
 	return err
 }
 
@@ -166,10 +178,10 @@ func sanctionsState(a *app, db *sqlite.DB, f *csl.File) (csl.State, error) {
 // errRefused marks an import that the drop guard refused.
 var errRefused = errors.New("refusing the import")
 
-// importSanctions prints what applying a read file would change and,
+// importSanctions prints to w what applying a read file would change and,
 // unless dry, applies it. A file in which a list lost more than half its
 // entries is refused, and the refusal recorded, unless force.
-func importSanctions(a *app, db *sqlite.DB, sf sanctionsFile, dry, force bool) (*csl.Import, error) {
+func importSanctions(a *app, db *sqlite.DB, sf sanctionsFile, dry, force bool, w io.Writer) (*csl.Import, error) {
 	file := sf.file
 	st, err := sanctionsState(a, db, file)
 	if err != nil {
@@ -192,15 +204,14 @@ func importSanctions(a *app, db *sqlite.DB, sf sanctionsFile, dry, force bool) (
 		}
 		fmt.Fprintf(a.stderr, "aiwatch: warning: %v; importing anyway (--force)\n", im.Refusal)
 	}
-	w := a.stdout
 	what := ""
 	if file.Origin == csl.OriginOpenSanctions {
 		what = " " + file.String() + ","
 	}
 	fmt.Fprintf(w, "%s:%s %d entries (%s), file date %s\n", sf.from, what, len(file.Entries), countsLine(file.Counts), im.FileDate)
-	printChanges(a, "Added", im.Diff.Added)
-	printChanges(a, "Removed", im.Diff.Removed)
-	printChanges(a, "Changed", im.Diff.Changed)
+	printChanges(a, w, "Added", im.Diff.Added)
+	printChanges(a, w, "Removed", im.Diff.Removed)
+	printChanges(a, w, "Changed", im.Diff.Changed)
 	if im.Diff.Empty() {
 		fmt.Fprintln(w, "No changes for tracked firms.")
 	}
@@ -243,17 +254,17 @@ func countsLine(c map[string]int) string {
 
 func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
 
-func printChanges(a *app, title string, cs []csl.Change) {
+func printChanges(a *app, w io.Writer, title string, cs []csl.Change) {
 	if len(cs) == 0 {
 		return
 	}
-	fmt.Fprintf(a.stdout, "\n%s (%d):\n", a.style(styleHeader, title), len(cs))
+	fmt.Fprintf(w, "\n%s (%d):\n", a.style(styleHeader, title), len(cs))
 	for _, c := range cs {
 		aff := ""
 		if c.New.Affiliate || c.Old.Affiliate {
 			aff = " (affiliate)"
 		}
-		fmt.Fprintf(a.stdout, "  %-16s %-12s%s %s\n", c.Firm, c.List, aff, store.CleanLine(c.Detail, 300))
+		fmt.Fprintf(w, "  %-16s %-12s%s %s\n", c.Firm, c.List, aff, store.CleanLine(c.Detail, 300))
 	}
 }
 

@@ -93,6 +93,17 @@ import (
 // MaxSize is the largest file Read accepts. The full CSL is about 35 MB.
 const MaxSize = 256 << 20
 
+// DefaultURL is the official address of the CSL that aiwatch downloads:
+// the International Trade Administration's downloadable consolidated.csv
+// on data.trade.gov, which needs no API key (the search API does). The CSV
+// is about half the size of consolidated.json for the same entries.
+const DefaultURL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
+
+// DownloadMax caps a CSL download. In 2026 consolidated.csv is about
+// 17 MB (about 26,000 entries) and consolidated.json about 34 MB: 64 MiB
+// leaves the CSV room to grow nearly fourfold and still fits the JSON.
+const DownloadMax = 64 << 20
+
 // Sentinel errors that callers branch on.
 var (
 	// ErrFormat is wrapped by every error about the shape of the file.
