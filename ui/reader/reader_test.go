@@ -201,3 +201,21 @@ func TestScrollAndFit(t *testing.T) {
 		}
 	}
 }
+
+// TestNoneFoundDates checks that a firm found on no list says as of when
+// each list was checked: the CSL's lists as of its last file, the others
+// as of the reference check.
+func TestNoneFoundDates(t *testing.T) {
+	m := newReader(t, uitest.New(), 100, 40)
+	m.SetLists([]store.List{
+		{ID: "entity-list", Badge: "EL", AsOf: "2026-12-01"}, {ID: "meu", Badge: "MEU", AsOf: "2026-12-01"},
+		{ID: "1260h", Badge: "1260H"}, {ID: "uflpa", Badge: "UFLPA"},
+	})
+	m, cmd := m.ShowFirm("stepfun")
+	m, _ = drive.Loop(m, update, cmd)
+	view := ansi.Strip(m.View())
+	want := "none found as of 2026-12-01 (EL MEU); " + uitest.AsOf + " (1260H UFLPA)"
+	if !strings.Contains(view, want) {
+		t.Errorf("stepfun card lacks %q:\n%s", want, view)
+	}
+}

@@ -158,16 +158,34 @@ func (m Model) designationSummary(id string, w int) string {
 	}
 	bs := badge.For(f.Designations, m.codes)
 	if len(bs) == 0 {
-		return m.theme.Dim.Render(cell.Truncate(noneFound(f), w))
+		return m.theme.Dim.Render(cell.Truncate(m.noneFound(f), w))
 	}
 	return badge.Render(m.theme, bs, w, true)
 }
 
-func noneFound(f store.Firm) string {
-	if f.NoneFoundAsOf != "" {
+// noneFound says as of when a firm was found on no list: one date, or
+// each date with the badges of the lists checked then, newest first
+// ("none found as of 2026-12-01 (EL MEU SDN CMIC); 2026-06-17 (1260H FCC
+// UFLPA)"), as store.NoneFound groups them.
+func (m Model) noneFound(f store.Firm) string {
+	groups := store.NoneFound(f, m.listOrder)
+	switch {
+	case len(groups) == 0 && f.NoneFoundAsOf != "":
 		return "none found as of " + cell.Line(f.NoneFoundAsOf)
+	case len(groups) == 0 || len(groups) == 1 && groups[0].AsOf == "":
+		return "none found"
+	case len(groups) == 1:
+		return "none found as of " + cell.Line(groups[0].AsOf)
 	}
-	return "none found"
+	parts := make([]string, 0, len(groups))
+	for _, g := range groups {
+		codes := make([]string, 0, len(g.Lists))
+		for _, l := range g.Lists {
+			codes = append(codes, m.codes.Code(l.ID))
+		}
+		parts = append(parts, cell.Line(cmp.Or(g.AsOf, "unknown"))+" ("+strings.Join(codes, " ")+")")
+	}
+	return "none found as of " + strings.Join(parts, "; ")
 }
 
 func (m Model) firmName(id string) string {
@@ -270,7 +288,7 @@ func (m Model) firmLines(w int) []string {
 func (m Model) designationLines(f store.Firm, w int) []string {
 	t := m.theme
 	if len(f.Designations) == 0 {
-		return []string{"  " + t.Dim.Render(noneFound(f))}
+		return []string{"  " + t.Dim.Render(m.noneFound(f))}
 	}
 	ds := slices.Clone(f.Designations)
 	slices.SortStableFunc(ds, func(a, b store.Designation) int { return strings.Compare(a.Added, b.Added) })
