@@ -7,11 +7,18 @@
 //
 // Read accepts the two published shapes, telling them apart by their first
 // byte: consolidated.json (an object whose "results" array holds one object
-// per entry) and consolidated.csv (a header of 29 columns starting with
-// "_id,source,entity_number", multi-valued cells joined with "; "). The
-// older 28-column CSV without "_id" and the TSV variant are read too. A file
-// of any other shape is refused whole with an error that says what is wrong,
-// and errors.Is(err, ErrFormat) holds.
+// per entry) and consolidated.csv (a header row, today of 29 columns
+// starting with "_id,source,entity_number", multi-valued cells joined with
+// "; "). CSV columns are read by their header names, never by position, so
+// the older file without "_id", the TSV variant, and files with columns
+// moved or added read the same; a header that lacks any of RequiredColumns
+// is refused, naming them. A file of any other shape is refused whole with
+// an error that says what is wrong, and errors.Is(err, ErrFormat) holds.
+//
+// Read also accepts an OpenSanctions FollowTheMoney export
+// (entities.ftm.json, one JSON entity a line) of the datasets that carry
+// the US lists the CSL lacks (see DatasetLists and readFtM); such a File
+// has Origin OriginOpenSanctions and speaks only for those lists.
 //
 // Each entry's source, written either as the long name ("Entity List (EL) -
 // Bureau of Industry and Security") or as the bare code ("EL"), gives its
@@ -72,6 +79,11 @@
 // covers: entity-list, meu, sdn, ns-cmic, and any other list present in the
 // file. The lists it does not carry (1260h, fcc-covered, uflpa) are never
 // touched. See Plan for the rules.
+//
+// Prepare is the whole import policy in one call, for every caller
+// (sanctions import, sanctions update, the automatic update): match,
+// apply the user's confirmations, check each list's entry count against
+// the last import of its source (the drop guard), and plan.
 package csl
 
 import (
@@ -145,8 +157,9 @@ type File struct {
 	// SHA256 is the hex SHA-256 of the file's bytes.
 	SHA256 string
 	// Date is the file's date (YYYY-MM-DD) when the file says it: the JSON
-	// file's latest sources_used import date. It is "" otherwise, and the
-	// caller fills it in, e.g. from the download date.
+	// file's latest sources_used import date, or an OpenSanctions export's
+	// latest last_seen. It is "" otherwise, and the caller fills it in,
+	// e.g. from the download's Last-Modified.
 	Date string
 }
 
