@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aiwatch/aiwatch/feeds/csl"
@@ -275,7 +276,7 @@ func sanctionsStatus(a *app, args []string) error {
 		if s.ID == sqlite.SourceCSL {
 			auto := "off"
 			if a.sanctions.MaxAge > 0 {
-				auto = "when older than " + a.sanctions.MaxAge.String() + ", from " + cmp.Or(a.sanctions.CSLURL, csl.DefaultURL)
+				auto = "when older than " + shortDuration(a.sanctions.MaxAge) + ", from " + cmp.Or(a.sanctions.CSLURL, csl.DefaultURL)
 			}
 			t.add("  auto update", auto)
 		}
@@ -291,4 +292,15 @@ func hasSource(sources []sqlite.SanctionSource, id string) bool {
 		}
 	}
 	return false
+}
+
+// shortDuration writes 24h rather than 24h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	for _, zero := range []string{"0s", "0m"} {
+		if len(s) > len(zero) && strings.HasSuffix(s, zero) && (s[len(s)-len(zero)-1] < '0' || s[len(s)-len(zero)-1] > '9') {
+			s = strings.TrimSuffix(s, zero)
+		}
+	}
+	return s
 }

@@ -484,3 +484,11 @@ func sourceAt(now time.Time, result string, check, success time.Duration) sqlite
 	}
 	return s
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{24 * time.Hour: "24h", 90 * time.Minute: "1h30m", time.Second: "1s", 30 * time.Minute: "30m", 10 * time.Second: "10s", 100 * time.Minute: "1h40m"} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
