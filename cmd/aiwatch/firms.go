@@ -154,7 +154,7 @@ func cmdFirms(a *app, args []string) error {
 		t.add(f.ID, f.Short, shortZH(f.NameZH), f.Sector, strings.Join(f.Alliances, ","), b)
 	}
 	t.write(a, a.stdout)
-	fmt.Fprintf(a.stdout, "\n%d firms. Badges: %s; ? contested, * affiliate only. \"none found\" is as of the reference check, not a clean bill.\n",
+	fmt.Fprintf(a.stdout, "\n%d firms. Badges: %s; ? contested, * affiliate only. \"none found\" is as of each list's last check (see aiwatch firm ID), not a clean bill.\n",
 		len(firms), legend(lists))
 	return nil
 }
