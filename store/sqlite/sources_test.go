@@ -1,11 +1,13 @@
 package sqlite_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/reference"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
@@ -79,5 +81,77 @@ func TestSanctionSources(t *testing.T) {
 	all, err := db.SanctionSources(ctx)
 	if err != nil || len(all) != 1 || all[0].ID != sqlite.SourceCSL {
 		t.Errorf("SanctionSources = %+v, %v", all, err)
+	}
+}
+
+// TestSourcesMigrationCarriesLastImport checks that migration 0008 carries
+// a store's last CSL import over: its source row, and the dates of the
+// lists it spoke for.
+func TestSourcesMigrationCarriesLastImport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := reference.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Seed(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	// Undo 0008 and record two imports, as a store of schema 7 would have.
+	for _, q := range []string{
+		`DROP TABLE sanction_sources`,
+		`ALTER TABLE lists DROP COLUMN as_of`,
+		`INSERT INTO csl_imports (at, file_date, sha256, counts) VALUES (1764000000, '2025-11-20', 'aaa', '{"entity-list": 3}')`,
+		`INSERT INTO csl_imports (at, file_date, sha256, counts) VALUES (1764300000, '2025-11-24', 'bbb', '{"entity-list": 4, "dpl": 2, "uvl": 0}')`,
+		`INSERT INTO lists (id, name, badge) VALUES ('dpl', 'DPL', 'DPL'), ('uvl', 'UVL', 'UVL')`,
+		`PRAGMA user_version = 7`,
+	} {
+		if _, err := db.SQL().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	db, err = sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.SanctionSource(ctx, sqlite.SourceCSL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.FileDate != "2025-11-24" || s.SHA256 != "bbb" || s.Counts["dpl"] != 2 || s.LastResult != sqlite.ResultApplied ||
+		s.LastSuccess.Unix() != 1764300000 {
+		t.Errorf("carried-over source %+v", s)
+	}
+	lists, err := db.Lists(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range lists {
+		got[l.ID] = l.AsOf
+	}
+	for id, want := range map[string]string{"entity-list": "2025-11-24", "meu": "2025-11-24", "sdn": "2025-11-24", "ns-cmic": "2025-11-24",
+		"dpl": "2025-11-24", "uvl": "", "1260h": "", "uflpa": ""} {
+		if got[id] != want {
+			t.Errorf("list %s dated %q after the migration, want %q", id, got[id], want)
+		}
+	}
+}
+
+// TestSourcesMigrationWithoutImports checks that 0008 on a store that
+// never imported leaves every list undated and no source.
+func TestSourcesMigrationWithoutImports(t *testing.T) {
+	db := mustOpen(t)
+	if n := count(t, db, `SELECT count(*) FROM sanction_sources`); n != 0 {
+		t.Errorf("%d sources in a fresh store", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM lists WHERE as_of != ''`); n != 0 {
+		t.Errorf("%d dated lists in a fresh store", n)
 	}
 }
