@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -490,5 +491,40 @@ func TestShortDuration(t *testing.T) {
 		if got := shortDuration(d); got != want {
 			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// TestDashboardRefreshUpdatesStaleSanctions checks that the dashboard's
+// refresh (F) also brings a stale CSL up to date.
+func TestDashboardRefreshUpdatesStaleSanctions(t *testing.T) {
+	db := ftStore(t)
+	srv := newCSLServer(t)
+	srv.serve(cslCSV(t, cslHeader, append(listedRows(t, db), birenMEU)), `"v1"`, testNow)
+	var out, errb bytes.Buffer
+	a := &app{ctx: context.Background(), env: env{
+		stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		getenv:     func(k string) string { return map[string]string{"AIWATCH_DB": db}[k] },
+		now:        func() time.Time { return testNow },
+		isTerminal: func(io.Writer) bool { return false },
+		sanctions:  sanctionsConfig{MaxAge: time.Hour, CSLURL: srv.URL()},
+	}}
+	if _, err := a.store(); err != nil {
+		t.Fatal(err)
+	}
+	defer a.db.Close()
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	defer log.SetOutput(os.Stderr)
+	if _, err := (refresher{a}).Refresh(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), "sanctions: CSL of 2026-11-28 applied: 1 added") {
+		t.Errorf("the log says %q", logged.String())
+	}
+	if len(srv.log()) != 1 || len(storedDesignations(t, db, "biren", "meu")) != 1 {
+		t.Errorf("after F: %d CSL requests, biren's MEU %+v", len(srv.log()), storedDesignations(t, db, "biren", "meu"))
+	}
+	if out.Len() != 0 {
+		t.Errorf("the dashboard's refresh printed %q; its report belongs in the log", out.String())
 	}
 }
