@@ -209,7 +209,7 @@ func TestReadCleansText(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"consolidated.csv", "consolidated.json", "wrong-header.csv", "wrong-shape.json"} {
+	for _, name := range []string{"consolidated.csv", "consolidated.json", "wrong-header.csv", "wrong-shape.json", "entities.ftm.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -241,6 +241,9 @@ func FuzzRead(f *testing.F) {
 		for _, e := range file.Entries {
 			if e.ID == "" || e.Source == "" || e.List == "" {
 				t.Fatalf("entry without ID, source or list: %+v", e)
+			}
+			if file.Origin == OriginOpenSanctions && !file.Covers(e.List) {
+				t.Fatalf("an export's entry on %s, a list it does not speak for", e.List)
 			}
 		}
 		// Matching must cope with whatever names the file holds.

@@ -111,3 +111,17 @@ func TestPrepareFtM(t *testing.T) {
 		t.Errorf("refusal %v, want 1260h's drop only", im.Refusal)
 	}
 }
+
+func TestApplyConfirmations(t *testing.T) {
+	near := Match{Firm: "huawei", Entry: Entry{ID: "1", List: "entity-list", Name: "Hua Wei Device", AltNames: []string{"Huawei Device Co., Ltd."}}}
+	other := Match{Firm: "huawei", Entry: Entry{ID: "2", List: "entity-list", Name: "Huawie Trading"}}
+	elsewhere := Match{Firm: "zte", Entry: Entry{ID: "3", List: "entity-list", Name: "Huawei Device Co., Ltd."}}
+	confirmed := []Confirmation{{Name: store.FoldAlias("huawei device co., ltd.", false), Firm: "huawei", Affiliate: true}}
+	applied, rest := ApplyConfirmations(nil, []Match{near, other, elsewhere}, confirmed)
+	if len(applied) != 1 || applied[0].Entry.ID != "1" || !applied[0].Affiliate || applied[0].Reason != "confirmed by you: Huawei Device Co., Ltd." {
+		t.Errorf("applied %+v; want the entry whose alternative name was confirmed, as an affiliate", applied)
+	}
+	if len(rest) != 2 || rest[0].Entry.ID != "2" || rest[1].Entry.ID != "3" {
+		t.Errorf("left %+v; want the unconfirmed name, and the confirmed name for another firm", rest)
+	}
+}
