@@ -277,6 +277,9 @@ func sanctionsStatus(a *app, args []string) error {
 			auto := "off"
 			if a.sanctions.MaxAge > 0 {
 				auto = "when older than " + shortDuration(a.sanctions.MaxAge) + ", from " + cmp.Or(a.sanctions.CSLURL, csl.DefaultURL)
+				if sanctionsDue(s, a.now(), a.sanctions.MaxAge) {
+					auto += " (due: the next fetch runs it)"
+				}
 			}
 			t.add("  auto update", auto)
 		}

@@ -309,6 +309,17 @@ func TestFetchUpdatesStaleSanctions(t *testing.T) {
 	if len(srv.log()) != n {
 		t.Errorf("max age 0 still updated")
 	}
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{
+		{t0.Add(50*time.Hour + 30*time.Minute), "auto update   when older than 24h, from " + srv.URL() + "\n"},
+		{t0.Add(52 * time.Hour), "auto update   when older than 24h, from " + srv.URL() + " (due: the next fetch runs it)\n"},
+	} {
+		if out := runAt(t, db, tt.at, cfg, "sanctions", "status").stdout; !strings.Contains(out, tt.want) {
+			t.Errorf("status at %v lacks %q:\n%s", tt.at, tt.want, out)
+		}
+	}
 }
 
 func TestSanctionsDue(t *testing.T) {
