@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -120,7 +119,7 @@ func sanctionsImport(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	file, err := csl.Read(bytes.NewReader(body))
+	file, err := csl.ReadBytes(body)
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was changed)", pos[0], err)
 	}

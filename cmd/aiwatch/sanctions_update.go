@@ -94,7 +94,7 @@ func updateSanctions(a *app, db *sqlite.DB, url string, dry, force, progress boo
 		fmt.Fprintf(w, "%s: unchanged since %s (not downloaded again).\n", url, cmp.Or(src.FileDate, httpDate(resp.LastModified), "the last download"))
 		return nil, nil
 	}
-	file, err := csl.Read(bytes.NewReader(resp.Body))
+	file, err := csl.ReadBytes(resp.Body)
 	if err != nil {
 		err = fmt.Errorf("%s: %w (nothing was changed)", url, err)
 		if rerr := record(sqlite.ResultRefused, err.Error()); rerr != nil {

@@ -183,6 +183,11 @@ func Read(r io.Reader) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("csl: unable to read file: %w", err)
 	}
+	return ReadBytes(data)
+}
+
+// ReadBytes is Read of a file already in memory; data is not kept.
+func ReadBytes(data []byte) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, ErrTooLarge
 	}
@@ -190,6 +195,7 @@ func Read(r io.Reader) (*File, error) {
 	body := bytes.TrimPrefix(data, []byte("\ufeff"))
 	trimmed := bytes.TrimLeftFunc(body, unicode.IsSpace)
 	var f *File
+	var err error
 	switch {
 	case len(trimmed) == 0:
 		return nil, formatErrorf("file", "the file is empty")
