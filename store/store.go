@@ -106,6 +106,10 @@ type List struct {
 	Name        string // "BIS Entity List"
 	Badge       string // compact badge: EL, MEU, SDN, CMIC, 1260H, FCC, UFLPA
 	Description string
+	// AsOf is the date (YYYY-MM-DD) of the last imported file that spoke
+	// for the list (a CSL file, an OpenSanctions export), or "" when none
+	// did; see NoneFound.
+	AsOf string
 }
 
 // Designation is one listing of a firm on a list. Removed is set when the

@@ -54,6 +54,10 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 		}
 	})
 	p.Done, p.Total, p.Failed, p.NewItems = len(sum.Results), sum.Feeds, sum.Failed, sum.NewItems
+	if err == nil {
+		// The sanctions data too; its one line goes to the log.
+		r.a.updateSanctionsIfStale(r.a.sanctions.MaxAge, r.a.sanctions.CSLURL, log.Writer())
+	}
 	return p, logError(err)
 }
 

@@ -124,6 +124,9 @@ func cmdFetch(a *app, args []string) error {
 	fmt.Fprintln(a.stdout, sum.String())
 	if err != nil {
 		fmt.Fprintln(a.stdout, "interrupted: feeds not reached are due on the next run")
+	} else if len(ids) == 0 {
+		// A whole fetch also keeps the sanctions data current.
+		a.updateSanctionsIfStale(a.sanctions.MaxAge, a.sanctions.CSLURL, a.stdout)
 	}
 	return storeFailure(db.Path(), sum)
 }

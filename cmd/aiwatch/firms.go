@@ -159,7 +159,7 @@ func cmdFirms(a *app, args []string) error {
 		t.add(f.ID, f.Short, shortZH(f.NameZH), f.Sector, strings.Join(f.Alliances, ","), b)
 	}
 	t.write(a, a.stdout)
-	fmt.Fprintf(a.stdout, "\n%d firms. Badges: %s; ? contested, * affiliate only. \"none found\" is as of the reference check, not a clean bill.\n",
+	fmt.Fprintf(a.stdout, "\n%d firms. Badges: %s; ? contested, * affiliate only. \"none found\" is as of each list's last check (see aiwatch firm ID), not a clean bill.\n",
 		len(firms), legend(lists))
 	return nil
 }
@@ -321,9 +321,7 @@ func cmdFirm(a *app, args []string) error {
 	for _, l := range lists {
 		listName[l.ID] = l.Name
 	}
-	covered := map[string]bool{}
 	for _, d := range f.Designations {
-		covered[d.List] = true
 		name := listName[d.List]
 		if name == "" {
 			name = d.List
@@ -354,14 +352,12 @@ func cmdFirm(a *app, args []string) error {
 			fmt.Fprintf(w, "      note: %s\n", d.Note)
 		}
 	}
-	var none []string
-	for _, l := range lists {
-		if !covered[l.ID] {
+	for _, g := range store.NoneFound(f, lists) {
+		var none []string
+		for _, l := range g.Lists {
 			none = append(none, l.Name)
 		}
-	}
-	if len(none) > 0 {
-		fmt.Fprintf(w, "  none found as of %s: %s\n", orDash(f.NoneFoundAsOf), strings.Join(none, ", "))
+		fmt.Fprintf(w, "  none found as of %s: %s\n", orDash(g.AsOf), strings.Join(none, ", "))
 	}
 	if len(events) > 0 {
 		fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "History"))

@@ -31,6 +31,7 @@ func main() {
 	code := run(ctx, os.Args[1:], env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		getenv: os.Getenv, now: time.Now, isTerminal: isTerminal,
+		sanctions: defaultSanctions,
 	})
 	stop()
 	os.Exit(code)
@@ -44,6 +45,9 @@ type env struct {
 	getenv         func(string) string
 	now            func() time.Time
 	isTerminal     func(w io.Writer) bool
+	// sanctions says when fetch updates the CSL on its own; the zero
+	// value (as in tests) never does.
+	sanctions sanctionsConfig
 }
 
 // app is one invocation.
@@ -88,7 +92,7 @@ func init() {
 		{"fetch", "[--feed ID]... [--concurrency N] [--timeout DUR]", "bring every enabled feed up to date", cmdFetch},
 		{"feeds", "list|add|rm|enable|disable ...", "manage feeds", cmdFeeds},
 		{"opml", "import FILE | export", "import or export feeds as OPML 2.0", cmdOPML},
-		{"sanctions", "import|confirm|set|history ...", "keep sanction status current from the Consolidated Screening List", cmdSanctions},
+		{"sanctions", "update|status|import|confirm|set|history ...", "keep sanction status current from the Consolidated Screening List", cmdSanctions},
 		{"check", "", "check the store's integrity and report counts", cmdCheck},
 		{"backup", "FILE", "write a consistent copy of the store, even while others write", cmdBackup},
 		{"prune", "[--older-than 180d] [--keep-starred]", "delete old items to bound the store's size", cmdPrune},

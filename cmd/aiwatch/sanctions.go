@@ -1,7 +1,8 @@
 package main
 
 import (
-	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -24,9 +25,17 @@ func cmdSanctions(a *app, args []string) error {
 			w = a.stderr
 		}
 		fmt.Fprint(w, `Usage:
+  aiwatch sanctions update [--url URL] [--dry-run] [--force]
+      Download the US Consolidated Screening List from the ITA (only if it
+      changed since the last download) and import it as below.
   aiwatch sanctions import FILE|URL [--dry-run] [--force] [--date YYYY-MM-DD]
-      Read the US Consolidated Screening List (consolidated.csv or .json),
-      show what changed for tracked firms, and apply it (not with --dry-run).
+      Read the US Consolidated Screening List (consolidated.csv or .json) or
+      an OpenSanctions FollowTheMoney export (entities.ftm.json of the DoD
+      1260H, FCC Covered List or UFLPA datasets), show what changed for
+      tracked firms, and apply it (not with --dry-run).
+  aiwatch sanctions status [--json]
+      Show each source's address, last check, last success, file date,
+      entries per list and last refusal.
   aiwatch sanctions confirm FIRM "ENTRY NAME" [--affiliate]
       Accept a near match listed by import as naming FIRM.
   aiwatch sanctions set FIRM LIST --added DATE --source URL [--contested] [--affiliate]
@@ -41,6 +50,10 @@ func cmdSanctions(a *app, args []string) error {
 		return nil
 	}
 	switch args[0] {
+	case "update":
+		return sanctionsUpdate(a, args[1:])
+	case "status":
+		return sanctionsStatus(a, args[1:])
 	case "import":
 		return sanctionsImport(a, args[1:])
 	case "confirm":
@@ -50,7 +63,7 @@ func cmdSanctions(a *app, args []string) error {
 	case "history":
 		return sanctionsHistory(a, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown sanctions subcommand %q (import, confirm, set, history)", args[0])}
+	return usageError{fmt.Sprintf("unknown sanctions subcommand %q (update, status, import, confirm, set, history)", args[0])}
 }
 
 // readCSL reads a CSL file or URL, returning its bytes and a default date:
@@ -106,105 +119,128 @@ func sanctionsImport(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	file, err := csl.Read(bytes.NewReader(body))
+	file, err := csl.ReadBytes(body)
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was changed)", pos[0], err)
 	}
-	fileDate := *date
-	if fileDate == "" {
-		fileDate = file.Date
+	fileDate := cmp.Or(*date, file.Date, defDate)
+	_, err = importSanctions(a, db, sanctionsFile{file: file, date: fileDate, from: pos[0]}, *dry, *force, a.stdout)
+	return err
+}
+
+// sanctionsFile is a read sanctions file and where it came from.
+type sanctionsFile struct {
+	file *csl.File
+	date string // the file's date, YYYY-MM-DD
+	from string // its URL or path, as given
+	// etag and lastModified are the download's validators.
+	etag, lastModified string
+}
+
+// sanctionsState reads what an import of f needs from the store.
+func sanctionsState(a *app, db *sqlite.DB, f *csl.File) (csl.State, error) {
+	var st csl.State
+	var err error
+	if st.Firms, err = db.Firms(a.ctx, sqlite.FirmQuery{}); err != nil {
+		return st, err
 	}
-	if fileDate == "" {
-		fileDate = defDate
-	}
-	prev, prevDate, err := db.LastCSLCounts(a.ctx)
-	if err != nil {
-		return err
-	}
-	if err := csl.CheckCounts(prev, file.Counts); err != nil {
-		if !*force {
-			return fmt.Errorf("refusing the import: %w (against the import of %s); nothing was changed. If the list really shrank, run again with --force (with --dry-run to see the changes first)", err, prevDate)
-		}
-		fmt.Fprintf(a.stderr, "aiwatch: warning: %v; importing anyway (--force)\n", err)
-	}
-	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{})
-	if err != nil {
-		return err
-	}
-	applied, candidates := csl.MatchFirms(file.Entries, firms)
 	confirmed, err := db.CSLConfirmations(a.ctx)
 	if err != nil {
-		return err
+		return st, err
 	}
-	applied, candidates = applyConfirmations(applied, candidates, confirmed)
-	current, err := db.Designations(a.ctx, "")
+	for _, c := range confirmed {
+		st.Confirmed = append(st.Confirmed, csl.Confirmation{Name: c.Name, Firm: c.Firm, Affiliate: c.Affiliate})
+	}
+	if st.Designations, err = db.Designations(a.ctx, ""); err != nil {
+		return st, err
+	}
+	if f.Origin != csl.OriginOpenSanctions {
+		st.LastCounts, st.LastDate, err = db.LastCSLCounts(a.ctx)
+		return st, err
+	}
+	st.LastCounts = map[string]int{}
+	for _, src := range f.Sources() {
+		s, err := db.SanctionSource(a.ctx, src.ID)
+		if err != nil {
+			return st, err
+		}
+		for _, l := range src.Lists {
+			if n, ok := s.Counts[l]; ok {
+				st.LastCounts[l] = n
+			}
+		}
+		st.LastDate = max(st.LastDate, s.FileDate)
+	}
+	return st, nil
+}
+
+// errRefused marks an import that the drop guard refused.
+var errRefused = errors.New("refusing the import")
+
+// importSanctions prints to w what applying a read file would change and,
+// unless dry, applies it. A file in which a list lost more than half its
+// entries is refused, and the refusal recorded, unless force.
+func importSanctions(a *app, db *sqlite.DB, sf sanctionsFile, dry, force bool, w io.Writer) (*csl.Import, error) {
+	file := sf.file
+	st, err := sanctionsState(a, db, file)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	diff, err := csl.Plan(file, applied, current, fileDate)
+	im, err := csl.Prepare(file, sf.date, st)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	w := a.stdout
-	fmt.Fprintf(w, "%s: %d entries (%s), file date %s\n", pos[0], len(file.Entries), countsLine(file.Counts), fileDate)
-	printChanges(a, "Added", diff.Added)
-	printChanges(a, "Removed", diff.Removed)
-	printChanges(a, "Changed", diff.Changed)
-	if diff.Empty() {
+	if im.Refusal != nil {
+		if !force {
+			if !dry {
+				for _, src := range file.Sources() {
+					if err := db.RecordSanctionCheck(a.ctx, src.ID, sqlite.ResultRefused, im.Refusal.Error()); err != nil {
+						return nil, err
+					}
+				}
+			}
+			return nil, fmt.Errorf("%w: %w; nothing was changed. If the list really shrank, run again with --force (with --dry-run to see the changes first)", errRefused, im.Refusal)
+		}
+		fmt.Fprintf(a.stderr, "aiwatch: warning: %v; importing anyway (--force)\n", im.Refusal)
+	}
+	what := ""
+	if file.Origin == csl.OriginOpenSanctions {
+		what = " " + file.String() + ","
+	}
+	fmt.Fprintf(w, "%s:%s %d entries (%s), file date %s\n", sf.from, what, len(file.Entries), countsLine(file.Counts), im.FileDate)
+	printChanges(a, w, "Added", im.Diff.Added)
+	printChanges(a, w, "Removed", im.Diff.Removed)
+	printChanges(a, w, "Changed", im.Diff.Changed)
+	if im.Diff.Empty() {
 		fmt.Fprintln(w, "No changes for tracked firms.")
 	}
-	if len(candidates) > 0 {
+	if len(im.Candidates) > 0 {
 		fmt.Fprintf(w, "\nNear matches, not applied (confirm with: aiwatch sanctions confirm FIRM \"ENTRY NAME\" [--affiliate]):\n")
-		for _, c := range candidates {
+		for _, c := range im.Candidates {
 			fmt.Fprintf(w, "  %-16s %-12s %q — %s\n", c.Firm, c.Entry.List, store.CleanLine(c.Entry.Name, 200), store.CleanLine(c.Reason, 200))
 		}
 	}
-	if *dry {
+	if dry {
 		fmt.Fprintln(w, "\nDry run: nothing was written.")
-		return nil
+		return im, nil
 	}
-	var changes []store.DesignationChange
-	for _, group := range [][]csl.Change{diff.Added, diff.Removed, diff.Changed} {
-		for _, c := range group {
-			d := c.New
-			if c.Kind != csl.KindAdded {
-				d.ID = c.Old.ID
-			}
-			changes = append(changes, store.DesignationChange{Kind: c.Kind, Designation: d, Detail: c.Detail})
-		}
-	}
-	imp := &sqlite.CSLImport{FileDate: fileDate, SHA256: file.SHA256, Counts: file.Counts}
-	if err := db.ApplyDesignations(a.ctx, changes, imp, imp.Provenance()); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nApplied %d changes (provenance %s).\n", len(changes), imp.Provenance())
-	return nil
-}
-
-// applyConfirmations moves the candidates whose entry name the user
-// confirmed for that firm into applied.
-func applyConfirmations(applied, candidates []csl.Match, confirmed []sqlite.Confirmation) ([]csl.Match, []csl.Match) {
-	ok := map[string]sqlite.Confirmation{}
-	for _, c := range confirmed {
-		ok[c.Name+"\x00"+c.Firm] = c
-	}
-	var rest []csl.Match
-	for _, m := range candidates {
-		names := append([]string{m.Entry.Name}, m.Entry.AltNames...)
-		done := false
-		for _, n := range names {
-			if c, found := ok[store.FoldAlias(n, false)+"\x00"+m.Firm]; found {
-				m.Affiliate, m.Reason = c.Affiliate, "confirmed by you: "+n
-				applied = append(applied, m)
-				done = true
-				break
+	changes := im.Changes()
+	var imports []sqlite.SourceImport
+	var provs []string
+	for _, src := range file.Sources() {
+		imports = append(imports, sqlite.SourceImport{ID: src.ID, URL: sf.from, ETag: sf.etag, LastModified: sf.lastModified,
+			FileDate: im.FileDate, SHA256: file.SHA256, Counts: src.Counts, Lists: src.Lists})
+		for _, l := range src.Lists {
+			if p := file.Provenance(l, im.FileDate); !slices.Contains(provs, p) {
+				provs = append(provs, p)
 			}
 		}
-		if !done {
-			rest = append(rest, m)
-		}
 	}
-	return applied, rest
+	if err := db.ApplyImport(a.ctx, changes, imports); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w, "\nApplied %d changes (provenance %s).\n", len(changes), strings.Join(provs, ", "))
+	return im, nil
 }
 
 func countsLine(c map[string]int) string {
@@ -217,17 +253,17 @@ func countsLine(c map[string]int) string {
 
 func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
 
-func printChanges(a *app, title string, cs []csl.Change) {
+func printChanges(a *app, w io.Writer, title string, cs []csl.Change) {
 	if len(cs) == 0 {
 		return
 	}
-	fmt.Fprintf(a.stdout, "\n%s (%d):\n", a.style(styleHeader, title), len(cs))
+	fmt.Fprintf(w, "\n%s (%d):\n", a.style(styleHeader, title), len(cs))
 	for _, c := range cs {
 		aff := ""
 		if c.New.Affiliate || c.Old.Affiliate {
 			aff = " (affiliate)"
 		}
-		fmt.Fprintf(a.stdout, "  %-16s %-12s%s %s\n", c.Firm, c.List, aff, store.CleanLine(c.Detail, 300))
+		fmt.Fprintf(w, "  %-16s %-12s%s %s\n", c.Firm, c.List, aff, store.CleanLine(c.Detail, 300))
 	}
 }
 

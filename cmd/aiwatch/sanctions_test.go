@@ -652,9 +652,9 @@ func TestSanctionsImportBadFile(t *testing.T) {
 	tests := []struct {
 		name, file, want string
 	}{
-		{"wrong header", "wrong-header.csv", `header column 3 is "entity_no", want "entity_number"`},
-		{"short header", "short-header.csv", "header has 20 columns, want 29"},
-		{"web page", "page.html", "unable to read CSV: header has 1 columns, want 29"},
+		{"renamed required column", "wrong-header.csv", "the header lacks the required column alt_names"},
+		{"short header", "short-header.csv", "the header lacks the required columns alt_names, remarks"},
+		{"web page", "page.html", "unable to read CSV: the header lacks the required columns source, name, type"},
 		{"JSON without results", "no-results.json", `no "results" array at the top level`},
 		{"JSON array", "top-array.json", `the top level is an array, want an object with a "results" array`},
 		{"empty", "empty.csv", "the file is empty"},

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,13 +57,14 @@ func syntheticCSV(rng *rand.Rand, firms []store.Firm, n int) []byte {
 	buf.WriteString(strings.Join(header, ",") + "\n")
 	w := csv.NewWriter(&buf)
 	row := make([]string, len(header))
+	col := func(name string) int { return slices.Index(header, name) }
 	for i := range n {
 		for j := range row {
 			row[j] = ""
 		}
-		row[colID] = fmt.Sprintf("%056x", rng.Uint64())
-		row[colSource] = sources[rng.IntN(len(sources))]
-		row[colType] = types[rng.IntN(len(types))]
+		row[col("_id")] = fmt.Sprintf("%056x", rng.Uint64())
+		row[col("source")] = sources[rng.IntN(len(sources))]
+		row[col("type")] = types[rng.IntN(len(types))]
 		name := word(rng, 2) + " " + word(rng, 3) + " Trading Co., Ltd."
 		switch {
 		case i%100 == 0:
@@ -78,14 +80,14 @@ func syntheticCSV(rng *rand.Rand, firms []store.Firm, n int) []byte {
 			}
 			name = string(zh) + "有限公司"
 		}
-		row[colName] = name
-		row[colAltNames] = word(rng, 3) + "; " + word(rng, 2) + " " + word(rng, 2)
-		row[colAddresses] = word(rng, 2) + " Road, " + word(rng, 2) + ", CN"
-		row[colFRNotice] = fmt.Sprintf("%d FR %d", 80+rng.IntN(10), rng.IntN(90000))
-		row[colStartDate] = fmt.Sprintf("20%02d-%02d-%02d", 10+rng.IntN(15), 1+rng.IntN(12), 1+rng.IntN(28))
-		row[colRemarks] = "For all items subject to the EAR."
-		row[colSourceListURL] = "https://example.gov/list"
-		row[colSourceInfoURL] = "https://example.gov/info"
+		row[col("name")] = name
+		row[col("alt_names")] = word(rng, 3) + "; " + word(rng, 2) + " " + word(rng, 2)
+		row[col("addresses")] = word(rng, 2) + " Road, " + word(rng, 2) + ", CN"
+		row[col("federal_register_notice")] = fmt.Sprintf("%d FR %d", 80+rng.IntN(10), rng.IntN(90000))
+		row[col("start_date")] = fmt.Sprintf("20%02d-%02d-%02d", 10+rng.IntN(15), 1+rng.IntN(12), 1+rng.IntN(28))
+		row[col("remarks")] = "For all items subject to the EAR."
+		row[col("source_list_url")] = "https://example.gov/list"
+		row[col("source_information_url")] = "https://example.gov/info"
 		if err := w.Write(row); err != nil {
 			panic(err)
 		}

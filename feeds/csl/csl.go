@@ -7,11 +7,18 @@
 //
 // Read accepts the two published shapes, telling them apart by their first
 // byte: consolidated.json (an object whose "results" array holds one object
-// per entry) and consolidated.csv (a header of 29 columns starting with
-// "_id,source,entity_number", multi-valued cells joined with "; "). The
-// older 28-column CSV without "_id" and the TSV variant are read too. A file
-// of any other shape is refused whole with an error that says what is wrong,
-// and errors.Is(err, ErrFormat) holds.
+// per entry) and consolidated.csv (a header row, today of 29 columns
+// starting with "_id,source,entity_number", multi-valued cells joined with
+// "; "). CSV columns are read by their header names, never by position, so
+// the older file without "_id", the TSV variant, and files with columns
+// moved or added read the same; a header that lacks any of RequiredColumns
+// is refused, naming them. A file of any other shape is refused whole with
+// an error that says what is wrong, and errors.Is(err, ErrFormat) holds.
+//
+// Read also accepts an OpenSanctions FollowTheMoney export
+// (entities.ftm.json, one JSON entity a line) of the datasets that carry
+// the US lists the CSL lacks (see DatasetLists and readFtM); such a File
+// has Origin OriginOpenSanctions and speaks only for those lists.
 //
 // Each entry's source, written either as the long name ("Entity List (EL) -
 // Bureau of Industry and Security") or as the bare code ("EL"), gives its
@@ -72,6 +79,11 @@
 // covers: entity-list, meu, sdn, ns-cmic, and any other list present in the
 // file. The lists it does not carry (1260h, fcc-covered, uflpa) are never
 // touched. See Plan for the rules.
+//
+// Prepare is the whole import policy in one call, for every caller
+// (sanctions import, sanctions update, the automatic update): match,
+// apply the user's confirmations, check each list's entry count against
+// the last import of its source (the drop guard), and plan.
 package csl
 
 import (
@@ -92,6 +104,17 @@ import (
 
 // MaxSize is the largest file Read accepts. The full CSL is about 35 MB.
 const MaxSize = 256 << 20
+
+// DefaultURL is the official address of the CSL that aiwatch downloads:
+// the International Trade Administration's downloadable consolidated.csv
+// on data.trade.gov, which needs no API key (the search API does). The CSV
+// is about half the size of consolidated.json for the same entries.
+const DefaultURL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
+
+// DownloadMax caps a CSL download. In 2026 consolidated.csv is about
+// 17 MB (about 26,000 entries) and consolidated.json about 34 MB: 64 MiB
+// leaves the CSV room to grow nearly fourfold and still fits the JSON.
+const DownloadMax = 64 << 20
 
 // Sentinel errors that callers branch on.
 var (
@@ -121,16 +144,22 @@ type Entry struct {
 	SourceInfoURL string
 }
 
-// File is a read CSL file.
+// File is a read CSL file, or an OpenSanctions export read as one.
 type File struct {
-	Entries []Entry
+	// Origin is OriginCSL or OriginOpenSanctions.
+	Origin string
+	// Datasets maps each list an OpenSanctions export speaks for to its
+	// dataset's name (see DatasetLists); nil for the CSL.
+	Datasets map[string]string
+	Entries  []Entry
 	// Counts holds the number of entries per list ID.
 	Counts map[string]int
 	// SHA256 is the hex SHA-256 of the file's bytes.
 	SHA256 string
 	// Date is the file's date (YYYY-MM-DD) when the file says it: the JSON
-	// file's latest sources_used import date. It is "" otherwise, and the
-	// caller fills it in, e.g. from the download date.
+	// file's latest sources_used import date, or an OpenSanctions export's
+	// latest last_seen. It is "" otherwise, and the caller fills it in,
+	// e.g. from the download's Last-Modified.
 	Date string
 }
 
@@ -154,6 +183,11 @@ func Read(r io.Reader) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("csl: unable to read file: %w", err)
 	}
+	return ReadBytes(data)
+}
+
+// ReadBytes is Read of a file already in memory; data is not kept.
+func ReadBytes(data []byte) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, ErrTooLarge
 	}
@@ -161,9 +195,12 @@ func Read(r io.Reader) (*File, error) {
 	body := bytes.TrimPrefix(data, []byte("\ufeff"))
 	trimmed := bytes.TrimLeftFunc(body, unicode.IsSpace)
 	var f *File
+	var err error
 	switch {
 	case len(trimmed) == 0:
 		return nil, formatErrorf("file", "the file is empty")
+	case trimmed[0] == '{' && isFtM(trimmed):
+		f, err = readFtM(trimmed)
 	case trimmed[0] == '{' || trimmed[0] == '[':
 		f, err = readJSON(trimmed)
 	default:
@@ -171,6 +208,9 @@ func Read(r io.Reader) (*File, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if f.Origin == "" {
+		f.Origin = OriginCSL
 	}
 	f.SHA256 = hex.EncodeToString(sum[:])
 	f.Counts = make(map[string]int)
@@ -180,7 +220,9 @@ func Read(r io.Reader) (*File, error) {
 	return f, nil
 }
 
-// header is the CSV header of consolidated.csv.
+// header is the CSV header of consolidated.csv, in the published order.
+// Columns are read by name, so a file with columns in another order, or
+// with columns added, reads the same.
 var header = []string{
 	"_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
 	"federal_register_notice", "start_date", "end_date", "standard_order", "license_requirement",
@@ -189,38 +231,81 @@ var header = []string{
 	"dates_of_birth", "nationalities", "places_of_birth", "source_information_url", "ids",
 }
 
-// Column indexes into header.
-const (
-	colID = iota
-	colSource
-	colEntityNumber
-	colType
-	colPrograms
-	colName
-	colTitle
-	colAddresses
-	colFRNotice
-	colStartDate
-	colEndDate
-	colStandardOrder
-	colLicenseRequirement
-	colLicensePolicy
-	colCallSign
-	colVesselType
-	colGrossTonnage
-	colGrossRegisteredTonnage
-	colVesselFlag
-	colVesselOwner
-	colRemarks
-	colSourceListURL
-	colAltNames
-	colCitizenships
-	colDatesOfBirth
-	colNationalities
-	colPlacesOfBirth
-	colSourceInfoURL
-	colIDs
-)
+// RequiredColumns are the CSV columns without which an import could read
+// a listing wrongly: a missing name or alternative names would lose
+// matches (and "remove" listings), a missing type would match individuals,
+// missing remarks would lose affiliate links, and a missing start date or
+// notice would leave the diff without the listing's date. A file that
+// lacks any of them is refused, naming them.
+var RequiredColumns = []string{"source", "name", "type", "alt_names", "remarks", "start_date", "federal_register_notice"}
+
+// columns maps column names to their index in one file's header.
+type columns map[string]int
+
+// readHeader reads a header row into columns, refusing one without the
+// required columns. A header cell is trimmed and read in lower case.
+func readHeader(head []string) (columns, error) {
+	cols := columns{}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, dup := cols[h]; !dup && h != "" {
+			cols[h] = i
+		}
+	}
+	var missing []string
+	for _, name := range RequiredColumns {
+		if _, ok := cols[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &MissingColumnsError{Missing: missing, Header: head}
+	}
+	return cols, nil
+}
+
+// MissingColumnsError is the error for a CSV file whose header lacks
+// required columns. It wraps ErrFormat.
+type MissingColumnsError struct {
+	Missing []string // required column names, in RequiredColumns order
+	Header  []string // the header as read
+}
+
+func (e *MissingColumnsError) Error() string {
+	what := "column"
+	if len(e.Missing) > 1 {
+		what = "columns"
+	}
+	return fmt.Sprintf("csl: unable to read CSV: the header lacks the required %s %s (it has %d columns: %s)",
+		what, strings.Join(e.Missing, ", "), len(e.Header), shortHeader(e.Header))
+}
+
+// Unwrap makes errors.Is(err, ErrFormat) hold.
+func (e *MissingColumnsError) Unwrap() error { return ErrFormat }
+
+// shortHeader shows a header for an error message, cut after 8 columns.
+func shortHeader(head []string) string {
+	const show = 8
+	cells := make([]string, 0, show+1)
+	for i, h := range head {
+		if i == show {
+			cells = append(cells, "…")
+			break
+		}
+		cells = append(cells, store.CleanLine(h, 40))
+	}
+	return strings.Join(cells, ",")
+}
+
+// cell returns the named column of a record, or "" when the file has no
+// such column.
+func (c columns) cell(rec []string, name string) string {
+	i, ok := c[name]
+	if !ok || i >= len(rec) {
+		return ""
+	}
+	return clean(rec[i])
+}
 
 func readCSV(data []byte) (*File, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -234,19 +319,9 @@ func readCSV(data []byte) (*File, error) {
 	if err != nil {
 		return nil, formatErrorf("CSV", "header: %v", err)
 	}
-	// The legacy file lacks the _id column: shift every index by one.
-	want := header
-	offset := 0
-	if len(head) == len(header)-1 && strings.TrimSpace(head[0]) == header[1] {
-		want, offset = header[1:], -1
-	}
-	if len(head) != len(want) {
-		return nil, formatErrorf("CSV", "header has %d columns, want %d (%s,%s,…)", len(head), len(header), header[0], header[1])
-	}
-	for i, h := range head {
-		if h = strings.TrimSpace(h); h != want[i] {
-			return nil, formatErrorf("CSV", "header column %d is %q, want %q", i+1, h, want[i])
-		}
+	cols, err := readHeader(head)
+	if err != nil {
+		return nil, err
 	}
 	f := &File{}
 	for {
@@ -257,25 +332,23 @@ func readCSV(data []byte) (*File, error) {
 		if err != nil {
 			return nil, formatErrorf("CSV", "%v", err)
 		}
-		col := func(i int) string { return clean(rec[i+offset]) }
+		col := func(name string) string { return cols.cell(rec, name) }
 		line, _ := cr.FieldPos(0)
 		e := Entry{
-			Source:        col(colSource),
-			EntityNumber:  col(colEntityNumber),
-			Type:          col(colType),
-			Programs:      split(col(colPrograms)),
-			Name:          col(colName),
-			Addresses:     split(col(colAddresses)),
-			FRNotice:      col(colFRNotice),
-			StartDate:     col(colStartDate),
-			EndDate:       col(colEndDate),
-			Remarks:       col(colRemarks),
-			SourceListURL: col(colSourceListURL),
-			AltNames:      splitNames(col(colAltNames)),
-			SourceInfoURL: col(colSourceInfoURL),
-		}
-		if offset == 0 {
-			e.ID = col(colID)
+			ID:            col("_id"),
+			Source:        col("source"),
+			EntityNumber:  col("entity_number"),
+			Type:          col("type"),
+			Programs:      split(col("programs")),
+			Name:          col("name"),
+			Addresses:     split(col("addresses")),
+			FRNotice:      col("federal_register_notice"),
+			StartDate:     col("start_date"),
+			EndDate:       col("end_date"),
+			Remarks:       col("remarks"),
+			SourceListURL: col("source_list_url"),
+			AltNames:      splitNames(col("alt_names")),
+			SourceInfoURL: col("source_information_url"),
 		}
 		if e.Source == "" {
 			return nil, formatErrorf("CSV", "record on line %d has no source", line)

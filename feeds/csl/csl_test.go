@@ -2,10 +2,12 @@ package csl
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -139,9 +141,9 @@ func TestReadErrors(t *testing.T) {
 		name, data, msg string
 	}{
 		{"empty", " \n", "csl: unable to read file: the file is empty"},
-		{"wrong header", fixture("wrong-header.csv"), `csl: unable to read CSV: header column 3 is "entity_no", want "entity_number"`},
-		{"too few columns", "_id,source,name\n1,EL,x\n", "csl: unable to read CSV: header has 3 columns, want 29"},
-		{"not a CSL at all", "hello world", "csl: unable to read CSV: header has 1 columns, want 29"},
+		{"renamed required column", fixture("wrong-header.csv"), `csl: unable to read CSV: the header lacks the required column alt_names (it has 29 columns: _id,source,entity_number,`},
+		{"too few columns", "_id,source,name\n1,EL,x\n", "csl: unable to read CSV: the header lacks the required columns type, alt_names, remarks, start_date, federal_register_notice (it has 3 columns: _id,source,name)"},
+		{"not a CSL at all", "hello world", "the header lacks the required columns source, name, type, alt_names, remarks, start_date, federal_register_notice (it has 1 columns: hello world)"},
 		{"short record", headerLine + "\n" + `"1","EL","","","","x"` + "\n", "csl: unable to read CSV: record on line 2: wrong number of fields"},
 		{"record without source", headerLine + "\n" + strings.Repeat(",", 28) + "\n", "csl: unable to read CSV: record on line 2 has no source"},
 		{"wrong JSON shape", fixture("wrong-shape.json"), `csl: unable to read JSON: no "results" array at the top level`},
@@ -207,7 +209,7 @@ func TestReadCleansText(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"consolidated.csv", "consolidated.json", "wrong-header.csv", "wrong-shape.json"} {
+	for _, name := range []string{"consolidated.csv", "consolidated.json", "wrong-header.csv", "wrong-shape.json", "entities.ftm.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -240,8 +242,54 @@ func FuzzRead(f *testing.F) {
 			if e.ID == "" || e.Source == "" || e.List == "" {
 				t.Fatalf("entry without ID, source or list: %+v", e)
 			}
+			if file.Origin == OriginOpenSanctions && !file.Covers(e.List) {
+				t.Fatalf("an export's entry on %s, a list it does not speak for", e.List)
+			}
 		}
 		// Matching must cope with whatever names the file holds.
 		MatchFirms(file.Entries, testFirms())
 	})
+}
+
+// TestReadColumnsByName checks that columns are read by their header
+// names: the fixture with its columns reversed and a new column added
+// reads the same entries.
+func TestReadColumnsByName(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "consolidated.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	for i, rec := range recs {
+		out := []string{"new column " + strconv.Itoa(i)}
+		for j := len(rec) - 1; j >= 0; j-- {
+			out = append(out, rec[j])
+		}
+		if i == 0 {
+			out[0] = "added_later"
+		}
+		w.Write(out)
+	}
+	w.Flush()
+	got, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Entries) != len(want.Entries) || len(got.Entries) == 0 {
+		t.Fatalf("read %d entries, want %d", len(got.Entries), len(want.Entries))
+	}
+	for i := range want.Entries {
+		if !reflect.DeepEqual(got.Entries[i], want.Entries[i]) {
+			t.Errorf("entry %d:\n got %+v\nwant %+v", i, got.Entries[i], want.Entries[i])
+		}
+	}
 }

@@ -52,13 +52,58 @@ var (
 // their designations.
 var uncoveredLists = map[string]bool{"1260h": true, "fcc-covered": true, "uflpa": true}
 
-// Covers reports whether an import of f speaks for the list: one of
-// coreLists, or any other list with entries in the file.
+// Covers reports whether an import of f speaks for the list. A CSL file
+// speaks for coreLists and any other list with entries in it, never for
+// the lists the CSL does not carry; an OpenSanctions file speaks for the
+// lists of the datasets it holds.
 func (f *File) Covers(list string) bool {
+	if f.Origin == OriginOpenSanctions {
+		_, ok := f.Datasets[list]
+		return ok
+	}
 	if uncoveredLists[list] {
 		return false
 	}
 	return slices.Contains(coreLists, list) || f.Counts[list] > 0
+}
+
+// CoveredLists returns the lists the file speaks for, sorted.
+func (f *File) CoveredLists() []string {
+	var out []string
+	if f.Origin == OriginOpenSanctions {
+		out = sortedKeys(f.Datasets)
+	} else {
+		out = slices.Clone(coreLists)
+		for l := range f.Counts {
+			if !slices.Contains(out, l) && f.Covers(l) {
+				out = append(out, l)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Provenance is the provenance of the designations an import of f
+// writes on list: "csl:<file date>:<first 12 hex digits of the file's
+// SHA-256>", or "opensanctions:<dataset>:<file date>".
+func (f *File) Provenance(list, fileDate string) string {
+	if f.Origin == OriginOpenSanctions {
+		return "opensanctions:" + f.Datasets[list] + ":" + fileDate
+	}
+	return "csl:" + fileDate + ":" + f.SHA256[:min(12, len(f.SHA256))]
+}
+
+// notePrefix starts the note of a designation from f on list.
+func (f *File) notePrefix(list string, affiliate bool) string {
+	name := "CSL"
+	if f.Origin == OriginOpenSanctions {
+		name = "OpenSanctions " + f.Datasets[list]
+	}
+	if affiliate {
+		return name + ", affiliates: "
+	}
+	return name + ": "
 }
 
 // groupKey is what one designation stands for.
@@ -79,7 +124,7 @@ func compareKeys(a, b groupKey) int {
 // group stands for one designation: Added is the earliest start date of
 // its entries, Citation the distinct Federal Register notices in entry
 // order, Program the distinct programs, Source the distinct source URLs,
-// Provenance "csl:<file date>:<first 12 hex digits of the file's SHA-256>".
+// Provenance as File.Provenance says.
 // Then, for each group:
 //
 //   - no designation in the store for its firm, list and flag, or only
@@ -94,8 +139,8 @@ func compareKeys(a, b groupKey) int {
 // Every active designation of a list that the file covers (see
 // File.Covers) whose group has no entry in the file is Removed: "no longer
 // listed as of <file date>". Designations are never deleted; contested and
-// already removed ones are never removed again; lists the CSL does not
-// carry (1260h, fcc-covered, uflpa) are never touched.
+// already removed ones are never removed again; lists the file does not
+// speak for (for the CSL: 1260h, fcc-covered, uflpa) are never touched.
 func Plan(f *File, applied []Match, current []store.Designation, fileDate string) (Diff, error) {
 	if fileDate == "" {
 		fileDate = f.Date
@@ -103,8 +148,6 @@ func Plan(f *File, applied []Match, current []store.Designation, fileDate string
 	if fileDate == "" {
 		return Diff{}, ErrNoDate
 	}
-	provenance := "csl:" + fileDate + ":" + f.SHA256[:min(12, len(f.SHA256))]
-
 	groups := map[groupKey][]Entry{}
 	type member struct {
 		k  groupKey
@@ -113,7 +156,7 @@ func Plan(f *File, applied []Match, current []store.Designation, fileDate string
 	seen := map[member]bool{}
 	for _, m := range applied {
 		k := groupKey{m.Firm, m.Entry.List, m.Affiliate}
-		if !uncoveredLists[k.list] && !seen[member{k, m.Entry.ID}] {
+		if f.Covers(k.list) && !seen[member{k, m.Entry.ID}] {
 			seen[member{k, m.Entry.ID}] = true
 			groups[k] = append(groups[k], m.Entry)
 		}
@@ -131,7 +174,7 @@ func Plan(f *File, applied []Match, current []store.Designation, fileDate string
 
 	var diff Diff
 	for _, k := range slices.SortedFunc(maps.Keys(groups), compareKeys) {
-		proposed := designation(k, groups[k], provenance)
+		proposed := designation(k, groups[k], f.Provenance(k.list, fileDate), f.notePrefix(k.list, k.affiliate))
 		var active, contested []store.Designation
 		for _, d := range inStore[k] {
 			switch {
@@ -205,7 +248,7 @@ func addedDetail(k groupKey, d store.Designation, fileDate string, entries []Ent
 }
 
 // designation builds the designation that a group of entries stands for.
-func designation(k groupKey, entries []Entry, provenance string) store.Designation {
+func designation(k groupKey, entries []Entry, provenance, note string) store.Designation {
 	slices.SortStableFunc(entries, func(a, b Entry) int {
 		return cmp.Or(compareDates(a.StartDate, b.StartDate), cmp.Compare(a.ID, b.ID))
 	})
@@ -224,10 +267,6 @@ func designation(k groupKey, entries []Entry, provenance string) store.Designati
 		sources = appendNew(sources, url)
 	}
 	slices.Sort(programs)
-	note := "CSL: "
-	if k.affiliate {
-		note = "CSL, affiliates: "
-	}
 	return store.Designation{
 		Firm:       k.firm,
 		List:       k.list,

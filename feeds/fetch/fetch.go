@@ -70,6 +70,10 @@ type Request struct {
 	ETag         string
 	LastModified string
 	UserAgent    string // overrides the client's User-Agent when set
+	// Progress, when set, is called as the body arrives with the bytes
+	// read so far (after decompression) and the body's length, or -1
+	// when the server does not say it or the body is compressed.
+	Progress func(read, total int64)
 }
 
 // Response is a successful fetch: a 2xx with its body, or a 304.
@@ -260,7 +264,7 @@ func (c *Client) do(ctx context.Context, u *url.URL, r Request) (*Response, erro
 	if hr.ContentLength > c.maxBody && !encoded(hr.Header) {
 		return nil, c.tooLarge()
 	}
-	resp.Body, err = c.readBody(hr)
+	resp.Body, err = c.readBody(hr, r.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +278,7 @@ func encoded(h http.Header) bool {
 
 // readBody reads and decompresses the body, stopping one byte past the cap
 // so that a decompression bomb costs at most MaxBody bytes of memory.
-func (c *Client) readBody(hr *http.Response) ([]byte, error) {
+func (c *Client) readBody(hr *http.Response, progress func(read, total int64)) ([]byte, error) {
 	var body io.Reader = hr.Body
 	switch enc := strings.ToLower(strings.TrimSpace(hr.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
@@ -310,6 +314,10 @@ func (c *Client) readBody(hr *http.Response) ([]byte, error) {
 	if hr.ContentLength > 0 && !encoded(hr.Header) {
 		size = min(hr.ContentLength+1, limit)
 	}
+	total := int64(-1)
+	if hr.ContentLength >= 0 && !encoded(hr.Header) {
+		total = hr.ContentLength
+	}
 	buf := make([]byte, 0, size)
 	for {
 		if len(buf) == cap(buf) {
@@ -323,6 +331,9 @@ func (c *Client) readBody(hr *http.Response) ([]byte, error) {
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > c.maxBody {
 			return nil, c.tooLarge()
+		}
+		if progress != nil && n > 0 {
+			progress(int64(len(buf)), total)
 		}
 		if err == io.EOF {
 			return buf, nil

@@ -525,3 +525,48 @@ func TestUnknownHostIsNamed(t *testing.T) {
 		t.Fatalf("err = %v, want it to name the host it cannot find", err)
 	}
 }
+
+// TestFetchProgress checks that Progress sees the body arrive, ending at
+// its length, with the total when the server gives it and -1 when not.
+func TestFetchProgress(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789"), 100_000) // 1 MB
+	for _, tt := range []struct {
+		name      string
+		chunked   bool
+		wantTotal int64
+	}{
+		{"with length", false, int64(len(body))},
+		{"chunked", true, -1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !tt.chunked {
+					w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+				}
+				for i := 0; i < len(body); i += 64 << 10 {
+					w.Write(body[i:min(i+64<<10, len(body))])
+					if f, ok := w.(http.Flusher); ok && tt.chunked {
+						f.Flush()
+					}
+				}
+			}))
+			defer srv.Close()
+			var calls int
+			var last, total int64
+			resp, err := New(Options{}).Fetch(context.Background(), Request{URL: srv.URL, Progress: func(read, tot int64) {
+				if read < last {
+					t.Errorf("progress went back from %d to %d", last, read)
+				}
+				calls++
+				last, total = read, tot
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(resp.Body) != len(body) || last != int64(len(body)) || total != tt.wantTotal || calls < 2 {
+				t.Errorf("body %d bytes; progress called %d times, last (%d, %d); want (%d, %d), several calls",
+					len(resp.Body), calls, last, total, len(body), tt.wantTotal)
+			}
+		})
+	}
+}

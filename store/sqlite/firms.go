@@ -199,8 +199,10 @@ func (db *DB) Alliance(ctx context.Context, id string) (store.Alliance, error) {
 
 // Lists returns the tracked lists in badge order.
 func (db *DB) Lists(ctx context.Context) ([]store.List, error) {
-	return scanAll(ctx, db, "list lists", `SELECT id, name, badge, description FROM lists ORDER BY rowid`, nil,
-		func(rows *sql.Rows, l *store.List) error { return rows.Scan(&l.ID, &l.Name, &l.Badge, &l.Description) })
+	return scanAll(ctx, db, "list lists", `SELECT id, name, badge, description, as_of FROM lists ORDER BY rowid`, nil,
+		func(rows *sql.Rows, l *store.List) error {
+			return rows.Scan(&l.ID, &l.Name, &l.Badge, &l.Description, &l.AsOf)
+		})
 }
 
 // Aliases returns every alias of every firm and alliance.

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -106,71 +107,84 @@ func (db *DB) ApplyDesignations(ctx context.Context, changes []store.Designation
 		if err != nil {
 			return err
 		}
-		for _, c := range changes {
-			d := c.Designation
-			if err := ensureList(ctx, tx, d.List); err != nil {
-				return err
-			}
-			action := c.Kind
-			switch c.Kind {
-			case "added":
-				if d.Status == "" {
-					d.Status = store.StatusConfirmed
-				}
-				var oldRemoved, oldStatus string
-				err := tx.QueryRowContext(ctx, `SELECT removed, status FROM designations WHERE firm_id = ? AND list_id = ? AND affiliate = ? AND added = ?`,
-					d.Firm, d.List, d.Affiliate, d.Added).Scan(&oldRemoved, &oldStatus)
-				existed := err == nil
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return err
-				}
-				_, err = tx.ExecContext(ctx, `INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (firm_id, list_id, affiliate, added) DO UPDATE SET removed = excluded.removed, citation = excluded.citation,
-					source = excluded.source, status = excluded.status, provenance = excluded.provenance, note = excluded.note, program = excluded.program`,
-					d.Firm, d.List, d.Program, d.Added, d.Removed, d.Citation, d.Source, string(d.Status), d.Affiliate, prov, d.Note)
-				if err != nil {
-					return err
-				}
-				action = eventAction(d)
-				if existed && action == "added" && oldRemoved == "" && oldStatus == string(d.Status) {
-					action = "changed"
-				}
-			case "removed":
-				res, err := tx.ExecContext(ctx, `UPDATE designations SET removed = ?, provenance = ?, note = trim(note || ' ' || ?) WHERE id = ? AND removed = ''`,
-					d.Removed, prov, "No longer listed as of "+d.Removed+" ("+prov+").", d.ID)
-				if err != nil {
-					return err
-				}
-				if n, _ := res.RowsAffected(); n == 0 {
-					continue
-				}
-			case "changed":
-				if _, err := tx.ExecContext(ctx, `UPDATE designations SET added = ?, citation = ?, source = ?, program = ?, provenance = ? WHERE id = ?`,
-					d.Added, d.Citation, d.Source, d.Program, prov, d.ID); err != nil {
-					return err
-				}
-			default:
-				return fmt.Errorf("unknown change %q", c.Kind)
-			}
-			detail := c.Detail
-			if detail == "" {
-				detail = describe(d)
-			}
-			if err := logEvent(ctx, tx, now, d.Firm, d.List, action, detail, prov); err != nil {
-				return err
-			}
+		if err := applyChanges(ctx, tx, now, changes, prov); err != nil {
+			return err
 		}
 		if imp != nil {
-			counts, _ := json.Marshal(imp.Counts)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO csl_imports (at, file_date, sha256, counts) VALUES (?, ?, ?, ?)`,
-				now.Unix(), imp.FileDate, imp.SHA256, string(counts)); err != nil {
-				return err
-			}
+			return recordCSLImport(ctx, tx, now, imp.FileDate, imp.SHA256, imp.Counts)
 		}
 		return nil
 	})
 	return db.wrap("apply designation changes", err)
+}
+
+func recordCSLImport(ctx context.Context, tx *sql.Tx, now time.Time, fileDate, sha string, counts map[string]int) error {
+	b, _ := json.Marshal(counts)
+	_, err := tx.ExecContext(ctx, `INSERT INTO csl_imports (at, file_date, sha256, counts) VALUES (?, ?, ?, ?)`,
+		now.Unix(), fileDate, sha, string(b))
+	return err
+}
+
+// applyChanges applies changes and logs them, with provenance prov, or
+// each designation's own when prov is "".
+func applyChanges(ctx context.Context, tx *sql.Tx, now time.Time, changes []store.DesignationChange, prov string) error {
+	for _, c := range changes {
+		d := c.Designation
+		prov := cmp.Or(prov, d.Provenance)
+		if err := ensureList(ctx, tx, d.List); err != nil {
+			return err
+		}
+		action := c.Kind
+		switch c.Kind {
+		case "added":
+			if d.Status == "" {
+				d.Status = store.StatusConfirmed
+			}
+			var oldRemoved, oldStatus string
+			err := tx.QueryRowContext(ctx, `SELECT removed, status FROM designations WHERE firm_id = ? AND list_id = ? AND affiliate = ? AND added = ?`,
+				d.Firm, d.List, d.Affiliate, d.Added).Scan(&oldRemoved, &oldStatus)
+			existed := err == nil
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (firm_id, list_id, affiliate, added) DO UPDATE SET removed = excluded.removed, citation = excluded.citation,
+				source = excluded.source, status = excluded.status, provenance = excluded.provenance, note = excluded.note, program = excluded.program`,
+				d.Firm, d.List, d.Program, d.Added, d.Removed, d.Citation, d.Source, string(d.Status), d.Affiliate, prov, d.Note)
+			if err != nil {
+				return err
+			}
+			action = eventAction(d)
+			if existed && action == "added" && oldRemoved == "" && oldStatus == string(d.Status) {
+				action = "changed"
+			}
+		case "removed":
+			res, err := tx.ExecContext(ctx, `UPDATE designations SET removed = ?, provenance = ?, note = trim(note || ' ' || ?) WHERE id = ? AND removed = ''`,
+				d.Removed, prov, "No longer listed as of "+d.Removed+" ("+prov+").", d.ID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+		case "changed":
+			if _, err := tx.ExecContext(ctx, `UPDATE designations SET added = ?, citation = ?, source = ?, program = ?, provenance = ? WHERE id = ?`,
+				d.Added, d.Citation, d.Source, d.Program, prov, d.ID); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown change %q", c.Kind)
+		}
+		detail := c.Detail
+		if detail == "" {
+			detail = describe(d)
+		}
+		if err := logEvent(ctx, tx, now, d.Firm, d.List, action, detail, prov); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // eventTime is when changes made at now are logged: now, or one second

@@ -76,6 +76,7 @@ type Model struct {
 
 	codes     badge.Codes
 	lists     map[string]store.List
+	listOrder []store.List // the lists in badge order, for "none found"
 	firms     map[string]store.Firm
 	alliances map[string]store.Alliance
 
@@ -118,6 +119,7 @@ func (m Model) LoadDirectory() tea.Cmd {
 // SetLists sets the lists that badges and the firm card name.
 func (m *Model) SetLists(lists []store.List) {
 	m.codes = badge.NewCodes(lists)
+	m.listOrder = lists
 	m.lists = make(map[string]store.List, len(lists))
 	for _, l := range lists {
 		m.lists[l.ID] = l

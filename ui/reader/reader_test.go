@@ -236,3 +236,30 @@ func TestShowLoadsOnlyANewSubject(t *testing.T) {
 		t.Errorf("the empty subject: command %v, mode %v:\n%s", cmd != nil, m.Mode(), ansi.Strip(m.View()))
 	}
 }
+
+// TestNoneFoundDates checks that a firm found on no list says as of when
+// each list was checked: the CSL's lists as of its last file, the others
+// as of the reference check; in a narrow line, the range of dates.
+func TestNoneFoundDates(t *testing.T) {
+	m := newReader(t, uitest.New(), 100, 40)
+	m.SetLists([]store.List{
+		{ID: "entity-list", Badge: "EL", AsOf: "2026-12-01"}, {ID: "meu", Badge: "MEU", AsOf: "2026-12-01"},
+		{ID: "1260h", Badge: "1260H"}, {ID: "uflpa", Badge: "UFLPA"},
+	})
+	m, cmd := m.Show(FirmSubject("stepfun"))
+	m, _ = drive.Loop(m, update, cmd)
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"none found as of 2026-12-01: EL MEU", "none found as of " + uitest.AsOf + ": 1260H UFLPA"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("stepfun card lacks %q:\n%s", want, view)
+		}
+	}
+	f := store.Firm{NoneFoundAsOf: uitest.AsOf}
+	wide := "none found as of 2026-12-01 (EL MEU); " + uitest.AsOf + " (1260H UFLPA)"
+	if got := m.noneFound(f, 80); got != wide {
+		t.Errorf("noneFound at 80 cells = %q, want %q", got, wide)
+	}
+	if got, want := m.noneFound(f, 40), "none found as of "+uitest.AsOf+"–2026-12-01"; got != want {
+		t.Errorf("noneFound at 40 cells = %q, want %q", got, want)
+	}
+}

@@ -158,16 +158,57 @@ func (m Model) designationSummary(id string, w int) string {
 	}
 	bs := badge.For(f.Designations, m.codes)
 	if len(bs) == 0 {
-		return m.Theme.Dim.Render(cell.Truncate(noneFound(f), w))
+		return m.Theme.Dim.Render(cell.Truncate(m.noneFound(f, w), w))
 	}
 	return badge.Render(*m.Theme, bs, w, true)
 }
 
-func noneFound(f store.Firm) string {
-	if f.NoneFoundAsOf != "" {
+// noneFound says as of when a firm was found on no list, in at most w
+// cells: one date, or each date with the badges of the lists checked
+// then, newest first ("none found as of 2026-12-01 (EL MEU SDN CMIC);
+// 2026-06-17 (1260H FCC UFLPA)"), as store.NoneFound groups them. When
+// that does not fit, the range of dates, which holds for every list.
+func (m Model) noneFound(f store.Firm, w int) string {
+	groups := store.NoneFound(f, m.listOrder)
+	switch {
+	case len(groups) == 0 && f.NoneFoundAsOf != "":
 		return "none found as of " + cell.Line(f.NoneFoundAsOf)
+	case len(groups) == 0 || len(groups) == 1 && groups[0].AsOf == "":
+		return "none found"
+	case len(groups) == 1:
+		return "none found as of " + cell.Line(groups[0].AsOf)
 	}
-	return "none found"
+	parts := make([]string, 0, len(groups))
+	for _, g := range groups {
+		parts = append(parts, cell.Line(cmp.Or(g.AsOf, "unknown"))+" ("+m.badgeCodes(g.Lists)+")")
+	}
+	full := "none found as of " + strings.Join(parts, "; ")
+	if cell.Width(full) <= w {
+		return full
+	}
+	oldest, newest := groups[len(groups)-1].AsOf, groups[0].AsOf
+	return "none found as of " + cell.Line(cmp.Or(oldest, "unknown")) + "–" + cell.Line(newest)
+}
+
+// noneFoundLines is noneFound for the firm card: a line per date.
+func (m Model) noneFoundLines(f store.Firm) []string {
+	groups := store.NoneFound(f, m.listOrder)
+	if len(groups) < 2 {
+		return []string{m.noneFound(f, 1<<20)}
+	}
+	lines := make([]string, 0, len(groups))
+	for _, g := range groups {
+		lines = append(lines, "none found as of "+cell.Line(cmp.Or(g.AsOf, "unknown"))+": "+m.badgeCodes(g.Lists))
+	}
+	return lines
+}
+
+func (m Model) badgeCodes(lists []store.List) string {
+	codes := make([]string, 0, len(lists))
+	for _, l := range lists {
+		codes = append(codes, m.codes.Code(l.ID))
+	}
+	return strings.Join(codes, " ")
 }
 
 func (m Model) firmName(id string) string {
@@ -270,7 +311,11 @@ func (m Model) firmLines(w int) []string {
 func (m Model) designationLines(f store.Firm, w int) []string {
 	t := m.Theme
 	if len(f.Designations) == 0 {
-		return []string{"  " + t.Dim.Render(noneFound(f))}
+		var lines []string
+		for _, l := range m.noneFoundLines(f) {
+			lines = append(lines, "  "+t.Dim.Render(l))
+		}
+		return lines
 	}
 	ds := slices.Clone(f.Designations)
 	slices.SortStableFunc(ds, func(a, b store.Designation) int { return strings.Compare(a.Added, b.Added) })
