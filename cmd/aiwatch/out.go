@@ -146,42 +146,8 @@ func (a *app) badges(f store.Firm, lists []store.List) string {
 	return strings.Join(parts, " ")
 }
 
-// suggest returns up to three candidates close to s: prefix or substring
-// matches first, then small edit distances.
-func suggest(s string, candidates []string) []string {
-	s = strings.ToLower(s)
-	type scored struct {
-		c     string
-		score int
-	}
-	var out []scored
-	seen := map[string]bool{}
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		if seen[lc] {
-			continue
-		}
-		seen[lc] = true
-		switch {
-		case lc == s:
-			continue
-		case strings.HasPrefix(lc, s) || strings.HasPrefix(s, lc):
-			out = append(out, scored{c, 0})
-		case strings.Contains(lc, s) || strings.Contains(s, lc):
-			out = append(out, scored{c, 1})
-		default:
-			if d := store.EditDistance([]rune(s), []rune(lc), 3, nil); d <= 2 || (len(s) > 6 && d <= 3) {
-				out = append(out, scored{c, 1 + d})
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score < out[j].score })
-	var res []string
-	for i := 0; i < len(out) && i < 3; i++ {
-		res = append(res, out[i].c)
-	}
-	return res
-}
+// suggest returns up to three candidates close to s (store.Suggest).
+func suggest(s string, candidates []string) []string { return store.Suggest(s, candidates) }
 
 // truncateCells cuts s to n terminal cells with an ellipsis.
 func truncateCells(s string, n int) string { return ansi.Truncate(s, n, "…") }
