@@ -356,3 +356,9 @@ func (s Set) Markdown() string {
 	}
 	return b.String()
 }
+
+// Keys returns the keys of an action in a context, none when it is
+// unbound or unknown.
+func (s Set) Keys(c Context, action string) []string {
+	return s.binding(Binding{c, action}).Keys()
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -69,6 +70,21 @@ func Parse(file string, b []byte) (Config, error) {
 	return p.c, nil
 }
 
+// scannerProblems are the "did not find expected" messages of the YAML
+// scanner; the others are the parser's.
+var scannerProblems = []string{
+	"did not find expected alphabetic or numeric character",
+	"did not find expected comment or line break",
+	"did not find expected whitespace or line break",
+	"did not find URI escaped octet",
+	"did not find expected hexdecimal number",
+	"did not find expected '!'",
+	"did not find expected tag URI",
+	"did not find expected digit or '.' character",
+	"did not find expected version number",
+	"did not find expected whitespace",
+}
+
 var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // syntaxError places the YAML library's message, which has a line but no
@@ -77,6 +93,13 @@ func (p *parser) syntaxError(err error) error {
 	msg := err.Error()
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if strings.HasPrefix(m[2], "did not find expected") && !slices.Contains(scannerProblems, m[2]) ||
+			strings.HasPrefix(m[2], "found duplicate") || strings.HasPrefix(m[2], "found undefined") || strings.HasPrefix(m[2], "found incompatible") {
+			// The library counts a parser error's line from 0, and
+			// places it where the unfinished construct began (a
+			// scanner error's from 1).
+			line++
+		}
 		return Errors{{Pos: Pos{File: p.file, Line: line}, Msg: "not valid YAML: " + m[2]}}
 	}
 	return fmt.Errorf("%s: not valid YAML: %s", p.file, strings.TrimPrefix(msg, "yaml: "))
@@ -150,12 +173,33 @@ func (p *parser) unknown(k *yaml.Node, where string, known []string) {
 	p.errorf(k, "%s%s", msg, didYouMean(k.Value, known))
 }
 
+// otherNames are what other tools call some of our keys, so that a
+// misspelling of those (keybindigs) is still led to ours.
+var otherNames = map[string]string{
+	"keybindings": "keys", "keybinds": "keys", "keymap": "keys", "bindings": "keys", "hotkeys": "keys",
+	"saved_views": "views", "filters": "views", "searches": "views",
+	"ignores": "ignore", "killfile": "ignore", "mute": "ignore", "hide": "ignore",
+	"refresh_interval": "interval", "poll_interval": "interval", "reload_time": "interval",
+	"useragent": "user_agent", "body_limit": "max_body", "max_size": "max_body",
+}
+
 func didYouMean(s string, known []string) string {
-	if sug := store.Suggest(s, known); len(sug) > 0 {
-		q := make([]string, len(sug))
-		for i, x := range sug {
-			q[i] = strconv.Quote(x)
+	cands := slices.Clone(known)
+	for _, other := range slices.Sorted(maps.Keys(otherNames)) {
+		if slices.Contains(known, otherNames[other]) {
+			cands = append(cands, other)
 		}
+	}
+	var q []string
+	for _, x := range store.Suggest(s, cands) {
+		if ours, ok := otherNames[x]; ok && !slices.Contains(known, x) {
+			x = ours
+		}
+		if x = strconv.Quote(x); !slices.Contains(q, x) {
+			q = append(q, x)
+		}
+	}
+	if len(q) > 0 {
 		return " (did you mean " + strings.Join(q, " or ") + "?)"
 	}
 	if len(known) > 0 && len(known) <= 8 {
@@ -557,9 +601,11 @@ func FormatDuration(d time.Duration) string {
 		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
 	}
 	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
 	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
+		s = s[:len(s)-2]
 	}
 	return s
 }
