@@ -78,20 +78,20 @@ var (
 	}
 )
 
-// actions returns the actions of a context.
-func actions(c Context) []action {
-	switch c {
-	case Global:
-		return globalActions
-	case Alliances, Firms, News:
-		return append(slices.Clip(listActions), openAction)
-	case Reader, Feeds, Changes:
-		return listActions
-	case Filter:
-		return filterActions
-	}
-	return nil
+// byContext holds the actions of each context.
+var byContext = map[Context][]action{
+	Global:    globalActions,
+	Alliances: append(slices.Clip(listActions), openAction),
+	Firms:     append(slices.Clip(listActions), openAction),
+	News:      append(slices.Clip(listActions), openAction),
+	Reader:    listActions,
+	Feeds:     listActions,
+	Changes:   listActions,
+	Filter:    filterActions,
 }
+
+// actions returns the actions of a context.
+func actions(c Context) []action { return byContext[c] }
 
 // Actions returns the action names of a context, in the order the help
 // lists them, or nil for an unknown context.
@@ -247,10 +247,14 @@ func (s Set) Conflicts() []Conflict {
 }
 
 func (s Set) binding(b Binding) key.Binding {
-	km := s.Map(b.Context)
+	km, ok := s.maps[b.Context]
+	if !ok {
+		d := DefaultKeyMap()
+		km = &d
+	}
 	for _, a := range actions(b.Context) {
 		if a.name == b.Action {
-			bb := *a.field(&km)
+			bb := *a.field(km)
 			if !bb.Enabled() {
 				return key.Binding{}
 			}
