@@ -75,6 +75,8 @@ type DB struct {
 	writerDone chan struct{}
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// ignore holds the conditions of each ignore rule (SetIgnore).
+	ignore [][]cond
 }
 
 // Options tune Open.
