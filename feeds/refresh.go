@@ -36,6 +36,11 @@ type Options struct {
 	Concurrency int           // feeds fetched at once; default 8
 	SlowAfter   time.Duration // a feed slower than this is reported; default 10s
 	Now         func() time.Time
+	// Interval is the base polling interval of a feed that has none of
+	// its own; default DefaultInterval. See NextPoll.
+	Interval time.Duration
+	// All refreshes every enabled feed, due or not.
+	All bool
 }
 
 // Outcome says how one feed's refresh went.
@@ -90,6 +95,9 @@ func NewRefresher(st Store, client *fetch.Client, tagger Tagger, o Options) *Ref
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Interval <= 0 {
+		o.Interval = DefaultInterval
+	}
 	return &Refresher{store: st, client: client, tagger: tagger, opts: o}
 }
 
@@ -98,7 +106,11 @@ func NewRefresher(st Store, client *fetch.Client, tagger Tagger, o Options) *Ref
 // goroutine order of completion. It fails only when the store cannot be
 // read; feed failures are in the summary.
 func (r *Refresher) Refresh(ctx context.Context, ids []int64, progress func(res FeedResult, done, total int)) (Summary, error) {
-	due, err := r.store.DueFeeds(ctx, r.opts.Now(), ids)
+	now := r.opts.Now()
+	if r.opts.All {
+		now = now.Add(100 * 365 * 24 * time.Hour) // every enabled feed is due by then
+	}
+	due, err := r.store.DueFeeds(ctx, now, ids)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -159,11 +171,15 @@ func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 	res := FeedResult{Feed: f}
 	rec := store.FetchResult{At: start}
 
-	resp, err := r.client.Fetch(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent})
+	resp, err := r.client.Fetch(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent,
+		MaxBody: f.MaxBody, Timeout: f.Timeout})
 	var items store.Batches
 	var partErr error // a later part of the document failed to parse
 	if err == nil {
 		rec.Status, rec.ETag, rec.LastModified, rec.NotModified = resp.Status, resp.ETag, resp.LastModified, resp.NotModified
+		if resp.NotModified {
+			rec.NextTry = start.Add(NextPoll(f, r.base(f), resp, nil, start))
+		}
 		if !resp.NotModified {
 			var doc *parse.Stream
 			doc, err = r.open(f, resp, start)
@@ -174,6 +190,7 @@ func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 				// writer is waited for; the rest as the writer asks.
 				var first []store.Item
 				if first, err = doc.Next(); err == nil {
+					rec.NextTry = start.Add(NextPoll(f, r.base(f), resp, first, start))
 					first = r.tag(f, first)
 					items = r.batches(f, doc, first, &partErr)
 				}
