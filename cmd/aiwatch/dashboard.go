@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/feeds"
-	"github.com/aiwatch/aiwatch/feeds/fetch"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 	"github.com/aiwatch/aiwatch/ui"
@@ -37,7 +36,9 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 		return p, err
 	}
 	defer lock.unlock()
-	rf, err := r.a.refresher(8, fetch.DefaultTimeout)
+	// F fetches every enabled feed: the user asked for it now.
+	r.a.fetchAll = true
+	rf, err := r.a.refresher(r.a.cfg.Feeds.Concurrency, r.a.cfg.Feeds.Timeout)
 	if err != nil {
 		return p, err
 	}

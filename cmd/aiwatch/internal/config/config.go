@@ -63,6 +63,8 @@ type Config struct {
 type Pos struct {
 	File      string
 	Line, Col int
+	// How the value is written, for placing an offset into it.
+	quoted, block bool
 }
 
 // Errorf returns an error at p.
@@ -165,7 +167,7 @@ var ErrNoFile = errors.New("no such config file")
 
 // Path resolves the file in use: flagValue (--config), else
 // $AIWATCH_CONFIG, else $XDG_CONFIG_HOME/aiwatch/config.yml, else
-// ~/.config/aiwatch/config.yml. explicit says the user named it, so that
+// ~/.config/aiwatch/config.yml, else "" (no $HOME: the defaults). explicit says the user named it, so that
 // its absence is an error rather than "use the defaults".
 func Path(flagValue string, getenv func(string) string) (path string, explicit bool, err error) {
 	if flagValue != "" {
@@ -179,7 +181,7 @@ func Path(flagValue string, getenv func(string) string) (path string, explicit b
 	}
 	home := getenv("HOME")
 	if home == "" {
-		return "", false, errors.New("config: cannot find the config file: $HOME is not set; use --config PATH or set AIWATCH_CONFIG")
+		return "", false, nil // nowhere to look: the defaults
 	}
 	return filepath.Join(home, ".config", "aiwatch", "config.yml"), false, nil
 }
@@ -187,6 +189,9 @@ func Path(flagValue string, getenv func(string) string) (path string, explicit b
 // Load reads the file at path. A missing file gives the defaults unless
 // explicit, when it is ErrNoFile.
 func Load(path string, explicit bool) (Config, error) {
+	if path == "" {
+		return Default(), nil
+	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		if explicit {

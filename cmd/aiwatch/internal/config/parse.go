@@ -105,7 +105,11 @@ func (p *parser) syntaxError(err error) error {
 	return fmt.Errorf("%s: not valid YAML: %s", p.file, strings.TrimPrefix(msg, "yaml: "))
 }
 
-func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
+func (p *parser) pos(n *yaml.Node) Pos {
+	return Pos{File: p.file, Line: n.Line, Col: n.Column,
+		quoted: n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0,
+		block:  n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0}
+}
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)})
@@ -425,21 +429,21 @@ func (p *parser) query(n *yaml.Node, where, q string) bool {
 	if err == nil {
 		return true
 	}
-	p.errs = append(p.errs, &Error{Pos: QueryPos(p.pos(n), n.Style, q, err), Msg: where + ": " + queryMessage(err)})
+	p.errs = append(p.errs, &Error{Pos: QueryPos(p.pos(n), q, err), Msg: where + ": " + queryMessage(err)})
 	return false
 }
 
-// QueryPos is where in the file the error err of query q is: the query's
-// own position plus the error's offset in runes, past an opening quote.
-// Offsets count only when the query is written on one line as parsed.
-func QueryPos(at Pos, style yaml.Style, q string, err error) Pos {
+// QueryPos is where in the file the error err of the query q at at is:
+// the query's own position plus the error's offset in runes.
+func QueryPos(at Pos, q string, err error) Pos {
 	var qe *query.Error
-	if errors.As(err, &qe) && qe.Pos >= 0 && qe.Pos <= len(q) && style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
-		if style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+	if errors.As(err, &qe) && qe.Pos >= 0 && qe.Pos <= len(q) && !at.block {
+		if at.quoted {
 			at.Col++
 		}
 		at.Col += utf8.RuneCountInString(q[:qe.Pos])
 	}
+	at.quoted, at.block = false, false
 	return at
 }
 
