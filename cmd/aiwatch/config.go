@@ -236,6 +236,9 @@ No file means the defaults. docs/config.schema.json describes it.
 		if len(pos) > 0 {
 			return usageError{"config show takes no arguments"}
 		}
+		if err := a.loadConfig(); err != nil {
+			return err
+		}
 		fmt.Fprint(a.stdout, config.Show(a.cfg))
 		return nil
 	}

@@ -254,7 +254,16 @@ func TestFetchAddedFeed(t *testing.T) {
 	}
 
 	hits, before := site.counts("/news.xml")
+	// Fetched a moment ago, the feed is not due: fetch leaves it alone,
+	// and --all fetches it.
 	r = ftRun(t, db, 0, "fetch")
+	if got, want := lastLine(r.stdout), "0 feeds: 0 updated, 0 not modified, 0 failed; 0 new items"; got != want {
+		t.Errorf("fetch of a feed not due: %q, want %q", got, want)
+	}
+	if h, _ := site.counts("/news.xml"); h != hits {
+		t.Errorf("fetch requested a feed that is not due")
+	}
+	r = ftRun(t, db, 0, "fetch", "--all")
 	if got, want := lastLine(r.stdout), "1 feeds: 0 updated, 1 not modified, 0 failed; 0 new items"; got != want {
 		t.Errorf("second fetch summary %q, want %q", got, want)
 	}
@@ -285,7 +294,7 @@ func TestRefetchKeepsMarks(t *testing.T) {
 	ftRun(t, db, 0, "star", strconv.FormatInt(two.ID, 10))
 
 	site.set("/news.xml", "application/rss+xml", ftFixture(t, "news-v2.rss"))
-	r := ftRun(t, db, 0, "fetch")
+	r := ftRun(t, db, 0, "fetch", "--all")
 	if got, want := lastLine(r.stdout), "1 feeds: 1 updated, 0 not modified, 0 failed; 1 new items"; got != want {
 		t.Errorf("fetch summary %q, want %q", got, want)
 	}
@@ -487,7 +496,8 @@ func TestFetchFailingFeed(t *testing.T) {
 	// Backing off, the failing feed is not due on the next run…
 	before, _ := site.counts("/bad.xml")
 	r = ftRun(t, db, 0, "fetch")
-	if got, want := lastLine(r.stdout), "1 feeds: 0 updated, 1 not modified, 0 failed; 0 new items"; got != want {
+	// (the working feed, fetched a moment ago, is not due either)
+	if got, want := lastLine(r.stdout), "0 feeds: 0 updated, 0 not modified, 0 failed; 0 new items"; got != want {
 		t.Errorf("fetch while backing off: %q, want %q", got, want)
 	}
 	if after, _ := site.counts("/bad.xml"); after != before {

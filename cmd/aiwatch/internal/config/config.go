@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aiwatch/aiwatch/ui/keys"
@@ -193,7 +194,7 @@ func Load(path string, explicit bool) (Config, error) {
 		return Default(), nil
 	}
 	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) || (!explicit && errors.Is(err, syscall.ENOTDIR)) {
 		if explicit {
 			return Config{}, fmt.Errorf("config: %s: %w", path, ErrNoFile)
 		}
