@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,6 +81,11 @@ type view struct {
 // stored view with a file view's name is reported on stderr once and
 // left out, as the file's wins.
 func (a *app) views() ([]view, error) {
+	return a.viewsNoting(func(msg string) { fmt.Fprintf(a.stderr, "aiwatch: note: %s\n", msg) })
+}
+
+// viewsNoting is views with its note going to note.
+func (a *app) viewsNoting(note func(string)) ([]view, error) {
 	db, err := a.store()
 	if err != nil {
 		return nil, err
@@ -95,8 +102,8 @@ func (a *app) views() ([]view, error) {
 	}
 	for _, v := range stored {
 		if names[strings.ToLower(v.Name)] {
-			fmt.Fprintf(a.stderr, "aiwatch: note: the stored view %q has the name of a view in %s, which wins; rename one (aiwatch views rm %q)\n",
-				v.Name, a.cfg.Path, v.Name)
+			note(fmt.Sprintf("the stored view %q has the name of a view in %s, which wins; rename one (aiwatch views rm %q)",
+				v.Name, a.cfg.Path, v.Name))
 			continue
 		}
 		out = append(out, view{View: v})
@@ -485,5 +492,38 @@ func feedsSet(a *app, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Set %d feed(s).\n", len(ids))
+	return nil
+}
+
+// dashboardViews lists the views for the dashboard's Views group; notes
+// go to its log.
+func (a *app) dashboardViews(ctx context.Context) ([]store.View, error) {
+	vs, err := a.viewsNoting(func(msg string) { log.Print(msg) })
+	out := make([]store.View, len(vs))
+	for i, v := range vs {
+		out[i] = v.View
+	}
+	return out, err
+}
+
+// saveView stores a view from the dashboard's filter bar. A name in use,
+// in the config file or the store, is refused with a message that says
+// where.
+func (a *app) saveView(ctx context.Context, name, q string) error {
+	name = strings.TrimSpace(name)
+	if store.CleanLine(name, 200) != name {
+		return errors.New("a view's name is one line of printable text")
+	}
+	for _, v := range a.cfg.Views {
+		if strings.EqualFold(v.Name, name) {
+			return fmt.Errorf("a view named %q is in the config file; choose another name", v.Name)
+		}
+	}
+	if err := a.db.AddView(ctx, store.View{Name: name, Query: q}); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("a view named %q exists; choose another name", name)
+		}
+		return err
+	}
 	return nil
 }

@@ -83,6 +83,10 @@ func cmdDashboard(a *app, args []string) error {
 		ParseQuery: a.parseQuery,
 		StorePath:  db.Path(),
 		Now:        a.now,
+		Keys:       a.cfg.Keys,
+		Views:      a.dashboardViews,
+		SaveView:   a.saveView,
+		Theme:      a.cfg.Display.Theme,
 	})
 	p := tea.NewProgram(m, tea.WithContext(a.ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {

@@ -116,6 +116,12 @@ func DefaultSet() Set {
 	s := Set{maps: map[Context]*KeyMap{}, set: map[Context]map[string]bool{}}
 	for _, c := range Contexts() {
 		km := DefaultKeyMap()
+		switch c {
+		case Alliances:
+			km.Open.SetHelp("enter", "its firms, or a view's news")
+		case Firms:
+			km.Open.SetHelp("enter", "its news")
+		}
 		s.maps[c] = &km
 	}
 	return s
