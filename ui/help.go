@@ -7,9 +7,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/aiwatch/aiwatch/ui/internal/badge"
-	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/internal/cell"
 	"github.com/aiwatch/aiwatch/ui/internal/pane"
+	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/theme"
 )
 

@@ -12,8 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/ui/reader"
 	"github.com/aiwatch/aiwatch/ui/keys"
+	"github.com/aiwatch/aiwatch/ui/reader"
 	"github.com/aiwatch/aiwatch/ui/uitest"
 )
 

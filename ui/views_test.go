@@ -156,4 +156,3 @@ func TestRemappedKeyProgram(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
