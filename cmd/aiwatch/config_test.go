@@ -13,6 +13,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aiwatch/aiwatch/ui"
 )
 
 // doneWhenConfig is the "done when" file.
@@ -377,4 +381,54 @@ func TestFetchWatch(t *testing.T) {
 	if h, _ := site.counts("/later.xml"); h != laterHits+1 {
 		t.Errorf("the watch requested the later feed %d times, want 1, when due", h-laterHits)
 	}
+}
+
+// TestDashboardViewsAndIgnore runs the dashboard on a real store with the
+// issue's config file: the view is on the first screen with its unread
+// count, the ignored feed's item is nowhere, and 3 n enter opens the
+// second news item.
+func TestDashboardViewsAndIgnore(t *testing.T) {
+	site := newFTSite(t)
+	url := site.set("/some.xml", "application/rss+xml", []byte(someFeed))
+	path := ftStore(t)
+	ftAdd(t, path, url)
+	ftRun(t, path, 0, "fetch")
+	cfg := writeConfig(t, doneWhenConfig)
+	var viewUnread []itemJSON
+	json.Unmarshal([]byte(ftRun(t, path, 0, "--config", cfg, "items", "--view", "Huawei unread", "--json", "--limit", "0").stdout), &viewUnread)
+	var news []itemJSON
+	json.Unmarshal([]byte(ftRun(t, path, 0, "--config", cfg, "items", "--json", "--limit", "2").stdout), &news)
+
+	a := &app{env: env{now: func() time.Time { return testNow }, getenv: func(string) string { return "" }, stderr: io.Discard},
+		ctx: t.Context(), dbFlag: path, configFlag: cfg}
+	if err := a.loadConfig(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := a.store()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: path, Keys: a.cfg.Keys,
+		Views: a.dashboardViews, SaveView: a.saveView, Now: func() time.Time { return testNow }, OpenURL: func(string) error { return nil }})
+	sm := recordingModel{m: m, screen: &lastScreen{}}
+	p := tea.NewProgram(sm, tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithoutSignals(),
+		tea.WithWindowSize(120, 40), tea.WithContext(t.Context()))
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(); done <- err }()
+	defer func() {
+		p.Quit()
+		if err := <-done; err != nil {
+			t.Errorf("dashboard: %v", err)
+		}
+	}()
+	p.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	s := sm.screen.wait(t, "⌕ Huawei unread", fmt.Sprintf("config · %d unread", len(viewUnread)), news[0].Title[:20])
+	if strings.Contains(s, "Huawei noise") {
+		t.Errorf("the ignored item is on screen:\n%s", s)
+	}
+	for _, k := range []tea.KeyPressMsg{{Code: '3', Text: "3"}, {Code: 'n', Text: "n"}, {Code: tea.KeyEnter}} {
+		p.Send(k)
+	}
+	sm.screen.wait(t, "4 Reader", news[1].Title[:20], "aiwatch snapshot ·")
 }
