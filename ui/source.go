@@ -54,4 +54,10 @@ type Config struct {
 	SaveView func(ctx context.Context, name, query string) error
 	// Theme forces "dark" or "light"; "" or "auto" follows the terminal.
 	Theme string
+	// DataChanged may be nil. It runs in a command each time the store's
+	// data version moves (another process wrote, or a fetch ended), beside
+	// the reload of what is on screen, so that what the caller built from
+	// the store, such as ParseQuery's names, is read again. Its error goes
+	// to the status line.
+	DataChanged func(ctx context.Context) error
 }

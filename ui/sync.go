@@ -124,6 +124,9 @@ func (m *Model) reloadAll() tea.Cmd {
 		m.reader, cmd = m.reader.Reload()
 		cmds = append(cmds, cmd)
 	}
+	if m.cfg.DataChanged != nil {
+		cmds = append(cmds, dataChanged(m.cfg.DataChanged))
+	}
 	if m.overlay == overlayFeeds {
 		cmds = append(cmds, m.feeds.Load())
 	} else {
