@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/feeds/fetch"
@@ -66,7 +67,10 @@ func TestLargeFeedIntoStore(t *testing.T) {
 		ids = append(ids, id)
 	}
 	aliases, _ := db.Aliases(ctx)
-	r := feeds.NewRefresher(db, fetch.New(fetch.Options{}), match.New(aliases), feeds.Options{})
+	// A fixed clock: the small feeds' items have no dates and are dated
+	// by the fetch, so two fetches a second apart would differ.
+	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	r := feeds.NewRefresher(db, fetch.New(fetch.Options{}), match.New(aliases), feeds.Options{Now: func() time.Time { return at }})
 	sum, err := r.Refresh(ctx, ids, nil)
 	if err != nil || sum.Failed != 0 {
 		t.Fatalf("refresh: %v, %s", err, sum)
