@@ -76,7 +76,8 @@ type DB struct {
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 	// ignore holds the conditions of each ignore rule (SetIgnore).
-	ignore [][]cond
+	ignore      [][]cond
+	ignoreCache ignoreCache
 }
 
 // Options tune Open.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -14,6 +15,9 @@ import (
 // goroutines; nil shows everything.
 func (db *DB) SetIgnore(rules []store.Filter) {
 	db.ignore = nil
+	db.ignoreCache.mu.Lock()
+	db.ignoreCache.counts = nil
+	db.ignoreCache.mu.Unlock()
 	for _, r := range rules {
 		r.Limit, r.Offset = 0, 0
 		if cs := conditions(r); len(cs) > 0 {
@@ -58,20 +62,53 @@ func (db *DB) ignored() (string, []any) {
 	return "(" + strings.Join(ors, " OR ") + ")", args
 }
 
-// ignoredTagCounts counts the ignored items per tag of a kind, to take
-// from the counters.
+// ignoreCache holds the counts of the ignored items per tag, for the
+// data version they were read at: the panes ask for them on every
+// refresh, and reading them costs a look at every ignored item.
+type ignoreCache struct {
+	mu      sync.Mutex
+	version int64
+	counts  map[string]map[string]store.Counts // kind → entity → counts; kind "" holds all items under ""
+}
+
+// ignoredTagCounts counts the ignored items per tag of a kind ("firm",
+// "ally", or "" for all items under ""), to take from the counters.
 func (db *DB) ignoredTagCounts(ctx context.Context, kind string) (map[string]store.Counts, error) {
-	w, args := db.ignored()
-	out := map[string]store.Counts{}
-	if w == "" {
-		return out, nil
+	if len(db.ignore) == 0 {
+		return map[string]store.Counts{}, nil
 	}
+	v, err := db.DataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &db.ignoreCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.counts == nil || c.version != v {
+		c.counts, c.version = map[string]map[string]store.Counts{}, v
+	}
+	if m, ok := c.counts[kind]; ok {
+		return m, nil
+	}
+	m, err := db.countIgnored(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	c.counts[kind] = m
+	return m, nil
+}
+
+// countIgnored reads what ignoredTagCounts returns, from the ignored
+// items (found through their own conditions) to their tags.
+func (db *DB) countIgnored(ctx context.Context, kind string) (map[string]store.Counts, error) {
+	w, args := db.ignored()
 	var q string
 	if kind == "" {
 		q = `SELECT '', count(*), coalesce(sum(i.read = 0), 0) FROM items i WHERE ` + w
 	} else {
-		q = `SELECT t.entity, count(*), coalesce(sum(t.unread), 0) FROM item_tags t
-			WHERE t.kind = ? AND t.item_id IN (SELECT i.id FROM items i WHERE ` + w + `) GROUP BY t.entity`
+		q = `SELECT t.entity, count(*), coalesce(sum(t.unread), 0) FROM items i
+			CROSS JOIN item_tags t INDEXED BY item_tags_item ON t.item_id = i.id AND t.kind = ?
+			WHERE ` + w + ` GROUP BY t.entity`
 		args = append([]any{kind}, args...)
 	}
 	rows, err := db.db.QueryContext(ctx, q, args...)
@@ -79,6 +116,7 @@ func (db *DB) ignoredTagCounts(ctx context.Context, kind string) (map[string]sto
 		return nil, err
 	}
 	defer rows.Close()
+	out := map[string]store.Counts{}
 	for rows.Next() {
 		var id string
 		var c store.Counts
