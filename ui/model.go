@@ -59,9 +59,9 @@ const pollEvery = 2 * time.Second
 // Model is the dashboard. It implements tea.Model.
 type Model struct {
 	cfg    Config
-	keys   keys.KeyMap // the global keys
-	keySet keys.Set    // every context's keys, for the panes and the help
-	theme  theme.Theme
+	keys   keys.KeyMap  // the global keys
+	keySet keys.Set     // every context's keys, for the panes and the help
+	theme  *theme.Theme // shared by every pane; replaced, never changed
 
 	dark    bool
 	noColor bool
@@ -117,7 +117,6 @@ func New(cfg Config) Model {
 		cfg:       cfg,
 		keys:      km,
 		keySet:    ks,
-		theme:     th,
 		dark:      dark,
 		alliances: alliances.New(src, ks.Map(keys.Alliances), th),
 		firms:     firms.New(src, ks.Map(keys.Firms), th),
@@ -132,6 +131,7 @@ func New(cfg Config) Model {
 	if cfg.Views != nil {
 		m.alliances = m.alliances.WithViews(viewSource{cfg.Views, src}, alliances.ParseFunc(cfg.ParseQuery))
 	}
+	m.shareTheme(&th)
 	m.alliances.Focus()
 	var cmd tea.Cmd
 	m.firms, cmd = m.firms.SetAlliance(alliances.AllFirms, "")
@@ -177,9 +177,15 @@ func (m *Model) views() [overlayCount]pane.Pane {
 	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes}
 }
 
-// applyTheme rebuilds the styles and hands them to every pane and view.
+// applyTheme rebuilds the styles for the terminal.
 func (m *Model) applyTheme() {
-	m.theme = theme.New(m.dark, m.noColor)
+	th := theme.New(m.dark, m.noColor)
+	m.shareTheme(&th)
+}
+
+// shareTheme hands the styles th to every pane and view.
+func (m *Model) shareTheme(th *theme.Theme) {
+	m.theme = th
 	for _, p := range m.panes() {
 		p.SetTheme(m.theme)
 	}
