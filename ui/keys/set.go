@@ -338,7 +338,9 @@ func (s Set) Help(c Context) []Group {
 			own.Bindings = append(own.Bindings, *a.field(&km))
 		}
 	}
-	return []Group{{"Panes", g[0]}, own, {"Items", g[2]}, {"Views", g[3]}}
+	// open acts in the panes, and is in their own column.
+	items := slices.DeleteFunc(slices.Clone(g[2]), func(b key.Binding) bool { return b.Help().Desc == "read item" })
+	return []Group{{"Panes", g[0]}, own, {"Items", items}, {"Views", g[3]}}
 }
 
 func capitalize(s string) string {
