@@ -111,7 +111,7 @@ func New(cfg Config) Model {
 	ks := cfg.Keys
 	km := ks.Map(keys.Global)
 	dark := cfg.Theme != "light"
-	th := theme.New(dark, false)
+	th := theme.NewWithColors(dark, false, cfg.Colors)
 	src := cfg.Source
 	m := Model{
 		cfg:       cfg,
@@ -179,7 +179,7 @@ func (m *Model) views() [overlayCount]pane.Pane {
 
 // applyTheme rebuilds the styles for the terminal.
 func (m *Model) applyTheme() {
-	th := theme.New(m.dark, m.noColor)
+	th := theme.NewWithColors(m.dark, m.noColor, m.cfg.Colors)
 	m.shareTheme(&th)
 }
 

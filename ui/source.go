@@ -54,6 +54,8 @@ type Config struct {
 	SaveView func(ctx context.Context, name, query string) error
 	// Theme forces "dark" or "light"; "" or "auto" follows the terminal.
 	Theme string
+	// Colors replaces colours of the theme by name (theme.ColorNames).
+	Colors map[string]string
 	// DataChanged may be nil. It runs in a command each time the store's
 	// data version moves (another process wrote, or a fetch ended), beside
 	// the reload of what is on screen, so that what the caller built from

@@ -527,3 +527,11 @@ func (a *app) saveView(ctx context.Context, name, q string) error {
 	}
 	return nil
 }
+
+// dateFormat is the layout of dates in tables: the config file's.
+func (a *app) dateFormat() string {
+	if a.cfg.Display.DateFormat != "" {
+		return a.cfg.Display.DateFormat
+	}
+	return config.DefaultDateFormat
+}

@@ -432,3 +432,15 @@ func TestDashboardViewsAndIgnore(t *testing.T) {
 	}
 	sm.screen.wait(t, "4 Reader", news[1].Title[:20], "aiwatch snapshot ·")
 }
+
+func TestDateFormat(t *testing.T) {
+	db := newStore(t)
+	cfg := writeConfig(t, "display:\n  date_format: 02 Jan 2006\n")
+	r := ftRun(t, db, 0, "--config", cfg, "items", "--limit", "1", "--query", "lang:en")
+	var it []itemJSON
+	json.Unmarshal([]byte(ftRun(t, db, 0, "items", "--limit", "1", "--query", "lang:en", "--json").stdout), &it)
+	pub, _ := time.Parse(time.RFC3339, it[0].Published)
+	if want := pub.Format("02 Jan 2006"); !strings.Contains(r.stdout, want) {
+		t.Errorf("items with date_format %q does not show %q:\n%s", "02 Jan 2006", want, r.stdout)
+	}
+}

@@ -107,6 +107,7 @@ func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
 		Views:       a.dashboardViews,
 		SaveView:    a.saveView,
 		Theme:       a.cfg.Display.Theme,
+		Colors:      a.cfg.Display.Colors,
 	}, nil
 }
 

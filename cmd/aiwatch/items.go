@@ -176,7 +176,7 @@ func cmdItems(a *app, args []string) error {
 		if it.Sanctions {
 			marks += "§"
 		}
-		t.add(strconv.FormatInt(it.ID, 10), marks, it.Published.Format("2006-01-02"), it.Lang,
+		t.add(strconv.FormatInt(it.ID, 10), marks, store.CleanLine(it.Published.Format(a.dateFormat()), 40), it.Lang,
 			ansi.Truncate(store.CleanLine(it.FeedTitle, 200), 22, "…"), store.CleanLine(it.Title, 400))
 	}
 	if width > 0 {

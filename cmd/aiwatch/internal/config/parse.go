@@ -17,6 +17,7 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/ui/keys"
+	"github.com/aiwatch/aiwatch/ui/theme"
 )
 
 // The keys of each section. Schema (config_test.go) checks that
@@ -34,7 +35,7 @@ var (
 
 	themes     = []string{"auto", "dark", "light"}
 	bidiModes  = []string{"auto", "app", "terminal"}
-	colorNames = []string{"accent", "dim", "error", "unread", "star", "sanctions", "selected"}
+	colorNames = theme.ColorNames
 )
 
 // parser walks one file's YAML nodes, gathering every error.
