@@ -44,7 +44,7 @@ func (m Model) WithViews(src ViewSource, parse ParseFunc) Model {
 	return m
 }
 
-// View returns the saved view of a row ID.
+// SavedView returns the saved view of a row ID.
 func (m Model) SavedView(id string) (View, bool) {
 	for _, v := range m.viewList {
 		if ViewID(v.Name) == id {

@@ -417,7 +417,7 @@ func (p *parser) ignore(n *yaml.Node) {
 
 // anyName is a resolver that takes every name: a file is checked for the
 // query language's syntax when read, and for the store's names when the
-// store is open (see Check).
+// store is open (cmd/aiwatch resolves them there).
 type anyName struct{}
 
 func (anyName) Firm(s string) (string, bool)     { return s, true }
