@@ -36,6 +36,11 @@ type Options struct {
 	Concurrency int           // feeds fetched at once; default 8
 	SlowAfter   time.Duration // a feed slower than this is reported; default 10s
 	Now         func() time.Time
+	// Interval is the base polling interval of a feed that has none of
+	// its own; default DefaultInterval. See NextPoll.
+	Interval time.Duration
+	// All refreshes every enabled feed, due or not.
+	All bool
 }
 
 // Outcome says how one feed's refresh went.
@@ -90,6 +95,9 @@ func NewRefresher(st Store, client *fetch.Client, tagger Tagger, o Options) *Ref
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Interval <= 0 {
+		o.Interval = DefaultInterval
+	}
 	return &Refresher{store: st, client: client, tagger: tagger, opts: o}
 }
 
@@ -98,7 +106,11 @@ func NewRefresher(st Store, client *fetch.Client, tagger Tagger, o Options) *Ref
 // goroutine order of completion. It fails only when the store cannot be
 // read; feed failures are in the summary.
 func (r *Refresher) Refresh(ctx context.Context, ids []int64, progress func(res FeedResult, done, total int)) (Summary, error) {
-	due, err := r.store.DueFeeds(ctx, r.opts.Now(), ids)
+	now := r.opts.Now()
+	if r.opts.All {
+		now = now.Add(100 * 365 * 24 * time.Hour) // every enabled feed is due by then
+	}
+	due, err := r.store.DueFeeds(ctx, now, ids)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -169,6 +181,7 @@ func (r *Refresher) RefreshFeed(ctx context.Context, f store.Feed) FeedResult {
 func (r *Refresher) SaveResponse(ctx context.Context, f store.Feed, resp *fetch.Response, start time.Time) FeedResult {
 	rec := store.FetchResult{At: start, Status: resp.Status, ETag: resp.ETag, LastModified: resp.LastModified, NotModified: resp.NotModified}
 	if resp.NotModified {
+		rec.NextTry = start.Add(NextPoll(f, r.base(f), resp, nil, start))
 		return r.record(ctx, f, rec, nil)
 	}
 	doc, err := r.open(ctx, f, resp, start)
@@ -183,6 +196,7 @@ func (r *Refresher) SaveResponse(ctx context.Context, f store.Feed, resp *fetch.
 	if err != nil {
 		return r.fail(ctx, f, rec, err)
 	}
+	rec.NextTry = start.Add(NextPoll(f, r.base(f), resp, first, start))
 	res := r.record(ctx, f, rec, r.batches(f, doc, r.tag(f, first)))
 	if pe := (*partError)(nil); errors.As(res.Err, &pe) {
 		// A later part did not parse, so nothing of the document was
@@ -194,7 +208,8 @@ func (r *Refresher) SaveResponse(ctx context.Context, f store.Feed, resp *fetch.
 
 // request is the fetch of f: conditional on what the last fetch saw.
 func request(f store.Feed) fetch.Request {
-	return fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent}
+	return fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, UserAgent: f.UserAgent,
+		MaxBody: f.MaxBody, Timeout: f.Timeout}
 }
 
 // record saves rec and items and says how that went.

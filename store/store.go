@@ -168,9 +168,34 @@ type Feed struct {
 	Failures     int       // consecutive failures
 	NextTry      time.Time // back-off or Retry-After; zero means now
 
-	// Counts, filled by listing queries.
-	ItemCount   int
-	UnreadCount int
+	// Schedule and limits set with `aiwatch feeds set`; zero means the
+	// config file's default.
+	Interval time.Duration
+	MaxBody  int64
+	Timeout  time.Duration
+
+	// Counts, filled by listing queries. Ignored items are counted in
+	// IgnoredCount only.
+	ItemCount    int
+	UnreadCount  int
+	IgnoredCount int
+}
+
+// FeedSettings changes a feed's schedule and limits; nil fields are left
+// as they are, and a zero value returns a field to the default.
+type FeedSettings struct {
+	Interval  *time.Duration
+	MaxBody   *int64
+	Timeout   *time.Duration
+	UserAgent *string
+}
+
+// View is a named query. Source is "file" for the config file's views,
+// which the store does not hold, and "store" for the others.
+type View struct {
+	Name   string
+	Query  string
+	Source string
 }
 
 // FeedKind says how a feed's documents are read.

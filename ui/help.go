@@ -9,6 +9,7 @@ import (
 	"github.com/aiwatch/aiwatch/ui/internal/badge"
 	"github.com/aiwatch/aiwatch/ui/internal/cell"
 	"github.com/aiwatch/aiwatch/ui/internal/pane"
+	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/theme"
 )
 
@@ -29,8 +30,8 @@ func (m Model) helpView(w, h int) string {
 	t := m.theme
 	lines := []string{pane.Title(t, "Help", "any key closes", w, true), ""}
 	var blocks []string
-	for _, group := range m.keys.FullHelp() {
-		if b := m.helpColumn(group); b != "" {
+	for _, group := range m.keySet.Help(m.focusContext()) {
+		if b := m.helpColumn(group.Bindings); b != "" {
 			blocks = append(blocks, b)
 		}
 	}
@@ -94,4 +95,9 @@ func (m Model) legend() string {
 			t.Sanctions.Render(theme.MarkSanctions)+" sanctions news",
 	)
 	return strings.Join(lines, "\n")
+}
+
+// focusContext is the keymap context of the focused pane.
+func (m Model) focusContext() keys.Context {
+	return [paneCount]keys.Context{keys.Alliances, keys.Firms, keys.News, keys.Reader}[m.focus]
 }

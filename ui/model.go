@@ -58,9 +58,10 @@ const pollEvery = 2 * time.Second
 
 // Model is the dashboard. It implements tea.Model.
 type Model struct {
-	cfg   Config
-	keys  keys.KeyMap
-	theme *theme.Theme // shared by every pane; replaced, never changed
+	cfg    Config
+	keys   keys.KeyMap  // the global keys
+	keySet keys.Set     // every context's keys, for the panes and the help
+	theme  *theme.Theme // shared by every pane; replaced, never changed
 
 	dark    bool
 	noColor bool
@@ -107,22 +108,28 @@ func New(cfg Config) Model {
 	if cfg.OpenURL == nil {
 		cfg.OpenURL = openInBrowser
 	}
-	km := keys.DefaultKeyMap()
-	th := theme.New(true, false)
+	ks := cfg.Keys
+	km := ks.Map(keys.Global)
+	dark := cfg.Theme != "light"
+	th := theme.NewWithColors(dark, false, cfg.Colors)
 	src := cfg.Source
 	m := Model{
 		cfg:       cfg,
 		keys:      km,
-		dark:      true,
-		alliances: alliances.New(src, km, th),
-		firms:     firms.New(src, km, th),
-		items:     items.New(src, km, th, cfg.Now),
-		reader:    reader.New(src, km, th, cfg.Now),
-		feeds:     feeds.New(src, km, th, cfg.Now),
-		changes:   changes.New(src, km, th, cfg.Now),
-		filter:    filterbar.New(cfg.ParseQuery, km, th),
+		keySet:    ks,
+		dark:      dark,
+		alliances: alliances.New(src, ks.Map(keys.Alliances), th),
+		firms:     firms.New(src, ks.Map(keys.Firms), th),
+		items:     items.New(src, ks.Map(keys.News), th, cfg.Now),
+		reader:    reader.New(src, ks.Map(keys.Reader), th, cfg.Now),
+		feeds:     feeds.New(src, ks.Map(keys.Feeds), th, cfg.Now),
+		changes:   changes.New(src, ks.Map(keys.Changes), th, cfg.Now),
+		filter:    filterbar.New(cfg.ParseQuery, ks.Map(keys.Filter), th),
 		pollEvery: pollEvery,
 		follows:   paneAlliances,
+	}
+	if cfg.Views != nil {
+		m.alliances = m.alliances.WithViews(viewSource{cfg.Views, src}, alliances.ParseFunc(cfg.ParseQuery))
 	}
 	m.shareTheme(&th)
 	m.alliances.Focus()
@@ -172,7 +179,7 @@ func (m *Model) views() [overlayCount]pane.Pane {
 
 // applyTheme rebuilds the styles for the terminal.
 func (m *Model) applyTheme() {
-	th := theme.New(m.dark, m.noColor)
+	th := theme.NewWithColors(m.dark, m.noColor, m.cfg.Colors)
 	m.shareTheme(&th)
 }
 
@@ -189,3 +196,12 @@ func (m *Model) shareTheme(th *theme.Theme) {
 	}
 	m.filter.SetTheme(m.theme)
 }
+
+// viewSource lists the views through Config.Views and counts through the
+// store.
+type viewSource struct {
+	views func(ctx context.Context) ([]store.View, error)
+	Source
+}
+
+func (v viewSource) Views(ctx context.Context) ([]store.View, error) { return v.views(ctx) }

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/reader"
 	"github.com/aiwatch/aiwatch/ui/uitest"
 )
@@ -509,16 +510,27 @@ func TestViews(t *testing.T) {
 }
 
 func TestHelpFollowsTheLiveKeymap(t *testing.T) {
-	m := start(t, testConfig(uitest.New()), 200, 50)
-	m.keys.Star.SetEnabled(false)
-	m.keys.Refresh.SetHelp("F", "fetch everything now")
-	m = press(m, "?")
+	cfg := testConfig(uitest.New())
+	if err := cfg.Keys.Bind(keys.Global, "star", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Keys.Bind(keys.Global, "refresh", []string{"ctrl+r"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Keys.Bind(keys.News, "down", []string{"n"}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, cfg, 200, 50)
+	m = press(m, "3", "?")
 	s := screen(m)
 	if regexp.MustCompile(`(?m)\bs +star\b`).MatchString(s) {
-		t.Errorf("help shows a disabled binding:\n%s", s)
+		t.Errorf("help shows an unbound action:\n%s", s)
 	}
-	if !strings.Contains(s, "fetch everything now") {
+	if !regexp.MustCompile(`ctrl\+r +fetch feeds`).MatchString(s) {
 		t.Errorf("help does not show the changed binding:\n%s", s)
+	}
+	if !regexp.MustCompile(`(?m)\bn +down\b`).MatchString(s) {
+		t.Errorf("help for the news pane does not show its own down key:\n%s", s)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/keys"
 )
 
 // Source is what the dashboard reads and writes. Implementations must be safe for concurrent use.
@@ -43,6 +44,18 @@ type Config struct {
 	StorePath  string                               // for the status line
 	OpenURL    func(url string) error               // may be nil: default runs $BROWSER or xdg-open WITHOUT a shell, only for http(s) URLs
 	Now        func() time.Time                     // may be nil: time.Now
+	// Keys is the keymap of every context; the zero Set is the defaults.
+	Keys keys.Set
+	// Views lists the saved views, the config file's marked Source
+	// "file"; nil: no Views group.
+	Views func(ctx context.Context) ([]store.View, error)
+	// SaveView stores the filter bar's query as a view (ctrl+s); nil: it
+	// says views cannot be saved. A name in use is an error that says so.
+	SaveView func(ctx context.Context, name, query string) error
+	// Theme forces "dark" or "light"; "" or "auto" follows the terminal.
+	Theme string
+	// Colors replaces colours of the theme by name (theme.ColorNames).
+	Colors map[string]string
 	// DataChanged may be nil. It runs in a command each time the store's
 	// data version moves (another process wrote, or a fetch ended), beside
 	// the reload of what is on screen, so that what the caller built from

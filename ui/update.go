@@ -13,6 +13,7 @@ import (
 	"github.com/aiwatch/aiwatch/ui/filterbar"
 	"github.com/aiwatch/aiwatch/ui/firms"
 	"github.com/aiwatch/aiwatch/ui/items"
+	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/reader"
 )
 
@@ -29,8 +30,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 	case tea.BackgroundColorMsg:
-		m.dark = msg.IsDark()
-		m.applyTheme()
+		if m.cfg.Theme == "" || m.cfg.Theme == "auto" {
+			m.dark = msg.IsDark()
+			m.applyTheme()
+		}
 	case tea.EnvMsg:
 		if msg.Getenv("NO_COLOR") != "" {
 			m.noColor = true
@@ -99,6 +102,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.status = errorStatus(msg.Err)
 		}
 		return m, cmd
+	case filterbar.SaveViewMsg:
+		return m, m.saveView(msg)
+	case viewSavedMsg:
+		return m, m.viewSaved(msg)
 	case filterbar.ChangedMsg:
 		m.query = msg.Filter
 		return m, m.syncNews()
@@ -135,6 +142,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 // the reader.
 func (m *Model) allianceSelected() tea.Cmd {
 	id := m.alliances.Selected()
+	if alliances.IsView(id) {
+		id = alliances.AllFirms // a view lists items, not firms
+	}
 	var cmds []tea.Cmd
 	if id != m.firms.Alliance() {
 		title := ""
@@ -199,11 +209,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.filter.Open()
 	case key.Matches(msg, k.Clear):
 		return m.back()
-	case key.Matches(msg, k.Open):
-		if m.focus == paneAlliances || m.focus == paneFirms {
-			return m, m.setFocus(m.focus + 1)
+	case m.focus == paneAlliances && key.Matches(msg, m.keySet.Map(keys.Alliances).Open):
+		if alliances.IsView(m.alliances.Selected()) {
+			return m, m.setFocus(paneItems) // a view's items are the news
 		}
-		// The news pane opens the item.
+		return m, m.setFocus(paneFirms)
+	case m.focus == paneFirms && key.Matches(msg, m.keySet.Map(keys.Firms).Open):
+		return m, m.setFocus(paneItems)
 	case key.Matches(msg, k.ToggleRead):
 		return m.toggle(items.Model.ToggleRead, "mark")
 	case key.Matches(msg, k.Star):

@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/feeds"
-	"github.com/aiwatch/aiwatch/feeds/fetch"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 	"github.com/aiwatch/aiwatch/ui"
@@ -38,7 +37,9 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 		return p, logError(err)
 	}
 	defer lock.unlock()
-	rf, err := r.a.refresher(8, fetch.DefaultTimeout)
+	// F fetches every enabled feed: the user asked for it now.
+	r.a.fetchAll = true
+	rf, err := r.a.refresher(r.a.cfg.Feeds.Concurrency, r.a.cfg.Feeds.Timeout)
 	if err != nil {
 		return p, logError(err)
 	}
@@ -105,6 +106,11 @@ func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
 		DataChanged: names.Refresh,
 		StorePath:   db.Path(),
 		Now:         a.now,
+		Keys:        a.cfg.Keys,
+		Views:       a.dashboardViews,
+		SaveView:    a.saveView,
+		Theme:       a.cfg.Display.Theme,
+		Colors:      a.cfg.Display.Colors,
 	}, nil
 }
 

@@ -409,8 +409,17 @@ type dashboardSession struct {
 // at w×h after every start-up command has answered. The returned frame
 // is the view without styles.
 func openDashboard(tb testing.TB, path string, w, h int) (*dashboardSession, string) {
-	a := &app{env: env{getenv: func(string) string { return "" }, now: time.Now}, ctx: context.Background(), dbFlag: path,
+	return openDashboardConfig(tb, path, "", w, h)
+}
+
+// openDashboardConfig is openDashboard with the config file at cfgPath
+// read first, as aiwatch reads it ("" for none).
+func openDashboardConfig(tb testing.TB, path, cfgPath string, w, h int) (*dashboardSession, string) {
+	a := &app{env: env{getenv: func(string) string { return "" }, now: time.Now}, ctx: context.Background(), dbFlag: path, configFlag: cfgPath,
 		open: sqlite.Options{SoftHeapLimit: dashboardHeapLimit}}
+	if err := a.loadConfig(); err != nil {
+		tb.Fatal(err)
+	}
 	db, err := a.store()
 	if err != nil {
 		tb.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 
+	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/config"
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/feeds/fetch"
 	"github.com/aiwatch/aiwatch/feeds/match"
@@ -44,8 +45,9 @@ func (a *app) refresher(concurrency int, timeout time.Duration) (*feeds.Refreshe
 	if err != nil {
 		return nil, err
 	}
-	client := fetch.New(fetch.Options{Timeout: timeout, Version: version})
-	return feeds.NewRefresher(db, client, m, feeds.Options{Concurrency: concurrency, Now: a.now}), nil
+	fc := a.cfg.Feeds
+	client := fetch.New(fetch.Options{Timeout: timeout, Version: version, MaxBody: fc.MaxBody, PerHost: fc.PerHost, UserAgent: fc.UserAgent})
+	return feeds.NewRefresher(db, client, m, feeds.Options{Concurrency: concurrency, Now: a.now, Interval: fc.Interval, All: a.fetchAll}), nil
 }
 
 // idList collects repeated --feed flags.
@@ -66,8 +68,10 @@ func cmdFetch(a *app, args []string) error {
 	fs := a.flags("fetch")
 	var ids idList
 	fs.Var(&ids, "feed", "fetch only this feed `ID` (repeatable); fetched even if disabled or backing off")
-	concurrency := fs.Int("concurrency", 8, "fetch `N` feeds at once (never more than 2 at a time from one host)")
-	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "total time allowed per request")
+	concurrency := fs.Int("concurrency", max(a.cfg.Feeds.Concurrency, 1), "fetch `N` feeds at once (never more than feeds.per_host at a time from one host)")
+	timeout := fs.Duration("timeout", max(a.cfg.Feeds.Timeout, time.Second), "total time allowed per request (a feed's own, from feeds set, wins)")
+	fs.BoolVar(&a.fetchAll, "all", false, "fetch every enabled feed, due or not")
+	watch := fs.Bool("watch", false, "keep running, fetching feeds as they come due; one log line per round; stop with SIGINT or SIGTERM")
 	wait := fs.Bool("wait", false, "wait for another running fetch to finish instead of exiting")
 	quiet := fs.Bool("quiet", false, "print only failures and the summary")
 	pos, err := a.parse(fs, "fetch", args)
@@ -83,9 +87,19 @@ func cmdFetch(a *app, args []string) error {
 	if *timeout <= 0 {
 		return usageError{"--timeout must be positive, e.g. 20s"}
 	}
+	if *watch && (len(ids) > 0 || a.fetchAll) {
+		return usageError{"--watch fetches feeds as they come due; it takes no --feed or --all"}
+	}
 	db, err := a.store()
 	if err != nil {
 		return err
+	}
+	if *watch {
+		r, err := a.refresher(*concurrency, *timeout)
+		if err != nil {
+			return err
+		}
+		return a.watch(r)
 	}
 	lock, err := lockFetch(db.Path(), *wait)
 	if err != nil {
@@ -169,6 +183,8 @@ func cmdFeeds(a *app, args []string) error {
   aiwatch feeds rm ID...
   aiwatch feeds enable ID...
   aiwatch feeds disable ID...
+  aiwatch feeds set ID... [--interval DUR] [--max-body SIZE] [--user-agent UA] [--timeout DUR]
+                        (default, or 0, returns a setting to the config file's)
 
 Adding a web page that links to a feed adds the feed instead.
 `)
@@ -187,13 +203,15 @@ Adding a web page that links to a feed adds the feed instead.
 			n, err := a.db.RemoveFeed(a.ctx, id)
 			return fmt.Sprintf("Removed feed %d and its %d items.", id, n), err
 		})
+	case "set":
+		return feedsSet(a, args[1:])
 	case "enable", "disable":
 		on := args[0] == "enable"
 		return feedsByID(a, "feeds "+args[0], args[1:], func(id int64) (string, error) {
 			return fmt.Sprintf("Feed %d %sd.", id, args[0]), a.db.SetFeedEnabled(a.ctx, id, on)
 		})
 	}
-	return usageError{fmt.Sprintf("unknown feeds subcommand %q (list, add, rm, enable, disable)", args[0])}
+	return usageError{fmt.Sprintf("unknown feeds subcommand %q (list, add, rm, enable, disable, set)", args[0])}
 }
 
 // feedsByID runs do for each feed ID in args. Every ID is checked first:
@@ -270,6 +288,13 @@ type feedJSON struct {
 	NextTry     string `json:"next_try"`
 	Items       int    `json:"items"`
 	Unread      int    `json:"unread"`
+	// The schedule: the feed's own interval or the config file's, and
+	// when it is next due (now when empty).
+	Interval string `json:"interval"`
+	NextDue  string `json:"next_due"`
+	MaxBody  int64  `json:"max_body"`
+	Timeout  string `json:"timeout"`
+	Ignored  int    `json:"ignored"`
 }
 
 func timeOrEmpty(t time.Time) string {
@@ -318,11 +343,13 @@ func feedsList(a *app, args []string) error {
 			out = append(out, feedJSON{ID: f.ID, URL: f.URL, Title: f.Title, Lang: f.Lang, Category: f.Category, Kind: string(f.Kind),
 				Enabled: f.Enabled, Status: feedStatus(f), LastStatus: f.LastStatus, LastCheck: timeOrEmpty(f.LastCheck),
 				LastSuccess: timeOrEmpty(f.LastSuccess), LastError: f.LastError, Failures: f.Failures,
-				NextTry: timeOrEmpty(f.NextTry), Items: f.ItemCount, Unread: f.UnreadCount})
+				NextTry: timeOrEmpty(f.NextTry), Items: f.ItemCount, Unread: f.UnreadCount,
+				Interval: config.FormatDuration(a.feedInterval(f)), NextDue: timeOrEmpty(f.NextTry),
+				MaxBody: a.feedMaxBody(f), Timeout: config.FormatDuration(a.feedTimeout(f)), Ignored: f.IgnoredCount})
 		}
 		return writeJSON(a.stdout, out)
 	}
-	t := table{header: []string{"ID", "STATUS", "LANG", "ITEMS", "UNREAD", "LAST SUCCESS", "FEED", "LAST ERROR"}}
+	t := table{header: []string{"ID", "STATUS", "LANG", "ITEMS", "UNREAD", "IGNORED", "EVERY", "NEXT", "LAST SUCCESS", "FEED", "LAST ERROR"}}
 	failing := 0
 	for _, f := range all {
 		st := feedStatus(f)
@@ -334,7 +361,14 @@ func feedsList(a *app, args []string) error {
 		if !f.LastSuccess.IsZero() {
 			last = f.LastSuccess.Local().Format("2006-01-02 15:04")
 		}
-		t.add(strconv.FormatInt(f.ID, 10), st, f.Lang, strconv.Itoa(f.ItemCount), strconv.Itoa(f.UnreadCount), last,
+		next := "now"
+		if f.Kind == "builtin" || !f.Enabled {
+			next = "-"
+		} else if f.NextTry.After(a.now()) {
+			next = f.NextTry.Local().Format("01-02 15:04")
+		}
+		t.add(strconv.FormatInt(f.ID, 10), st, f.Lang, strconv.Itoa(f.ItemCount), strconv.Itoa(f.UnreadCount), strconv.Itoa(f.IgnoredCount),
+			config.FormatDuration(a.feedInterval(f)), next, last,
 			feedLabel(f), truncateCells(oneLine(f.LastError), 60))
 	}
 	t.write(a, a.stdout)

@@ -65,6 +65,8 @@ func cmdItems(a *app, args []string) error {
 	unread := fs.Bool("unread", false, "only unread items")
 	starred := fs.Bool("starred", false, "only starred items")
 	q := fs.String("query", "", "filter with the query `language` (see README), e.g. 'firm:huawei since:7d -is:read'")
+	viewName := fs.String("view", "", "list the saved view `NAME` (aiwatch views list); other filters narrow it")
+	fs.BoolVar(&a.includeIgnored, "include-ignored", false, "show the items the config file's ignore rules hide")
 	since := fs.String("since", "", "only items published since `7d|2025-07-01`")
 	limit := fs.Int("limit", 50, "show at most `N` items (0: all)")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -89,6 +91,23 @@ func cmdItems(a *app, args []string) error {
 	f, err := a.parseQuery(*q)
 	if err != nil {
 		return fmt.Errorf("--query: %w", err)
+	}
+	if *viewName != "" {
+		v, err := a.findView(*viewName)
+		if err != nil {
+			return err
+		}
+		vf, err := a.viewFilter(v)
+		if err != nil {
+			return err
+		}
+		if *q != "" {
+			// Both hold: parse them as one query.
+			if vf, err = a.parseQuery(v.Query + " " + *q); err != nil {
+				return fmt.Errorf("--view with --query: %w", err)
+			}
+		}
+		f = vf
 	}
 	if *since != "" {
 		sf, err := a.parseQuery("since:" + *since)
@@ -160,7 +179,7 @@ func cmdItems(a *app, args []string) error {
 		if it.Sanctions {
 			marks += "§"
 		}
-		t.add(strconv.FormatInt(it.ID, 10), marks, it.Published.Format("2006-01-02"), it.Lang,
+		t.add(strconv.FormatInt(it.ID, 10), marks, store.CleanLine(it.Published.Format(a.dateFormat()), 40), it.Lang,
 			ansi.Truncate(store.CleanLine(it.FeedTitle, 200), 22, "…"), store.CleanLine(it.Title, 400))
 	}
 	if width > 0 {

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/config"
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
@@ -48,6 +49,8 @@ type env struct {
 	// sanctions says when fetch updates the CSL on its own; the zero
 	// value (as in tests) never does.
 	sanctions sanctionsConfig
+	// after is the timer of fetch --watch; nil means time.After.
+	after func(time.Duration) <-chan time.Time
 }
 
 // app is one invocation.
@@ -58,6 +61,13 @@ type app struct {
 	db     *sqlite.DB
 	res    *query.MapResolver // names for the query language, built once
 	open   sqlite.Options     // how store opens the store
+
+	configFlag string
+	cfg        config.Config
+	// includeIgnored shows the items the config file's ignore rules hide.
+	includeIgnored bool
+	// fetchAll fetches every enabled feed, due or not.
+	fetchAll bool
 }
 
 // usageError makes run print usage and exit 2.
@@ -81,7 +91,8 @@ func init() {
 		{"firm", "ID [--json]", "show one firm: names, aliases, alliances, designations and sources", cmdFirm},
 		{"alliances", "[--json]", "list alliances", cmdAlliances},
 		{"alliance", "ID [--json]", "show one alliance: members and sources", cmdAlliance},
-		{"items", "[--firm ID] [--alliance ID] [--unread] [--starred] [--query Q] [--since 7d|2025-07-01] [--limit N] [--json]", "list news items, newest first", cmdItems},
+		{"items", "[--firm ID] [--alliance ID] [--unread] [--starred] [--query Q] [--view NAME] [--since 7d|2025-07-01] [--limit N] [--include-ignored] [--json]", "list news items, newest first", cmdItems},
+		{"views", "list|add|rm ...", "list, add and remove saved views", cmdViews},
 		{"read", "ID...", "mark items read", cmdMark("read", true)},
 		{"unread", "ID...", "mark items unread", cmdMark("read", false)},
 		{"star", "ID...", "star items", cmdMark("star", true)},
@@ -89,13 +100,14 @@ func init() {
 		{"tag", "[--json]", "show which firms and alliances the text on stdin names, and why", cmdTag},
 		{"retag", "", "re-derive every item's tags after an alias change", cmdRetag},
 		{"alias", "add|rm FIRM ALIAS [--lang xx] [--case-sensitive] [--alliance]", "teach aiwatch a new spelling, or forget one", cmdAlias},
-		{"fetch", "[--feed ID]... [--concurrency N] [--timeout DUR]", "bring every enabled feed up to date", cmdFetch},
+		{"fetch", "[--feed ID]... [--all] [--watch] [--concurrency N] [--timeout DUR]", "fetch the feeds that are due", cmdFetch},
 		{"feeds", "list|add|rm|enable|disable ...", "manage feeds", cmdFeeds},
 		{"opml", "import FILE | export", "import or export feeds as OPML 2.0", cmdOPML},
 		{"sanctions", "update|status|import|confirm|set|history ...", "keep sanction status current from the Consolidated Screening List", cmdSanctions},
 		{"check", "", "check the store's integrity and report counts", cmdCheck},
 		{"backup", "FILE", "write a consistent copy of the store, even while others write", cmdBackup},
 		{"prune", "[--older-than 180d] [--keep-starred]", "delete old items to bound the store's size", cmdPrune},
+		{"config", "path|init|check|show", "the config file: where it is, a commented default, check it, the effective settings", cmdConfig},
 		{"version", "", "print the version", cmdVersion},
 		{"help", "[COMMAND]", "show help", nil},
 	}
@@ -106,6 +118,7 @@ func run(ctx context.Context, args []string, e env) int {
 	global := flag.NewFlagSet("aiwatch", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&a.dbFlag, "db", "", "path of the store")
+	global.StringVar(&a.configFlag, "config", "", "path of the config file")
 	showVersion := global.Bool("version", false, "print the version")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -120,6 +133,13 @@ func run(ctx context.Context, args []string, e env) int {
 		return a.finish(cmdVersion(a, nil))
 	}
 	rest := global.Args()
+	a.cfg = config.Default()
+	if len(rest) == 0 || (rest[0] != "config" && rest[0] != "help" && rest[0] != "version") {
+		// Nothing runs on an invalid file; config check says why.
+		if err := a.loadConfig(); err != nil {
+			return a.finish(err)
+		}
+	}
 	if len(rest) == 0 {
 		return a.finish(cmdDashboard(a, nil))
 	}
@@ -192,8 +212,8 @@ func (a *app) usage(w io.Writer) {
 sanction status, and the news that names them.
 
 Usage:
-  aiwatch [--db PATH]              open the dashboard
-  aiwatch [--db PATH] COMMAND ...  run a command
+  aiwatch [--db PATH] [--config FILE]              open the dashboard
+  aiwatch [--db PATH] [--config FILE] COMMAND ...  run a command
 
 Commands:
 `)
@@ -211,6 +231,8 @@ Run "aiwatch COMMAND --help" for a command's flags.
 
 The store is --db PATH, else $AIWATCH_DB, else $XDG_DATA_HOME/aiwatch/aiwatch.db
 (~/.local/share/aiwatch/aiwatch.db). It is created and seeded on first use.
+The config file is --config FILE, else $AIWATCH_CONFIG, else
+$XDG_CONFIG_HOME/aiwatch/config.yml (~/.config/aiwatch/config.yml).
 `)
 }
 
@@ -346,6 +368,9 @@ func (a *app) store() (*sqlite.DB, error) {
 		return nil, err
 	}
 	a.db = db
+	if err := a.applyIgnore(); err != nil {
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -39,7 +39,7 @@ import (
 const hostileTimeout = 3 * time.Second
 
 // hostileMaxRSS bounds the peak RSS of a fetch of one hostile feed. The
-// body cap is 10 MiB; a Go process with SQLite and the matcher starts at
+// body cap is 16 MiB; a Go process with SQLite and the matcher starts at
 // about 30 MiB.
 const hostileMaxRSS = (384 << 20) * rssFactor
 
@@ -741,7 +741,7 @@ func storeBytes(t testing.TB, path string) []byte {
 }
 
 // TestHostileItemFlood serves the most items a feed can hold under the
-// 10 MiB body cap: about 330,000 empty ones. The fetch must stay within
+// 16 MiB body cap: about 530,000 empty ones. The fetch must stay within
 // the same memory bound as every other hostile feed.
 //
 // KNOWN FAILURE (issue 7, point 3): nothing bounds the number of items in

@@ -539,3 +539,50 @@ func TestDashboardRefreshUpdatesStaleSanctions(t *testing.T) {
 		t.Errorf("the dashboard's refresh printed %q; its report belongs in the log", out.String())
 	}
 }
+
+// TestConfigSanctionsDrivesFetch: with sanctions.csl_url and max_age: 1s
+// in the config file, aiwatch fetch refreshes the CSL from that address,
+// and again once a second has passed.
+func TestConfigSanctionsDrivesFetch(t *testing.T) {
+	db := ftStore(t)
+	srv := newCSLServer(t)
+	srv.serve(cslCSV(t, cslHeader, append(listedRows(t, db), birenMEU)), `"v1"`, testNow)
+	cfgFile := filepath.Join(t.TempDir(), "config.yml")
+	if err := os.WriteFile(cfgFile, []byte("sanctions:\n  max_age: 1s\n  csl_url: "+srv.URL()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fetchAt := func(at time.Time) result {
+		var out, errb bytes.Buffer
+		e := env{
+			stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+			getenv: func(k string) string {
+				switch k {
+				case "AIWATCH_DB":
+					return db
+				case "AIWATCH_CONFIG":
+					return cfgFile
+				}
+				return ""
+			},
+			now:        func() time.Time { return at },
+			isTerminal: func(io.Writer) bool { return false },
+			// env.sanctions is zero, as in every test: only the file turns
+			// the update on.
+		}
+		code := run(context.Background(), []string{"fetch"}, e)
+		return result{code, out.String(), errb.String()}
+	}
+	r := fetchAt(testNow)
+	if r.code != 0 || !strings.Contains(r.stdout, "sanctions: CSL of 2026-11-28 applied: 1 added") {
+		t.Fatalf("fetch with the config's CSL address: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if ds := storedDesignations(t, db, "biren", "meu"); len(ds) != 1 {
+		t.Errorf("biren's MEU listing after the update: %+v", ds)
+	}
+	if r := fetchAt(testNow.Add(2 * time.Second)); !strings.Contains(r.stdout, "sanctions: the CSL is unchanged since 2026-11-28.") {
+		t.Errorf("two seconds later, max_age 1s: %q", r.stdout)
+	}
+	if n := len(srv.log()); n != 2 {
+		t.Errorf("%d requests to the configured CSL address, want 2", n)
+	}
+}

@@ -27,7 +27,7 @@ import (
 const (
 	DefaultTimeout        = 20 * time.Second
 	DefaultConnectTimeout = 5 * time.Second
-	DefaultMaxBody        = 10 << 20 // 10 MiB
+	DefaultMaxBody        = 16 << 20 // 16 MiB: a 20,000-item feed of 15 MB fits
 	DefaultMaxRedirects   = 5
 	DefaultPerHost        = 2
 	// MaxRetryAfter bounds a server's Retry-After, so a hostile or broken
@@ -74,6 +74,10 @@ type Request struct {
 	// read so far (after decompression) and the body's length, or -1
 	// when the server does not say it or the body is compressed.
 	Progress func(read, total int64)
+	// MaxBody and Timeout override the client's for this request when
+	// positive (per-feed settings).
+	MaxBody int64
+	Timeout time.Duration
 }
 
 // Response is a successful fetch: a 2xx with its body, or a 304.
@@ -201,11 +205,15 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 	defer release()
 
 	start := time.Now()
-	tctx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if r.Timeout > 0 {
+		timeout = r.Timeout
+	}
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	resp, err := c.do(tctx, u, r)
 	if err != nil {
-		return nil, c.describe(ctx, tctx, err)
+		return nil, c.describe(ctx, tctx, err, timeout)
 	}
 	resp.Elapsed = time.Since(start)
 	return resp, nil
@@ -261,10 +269,14 @@ func (c *Client) do(ctx context.Context, u *url.URL, r Request) (*Response, erro
 		}
 		return nil, serr
 	}
-	if hr.ContentLength > c.maxBody && !encoded(hr.Header) {
-		return nil, c.tooLarge()
+	maxBody := c.maxBody
+	if r.MaxBody > 0 {
+		maxBody = r.MaxBody
 	}
-	resp.Body, err = c.readBody(hr, r.Progress)
+	if hr.ContentLength > maxBody && !encoded(hr.Header) {
+		return nil, tooLarge(maxBody)
+	}
+	resp.Body, err = readBody(hr, maxBody, r.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +290,7 @@ func encoded(h http.Header) bool {
 
 // readBody reads and decompresses the body, stopping one byte past the cap
 // so that a decompression bomb costs at most MaxBody bytes of memory.
-func (c *Client) readBody(hr *http.Response, progress func(read, total int64)) ([]byte, error) {
+func readBody(hr *http.Response, maxBody int64, progress func(read, total int64)) ([]byte, error) {
 	var body io.Reader = hr.Body
 	switch enc := strings.ToLower(strings.TrimSpace(hr.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
@@ -309,7 +321,7 @@ func (c *Client) readBody(hr *http.Response, progress func(read, total int64)) (
 		return nil, fmt.Errorf("unsupported content encoding %q", enc)
 	}
 
-	limit := c.maxBody + 1
+	limit := maxBody + 1
 	size := min(int64(4096), limit)
 	if hr.ContentLength > 0 && !encoded(hr.Header) {
 		size = min(hr.ContentLength+1, limit)
@@ -329,8 +341,8 @@ func (c *Client) readBody(hr *http.Response, progress func(read, total int64)) (
 		}
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > c.maxBody {
-			return nil, c.tooLarge()
+		if int64(len(buf)) > maxBody {
+			return nil, tooLarge(maxBody)
 		}
 		if progress != nil && n > 0 {
 			progress(int64(len(buf)), total)
@@ -344,8 +356,8 @@ func (c *Client) readBody(hr *http.Response, progress func(read, total int64)) (
 	}
 }
 
-func (c *Client) tooLarge() error {
-	return &sentinelError{ErrTooLarge, "body larger than " + formatBytes(c.maxBody)}
+func tooLarge(maxBody int64) error {
+	return &sentinelError{ErrTooLarge, "body larger than " + formatBytes(maxBody)}
 }
 
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
@@ -367,7 +379,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 // describe turns a transport error into a short message: the parent's
 // cancellation stays itself, an expired deadline or a network timeout
 // becomes ErrTimeout, and url.Error's "Get <url>:" prefix goes.
-func (c *Client) describe(parent, ctx context.Context, err error) error {
+func (c *Client) describe(parent, ctx context.Context, err error, timeout time.Duration) error {
 	var serr *StatusError
 	if errors.As(err, &serr) {
 		return fmt.Errorf("fetch: %w", serr)
@@ -376,7 +388,7 @@ func (c *Client) describe(parent, ctx context.Context, err error) error {
 		return fmt.Errorf("fetch: %w", perr)
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("fetch: %w", &sentinelError{ErrTimeout, "timeout after " + c.timeout.String()})
+		return fmt.Errorf("fetch: %w", &sentinelError{ErrTimeout, "timeout after " + timeout.String()})
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {

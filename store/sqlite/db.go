@@ -75,6 +75,9 @@ type DB struct {
 	writerDone chan struct{}
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// ignore holds the conditions of each ignore rule (SetIgnore).
+	ignore      [][]cond
+	ignoreCache ignoreCache
 }
 
 // Options tune Open.

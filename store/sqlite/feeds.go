@@ -12,17 +12,20 @@ import (
 )
 
 const feedColumns = `f.id, f.url, f.title, f.lang, f.category, f.kind, f.enabled, f.source, f.user_agent, f.html_rule,
-	f.etag, f.last_modified, f.last_check, f.last_success, f.last_status, f.last_error, f.failures, f.next_try`
+	f.etag, f.last_modified, f.last_check, f.last_success, f.last_status, f.last_error, f.failures, f.next_try,
+	f.poll_interval, f.max_body, f.timeout`
 
 func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (store.Feed, error) {
 	var f store.Feed
 	var rule string
-	var check, success, next int64
+	var check, success, next, interval, timeout int64
 	dest := []any{&f.ID, &f.URL, &f.Title, &f.Lang, &f.Category, &f.Kind, &f.Enabled, &f.Source, &f.UserAgent, &rule,
-		&f.ETag, &f.LastModified, &check, &success, &f.LastStatus, &f.LastError, &f.Failures, &next}
+		&f.ETag, &f.LastModified, &check, &success, &f.LastStatus, &f.LastError, &f.Failures, &next,
+		&interval, &f.MaxBody, &timeout}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return f, err
 	}
+	f.Interval, f.Timeout = time.Duration(interval)*time.Second, time.Duration(timeout)*time.Millisecond
 	f.LastCheck, f.LastSuccess, f.NextTry = fromUnix(check), fromUnix(success), fromUnix(next)
 	if rule != "" {
 		f.HTML = &store.HTMLRule{}
@@ -53,7 +56,16 @@ func (db *DB) Feeds(ctx context.Context) ([]store.Feed, error) {
 		f.ItemCount, f.UnreadCount = n, unread
 		out = append(out, f)
 	}
-	return out, db.wrap("list feeds", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("list feeds", err)
+	}
+	ig, err := db.ignoredFeedCounts(ctx)
+	for i, f := range out {
+		c := ig[f.ID]
+		out[i].IgnoredCount = c.Total
+		out[i].ItemCount, out[i].UnreadCount = max(f.ItemCount-c.Total, 0), max(f.UnreadCount-c.Unread, 0)
+	}
+	return out, db.wrap("list feeds", err)
 }
 
 // Feed returns one feed.

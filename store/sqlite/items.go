@@ -403,7 +403,12 @@ const scanShare = 16
 // alliance tags. Summary is included; content and mentions are not (use
 // Item for the full text).
 func (db *DB) Items(ctx context.Context, f store.Filter) ([]store.Item, error) {
-	cs := conditions(f)
+	return db.items(ctx, f, db.ignoreConds())
+}
+
+// items is Items with the ignore rules' conditions given.
+func (db *DB) items(ctx context.Context, f store.Filter, ignore []cond) ([]store.Item, error) {
+	cs := append(conditions(f), ignore...)
 	p, err := db.plan(ctx, cs)
 	if err != nil {
 		return nil, db.wrap("list items", err)
@@ -501,12 +506,17 @@ func (db *DB) CountItems(ctx context.Context, f store.Filter) (store.Counts, err
 		if errors.Is(err, sql.ErrNoRows) {
 			err = nil // a tag never counted names no item
 		}
+		if err == nil && len(db.ignore) > 0 {
+			var ig map[string]store.Counts
+			ig, err = db.ignoredTagCounts(ctx, kind)
+			c = minus(c, ig[entity])
+		}
 		if f.Unread == store.Yes {
 			c.Total = c.Unread
 		}
 		return c, db.wrap("count items", err)
 	}
-	cs := conditions(f)
+	cs := append(conditions(f), db.ignoreConds()...)
 	p, err := db.plan(ctx, cs)
 	if err != nil {
 		return c, db.wrap("count items", err)
@@ -591,7 +601,7 @@ func isEmptyFilter(f store.Filter) bool {
 
 // Item returns one item with its full text and mentions.
 func (db *DB) Item(ctx context.Context, id int64) (store.Item, error) {
-	items, err := db.Items(ctx, store.Filter{IDs: []int64{id}})
+	items, err := db.items(ctx, store.Filter{IDs: []int64{id}}, nil) // even an ignored one
 	if err != nil {
 		return store.Item{}, err
 	}
@@ -687,6 +697,14 @@ func (db *DB) MarkAllRead(ctx context.Context, f store.Filter) (int, error) {
 	f.Limit, f.Offset = 0, 0
 	f.Unread = store.Yes
 	w, args := where(f)
+	for _, c := range db.ignoreConds() {
+		if w == "" {
+			w = " WHERE " + c.set
+		} else {
+			w += " AND " + c.set
+		}
+		args = append(args, c.setArgs...)
+	}
 	var n int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE items SET read = 1 WHERE id IN (SELECT i.id FROM items i`+w+`)`, args...)
@@ -717,7 +735,14 @@ func (db *DB) tagCounts(ctx context.Context, kind string) (map[string]store.Coun
 		}
 		out[id] = c
 	}
-	return out, db.wrap("count items", rows.Err())
+	if err := rows.Err(); err != nil || len(db.ignore) == 0 {
+		return out, db.wrap("count items", err)
+	}
+	ig, err := db.ignoredTagCounts(ctx, kind)
+	for id, c := range ig {
+		out[id] = minus(out[id], c)
+	}
+	return out, db.wrap("count items", err)
 }
 
 // FirmCounts returns item counts per firm.

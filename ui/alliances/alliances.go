@@ -32,9 +32,10 @@ type Source interface {
 	AllianceCounts(ctx context.Context) (map[string]store.Counts, error)
 }
 
-// LoadedMsg carries the alliances and their counts.
+// LoadedMsg carries the alliances, the saved views and their counts.
 type LoadedMsg struct {
 	Alliances []store.Alliance
+	Views     []View
 	Counts    map[string]store.Counts
 	Err       error
 }
@@ -55,9 +56,13 @@ type SelectedMsg struct {
 type Model struct {
 	pane.Base
 	src    Source
-	pick   listnav.Picker[store.Alliance] // row 0 is "All firms"
+	pick   listnav.Picker[store.Alliance] // row 0 is "All firms"; the views follow the alliances
 	loaded bool
 	err    error
+
+	views    ViewSource // nil: no Views group
+	parse    ParseFunc
+	viewList []View
 }
 
 // allFirms is the first row.
@@ -74,8 +79,14 @@ func New(src Source, km keys.KeyMap, th theme.Theme) Model {
 
 // Load returns the command that reads the alliances and their counts.
 func (m Model) Load() tea.Cmd {
-	src := m.src
-	return func() tea.Msg { return loadAlliances(src) }
+	src, vsrc, parse := m.src, m.views, m.parse
+	return func() tea.Msg {
+		msg := loadAlliances(src)
+		if msg.Err == nil {
+			msg.Views, msg.Err = loadViews(vsrc, parse, msg.Counts)
+		}
+		return msg
+	}
 }
 
 func loadAlliances(src Source) LoadedMsg {
@@ -94,6 +105,9 @@ func loadAlliances(src Source) LoadedMsg {
 // LoadCounts returns the command that reads fresh counts.
 func (m Model) LoadCounts() tea.Cmd {
 	src := m.src
+	if m.views != nil && len(m.viewList) > 0 {
+		return countViews(src, m.views, m.viewList)
+	}
 	return func() tea.Msg {
 		counts, err := src.AllianceCounts(context.Background())
 		if err != nil {
@@ -115,7 +129,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		before := m.Selected()
 		m.err = msg.Err
 		if msg.Alliances != nil || msg.Err == nil {
-			m.pick.SetRows(append([]store.Alliance{allFirms}, msg.Alliances...), before)
+			m.viewList = msg.Views
+			rows := append([]store.Alliance{allFirms}, msg.Alliances...)
+			m.pick.SetRows(append(rows, viewRows(msg.Views)...), before)
 		}
 		if msg.Counts != nil {
 			m.pick.SetCounts(msg.Counts, nil)
@@ -158,7 +174,10 @@ func (m Model) Alliance(id string) (store.Alliance, bool) {
 }
 
 // Alliances returns the loaded alliances.
-func (m Model) Alliances() []store.Alliance { return m.pick.Rows()[1:] }
+func (m Model) Alliances() []store.Alliance {
+	rows := m.pick.Rows()[1:]
+	return rows[:len(rows)-len(m.viewList)]
+}
 
 // Counts returns the item counts of an alliance; AllFirms counts all items.
 func (m Model) Counts(id string) store.Counts { return m.pick.Counts(id) }
@@ -178,7 +197,11 @@ func (m Model) View() string {
 		return ""
 	}
 	w := m.Width
-	lines := []string{pane.Title(m.Theme, "1 Alliances", "", w, m.Focused())}
+	title := "1 Alliances"
+	if len(m.viewList) > 0 {
+		title = "1 Alliances · Views"
+	}
+	lines := []string{pane.Title(m.Theme, title, "", w, m.Focused())}
 	switch {
 	case m.err != nil && !m.loaded:
 		lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
@@ -202,7 +225,18 @@ func (m Model) row(i, w int) []string {
 	name := " " + cell.Line(a.Name)
 	c := m.pick.Counts(a.ID)
 	facts := []string{plural(c.Total, "item")}
-	if a.ID != AllFirms {
+	switch v, isView := m.SavedView(a.ID); {
+	case isView:
+		name = " ⌕ " + cell.Line(a.Name)
+		from := "saved"
+		if v.Source == "file" {
+			from = "config"
+		}
+		facts = []string{from}
+		if v.Err != nil {
+			facts = []string{from, "bad query"}
+		}
+	case a.ID != AllFirms:
 		facts = []string{plural(len(a.Members), "firm")}
 	}
 	unread := strconv.Itoa(c.Unread) + " unread"

@@ -193,6 +193,9 @@ func (m Model) row(f store.Feed, cursor bool, w int) []string {
 	if f.UnreadCount > 0 {
 		counts += " · " + strconv.Itoa(f.UnreadCount) + " unread"
 	}
+	if f.IgnoredCount > 0 {
+		counts += " · " + strconv.Itoa(f.IgnoredCount) + " ignored"
+	}
 	right := counts + " · checked " + pane.Ago(m.Now(), f.LastCheck)
 	if !f.Enabled {
 		right = counts + " · disabled"

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui/internal/drive"
 	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/theme"
@@ -39,5 +41,27 @@ func TestFailingFeedsFirstWithTheirErrors(t *testing.T) {
 	last, failing, loaded := m.Summary()
 	if !loaded || failing != 2 || last.IsZero() {
 		t.Errorf("Summary = %v, %d, %v", last, failing, loaded)
+	}
+}
+
+// ignoringSource says the first feed had items hidden by ignore rules.
+type ignoringSource struct{ *uitest.Source }
+
+func (s ignoringSource) Feeds(ctx context.Context) ([]store.Feed, error) {
+	fs, err := s.Source.Feeds(ctx)
+	if len(fs) > 0 {
+		fs[0].IgnoredCount = 3
+	}
+	return fs, err
+}
+
+func TestIgnoredCounts(t *testing.T) {
+	src := ignoringSource{uitest.New()}
+	m := New(src, keys.DefaultKeyMap(), theme.New(true, false), func() time.Time { return uitest.Now })
+	m.SetSize(120, 30)
+	m, _ = drive.Loop(m, update, m.Load())
+	view := ansi.Strip(m.View())
+	if strings.Count(view, "ignored") != 1 || !strings.Contains(view, "· 3 ignored") {
+		t.Errorf("the feed's ignored count is not shown once:\n%s", view)
 	}
 }

@@ -40,6 +40,13 @@ type ParsedMsg struct {
 	Err    error
 }
 
+// SaveViewMsg asks the root to save Query as a view named Name (ctrl+s,
+// then a name and enter).
+type SaveViewMsg struct {
+	Name  string
+	Query string
+}
+
 // ChangedMsg says the query in force changed.
 type ChangedMsg struct {
 	Query  string
@@ -60,6 +67,10 @@ type Model struct {
 	counts   store.Counts
 	counted  bool
 	width    int
+	// naming is set while the bar asks for a view's name; saving holds
+	// the query to save.
+	naming bool
+	saving string
 }
 
 // New returns a closed bar. parse may be nil: the words typed are then
@@ -138,6 +149,9 @@ func (m *Model) SetWidth(w int) {
 // Clear empties the bar, closes it and, when a query was in force,
 // returns the command announcing that there is none.
 func (m Model) Clear() (Model, tea.Cmd) {
+	if m.naming {
+		m = m.endNaming()
+	}
 	m.input.Reset()
 	m.input.Blur()
 	m.seq++
@@ -156,10 +170,23 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if !m.input.Focused() {
 			return m, nil
 		}
+		if m.naming {
+			return m.updateName(msg)
+		}
 		switch {
+		case key.Matches(msg, m.keys.SaveView):
+			q := strings.TrimSpace(m.input.Value())
+			if q == "" || m.err != nil {
+				return m, nil // nothing, or nothing valid, to save
+			}
+			m.naming, m.saving = true, q
+			m.input.SetValue("")
+			m.input.Prompt = "view name: "
+			m.input.Placeholder = "a name for " + q
+			return m, nil
 		case key.Matches(msg, m.keys.Clear):
 			return m.Clear()
-		case msg.String() == "enter":
+		case key.Matches(msg, m.keys.Apply):
 			m.input.Blur()
 			// Apply what is typed now rather than after the debounce.
 			m.seq++
@@ -211,6 +238,44 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	return m, cmd
+}
+
+// Naming reports whether the bar is asking for a view's name.
+func (m Model) Naming() bool { return m.naming }
+
+// updateName handles a key while the bar asks for a view's name: enter
+// saves, esc goes back to the query, anything else is typed.
+func (m Model) updateName(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Clear):
+		m = m.endNaming()
+		return m, nil
+	case key.Matches(msg, m.keys.Apply):
+		name := strings.TrimSpace(m.input.Value())
+		if name == "" {
+			return m, nil
+		}
+		q := m.saving
+		m = m.endNaming()
+		// Saving applies the query too, as enter would.
+		m.input.Blur()
+		m.seq++
+		return m, tea.Batch(m.parseCmd(m.seq, q), func() tea.Msg { return SaveViewMsg{Name: name, Query: q} })
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
+}
+
+// endNaming puts the query being saved back in the bar.
+func (m Model) endNaming() Model {
+	m.naming = false
+	m.input.Prompt = "/ "
+	m.input.Placeholder = "firm:huawei since:7d -is:read 华为"
+	m.input.SetValue(m.saving)
+	m.input.CursorEnd()
+	m.saving = ""
+	return m
 }
 
 // parseCmd parses q in a command; the parser may consult a resolver.

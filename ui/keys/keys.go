@@ -42,6 +42,10 @@ type KeyMap struct {
 	Help     key.Binding
 	Quit     key.Binding
 
+	// The filter bar.
+	Apply    key.Binding
+	SaveView key.Binding
+
 	// Confirmation prompts.
 	Confirm key.Binding
 	Cancel  key.Binding
@@ -80,6 +84,9 @@ func DefaultKeyMap() KeyMap {
 		Refresh:  key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fetch feeds")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Apply:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply the filter")),
+		SaveView: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save as a view")),
 
 		Confirm: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		Cancel:  key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no")),

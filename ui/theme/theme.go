@@ -71,25 +71,40 @@ type Theme struct {
 // New returns the theme for a dark or light background. With noColor the
 // theme uses no colour at all, only bold, faint, italic, underline and
 // reverse.
-func New(dark, noColor bool) Theme {
+func New(dark, noColor bool) Theme { return NewWithColors(dark, noColor, nil) }
+
+// ColorNames are the colours a user may replace (config display.colors).
+var ColorNames = []string{"accent", "dim", "error", "unread", "star", "sanctions", "selected"}
+
+// NewWithColors is New with some colours replaced, by name (ColorNames),
+// with "#rrggbb", "#rgb" or an ANSI number. Without colour there is
+// nothing to replace.
+func NewWithColors(dark, noColor bool, colors map[string]string) Theme {
 	if noColor {
 		return plain(dark)
 	}
 	ld := lipgloss.LightDark(dark)
 	c := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
+	user := func(name string, def color.Color) color.Color {
+		if v, ok := colors[name]; ok && v != "" {
+			return lipgloss.Color(v)
+		}
+		return def
+	}
 
 	var (
-		fg      = c("#1f1f1f", "#e4e4e4")
-		dim     = c("#707070", "#8a8a8a")
-		faint   = c("#b8b8b8", "#4a4a4a")
-		accent  = c("#5a3fd0", "#a98bff")
-		selBg   = c("#d9d2ff", "#3b2f7a")
-		selBlur = c("#ececec", "#2c2c2c")
-		unread  = c("#0b6bcb", "#5fb3ff")
-		warn    = c("#b7410e", "#ff9e64")
-		bad     = c("#c01c28", "#ff6b6b")
-		good    = c("#1a7f37", "#7ee787")
-		star    = c("#b58900", "#f0c674")
+		fg        = c("#1f1f1f", "#e4e4e4")
+		dim       = user("dim", c("#707070", "#8a8a8a"))
+		faint     = c("#b8b8b8", "#4a4a4a")
+		accent    = user("accent", c("#5a3fd0", "#a98bff"))
+		selBg     = user("selected", c("#d9d2ff", "#3b2f7a"))
+		selBlur   = c("#ececec", "#2c2c2c")
+		unread    = user("unread", c("#0b6bcb", "#5fb3ff"))
+		warn      = c("#b7410e", "#ff9e64")
+		bad       = user("error", c("#c01c28", "#ff6b6b"))
+		sanctions = user("sanctions", c("#c01c28", "#ff6b6b"))
+		good      = c("#1a7f37", "#7ee787")
+		star      = user("star", c("#b58900", "#f0c674"))
 	)
 	s := lipgloss.NewStyle
 	t := Theme{
@@ -107,7 +122,7 @@ func New(dark, noColor bool) Theme {
 		UnreadCount:     s().Foreground(unread).Bold(true),
 		UnreadMark:      s().Foreground(unread),
 		Star:            s().Foreground(star),
-		Sanctions:       s().Foreground(bad).Bold(true),
+		Sanctions:       s().Foreground(sanctions).Bold(true),
 
 		Tab:       s().Foreground(dim).Padding(0, 1),
 		TabActive: s().Foreground(accent).Bold(true).Underline(true).Padding(0, 1),

@@ -34,3 +34,24 @@ func TestLightAndDarkDiffer(t *testing.T) {
 		t.Error("light and dark cursor rows are drawn alike")
 	}
 }
+
+func TestUserColors(t *testing.T) {
+	def := New(true, false)
+	th := NewWithColors(true, false, map[string]string{"accent": "#ff8800", "sanctions": "208"})
+	if th.TitleFocused.GetForeground() == def.TitleFocused.GetForeground() {
+		t.Error("the accent colour was not replaced")
+	}
+	r, g, b, _ := th.Heading.GetForeground().RGBA()
+	if r>>8 != 0xff || g>>8 != 0x88 || b>>8 != 0 {
+		t.Errorf("accent = %v, want #ff8800", th.Heading.GetForeground())
+	}
+	if th.Sanctions.GetForeground() == def.Sanctions.GetForeground() || th.Error.GetForeground() != def.Error.GetForeground() {
+		t.Error("sanctions is not replaced alone")
+	}
+	if th.UnreadCount.GetForeground() != def.UnreadCount.GetForeground() {
+		t.Error("a colour not named changed")
+	}
+	if plainTh := NewWithColors(true, true, map[string]string{"accent": "#ff8800"}); !plainTh.NoColor {
+		t.Error("colours were added to a theme without colour")
+	}
+}
