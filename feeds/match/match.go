@@ -41,6 +41,30 @@ type Match struct {
 	Alias  string           `json:"alias"`
 	Start  int              `json:"start"`
 	End    int              `json:"end"`
+	// Form says how the text's spelling derives from Alias when it is
+	// not a script variant: FormArabicLetters or FormTaiwanPhrases.
+	Form string `json:"form,omitempty"`
+	// Context is what let a name that is also an ordinary word count
+	// ("qualifier 芯片", "clue 征程", "firm huawei in the sentence", "stock
+	// code (688256"), or for a sanctions term the firm it is about.
+	Context string `json:"context,omitempty"`
+}
+
+// Forms of a match that derive from an alias by rule.
+const (
+	FormArabicLetters = "arabic-letters" // an acronym spelt out in Arabic letter names
+	FormTaiwanPhrases = "zh-tw-phrases"  // OpenCC's Taiwan phrase conversion
+)
+
+// Blocked is an alias or sanctions term that was found in the text and
+// did not count, with the reason.
+type Blocked struct {
+	Entity string           `json:"entity"`
+	Kind   store.EntityKind `json:"kind"`
+	Alias  string           `json:"alias"`
+	Start  int              `json:"start"`
+	End    int              `json:"end"`
+	Reason string           `json:"reason"`
 }
 
 // Result is what a text names. Firms and Alliances are sorted and free of
@@ -51,6 +75,9 @@ type Result struct {
 	Alliances []string `json:"alliances"`
 	Sanctions bool     `json:"sanctions"`
 	Matches   []Match  `json:"matches"`
+	// Blocked explains the names and terms that were found and did not
+	// count. It is empty for most texts.
+	Blocked []Blocked `json:"blocked,omitempty"`
 }
 
 // Matcher finds aliases in text. It is safe for concurrent use.
@@ -58,6 +85,7 @@ type Matcher struct {
 	ac       *ahocorasick.Automaton // nil when there is nothing to find
 	patterns []pattern              // by automaton pattern ID
 	targets  []target               // by index; input order breaks ties
+	rules    []compiledRule         // context rules of ambiguous names
 	scratch  sync.Pool
 }
 
@@ -74,7 +102,11 @@ type target struct {
 	kind   store.EntityKind
 	alias  string // as written in the dataset
 	exact  string // case-sensitive fold of the variant, or "" for case-insensitive
+	form   string // Match.Form
 	block  bool   // a blocking phrase: it hides what it covers and is not reported
+	rule   int16  // index into Matcher.rules of an ambiguous name, or -1
+	clue   uint64 // a clue word: the rules it supports
+	veto   uint64 // a veto word: the rules it blocks
 }
 
 // maxPooled is the largest folded buffer kept for reuse.
@@ -84,6 +116,7 @@ type scratch struct {
 	folded  []byte
 	offsets []int32
 	cands   []candidate
+	words   []candidate // clue and veto hits, kept apart from the names
 }
 
 // candidate is a hit that passed its checks: folded offsets and a target
@@ -100,19 +133,35 @@ type candidate struct {
 // than firm or alliance are ignored.
 func New(aliases []store.Alias) *Matcher {
 	b := builder{index: map[string]int{}}
+	rules, names := compileRules()
 	for _, a := range aliases {
 		if a.Entity == "" || a.Kind != store.KindFirm && a.Kind != store.KindAlliance {
 			continue
 		}
-		b.add(target{entity: a.Entity, kind: a.Kind, alias: a.Text}, a.Text, a.CaseSensitive)
+		t := target{entity: a.Entity, kind: a.Kind, alias: a.Text, rule: int16(ruleIndex(names, a.Text))}
+		variants := store.AliasVariants(a.Text)
+		b.add(t, variants, a.CaseSensitive)
+		var tw []string
+		for _, v := range variants {
+			if c := taiwanPhrases(v); c != v && !contains(variants, c) && !contains(tw, c) {
+				tw = append(tw, c)
+			}
+		}
+		t.form = FormTaiwanPhrases
+		b.add(t, tw, a.CaseSensitive)
+		if ar := arabicLetters(a.Text); ar != nil {
+			t.form = FormArabicLetters
+			b.add(t, ar, false)
+		}
 	}
 	for _, t := range sanctionTerms {
-		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text}, t.text, t.cs)
+		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1}, store.AliasVariants(t.text), t.cs)
 	}
 	for _, t := range blockPhrases {
-		b.add(target{alias: t.text, block: true}, t.text, t.cs)
+		b.add(target{alias: t.text, block: true, rule: -1}, store.AliasVariants(t.text), t.cs)
 	}
-	m := &Matcher{patterns: b.patterns, targets: b.targets}
+	b.addWords(rules)
+	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules}
 	m.scratch.New = func() any { return new(scratch) }
 	if len(b.keys) > 0 {
 		// Build fails only for no or empty patterns, which add rules out.
@@ -131,9 +180,9 @@ type builder struct {
 	index    map[string]int // folded key → pattern ID
 }
 
-// add enters every script variant of text for one target.
-func (b *builder) add(t target, text string, caseSensitive bool) {
-	for _, v := range store.AliasVariants(text) {
+// add enters the spellings of one target.
+func (b *builder) add(t target, variants []string, caseSensitive bool) {
+	for _, v := range variants {
 		key := strings.Trim(store.FoldText(v, false), " ")
 		if key == "" {
 			continue
@@ -182,7 +231,8 @@ func (m *Matcher) Match(text string) Result {
 		return int(offsets[fe])
 	}
 
-	s.cands = s.cands[:0]
+	s.cands, s.words = s.cands[:0], s.words[:0]
+	decide, hasBlock := false, false
 	for _, h := range m.ac.FindAllOverlapping(folded) {
 		fs, fe := h.Start, h.End
 		// A hit must cover whole characters of the original text.
@@ -195,7 +245,8 @@ func (m *Matcher) Match(text string) Result {
 		}
 		exact := ""
 		for _, ti := range p.targets {
-			if want := m.targets[ti].exact; want != "" {
+			t := &m.targets[ti]
+			if want := t.exact; want != "" {
 				if exact == "" {
 					exact = strings.Trim(store.FoldText(text[offsets[fs]:origEnd(fe)], true), " ")
 				}
@@ -203,20 +254,47 @@ func (m *Matcher) Match(text string) Result {
 					continue
 				}
 			}
-			s.cands = append(s.cands, candidate{fs: int32(fs), fe: int32(fe), t: ti})
+			c := candidate{fs: int32(fs), fe: int32(fe), t: ti}
+			if t.clue != 0 || t.veto != 0 {
+				s.words = append(s.words, c)
+				continue
+			}
+			decide = decide || t.rule >= 0 || t.kind == KindSanctions ||
+				(p.left == edgeWord || p.right == edgeWord) && !t.block && inWebAddress(folded, fs, fe, text[offsets[fs]])
+			hasBlock = hasBlock || t.block
+			s.cands = append(s.cands, c)
 		}
 	}
 
+	var all []candidate // before keepOutermost, to explain what blocking phrases hid
+	if hasBlock {
+		all = slices.Clone(s.cands)
+	}
 	kept := keepOutermost(s.cands, m.targets)
+	var why []string // per kept candidate: "" counts, else Match.Context or a block reason after "!"
+	if decide {
+		why = m.decide(text, folded, offsets, kept, s.words)
+	}
 	res.Matches = make([]Match, 0, len(kept))
-	for _, c := range kept {
+	for i, c := range kept {
 		t := &m.targets[c.t]
 		if t.block {
+			if hasBlock {
+				res.Blocked = m.hidden(res.Blocked, all, c, folded, offsets, origEnd)
+			}
+			continue
+		}
+		ctx := ""
+		if why != nil {
+			ctx = why[i]
+		}
+		start, end := int(offsets[c.fs]), origEnd(int(c.fe))
+		if reason, blocked := strings.CutPrefix(ctx, "!"); blocked {
+			res.Blocked = append(res.Blocked, Blocked{Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Reason: reason})
 			continue
 		}
 		res.Matches = append(res.Matches, Match{
-			Entity: t.entity, Kind: t.kind, Alias: t.alias,
-			Start: int(offsets[c.fs]), End: origEnd(int(c.fe)),
+			Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Form: t.form, Context: ctx,
 		})
 		switch t.kind {
 		case store.KindFirm:
@@ -230,6 +308,134 @@ func (m *Matcher) Match(text string) Result {
 	slices.Sort(res.Firms)
 	slices.Sort(res.Alliances)
 	return res
+}
+
+// decide applies the rules that look beyond a name itself: a Latin name
+// inside a web address does not count, a name that is also an ordinary
+// word needs context (context.go), and a sanctions term needs a tracked
+// firm in its sentence. It returns, per kept candidate, "" or the context
+// that let it count, or "!" and the reason it does not.
+func (m *Matcher) decide(text string, folded []byte, offsets []int32, kept, words []candidate) []string {
+	why := make([]string, len(kept))
+	const (
+		undecided = iota
+		counts
+		blocked
+	)
+	state := make([]uint8, len(kept))
+	pending := false
+	for i, c := range kept {
+		t := &m.targets[c.t]
+		switch {
+		case t.block:
+			state[i] = blocked
+		case t.kind == KindSanctions:
+			pending = true
+		case inWebAddress(folded, int(c.fs), int(c.fe), text[offsets[c.fs]]):
+			state[i], why[i] = blocked, "!inside a web address: "+string(folded[c.fs:c.fe])+" is a host name here"
+		case t.rule < 0:
+			state[i] = counts
+		default:
+			state[i], why[i] = m.local(folded, c, words)
+			pending = pending || state[i] == undecided
+		}
+	}
+	// Another firm in the sentence: repeat while names confirm each
+	// other (字节、阿里、腾讯).
+	for changed := pending; changed; {
+		changed = false
+		for i, c := range kept {
+			t := &m.targets[c.t]
+			if state[i] != undecided || t.kind == KindSanctions || m.rules[t.rule].noFirmContext {
+				continue
+			}
+			if f := firmInSentence(folded, kept, state, m.targets, i, counts); f != "" {
+				state[i], why[i], changed = counts, "firm "+f+" in the sentence", true
+			}
+		}
+	}
+	for i, c := range kept {
+		if state[i] != undecided {
+			continue
+		}
+		t := &m.targets[c.t]
+		if t.kind == KindSanctions {
+			if f := firmInSentence(folded, kept, state, m.targets, i, counts); f != "" {
+				why[i] = "about " + f
+			} else {
+				why[i] = "!no tracked firm in the sentence: a listing or export control counts only when it names one"
+			}
+			continue
+		}
+		why[i] = "!" + string(folded[c.fs:c.fe]) + " is also an ordinary word: it needs a qualifier, a stock code, a clue word or another firm in the sentence"
+		if m.rules[t.rule].noFirmContext {
+			why[i] = "!" + string(folded[c.fs:c.fe]) + " is also an ordinary word: it needs a qualifier or a stock code"
+		}
+	}
+	return why
+}
+
+// local decides an ambiguous name by what stands next to it and by the
+// words of its sentence.
+func (m *Matcher) local(folded []byte, c candidate, words []candidate) (uint8, string) {
+	t := &m.targets[c.t]
+	r := &m.rules[t.rule]
+	bit := uint64(1) << t.rule
+	lo, hi := sentence(folded, int(c.fs), int(c.fe))
+	for _, w := range words {
+		if wt := &m.targets[w.t]; wt.veto&bit != 0 && int(w.fs) >= lo && int(w.fe) <= hi {
+			return 2, "!veto word " + string(folded[w.fs:w.fe]) + " in the sentence: here it is the ordinary word"
+		}
+	}
+	if q := r.qualified(folded, int(c.fs), int(c.fe)); q != "" {
+		return 1, "qualifier " + q
+	}
+	if r.stockCodes {
+		if code := stockCode(folded, int(c.fe)); code != "" {
+			return 1, "stock code " + code
+		}
+	}
+	for _, w := range words {
+		if wt := &m.targets[w.t]; wt.clue&bit != 0 && int(w.fs) >= lo && int(w.fe) <= hi && (w.fe <= c.fs || w.fs >= c.fe) {
+			return 1, "clue " + string(folded[w.fs:w.fe]) + " in the sentence"
+		}
+	}
+	return 0, ""
+}
+
+// firmInSentence returns a firm other than kept[i]'s entity, in the same
+// sentence, whose state is ok, or "".
+func firmInSentence(folded []byte, kept []candidate, state []uint8, targets []target, i int, ok uint8) string {
+	c := kept[i]
+	lo, hi := sentence(folded, int(c.fs), int(c.fe))
+	self := targets[c.t].entity
+	for j, d := range kept {
+		t := &targets[d.t]
+		if j == i || state[j] != ok || t.kind != store.KindFirm || t.entity == self {
+			continue
+		}
+		if int(d.fs) >= lo && int(d.fe) <= hi {
+			return t.entity
+		}
+	}
+	return ""
+}
+
+// hidden appends to blocked the names and terms that the blocking phrase
+// c covers.
+func (m *Matcher) hidden(blocked []Blocked, all []candidate, c candidate, folded []byte, offsets []int32, origEnd func(int) int) []Blocked {
+	for _, d := range all {
+		t := &m.targets[d.t]
+		if t.block || d.fs < c.fs || d.fe > c.fe || d == c {
+			continue
+		}
+		blocked = append(blocked, Blocked{
+			Entity: t.entity, Kind: t.kind, Alias: t.alias,
+			Start: int(offsets[d.fs]), End: origEnd(int(d.fe)),
+			Reason: "inside the phrase " + string(folded[c.fs:c.fe]) + ", which names no firm",
+		})
+	}
+	return blocked
 }
 
 // addID appends id unless ids has it. A text names few distinct

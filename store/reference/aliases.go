@@ -21,6 +21,17 @@ func ar(text string) aliasEntry   { return aliasEntry{text: text, lang: "ar"} }
 // derived marks an entry whose text is not verbatim in the reference.
 func (e aliasEntry) derived(from string) aliasEntry { e.from = from; return e }
 
+// seen marks a spelling that is not in the reference but was found in
+// print, at the page url: the transliterations Arabic outlets use, short
+// and informal forms. A spelling is a fact too, and this is its source.
+func (e aliasEntry) seen(url string) aliasEntry { e.from = "seen at " + url; return e }
+
+// ambiguous marks a name that is also an ordinary word (地平线 "horizon",
+// 蚂蚁 "ants", علي بابا of the folk tale). feeds/match counts it only with
+// context: a qualifier, a stock code, a clue word or another firm in the
+// sentence (see feeds/match/context.go, which lists every such name).
+func (e aliasEntry) ambiguous() aliasEntry { return e }
+
 // Curation rules, in short: every alias is a name the reference uses or a
 // direct orthographic form of one. Traditional Chinese forms are not
 // listed: the matcher derives them from the simplified text with OpenCC
@@ -46,6 +57,7 @@ var firmAliases = []struct {
 	aliases []aliasEntry
 }{
 	{"huawei", []aliasEntry{
+		ar("هاي سيليكون").seen("https://emasr.net/%d9%87%d9%88%d8%a7%d9%88%d9%8a-%d8%aa%d8%b3%d8%aa%d8%b9%d8%af-%d9%84%d9%85%d9%88%d8%a7%d8%ac%d9%87%d8%a9-%d8%a7%d9%84%d9%82%d9%8a%d9%88%d8%af-%d8%a7%d9%84%d8%a3%d9%85%d8%b1%d9%8a%d9%83%d9%8a%d8%a9"),
 		en("Huawei"), zh("华为").derived("name_zh 华为技术有限公司, short form"),
 		ar("هواوي"),
 		en("HiSilicon"), en("MindSpore"), en("CloudMatrix 384"),
@@ -66,6 +78,7 @@ var firmAliases = []struct {
 		zh("燧原").derived("name_zh 燧原科技, short form"), ar("إنفليم"),
 	}},
 	{"metax", []aliasEntry{
+		ar("ميتا إكس").seen("https://www.alborsaanews.com/2025/12/17/1936586"),
 		en("MetaX"), zh("沐曦"), ar("ميتاكس"),
 	}},
 	{"iluvatar-corex", []aliasEntry{
@@ -76,29 +89,41 @@ var firmAliases = []struct {
 		en("StepFun"), zh("阶跃星辰"), ar("ستيب فن"), ar("ستيب فان"),
 	}},
 	{"minimax", []aliasEntry{
+		enCS("Minimax").seen("https://hao.cnyes.com/hot/newest/Minimax").ambiguous(),
+		enCS("MINIMAX").seen("https://hao.cnyes.com/hot/newest/Minimax").ambiguous(),
 		enCS("MiniMax"), enCS("MiniMax-M1"), zh("稀宇科技"), ar("ميني ماكس"), enCS("Hailuo"),
 	}},
 	{"sensetime", []aliasEntry{
+		ar("سنس تايم جروب").seen("http://altnmiapress.net/news/56438/"),
 		en("SenseTime"), zh("商汤"), ar("سينس تايم"), ar("سنس تايم"),
 	}},
 	{"cambricon", []aliasEntry{
+		ar("كامبريكون").seen("https://www.vietnam.vn/ar/start-up-nay-khien-huawei-phai-de-chung"),
+		ar("كامبريكون تكنولوجيز").seen("https://acforai.com/?p=8493"),
 		en("Cambricon"), zh("寒武纪"),
+		zh("思元").ambiguous(),
 	}},
 	{"hygon", []aliasEntry{
+		zh("海光").seen("https://server.it168.com/a2025/0526/6887/000006887695.shtml").ambiguous(),
 		en("Hygon"), en("Higon"), enCS("THATIC"),
 		en("Chengdu Haiguang Integrated Circuit"), en("Chengdu Haiguang Microelectronics Technology"),
 		zh("海光信息").derived("name_zh 海光信息技术股份有限公司, short form"),
 	}},
 	{"sugon", []aliasEntry{
+		zh("曙光").seen("https://www.doit.com.cn/p/535915.html").ambiguous(),
 		en("Sugon"), en("Zhongke Shuguang"),
 		en("Dawning Information Industry").derived("name_en Dawning Information Industry Co., Ltd., short form"),
 		zh("中科曙光"), zh("曙光信息").derived("name_zh 曙光信息产业股份有限公司, short form"),
 	}},
 	{"smic", []aliasEntry{
+		ar("سيميكوندكتور مانيفاكتشورينغ إنترناشونال").seen("https://acforai.com/?p=8493"),
+		ar("المؤسسة الدولية لتصنيع أشباه الموصلات").seen("https://www.eliktisad.com/news/show/461030/"),
 		enCS("SMIC"), zh("中芯国际"),
 		en("Semiconductor Manufacturing International").derived("name_en Semiconductor Manufacturing International Corporation, short form"),
 	}},
 	{"inspur", []aliasEntry{
+		zh("浪潮").seen("https://www.scientific-computing.com/analysis-opinion/chinas-long-march-continues?news_id=2754").ambiguous(),
+		ar("إنسبور").seen("https://akhbaar24.com/دوليات/قيود-تجارية-أمريكية-تطال-80-كيانا-84316"),
 		en("Inspur"), zh("浪潮集团"), zh("浪潮信息"),
 	}},
 	{"iflytek", []aliasEntry{
@@ -107,6 +132,7 @@ var firmAliases = []struct {
 		zh("讯飞星火").derived("星火, qualified by 讯飞, short form of name_zh 科大讯飞"),
 	}},
 	{"megvii", []aliasEntry{
+		ar("ميجفي").seen("http://altnmiapress.net/news/56438/"),
 		en("Megvii"), en("Face++"), zh("旷视").derived("name_zh 旷视科技, short form"),
 	}},
 	{"zhipu", []aliasEntry{
@@ -116,26 +142,37 @@ var firmAliases = []struct {
 		en("DeepSeek"), en("DeepSeek-V3"), en("DeepSeek-R1"), zh("深度求索"), ar("ديب سيك"),
 	}},
 	{"moonshot", []aliasEntry{
+		ar("مون شوت إيه آي").seen("https://www.hgaza.live/article/%D9%86%D9%85%D8%A7%D8%B0%D8%AC-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9"),
 		enCS("Moonshot AI"), zh("月之暗面"), en("Kimi K2"), en("Kimi K2.5"),
 	}},
 	{"baidu", []aliasEntry{
+		ar("إيرني بوت").seen("https://acforai.com/news/%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d9%8a%d9%81%d8%b1%d8%b6-%d8%aa%d8%ad%d8%af%d9%8a%d8%a7%d8%aa-%d8%ac"),
 		en("Baidu"), zh("百度"), ar("بايدو"), en("Ernie Bot"), zh("文心一言"),
 		en("Baidu Apollo").derived("Apollo, qualified by the firm's name"),
 	}},
 	{"tencent", []aliasEntry{
+		ar("تينسينت").seen("https://ksa-tech.com/?p=26713"),
+		ar("تنسنت").seen("https://www.ektisadi.com/posts/2025-12-12-%D8%A7%D8%B3%D8%AA%D8%B9%D8%AF%D8%A7%D8%AF-%D8%B4%D8%B1%D9%83%D8%AA%D9%8A-%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A"),
 		en("Tencent"), zh("腾讯"), ar("تينسنت"), en("Tencent Cloud"),
 		enCS("Hunyuan"), enCS("Hunyuan3D"),
 	}},
 	{"bytedance", []aliasEntry{
+		ar("بايت دانس").seen("https://www.alwafd.news/print.aspx?id=5770937"),
+		ar("بايتدانس").seen("https://www.alaraby.co.uk/entertainment_media/%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A9-%D8%A7%D9%84%D9%85%D8%A8%D8%AA%D9%83%D8%B1%D8%A9-%D9%84%D9%80%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83"),
+		ar("تيك توك").seen("https://www.pls48.net/19170/"),
+		zh("抖音").seen("https://user.guancha.cn/main/content?id=1564880"),
+		zh("字节").seen("https://hao.cnyes.com/post/230855").ambiguous(),
 		en("ByteDance"), zh("字节跳动"), en("Doubao"), en("Volcano Engine"), zh("火山引擎"),
 		en("Douyin"), en("TikTok"),
 	}},
 	{"alibaba", []aliasEntry{
+		zh("阿里").seen("https://hao.cnyes.com/post/230855").ambiguous(),
 		en("Alibaba"), zh("阿里巴巴"), ar("علي بابا"), en("Alibaba Cloud"), zh("阿里云"),
 		en("Qwen"), en("Qwen3"), zh("通义千问"), enCS("Wan 2.2"), zh("通义万相"),
 		enCS("Quark AI").derived("Quark (夸克) AI glasses, qualified form"), enCS("T-Head"),
 	}},
 	{"ant-group", []aliasEntry{
+		zh("蚂蚁").seen("https://www.itiger.com/hant/news/2576855560").ambiguous(),
 		enCS("Ant Group"), zh("蚂蚁集团"), en("Alipay"), zh("支付宝"),
 	}},
 	{"cloudwalk", []aliasEntry{
@@ -152,6 +189,7 @@ var firmAliases = []struct {
 		en("Kunlunxin"), zh("昆仑芯"), en("Kunlun chip"), en("Baidu Kunlun"),
 	}},
 	{"horizon-robotics", []aliasEntry{
+		zh("地平线").seen("https://aikahao.xcar.com.cn/item/2410355.html").ambiguous(),
 		en("Horizon Robotics"),
 		zh("地平线机器人").derived("name_zh 地平线 (alone it means 'horizon') qualified by 机器人, the Robotics of name_en"),
 		en("Horizon Journey").derived("Journey (征程), qualified by the firm's name"),
@@ -169,6 +207,7 @@ var firmAliases = []struct {
 		en("ChangXin Memory").derived("name_en ChangXin Memory Technologies, short form"),
 	}},
 	{"nvidia", []aliasEntry{
+		ar("نيفيديا").seen("https://iraqborsa.com/%d8%b4%d8%b1%d9%83%d8%a7%d8%aa-%d8%b1%d9%82%d8%a7%d9%82%d8%a7%d8%aa-%d8%b5%d9%8a%d9%86%d9%8a%d8%a9"),
 		en("Nvidia"), zh("英伟达"), ar("إنفيديا"), enCS("CUDA"), en("GB200 NVL72"),
 		{text: "輝達", lang: "zh-Hant", from: "Taiwan's name for Nvidia, required by the product issue"},
 	}},
@@ -192,6 +231,10 @@ var allianceAliases = []struct {
 		// From the product brief (the Arabic article the reference was
 		// seeded from), not from shared/reference itself.
 		ar("تحالف ابتكار منظومة نماذج الرقائق").derived("the product brief's Arabic article"),
+		ar("تحالف الابتكار في منظومة النماذج والرقائق").seen("https://aljazayr.com/technologie/234038.html"),
+		ar("تحالف ابتكار النظام البيئي للنماذج والرقائق").seen("https://blocktecs.com/%D8%AA%D8%AD%D8%A7%D9%84%D9%81-%D8%B4%D8%B1%D9%83%D8%A7%D8%AA-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9"),
+		ar("تحالف ابتكار منظومة النماذج والرقاقات").seen("https://leomedia-ai.com/"),
+		en("Model-Chip Alliance").seen("https://tendenzblick.net/why-chinas-ai-model-chip-alliance-could-redefine-the-future-of-tech"),
 	}},
 	{"shanghai-gcc-ai", []aliasEntry{
 		en("Shanghai General Chamber of Commerce AI Committee"),
@@ -199,6 +242,7 @@ var allianceAliases = []struct {
 		// name was found.
 		en("Shanghai General Chamber of Commerce"),
 		zh("上海市总商会"),
+		ar("لجنة الذكاء الاصطناعي بغرفة تجارة شنغهاي").seen("https://detafour.com/?p=172546"),
 	}},
 }
 
