@@ -50,31 +50,39 @@ var zhQualifiers = []string{
 	"市值", "营收", "融资", "估值", "发布", "推出", "宣布", "投资", "团队", "员工", "内部",
 }
 
+// zhTrade are words of a listed company's life: a Chinese name with one
+// of them in its sentence is the firm.
+var zhTrade = []string{
+	"亏损", "盈利", "营收", "利润", "股价", "市值", "估值", "上市", "港股", "A股", "科创板", "港交所",
+	"融资", "IPO", "招股书", "财报", "股东", "投资者", "独角兽",
+}
+
 // contextRules are keyed by the alias as written in the dataset.
 var contextRules = map[string]*contextRule{
 	"地平线": {
 		after: zhQualifiers, stockCodes: true,
-		clues: []string{"征程", "智驾", "智能驾驶", "辅助驾驶", "自动驾驶", "余凯", "HSD", "车型", "量产", "车企", "芯片", "算力", "NOA"},
+		clues: append([]string{"征程", "智驾", "智能驾驶", "辅助驾驶", "自动驾驶", "余凯", "HSD", "车型", "量产", "车企", "芯片", "算力", "NOA"}, zhTrade...),
 	},
 	"寒武纪": {
 		after: zhQualifiers, stockCodes: true,
-		clues:  []string{"思元", "玄思", "陈天石", "陈云霁", "寒王", "芯片", "晶片", "AI", "人工智能", "科创板", "涨停", "定增", "营收", "市值", "股价", "算力", "加速卡", "CTO", "Cambricon"},
+		before: []string{"中科"},
+		clues:  append([]string{"思元", "玄思", "陈天石", "陈云霁", "寒王", "芯片", "晶片", "AI", "人工智能", "科创板", "涨停", "定增", "营收", "市值", "股价", "算力", "加速卡", "CTO", "Cambricon"}, zhTrade...),
 		vetoes: []string{"化石", "三叶虫", "地质", "地层", "古生代", "生物", "动物", "海洋", "奥陶纪", "震旦纪", "显生宙", "大爆发", "生命"},
 	},
 	"商汤": {
 		after: zhQualifiers, stockCodes: true,
-		clues:  []string{"日日新", "徐立", "汤晓鸥", "AI", "人工智能", "大模型", "算力", "计算中心", "港交所", "上市", "SenseTime", "高管", "同事", "四小龙", "龙头企业"},
+		clues:  append([]string{"日日新", "徐立", "汤晓鸥", "AI", "人工智能", "大模型", "算力", "计算中心", "港交所", "上市", "SenseTime", "高管", "同事", "四小龙", "龙头企业"}, zhTrade...),
 		vetoes: []string{"夏桀", "伊尹", "灭夏", "商朝", "成汤", "伐桀", "诸侯", "君主", "天乙", "仲虺", "王朝"},
 	},
 	"月之暗面": {
 		after: zhQualifiers, stockCodes: true,
-		clues: []string{"Kimi", "杨植麟", "大模型", "融资", "估值", "AI", "人工智能", "六小龙", "六小虎", "IPO", "Moonshot", "模型", "现金储备", "轮融资",
-			"产品", "技术", "投放", "会议", "团队", "办公室", "总部", "设立"},
+		clues: append([]string{"Kimi", "杨植麟", "大模型", "融资", "估值", "AI", "人工智能", "六小龙", "六小虎", "IPO", "Moonshot", "模型", "现金储备", "轮融资",
+			"产品", "技术", "投放", "会议", "团队", "办公室", "总部", "设立"}, zhTrade...),
 		vetoes: []string{"专辑", "平克", "Pink Floyd", "乐队", "唱片", "摇滚", "Dark Side"},
 	},
 	"蚂蚁": {
 		after: append([]string{"金服", "数科", "百灵", "AI"}, zhQualifiers...), stockCodes: true,
-		clues:  []string{"支付宝", "马云", "韩歆毅", "大模型", "AI", "人工智能", "金融科技", "蚂力", "支小宝", "IPO"},
+		clues:  append([]string{"支付宝", "马云", "韩歆毅", "大模型", "AI", "人工智能", "金融科技", "蚂力", "支小宝", "IPO"}, zhTrade...),
 		vetoes: []string{"搬家", "蚁群", "工蚁", "蚁后", "昆虫", "巢穴", "下雨", "蚁巢"},
 	},
 	"浪潮": {
@@ -88,6 +96,12 @@ var contextRules = map[string]*contextRule{
 		stockCodes:    true,
 		noFirmContext: true,
 	},
+	// 旷世 ("unrivalled") for 旷视, Megvii: a misspelling seen in a
+	// headline.
+	"旷世": {
+		clues:  append([]string{"人脸识别", "AI", "人工智能", "视觉", "印奇", "Face++", "四小龙", "商汤", "Megvii"}, zhTrade...),
+		vetoes: []string{"奇才", "之作", "杰作", "名作", "巨作", "奇缘", "绝恋", "英雄", "天才"},
+	},
 	"思元": {
 		after: []string{"2", "3", "5", "芯片", "系列"},
 		clues: []string{"芯片", "晶片", "加速卡", "训练", "推理", "算力", "7nm", "AI"},
@@ -98,12 +112,12 @@ var contextRules = map[string]*contextRule{
 	},
 	"字节": {
 		after:  []string{"跳动", "旗下", "系", "豆包", "AI", "大模型", "火山", "内部", "员工", "公司", "方面"},
-		clues:  []string{"豆包", "抖音", "火山引擎", "TikTok", "张一鸣", "梁汝波", "Seedance", "大厂", "巨头", "大模型"},
+		clues:  append([]string{"豆包", "抖音", "火山引擎", "TikTok", "张一鸣", "梁汝波", "Seedance", "大厂", "巨头", "大模型"}, zhTrade...),
 		vetoes: []string{"比特", "Byte", "bit", "KB", "MB", "GB", "千字节", "编码", "二进制", "换算"},
 	},
 	"阿里": {
 		after:  []string{"巴巴", "云", "系", "旗下", "达摩院", "通义", "千问", "AI", "集团", "大模型", "投资", "方面", "内部", "生态", "高管", "电商"},
-		clues:  []string{"通义", "千问", "Qwen", "淘宝", "天猫", "马云", "吴泳铭", "蔡崇信", "平头哥", "大厂", "巨头", "电商", "领投", "融资", "投资"},
+		clues:  append([]string{"通义", "千问", "Qwen", "淘宝", "天猫", "马云", "吴泳铭", "蔡崇信", "平头哥", "大厂", "巨头", "电商", "领投", "投资"}, zhTrade...),
 		vetoes: []string{"阿里山", "森林", "铁路", "嘉义", "阿里地区", "拳王", "拳击"},
 	},
 	"Minimax": {
@@ -232,7 +246,8 @@ func (c *compiledRule) qualified(folded []byte, start, end int) string {
 }
 
 // stockCode returns a stock code right after folded[end:], as in
-// 寒武纪(688256.SH), 智谱(02513.HK) or 摩尔线程(沪:688795), or "".
+// 寒武纪(688256.SH), 智谱(02513.HK), 商汤(020) or 摩尔线程(沪:688795),
+// or "".
 func stockCode(folded []byte, end int) string {
 	i := end
 	for i < len(folded) && folded[i] == ' ' {
@@ -261,7 +276,7 @@ func stockCode(folded []byte, end int) string {
 		i++
 		digits++
 	}
-	if digits < 4 || digits > 6 {
+	if digits < 3 || digits > 6 {
 		return ""
 	}
 	return string(folded[open:i])

@@ -17,7 +17,9 @@ var sanctionTerms = []term{
 	{text: "blacklist"}, {text: "blacklists"}, {text: "blacklisted"}, {text: "blacklisting"},
 	{text: "export control"}, {text: "export controls"}, {text: "export-control"},
 	{text: "export-controlled"}, {text: "export restrictions"}, {text: "export curbs"},
-	{text: "trade restrictions"}, {text: "export ban"},
+	{text: "trade restrictions"}, {text: "export ban"}, {text: "curbs"}, {text: "entity-listed"},
+	{text: "license requirement"}, {text: "license requirements"}, {text: "licence requirement"},
+	{text: "export license"}, {text: "export licenses"}, {text: "export licence"}, {text: "end-use check"},
 	// Not bare "SDN": in tech news it is software-defined networking.
 	{text: "SDN list"}, {text: "Specially Designated Nationals"},
 	{text: "1260H"}, {text: "Chinese military companies"}, {text: "Chinese military company"},
@@ -31,8 +33,10 @@ var sanctionTerms = []term{
 	// variants; 列入清单, 黑名单, 管制 and 禁令 name the action.
 	{text: "实体清单"}, {text: "实体名单"}, {text: "未经核实清单"}, {text: "列入清单"}, {text: "纳入清单"},
 	{text: "管制名单"}, {text: "制裁"}, {text: "出口管制"}, {text: "管制"}, {text: "黑名单"}, {text: "禁令"},
-	{text: "出口许可"}, {text: "许可证"}, {text: "出口中国"}, {text: "向中国出口"}, {text: "出口到中国"}, {text: "出口至中国"},
-	{text: "中国军企"}, {text: "军方企业"}, {text: "军事企业"},
+	{text: "出口许可"}, {text: "许可证"}, {text: "放行"}, {text: "限制投资"}, {text: "出口中国"}, {text: "向中国出口"}, {text: "出口到中国"}, {text: "出口至中国"},
+	{text: "中国军企"}, {text: "军方企业"}, {text: "军事企业"}, {text: "涉军企业"}, {text: "军事最终用户"},
+	{text: "特别指定国民"}, {text: "出口限制"}, {text: "限制出口"}, {text: "禁止出口"}, {text: "禁运"},
+	{text: "贸易限制"}, {text: "限制清单"}, {text: "列入名单"}, {text: "纳入名单"}, {text: "移出名单"}, {text: "移出清单"},
 	// Arabic: the Entity List, the trade blacklist, export controls and
 	// bans; Arabic terms take proclitics (بالعقوبات، للقائمة).
 	{text: "قائمة الكيانات"}, {text: "القائمة السوداء"}, {text: "قائمة سوداء"}, {text: "قائمتها السوداء"},
@@ -41,7 +45,9 @@ var sanctionTerms = []term{
 	{text: "ضوابط التصدير"}, {text: "ضوابط تصدير"}, {text: "ضوابط تصديرية"},
 	{text: "الضوابط الأميركية"}, {text: "الضوابط الأمريكية"},
 	{text: "القيود الأميركية"}, {text: "القيود الأمريكية"}, {text: "قيود على تصدير"}, {text: "قيودا على تصدير"},
-	{text: "قيدت الولايات المتحدة"},
+	{text: "قيدت الولايات المتحدة"}, {text: "قيود التصدير"}, {text: "القيود على التصدير"}, {text: "قيود تصدير"},
+	{text: "تراخيص التصدير"}, {text: "ترخيص تصدير"}, {text: "تراخيص تصدير"}, {text: "رخصة تصدير"},
+	{text: "قائمة الشركات العسكرية"}, {text: "الجيش الصيني"},
 }
 
 // blockPhrases are common phrases that contain an alias or a sanctions

@@ -134,6 +134,7 @@ var firmAliases = []struct {
 	{"megvii", []aliasEntry{
 		ar("ميجفي").seen("http://altnmiapress.net/news/56438/"),
 		en("Megvii"), en("Face++"), zh("旷视").derived("name_zh 旷视科技, short form"),
+		zh("旷世").seen("http://www.easyfang.com/a/2021/1231/tt0RG422R2019_2.html").ambiguous(),
 	}},
 	{"zhipu", []aliasEntry{
 		en("Zhipu"), zh("智谱"), en("ChatGLM"), en("GLM-4.5"),
