@@ -273,7 +273,7 @@ func (m *Matcher) Match(text string) Result {
 	kept := keepOutermost(s.cands, m.targets)
 	var why []string // per kept candidate: "" counts, else Match.Context or a block reason after "!"
 	if decide {
-		why = m.decide(text, folded, offsets, kept, s.words)
+		why = m.decide(text, folded, offsets, origEnd, kept, s.words)
 	}
 	res.Matches = make([]Match, 0, len(kept))
 	for i, c := range kept {
@@ -315,7 +315,8 @@ func (m *Matcher) Match(text string) Result {
 // word needs context (context.go), and a sanctions term needs a tracked
 // firm in its sentence. It returns, per kept candidate, "" or the context
 // that let it count, or "!" and the reason it does not.
-func (m *Matcher) decide(text string, folded []byte, offsets []int32, kept, words []candidate) []string {
+func (m *Matcher) decide(text string, folded []byte, offsets []int32, origEnd func(int) int, kept, words []candidate) []string {
+	orig := func(c candidate) string { return text[offsets[c.fs]:origEnd(int(c.fe))] }
 	why := make([]string, len(kept))
 	const (
 		undecided = iota
@@ -332,11 +333,11 @@ func (m *Matcher) decide(text string, folded []byte, offsets []int32, kept, word
 		case t.kind == KindSanctions:
 			pending = true
 		case inWebAddress(folded, int(c.fs), int(c.fe), text[offsets[c.fs]]):
-			state[i], why[i] = blocked, "!inside a web address: "+string(folded[c.fs:c.fe])+" is a host name here"
+			state[i], why[i] = blocked, "!inside a web address: "+orig(c)+" is a host name here"
 		case t.rule < 0:
 			state[i] = counts
 		default:
-			state[i], why[i] = m.local(folded, c, words)
+			state[i], why[i] = m.local(folded, c, words, orig)
 			pending = pending || state[i] == undecided
 		}
 	}
@@ -367,9 +368,9 @@ func (m *Matcher) decide(text string, folded []byte, offsets []int32, kept, word
 			}
 			continue
 		}
-		why[i] = "!" + string(folded[c.fs:c.fe]) + " is also an ordinary word: it needs a qualifier, a stock code, a clue word or another firm in the sentence"
+		why[i] = "!" + orig(c) + " is also an ordinary word: it needs a qualifier, a stock code, a clue word or another firm in the sentence"
 		if m.rules[t.rule].noFirmContext {
-			why[i] = "!" + string(folded[c.fs:c.fe]) + " is also an ordinary word: it needs a qualifier or a stock code"
+			why[i] = "!" + orig(c) + " is also an ordinary word: it needs a qualifier or a stock code"
 		}
 	}
 	return why
@@ -377,14 +378,14 @@ func (m *Matcher) decide(text string, folded []byte, offsets []int32, kept, word
 
 // local decides an ambiguous name by what stands next to it and by the
 // words of its sentence.
-func (m *Matcher) local(folded []byte, c candidate, words []candidate) (uint8, string) {
+func (m *Matcher) local(folded []byte, c candidate, words []candidate, orig func(candidate) string) (uint8, string) {
 	t := &m.targets[c.t]
 	r := &m.rules[t.rule]
 	bit := uint64(1) << t.rule
 	lo, hi := sentence(folded, int(c.fs), int(c.fe))
 	for _, w := range words {
 		if wt := &m.targets[w.t]; wt.veto&bit != 0 && int(w.fs) >= lo && int(w.fe) <= hi {
-			return 2, "!veto word " + string(folded[w.fs:w.fe]) + " in the sentence: here it is the ordinary word"
+			return 2, "!veto word " + orig(w) + " in the sentence: here " + orig(c) + " is the ordinary word"
 		}
 	}
 	if q := r.qualified(folded, int(c.fs), int(c.fe)); q != "" {
@@ -397,7 +398,7 @@ func (m *Matcher) local(folded []byte, c candidate, words []candidate) (uint8, s
 	}
 	for _, w := range words {
 		if wt := &m.targets[w.t]; wt.clue&bit != 0 && int(w.fs) >= lo && int(w.fe) <= hi && (w.fe <= c.fs || w.fs >= c.fe) {
-			return 1, "clue " + string(folded[w.fs:w.fe]) + " in the sentence"
+			return 1, "clue " + orig(w) + " in the sentence"
 		}
 	}
 	return 0, ""
