@@ -48,7 +48,7 @@ func cmdTag(a *app, args []string) error {
 		return err
 	}
 	text := string(b)
-	res := m.Match(text)
+	res := m.Explain(text)
 	if *asJSON {
 		out := tagJSON{Firms: nonNil(res.Firms), Alliances: nonNil(res.Alliances), Sanctions: res.Sanctions, Matches: res.Matches, Blocked: res.Blocked}
 		if out.Matches == nil {

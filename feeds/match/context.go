@@ -1,6 +1,7 @@
 package match
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -182,37 +183,119 @@ func contains(s []string, x string) bool {
 type compiledRule struct {
 	name          string
 	after, before []string
+	clues, vetoes wordSet
 	noFirmContext bool
 	stockCodes    bool
 }
 
-// sentence returns the bounds of the sentence around folded[start:end].
-func sentence(folded []byte, start, end int) (int, int) {
+// sentences finds the sentence around a span of a folded text. It keeps
+// the last sentence it found, so that the names of one sentence cost one
+// scan of it.
+type sentences struct {
+	folded []byte
+	lo, hi int // the last sentence found; lo < 0 when none
+}
+
+// around returns the bounds of the sentence that holds folded[start:end]:
+// a sentence ends at 。！？!?؟, a line break, or a full stop followed by a
+// space or the end of the text. (Folding has made ！ and ？ ASCII.)
+func (sc *sentences) around(start, end int) (int, int) {
+	if sc.lo >= 0 && start >= sc.lo && end <= sc.hi {
+		return sc.lo, sc.hi
+	}
+	f := sc.folded
 	lo := start
-	for lo > 0 {
-		r, size := utf8.DecodeLastRune(folded[:lo])
-		if isStop(r) || r == '.' && lo < len(folded) && folded[lo] == ' ' {
-			break
+scanLeft:
+	for ; lo > 0; lo-- {
+		switch f[lo-1] {
+		case '!', '?', '\n', '\r':
+			break scanLeft
+		case '.':
+			if lo == len(f) || f[lo] == ' ' {
+				break scanLeft
+			}
+		case 0x82: // 。 is E3 80 82
+			if lo >= 3 && f[lo-2] == 0x80 && f[lo-3] == 0xE3 {
+				break scanLeft
+			}
+		case 0x9F: // ؟ is D8 9F
+			if lo >= 2 && f[lo-2] == 0xD8 {
+				break scanLeft
+			}
 		}
-		lo -= size
 	}
 	hi := end
-	for hi < len(folded) {
-		r, size := utf8.DecodeRune(folded[hi:])
-		if isStop(r) || r == '.' && (hi+1 == len(folded) || folded[hi+1] == ' ') {
-			break
+scanRight:
+	for ; hi < len(f); hi++ {
+		switch f[hi] {
+		case '!', '?', '\n', '\r':
+			break scanRight
+		case '.':
+			if hi+1 == len(f) || f[hi+1] == ' ' {
+				break scanRight
+			}
+		case 0xE3:
+			if hi+2 < len(f) && f[hi+1] == 0x80 && f[hi+2] == 0x82 {
+				break scanRight
+			}
+		case 0xD8:
+			if hi+1 < len(f) && f[hi+1] == 0x9F {
+				break scanRight
+			}
 		}
-		hi += size
 	}
+	sc.lo, sc.hi = lo, hi
 	return lo, hi
 }
 
-func isStop(r rune) bool {
-	switch r {
-	case '。', '！', '？', '!', '?', '؟', '\n', '\r':
-		return true
+// wordSet is a set of folded words looked for in a sentence: clues or
+// vetoes of a rule. Words that start or end with a Latin letter must stand
+// as whole words ("AI" is not in "said").
+type wordSet []setWord
+
+type setWord struct {
+	text        []byte
+	left, right bool // needs a word boundary there
+}
+
+func newWordSet(words []string) wordSet {
+	var out wordSet
+	for _, w := range foldedForms(words) {
+		first, _ := firstRune(w)
+		last, _ := lastRune(w)
+		out = append(out, setWord{text: []byte(w), left: isWordRune(first), right: isWordRune(last)})
 	}
-	return false
+	return out
+}
+
+// find returns the first word of the set in folded[lo:hi] that does not
+// overlap [skipStart, skipEnd), as folded offsets, or -1, -1.
+func (ws wordSet) find(folded []byte, lo, hi, skipStart, skipEnd int) (int, int) {
+	for _, w := range ws {
+		for from := lo; from < hi; {
+			k := bytes.Index(folded[from:hi], w.text)
+			if k < 0 {
+				break
+			}
+			s, e := from+k, from+k+len(w.text)
+			from = s + 1
+			if s < skipEnd && e > skipStart {
+				continue
+			}
+			if w.left && s > 0 {
+				if r, _ := utf8.DecodeLastRune(folded[:s]); isWordRune(r) {
+					continue
+				}
+			}
+			if w.right && e < len(folded) {
+				if r, _ := utf8.DecodeRune(folded[e:]); isWordRune(r) {
+					continue
+				}
+			}
+			return s, e
+		}
+	}
+	return -1, -1
 }
 
 // qualified reports the qualifier right after or before folded[start:end],
@@ -295,41 +378,9 @@ func compileRules() ([]compiledRule, []string) {
 		r := contextRules[n]
 		rules[i] = compiledRule{
 			name: n, after: foldedForms(r.after), before: foldedForms(r.before),
+			clues: newWordSet(r.clues), vetoes: newWordSet(r.vetoes),
 			noFirmContext: r.noFirmContext, stockCodes: r.stockCodes,
 		}
 	}
 	return rules, names
-}
-
-// addWords enters the clue and veto words of the rules, one target per
-// word with the rules it serves as a bit set.
-func (b *builder) addWords(rules []compiledRule) {
-	clues, vetoes := map[string]uint64{}, map[string]uint64{}
-	for i, r := range rules {
-		for _, w := range contextRules[r.name].clues {
-			clues[w] |= 1 << i
-		}
-		for _, w := range contextRules[r.name].vetoes {
-			vetoes[w] |= 1 << i
-		}
-	}
-	for _, set := range []struct {
-		words map[string]uint64
-		veto  bool
-	}{{clues, false}, {vetoes, true}} {
-		words := make([]string, 0, len(set.words))
-		for w := range set.words {
-			words = append(words, w)
-		}
-		slices.Sort(words)
-		for _, w := range words {
-			t := target{alias: w, rule: -1}
-			if set.veto {
-				t.veto = set.words[w]
-			} else {
-				t.clue = set.words[w]
-			}
-			b.add(t, store.AliasVariants(w), false)
-		}
-	}
 }

@@ -56,7 +56,7 @@ func TestBothSenses(t *testing.T) {
 	m := curated()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := m.Match(tt.text)
+			got := m.Explain(tt.text)
 			checkInvariants(t, tt.text, got)
 			if tt.firm != "" {
 				i := slices.IndexFunc(got.Matches, func(x matchT) bool { return x.Entity == tt.firm })
@@ -112,7 +112,7 @@ func TestSpellings(t *testing.T) {
 	m := curated()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := m.Match(tt.text)
+			got := m.Explain(tt.text)
 			checkInvariants(t, tt.text, got)
 			i := slices.IndexFunc(got.Matches, func(x matchT) bool { return x.Entity == tt.want })
 			if i < 0 {
@@ -141,13 +141,13 @@ func TestGenericUses(t *testing.T) {
 		"https://baike.baidu.com/item/ping",
 		"سأل علي بابا الفتاة عن سبب بكاءها الشديد.",
 	} {
-		if got := curated().Match(text); len(got.Firms) != 0 {
+		if got := curated().Explain(text); len(got.Firms) != 0 {
 			t.Errorf("%q tagged %v: %+v", text, got.Firms, got.Matches)
 		}
 	}
 	// A brand with a capital after a dot is a sentence whose space went
 	// missing, not a host name.
-	if got := curated().Match("struggle under US sanctions.Unisoc, a subsidiary"); !slices.Contains(got.Firms, "unisoc") {
+	if got := curated().Explain("struggle under US sanctions.Unisoc, a subsidiary"); !slices.Contains(got.Firms, "unisoc") {
 		t.Errorf("Unisoc after a dot not tagged: %+v %+v", got.Matches, got.Blocked)
 	}
 }
@@ -178,7 +178,7 @@ func TestSanctionsFlag(t *testing.T) {
 	}
 	m := curated()
 	for _, tt := range tests {
-		got := m.Match(tt.text)
+		got := m.Explain(tt.text)
 		checkInvariants(t, tt.text, got)
 		if got.Sanctions != tt.want {
 			t.Errorf("%q: sanctions = %v, want %v\nmatches %+v\nblocked %+v", tt.text, got.Sanctions, tt.want, got.Matches, got.Blocked)

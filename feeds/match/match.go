@@ -105,8 +105,6 @@ type target struct {
 	form   string // Match.Form
 	block  bool   // a blocking phrase: it hides what it covers and is not reported
 	rule   int16  // index into Matcher.rules of an ambiguous name, or -1
-	clue   uint64 // a clue word: the rules it supports
-	veto   uint64 // a veto word: the rules it blocks
 }
 
 // maxPooled is the largest folded buffer kept for reuse.
@@ -116,7 +114,10 @@ type scratch struct {
 	folded  []byte
 	offsets []int32
 	cands   []candidate
-	words   []candidate // clue and veto hits, kept apart from the names
+	all     []candidate // the candidates before keepOutermost, when a blocking phrase hit
+	stops   []int32     // sentence ends in folded, for decide
+	why     []string
+	state   []uint8
 }
 
 // candidate is a hit that passed its checks: folded offsets and a target
@@ -160,7 +161,6 @@ func New(aliases []store.Alias) *Matcher {
 	for _, t := range blockPhrases {
 		b.add(target{alias: t.text, block: true, rule: -1}, store.AliasVariants(t.text), t.cs)
 	}
-	b.addWords(rules)
 	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules}
 	m.scratch.New = func() any { return new(scratch) }
 	if len(b.keys) > 0 {
@@ -210,7 +210,16 @@ func (b *builder) add(t target, variants []string, caseSensitive bool) {
 }
 
 // Match finds the firms, alliances and sanctions terms that text names.
-func (m *Matcher) Match(text string) Result {
+// It leaves Match.Context and Result.Blocked empty; Explain fills them.
+func (m *Matcher) Match(text string) Result { return m.match(text, false) }
+
+// Explain is Match with every decision explained: Match.Context says what
+// let a name that is also an ordinary word count (or which firm a
+// sanctions term is about), and Result.Blocked lists what was found and
+// did not count, with the reason. It costs more than Match.
+func (m *Matcher) Explain(text string) Result { return m.match(text, true) }
+
+func (m *Matcher) match(text string, explain bool) Result {
 	res := Result{Firms: []string{}, Alliances: []string{}, Matches: []Match{}}
 	if m.ac == nil || text == "" {
 		return res
@@ -231,7 +240,7 @@ func (m *Matcher) Match(text string) Result {
 		return int(offsets[fe])
 	}
 
-	s.cands, s.words = s.cands[:0], s.words[:0]
+	s.cands = s.cands[:0]
 	decide, hasBlock := false, false
 	for _, h := range m.ac.FindAllOverlapping(folded) {
 		fs, fe := h.Start, h.End
@@ -255,10 +264,6 @@ func (m *Matcher) Match(text string) Result {
 				}
 			}
 			c := candidate{fs: int32(fs), fe: int32(fe), t: ti}
-			if t.clue != 0 || t.veto != 0 {
-				s.words = append(s.words, c)
-				continue
-			}
 			decide = decide || t.rule >= 0 || t.kind == KindSanctions ||
 				(p.left == edgeWord || p.right == edgeWord) && !t.block && inWebAddress(folded, fs, fe, text[offsets[fs]])
 			hasBlock = hasBlock || t.block
@@ -267,19 +272,22 @@ func (m *Matcher) Match(text string) Result {
 	}
 
 	var all []candidate // before keepOutermost, to explain what blocking phrases hid
-	if hasBlock {
-		all = slices.Clone(s.cands)
+	if hasBlock && explain {
+		s.all = append(s.all[:0], s.cands...)
+		all = s.all
+		slices.SortFunc(all, func(a, b candidate) int { return cmp.Compare(a.fs, b.fs) })
 	}
 	kept := keepOutermost(s.cands, m.targets)
-	var why []string // per kept candidate: "" counts, else Match.Context or a block reason after "!"
+	var state []uint8 // per kept candidate, when decided
+	var why []string  // per kept candidate, when explaining: Match.Context or Blocked.Reason
 	if decide {
-		why = m.decide(text, folded, offsets, origEnd, kept, s.words)
+		state, why = m.decide(s, text, folded, offsets, origEnd, kept, explain)
 	}
 	res.Matches = make([]Match, 0, len(kept))
 	for i, c := range kept {
 		t := &m.targets[c.t]
 		if t.block {
-			if hasBlock {
+			if all != nil {
 				res.Blocked = m.hidden(res.Blocked, all, c, folded, offsets, origEnd)
 			}
 			continue
@@ -289,8 +297,10 @@ func (m *Matcher) Match(text string) Result {
 			ctx = why[i]
 		}
 		start, end := int(offsets[c.fs]), origEnd(int(c.fe))
-		if reason, blocked := strings.CutPrefix(ctx, "!"); blocked {
-			res.Blocked = append(res.Blocked, Blocked{Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Reason: reason})
+		if state != nil && state[i] == stateBlocked {
+			if explain {
+				res.Blocked = append(res.Blocked, Blocked{Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Reason: ctx})
+			}
 			continue
 		}
 		res.Matches = append(res.Matches, Match{
@@ -314,31 +324,39 @@ func (m *Matcher) Match(text string) Result {
 // inside a web address does not count, a name that is also an ordinary
 // word needs context (context.go), and a sanctions term needs a tracked
 // firm in its sentence. It returns, per kept candidate, "" or the context
-// that let it count, or "!" and the reason it does not.
-func (m *Matcher) decide(text string, folded []byte, offsets []int32, origEnd func(int) int, kept, words []candidate) []string {
+// that let it count, or the reason it does not (strings only when
+// explaining). Its cost is
+// linear in the text plus a logarithm per name: sentence ends are found
+// as needed, once each, and kept is searched by position.
+func (m *Matcher) decide(s *scratch, text string, folded []byte, offsets []int32, origEnd func(int) int, kept []candidate, explain bool) ([]uint8, []string) {
 	orig := func(c candidate) string { return text[offsets[c.fs]:origEnd(int(c.fe))] }
-	why := make([]string, len(kept))
-	const (
-		undecided = iota
-		counts
-		blocked
-	)
-	state := make([]uint8, len(kept))
+	say := func(f func() string) string {
+		if explain {
+			return f()
+		}
+		return ""
+	}
+	s.why = slices.Grow(s.why[:0], len(kept))[:len(kept)]
+	s.state = slices.Grow(s.state[:0], len(kept))[:len(kept)]
+	why, state := s.why, s.state
+	clear(why)
+	clear(state)
+	sc := &sentences{folded: folded, lo: -1}
 	pending := false
 	for i, c := range kept {
 		t := &m.targets[c.t]
 		switch {
 		case t.block:
-			state[i] = blocked
+			state[i] = stateBlocked
 		case t.kind == KindSanctions:
 			pending = true
 		case inWebAddress(folded, int(c.fs), int(c.fe), text[offsets[c.fs]]):
-			state[i], why[i] = blocked, "!inside a web address: "+orig(c)+" is a host name here"
+			state[i], why[i] = stateBlocked, say(func() string { return "inside a web address: " + orig(c) + " is a host name here" })
 		case t.rule < 0:
-			state[i] = counts
+			state[i] = stateCounts
 		default:
-			state[i], why[i] = m.local(folded, c, words, orig)
-			pending = pending || state[i] == undecided
+			state[i], why[i] = m.local(folded, offsets, origEnd, text, c, sc, orig, explain)
+			pending = pending || state[i] == stateUndecided
 		}
 	}
 	// Another firm in the sentence: repeat while names confirm each
@@ -347,87 +365,118 @@ func (m *Matcher) decide(text string, folded []byte, offsets []int32, origEnd fu
 		changed = false
 		for i, c := range kept {
 			t := &m.targets[c.t]
-			if state[i] != undecided || t.kind == KindSanctions || m.rules[t.rule].noFirmContext {
+			if state[i] != stateUndecided || t.kind == KindSanctions || m.rules[t.rule].noFirmContext {
 				continue
 			}
-			if f := firmInSentence(folded, kept, state, m.targets, i, counts); f != "" {
-				state[i], why[i], changed = counts, "firm "+f+" in the sentence", true
+			if f := m.firmInSentence(kept, state, i, sc); f != "" {
+				state[i], why[i], changed = stateCounts, say(func() string { return "firm " + f + " in the sentence" }), true
 			}
 		}
 	}
 	for i, c := range kept {
-		if state[i] != undecided {
+		if state[i] != stateUndecided {
 			continue
 		}
 		t := &m.targets[c.t]
 		if t.kind == KindSanctions {
-			if f := firmInSentence(folded, kept, state, m.targets, i, counts); f != "" {
-				why[i] = "about " + f
+			if f := m.firmInSentence(kept, state, i, sc); f != "" {
+				state[i], why[i] = stateCounts, say(func() string { return "about " + f })
 			} else {
-				why[i] = "!no tracked firm in the sentence: a listing or export control counts only when it names one"
+				state[i], why[i] = stateBlocked, say(func() string {
+					return "no tracked firm in the sentence: a listing or export control counts only when it names one"
+				})
 			}
 			continue
 		}
-		why[i] = "!" + orig(c) + " is also an ordinary word: it needs a qualifier, a stock code, a clue word or another firm in the sentence"
-		if m.rules[t.rule].noFirmContext {
-			why[i] = "!" + orig(c) + " is also an ordinary word: it needs a qualifier or a stock code"
-		}
+		state[i], why[i] = stateBlocked, say(func() string {
+			if m.rules[t.rule].noFirmContext {
+				return orig(c) + " is also an ordinary word: it needs a qualifier or a stock code"
+			}
+			return orig(c) + " is also an ordinary word: it needs a qualifier, a stock code, a clue word or another firm in the sentence"
+		})
 	}
-	return why
+	if !explain {
+		why = nil
+	}
+	return state, why
 }
+
+// States of a kept candidate in decide.
+const (
+	stateUndecided uint8 = iota
+	stateCounts
+	stateBlocked
+)
 
 // local decides an ambiguous name by what stands next to it and by the
 // words of its sentence.
-func (m *Matcher) local(folded []byte, c candidate, words []candidate, orig func(candidate) string) (uint8, string) {
+func (m *Matcher) local(folded []byte, offsets []int32, origEnd func(int) int, text string, c candidate, sc *sentences, orig func(candidate) string, explain bool) (uint8, string) {
 	t := &m.targets[c.t]
 	r := &m.rules[t.rule]
-	bit := uint64(1) << t.rule
-	lo, hi := sentence(folded, int(c.fs), int(c.fe))
-	for _, w := range words {
-		if wt := &m.targets[w.t]; wt.veto&bit != 0 && int(w.fs) >= lo && int(w.fe) <= hi {
-			return 2, "!veto word " + orig(w) + " in the sentence: here " + orig(c) + " is the ordinary word"
+	lo, hi := sc.around(int(c.fs), int(c.fe))
+	word := func(ws, we int) string { return text[offsets[ws]:origEnd(we)] }
+	if ws, we := r.vetoes.find(folded, lo, hi, -1, -1); ws >= 0 {
+		if !explain {
+			return stateBlocked, ""
 		}
+		return stateBlocked, "veto word " + word(ws, we) + " in the sentence: here " + orig(c) + " is the ordinary word"
 	}
 	if q := r.qualified(folded, int(c.fs), int(c.fe)); q != "" {
-		return 1, "qualifier " + q
+		if !explain {
+			return stateCounts, ""
+		}
+		return stateCounts, "qualifier " + q
 	}
 	if r.stockCodes {
 		if code := stockCode(folded, int(c.fe)); code != "" {
-			return 1, "stock code " + code
+			if !explain {
+				return stateCounts, ""
+			}
+			return stateCounts, "stock code " + code
 		}
 	}
-	for _, w := range words {
-		if wt := &m.targets[w.t]; wt.clue&bit != 0 && int(w.fs) >= lo && int(w.fe) <= hi && (w.fe <= c.fs || w.fs >= c.fe) {
-			return 1, "clue " + orig(w) + " in the sentence"
+	if ws, we := r.clues.find(folded, lo, hi, int(c.fs), int(c.fe)); ws >= 0 {
+		if !explain {
+			return stateCounts, ""
 		}
+		return stateCounts, "clue " + word(ws, we) + " in the sentence"
 	}
-	return 0, ""
+	return stateUndecided, ""
 }
 
 // firmInSentence returns a firm other than kept[i]'s entity, in the same
-// sentence, whose state is ok, or "".
-func firmInSentence(folded []byte, kept []candidate, state []uint8, targets []target, i int, ok uint8) string {
+// sentence, that counts, or "".
+func (m *Matcher) firmInSentence(kept []candidate, state []uint8, i int, sc *sentences) string {
 	c := kept[i]
-	lo, hi := sentence(folded, int(c.fs), int(c.fe))
-	self := targets[c.t].entity
-	for j, d := range kept {
-		t := &targets[d.t]
-		if j == i || state[j] != ok || t.kind != store.KindFirm || t.entity == self {
-			continue
-		}
-		if int(d.fs) >= lo && int(d.fe) <= hi {
+	lo, hi := sc.around(int(c.fs), int(c.fe))
+	self := m.targets[c.t].entity
+	from, _ := slices.BinarySearchFunc(kept, int32(lo), func(d candidate, pos int32) int { return cmp.Compare(d.fs, pos) })
+	for j := from; j < len(kept) && int(kept[j].fs) < hi; j++ {
+		t := &m.targets[kept[j].t]
+		if j != i && state[j] == stateCounts && t.kind == store.KindFirm && t.entity != self && int(kept[j].fe) <= hi {
 			return t.entity
 		}
 	}
 	return ""
 }
 
+// within returns the candidates of cs, sorted by start, that start in
+// [lo, hi); callers check where they end.
+func within(cs []candidate, lo, hi int) []candidate {
+	from, _ := slices.BinarySearchFunc(cs, int32(lo), func(d candidate, pos int32) int { return cmp.Compare(d.fs, pos) })
+	to := from
+	for to < len(cs) && int(cs[to].fs) < hi {
+		to++
+	}
+	return cs[from:to]
+}
+
 // hidden appends to blocked the names and terms that the blocking phrase
 // c covers.
 func (m *Matcher) hidden(blocked []Blocked, all []candidate, c candidate, folded []byte, offsets []int32, origEnd func(int) int) []Blocked {
-	for _, d := range all {
+	for _, d := range within(all, int(c.fs), int(c.fe)) {
 		t := &m.targets[d.t]
-		if t.block || d.fs < c.fs || d.fe > c.fe || d == c {
+		if t.block || d == c || d.fe > c.fe {
 			continue
 		}
 		blocked = append(blocked, Blocked{

@@ -256,7 +256,7 @@ func TestUserAliases(t *testing.T) {
 func TestNoAliases(t *testing.T) {
 	m := match.New(nil)
 	// The sanctions flag needs a tracked firm, and there is none.
-	got := m.Match("Huawei was added to the Entity List")
+	got := m.Explain("Huawei was added to the Entity List")
 	if len(got.Firms) != 0 || got.Sanctions || len(got.Blocked) != 1 || got.Blocked[0].Alias != "Entity List" {
 		t.Errorf("got %+v, want no firms, no sanctions flag and the term blocked", got)
 	}
@@ -331,6 +331,22 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
+// sameTags reports whether two results tag alike, match for match,
+// leaving explanations aside.
+func sameTags(a, b match.Result) bool {
+	if !slices.Equal(a.Firms, b.Firms) || !slices.Equal(a.Alliances, b.Alliances) || a.Sanctions != b.Sanctions || len(a.Matches) != len(b.Matches) {
+		return false
+	}
+	for i := range a.Matches {
+		x, y := a.Matches[i], b.Matches[i]
+		x.Context, y.Context = "", ""
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 // checkInvariants holds for any text: offsets in bounds and on character
 // boundaries, IDs sorted and unique, every tag explained by a match.
 func checkInvariants(t testing.TB, text string, r match.Result) {
@@ -394,6 +410,11 @@ func FuzzMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		got := m.Match(text)
 		checkInvariants(t, text, got)
+		explained := m.Explain(text)
+		checkInvariants(t, text, explained)
+		if !sameTags(got, explained) {
+			t.Fatalf("Match %+v and Explain %+v disagree", got, explained)
+		}
 		again := m.Match(text)
 		if !slices.Equal(got.Matches, again.Matches) || !slices.Equal(got.Firms, again.Firms) ||
 			!slices.Equal(got.Alliances, again.Alliances) || got.Sanctions != again.Sanctions {

@@ -108,8 +108,11 @@ func TestRealTextTuning(t *testing.T) {
 	misses := 0
 	for i, c := range cases {
 		t.Run(caseName(i, labelled{Lang: c.Lang, Text: c.Text}), func(t *testing.T) {
-			got := m.Match(c.Text)
+			got := m.Explain(c.Text)
 			checkInvariants(t, c.Text, got)
+			if plain := m.Match(c.Text); !sameTags(plain, got) {
+				t.Errorf("Match %+v and Explain %+v disagree", plain, got)
+			}
 			right := slices.Equal(got.Firms, nonNil(c.Firms)) && slices.Equal(got.Alliances, nonNil(c.Alliances)) && got.Sanctions == c.Sanctions
 			switch why := knownMiss(c.Text); {
 			case why != "" && right:
