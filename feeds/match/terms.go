@@ -36,7 +36,8 @@ var sanctionTerms = []term{
 	{text: "出口许可"}, {text: "许可证"}, {text: "放行"}, {text: "限制投资"}, {text: "出口中国"}, {text: "向中国出口"}, {text: "出口到中国"}, {text: "出口至中国"},
 	{text: "中国军企"}, {text: "军方企业"}, {text: "军事企业"}, {text: "涉军企业"}, {text: "军事最终用户"},
 	{text: "特别指定国民"}, {text: "出口限制"}, {text: "限制出口"}, {text: "禁止出口"}, {text: "禁运"},
-	{text: "贸易限制"}, {text: "限制清单"}, {text: "列入名单"}, {text: "纳入名单"}, {text: "移出名单"}, {text: "移出清单"},
+	{text: "贸易限制"}, {text: "限制清单"}, {text: "限制名单"}, {text: "军工企业"}, {text: "限芯令"},
+	{text: "封杀"}, {text: "禁售"}, {text: "解禁"}, {text: "松绑"}, {text: "列入名单"}, {text: "纳入名单"}, {text: "移出名单"}, {text: "移出清单"},
 	// Arabic: the Entity List, the trade blacklist, export controls and
 	// bans; Arabic terms take proclitics (بالعقوبات، للقائمة).
 	{text: "قائمة الكيانات"}, {text: "القائمة السوداء"}, {text: "قائمة سوداء"}, {text: "قائمتها السوداء"},
@@ -80,8 +81,9 @@ var blockPhrases = []term{
 	// home page, say nothing about Baidu the firm.
 	{text: "百度百科"}, {text: "百度文库"}, {text: "百度知道"},
 	{text: "Baidu encyclopedia"}, {text: "Baidu Baike"}, {text: "ping baidu"},
-	// 上海光源, the Shanghai synchrotron, is not Hygon (海光).
-	{text: "上海光"},
+	// 上海光源, the Shanghai synchrotron, is not Hygon (海光), and 上海思源
+	// is not HiSilicon (海思).
+	{text: "上海光"}, {text: "上海思"},
 	// Alishan in Taiwan; Muhammad Ali (·阿里).
 	{text: "阿里山"}, {text: "·阿里"}, {text: "•阿里"},
 	// Units of data: a kilobyte is not ByteDance.

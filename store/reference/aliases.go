@@ -32,20 +32,28 @@ func (e aliasEntry) seen(url string) aliasEntry { e.from = "seen at " + url; ret
 // sentence (see feeds/match/context.go, which lists every such name).
 func (e aliasEntry) ambiguous() aliasEntry { return e }
 
-// Curation rules, in short: every alias is a name the reference uses or a
-// direct orthographic form of one. Traditional Chinese forms are not
-// listed: the matcher derives them from the simplified text with OpenCC
-// and FoldAlias folds them to the same key. Names that are ordinary words
-// or other people's names are left out or kept only in a qualified or
-// case-sensitive form, because a wrong tag costs more than a missed one:
+// Curation rules, in short: every alias is a name the reference uses, a
+// direct orthographic form of one, or a spelling seen in print (seen(url)
+// records the page). Traditional Chinese forms are not listed: the
+// matcher derives them from the simplified text with OpenCC and FoldAlias
+// folds them to the same key; it also generates the Taiwan-usage forms of
+// machine conversion and the Arabic letter-by-letter spellings of
+// acronyms. Names that are ordinary words or other people's names are
+// left out, kept only in a qualified or case-sensitive form, or marked
+// ambiguous(): feeds/match counts those only with context (a qualifier,
+// a stock code, a clue or another firm in the sentence; see
+// feeds/match/context.go). A wrong tag costs more than a missed one:
 //
+//   - 海思 is kept: feeds/match blocks it inside 上海思 (上海思源…).
+//   - ambiguous, counted with context: 地平线, 寒武纪, 商汤, 月之暗面, 蚂蚁,
+//     浪潮, 曙光, 海光, 字节, 阿里, 思元, 旷世, علي بابا, Minimax, MINIMAX.
 //   - left out: Ascend, Apollo, Spark (星火), Journey (征程), CANN, GLM,
 //     MUSA, ABAB, Talkie, Wan, H20, H200, Kimi, Ernie, 文心, Pangu (盘古),
 //     Step-1V/Step-2/Step-3 (how-to steps), Yuewen (also China
-//     Literature), Dawning, Shuguang, MLU, HMC, 海思 (inside 上海思…),
-//     浪潮 and 曙光 (common words), 海光 (inside 上海光源), 讯飞 (inside
-//     资讯飞速), 依图 (依图所示), 算能 (计算能力), 豆包 (a bun), 夸克
-//     (physics), 混元 (Taoist term), 平头哥 (honey-badger meme), 云从.
+//     Literature), Dawning, Shuguang, MLU, HMC,
+//     讯飞 (inside 资讯飞速), 依图 (依图所示), 算能 (计算能力), 豆包 (a bun),
+//     夸克 (physics), 混元 (Taoist term), 平头哥 (honey-badger meme), 云从,
+//     كوين for Qwen (also "coin": بيتكوين).
 //   - WeChat (微信) is left out on purpose: "follow our WeChat account"
 //     closes countless Chinese pages and says nothing about Tencent.
 //   - Kunlunxin (昆仑芯) is its own firm; it is not a Baidu alias, and
@@ -60,7 +68,7 @@ var firmAliases = []struct {
 		ar("هاي سيليكون").seen("https://emasr.net/%d9%87%d9%88%d8%a7%d9%88%d9%8a-%d8%aa%d8%b3%d8%aa%d8%b9%d8%af-%d9%84%d9%85%d9%88%d8%a7%d8%ac%d9%87%d8%a9-%d8%a7%d9%84%d9%82%d9%8a%d9%88%d8%af-%d8%a7%d9%84%d8%a3%d9%85%d8%b1%d9%8a%d9%83%d9%8a%d8%a9"),
 		en("Huawei"), zh("华为").derived("name_zh 华为技术有限公司, short form"),
 		ar("هواوي"),
-		en("HiSilicon"), en("MindSpore"), en("CloudMatrix 384"),
+		en("HiSilicon"), zh("海思"), en("MindSpore"), en("CloudMatrix 384"),
 		enCS("Ascend 910C"), enCS("Ascend 910").derived("Ascend 910C, qualified form of Ascend named in the product brief"),
 		zh("昇腾"),
 	}},
@@ -95,12 +103,12 @@ var firmAliases = []struct {
 	}},
 	{"sensetime", []aliasEntry{
 		ar("سنس تايم جروب").seen("http://altnmiapress.net/news/56438/"),
-		en("SenseTime"), zh("商汤"), ar("سينس تايم"), ar("سنس تايم"),
+		en("SenseTime"), zh("商汤").ambiguous(), ar("سينس تايم"), ar("سنس تايم"),
 	}},
 	{"cambricon", []aliasEntry{
 		ar("كامبريكون").seen("https://www.vietnam.vn/ar/start-up-nay-khien-huawei-phai-de-chung"),
 		ar("كامبريكون تكنولوجيز").seen("https://acforai.com/?p=8493"),
-		en("Cambricon"), zh("寒武纪"),
+		en("Cambricon"), zh("寒武纪").ambiguous(),
 		zh("思元").ambiguous(),
 	}},
 	{"hygon", []aliasEntry{
@@ -119,6 +127,7 @@ var firmAliases = []struct {
 		ar("سيميكوندكتور مانيفاكتشورينغ إنترناشونال").seen("https://acforai.com/?p=8493"),
 		ar("المؤسسة الدولية لتصنيع أشباه الموصلات").seen("https://www.eliktisad.com/news/show/461030/"),
 		enCS("SMIC"), zh("中芯国际"),
+		zh("中芯").seen("https://www.bastillepost.com/hongkong/article/14657828-%e8%8a%af%e7%89%87%e8%82%a1%e5%8d%88%e5%be%8c%e7%aa%81%e3%80%8c%e6%8f%92%e6%b0%b4%e3%80%8d-%e4%b8%ad%e8%8a%af%e3%80%81%e8%8f%af%e8%99%b9%e5%9d%87%e5%80%92%e8%b7%8c"),
 		en("Semiconductor Manufacturing International").derived("name_en Semiconductor Manufacturing International Corporation, short form"),
 	}},
 	{"inspur", []aliasEntry{
@@ -144,7 +153,7 @@ var firmAliases = []struct {
 	}},
 	{"moonshot", []aliasEntry{
 		ar("مون شوت إيه آي").seen("https://www.hgaza.live/article/%D9%86%D9%85%D8%A7%D8%B0%D8%AC-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9"),
-		enCS("Moonshot AI"), zh("月之暗面"), en("Kimi K2"), en("Kimi K2.5"),
+		enCS("Moonshot AI"), zh("月之暗面").ambiguous(), en("Kimi K2"), en("Kimi K2.5"),
 	}},
 	{"baidu", []aliasEntry{
 		ar("إيرني بوت").seen("https://acforai.com/news/%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d9%8a%d9%81%d8%b1%d8%b6-%d8%aa%d8%ad%d8%af%d9%8a%d8%a7%d8%aa-%d8%ac"),
@@ -168,7 +177,7 @@ var firmAliases = []struct {
 	}},
 	{"alibaba", []aliasEntry{
 		zh("阿里").seen("https://hao.cnyes.com/post/230855").ambiguous(),
-		en("Alibaba"), zh("阿里巴巴"), ar("علي بابا"), en("Alibaba Cloud"), zh("阿里云"),
+		en("Alibaba"), zh("阿里巴巴"), ar("علي بابا").ambiguous(), en("Alibaba Cloud"), zh("阿里云"),
 		en("Qwen"), en("Qwen3"), zh("通义千问"), enCS("Wan 2.2"), zh("通义万相"),
 		enCS("Quark AI").derived("Quark (夸克) AI glasses, qualified form"), enCS("T-Head"),
 	}},

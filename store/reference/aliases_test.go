@@ -178,7 +178,7 @@ func TestAmbiguousWordsAreGuarded(t *testing.T) {
 	for _, w := range []string{
 		"minimax", "moonshot", "horizon", "quark", "ascend", "ant", "step",
 		"apollo", "spark", "journey", "cann", "glm", "musa", "abab", "talkie", "wan", "h20",
-		"kimi", "ernie", "dawning", "enflame", "wechat", "海思", "豆包", "夸克",
+		"kimi", "ernie", "dawning", "enflame", "wechat", "豆包", "夸克",
 	} {
 		if bare[w] {
 			t.Errorf("%q is a case-insensitive alias; it is an ordinary word or another name", w)
