@@ -62,7 +62,7 @@ var zhTrade = []string{
 var contextRules = map[string]*contextRule{
 	"地平线": {
 		after: zhQualifiers, stockCodes: true,
-		clues: append([]string{"征程", "智驾", "智能驾驶", "辅助驾驶", "自动驾驶", "余凯", "HSD", "车型", "量产", "车企", "芯片", "算力", "NOA"}, zhTrade...),
+		clues: append([]string{"征程", "智驾", "自驾", "智能驾驶", "辅助驾驶", "自动驾驶", "晶片", "余凯", "HSD", "车型", "量产", "车企", "芯片", "算力", "NOA"}, zhTrade...),
 	},
 	"寒武纪": {
 		after: zhQualifiers, stockCodes: true,
@@ -108,7 +108,7 @@ var contextRules = map[string]*contextRule{
 		clues: []string{"芯片", "晶片", "加速卡", "训练", "推理", "算力", "7nm", "AI"},
 	},
 	"海光": {
-		after: []string{"信息", "CPU", "DCU", "芯片", "处理器", "股份", "公司", "总经理", "强大"}, stockCodes: true,
+		after: []string{"信息", "CPU", "DCU", "芯片", "晶片", "处理器", "股份", "公司", "总经理", "强大"}, stockCodes: true,
 		clues: []string{"中科曙光", "x86", "CPU", "DCU"},
 	},
 	"字节": {
@@ -155,12 +155,13 @@ func ruleIndex(names []string, alias string) int {
 	return -1
 }
 
-// foldedForms returns the folded script variants of words, for prefix and
-// suffix tests against folded text.
+// foldedForms returns the folded script variants of words, Taiwan usage
+// included (服务器 is 伺服器 there, 芯片 晶片), for tests against folded
+// text.
 func foldedForms(words []string) []string {
 	var out []string
 	for _, w := range words {
-		for _, v := range store.AliasVariants(w) {
+		for _, v := range zhVariants(w) {
 			f := strings.Trim(store.FoldText(v, false), " ")
 			if f != "" && !contains(out, f) {
 				out = append(out, f)
@@ -168,6 +169,18 @@ func foldedForms(words []string) []string {
 		}
 	}
 	return out
+}
+
+// zhVariants returns store.AliasVariants of w and the Taiwan-usage forms
+// of those.
+func zhVariants(w string) []string {
+	vs := store.AliasVariants(w)
+	for _, v := range vs {
+		if c := taiwanPhrases(v); c != v && !contains(vs, c) {
+			vs = append(vs, c)
+		}
+	}
+	return vs
 }
 
 func contains(s []string, x string) bool {

@@ -156,10 +156,10 @@ func New(aliases []store.Alias) *Matcher {
 		}
 	}
 	for _, t := range sanctionTerms {
-		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1}, store.AliasVariants(t.text), t.cs)
+		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1}, zhVariants(t.text), t.cs)
 	}
 	for _, t := range blockPhrases {
-		b.add(target{alias: t.text, block: true, rule: -1}, store.AliasVariants(t.text), t.cs)
+		b.add(target{alias: t.text, block: true, rule: -1}, zhVariants(t.text), t.cs)
 	}
 	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules}
 	m.scratch.New = func() any { return new(scratch) }

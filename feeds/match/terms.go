@@ -34,7 +34,7 @@ var sanctionTerms = []term{
 	{text: "实体清单"}, {text: "实体名单"}, {text: "未经核实清单"}, {text: "列入清单"}, {text: "纳入清单"},
 	{text: "管制名单"}, {text: "制裁"}, {text: "出口管制"}, {text: "管制"}, {text: "黑名单"}, {text: "禁令"},
 	{text: "出口许可"}, {text: "许可证"}, {text: "放行"}, {text: "限制投资"}, {text: "出口中国"}, {text: "向中国出口"}, {text: "出口到中国"}, {text: "出口至中国"},
-	{text: "中国军企"}, {text: "军方企业"}, {text: "军事企业"}, {text: "涉军企业"}, {text: "军事最终用户"},
+	{text: "中国军企"}, {text: "中国军方"}, {text: "军方企业"}, {text: "军事企业"}, {text: "涉军企业"}, {text: "军事最终用户"},
 	{text: "特别指定国民"}, {text: "出口限制"}, {text: "限制出口"}, {text: "禁止出口"}, {text: "禁运"},
 	{text: "贸易限制"}, {text: "限制清单"}, {text: "限制名单"}, {text: "军工企业"}, {text: "限芯令"},
 	{text: "封杀"}, {text: "禁售"}, {text: "解禁"}, {text: "松绑"}, {text: "列入名单"}, {text: "纳入名单"}, {text: "移出名单"}, {text: "移出清单"},
