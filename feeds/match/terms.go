@@ -37,7 +37,8 @@ var sanctionTerms = []term{
 	{text: "中国军企"}, {text: "中国军方"}, {text: "军方企业"}, {text: "军事企业"}, {text: "涉军企业"}, {text: "军事最终用户"},
 	{text: "特别指定国民"}, {text: "出口限制"}, {text: "限制出口"}, {text: "禁止出口"}, {text: "禁运"},
 	{text: "贸易限制"}, {text: "限制清单"}, {text: "限制名单"}, {text: "军工企业"}, {text: "限芯令"},
-	{text: "封杀"}, {text: "禁售"}, {text: "解禁"}, {text: "松绑"}, {text: "列入名单"}, {text: "纳入名单"}, {text: "移出名单"}, {text: "移出清单"},
+	{text: "封杀"}, {text: "禁售"}, {text: "解禁"}, {text: "松绑"}, {text: "封锁"}, {text: "禁输"}, {text: "遭禁"},
+	{text: "美方限制"}, {text: "美国限制"}, {text: "列入名单"}, {text: "纳入名单"}, {text: "移出名单"}, {text: "移出清单"},
 	// Arabic: the Entity List, the trade blacklist, export controls and
 	// bans; Arabic terms take proclitics (بالعقوبات، للقائمة).
 	{text: "قائمة الكيانات"}, {text: "القائمة السوداء"}, {text: "قائمة سوداء"}, {text: "قائمتها السوداء"},
