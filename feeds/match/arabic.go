@@ -3,13 +3,11 @@ package match
 import "strings"
 
 // Arabic outlets spell Latin acronyms out letter by letter, in the names
-// of the letters: SMIC is إس إم آي سي, YMTC واي إم تي سي, CXMT سي إكس إم تي;
-// some put dots between the letters (إس.إم.آي.سي). arabicLetters is the
-// one rule that generates those spellings for every acronym among the
-// aliases. Seen in print: إس.إم.آي.سي at
-// https://www.eliktisad.com/news/show/461030/, واي إم تي سي at
-// https://argaam.com/ar/article/articledetail/id/1592963 and واي أم تي سي
-// at https://alyaum.com/ampArticle/6423359 (أم and إم fold alike).
+// of the letters: SMIC is إس إم آي سي, YMTC واي إم تي سي, CXMT سي إكس إم تي.
+// arabicLetters is the one rule that generates those spellings for every
+// acronym among the aliases. Seen in print: واي إم تي سي at
+// https://argaam.com/ar/switch-view?mobile=true&returnUrl=https%3A%2F%2Fwww.argaam.com%2Far%2Farticle%2Farticledetail%2Fid%2F1592963
+// (أم and إم, written both ways, fold alike).
 var arabicLetterNames = [26]string{
 	"إيه", "بي", "سي", "دي", "إي", "إف", "جي", "إتش", "آي", "جيه", "كيه", "إل", "إم",
 	"إن", "أو", "بي", "كيو", "آر", "إس", "تي", "يو", "في", "دبليو", "إكس", "واي", "زد",
@@ -33,9 +31,8 @@ func isAcronym(s string) bool {
 	return true
 }
 
-// arabicLetters returns the letter-by-letter Arabic spellings of an
-// acronym, with spaces and with dots between the letters, or nil when s
-// is not an acronym.
+// arabicLetters returns the letter-by-letter Arabic spelling of an
+// acronym, or nil when s is not an acronym.
 func arabicLetters(s string) []string {
 	if !isAcronym(s) {
 		return nil
@@ -44,5 +41,5 @@ func arabicLetters(s string) []string {
 	for i := 0; i < len(s); i++ {
 		names[i] = arabicLetterNames[s[i]-'A']
 	}
-	return []string{strings.Join(names, " "), strings.Join(names, ".")}
+	return []string{strings.Join(names, " ")}
 }

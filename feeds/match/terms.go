@@ -78,9 +78,9 @@ var blockPhrases = []term{
 	{text: "商汤灭夏"}, {text: "商汤王"},
 	// Pink Floyd's album in its title marks.
 	{text: "《月之暗面》"},
-	// Citations of Baidu's encyclopedia and library, and pinging its
+	// Citations of Baidu's encyclopedia and answers site, and pinging its
 	// home page, say nothing about Baidu the firm.
-	{text: "百度百科"}, {text: "百度文库"}, {text: "百度知道"},
+	{text: "百度百科"}, {text: "百度知道"},
 	{text: "Baidu encyclopedia"}, {text: "Baidu Baike"}, {text: "ping baidu"},
 	// 上海光源, the Shanghai synchrotron, is not Hygon (海光), and 上海思源
 	// is not HiSilicon (海思).

@@ -112,7 +112,7 @@ var firmAliases = []struct {
 		zh("思元").ambiguous(),
 	}},
 	{"hygon", []aliasEntry{
-		zh("海光").seen("https://server.it168.com/a2025/0526/6887/000006887695.shtml").ambiguous(),
+		zh("海光").seen("https://www.doit.com.cn/p/535915.html").ambiguous(),
 		en("Hygon"), en("Higon"), enCS("THATIC"),
 		en("Chengdu Haiguang Integrated Circuit"), en("Chengdu Haiguang Microelectronics Technology"),
 		zh("海光信息").derived("name_zh 海光信息技术股份有限公司, short form"),
@@ -125,7 +125,6 @@ var firmAliases = []struct {
 	}},
 	{"smic", []aliasEntry{
 		ar("سيميكوندكتور مانيفاكتشورينغ إنترناشونال").seen("https://acforai.com/?p=8493"),
-		ar("المؤسسة الدولية لتصنيع أشباه الموصلات").seen("https://www.eliktisad.com/news/show/461030/"),
 		enCS("SMIC"), zh("中芯国际"),
 		zh("中芯").seen("https://www.bastillepost.com/hongkong/article/14657828-%e8%8a%af%e7%89%87%e8%82%a1%e5%8d%88%e5%be%8c%e7%aa%81%e3%80%8c%e6%8f%92%e6%b0%b4%e3%80%8d-%e4%b8%ad%e8%8a%af%e3%80%81%e8%8f%af%e8%99%b9%e5%9d%87%e5%80%92%e8%b7%8c"),
 		en("Semiconductor Manufacturing International").derived("name_en Semiconductor Manufacturing International Corporation, short form"),
@@ -162,14 +161,13 @@ var firmAliases = []struct {
 	}},
 	{"tencent", []aliasEntry{
 		ar("تينسينت").seen("https://ksa-tech.com/?p=26713"),
-		ar("تنسنت").seen("https://www.ektisadi.com/posts/2025-12-12-%D8%A7%D8%B3%D8%AA%D8%B9%D8%AF%D8%A7%D8%AF-%D8%B4%D8%B1%D9%83%D8%AA%D9%8A-%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A"),
 		en("Tencent"), zh("腾讯"), ar("تينسنت"), en("Tencent Cloud"),
 		enCS("Hunyuan"), enCS("Hunyuan3D"),
 	}},
 	{"bytedance", []aliasEntry{
-		ar("بايت دانس").seen("https://www.alwafd.news/print.aspx?id=5770937"),
-		ar("بايتدانس").seen("https://www.alaraby.co.uk/entertainment_media/%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A9-%D8%A7%D9%84%D9%85%D8%A8%D8%AA%D9%83%D8%B1%D8%A9-%D9%84%D9%80%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83"),
-		ar("تيك توك").seen("https://www.pls48.net/19170/"),
+		ar("بايت دانس").seen("https://www.khaberni.com/news/764668-سباق-الانفاق-على-الذكاء-الاصطناعي-مالكة-تيك-توك-تضخ-23-مليار-دولار"),
+		ar("بايتدانس").seen("https://www.alaraby.co.uk/entertainment_media/%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A9-%D8%A7%D9%84%D9%85%D8%A8%D8%AA%D9%83%D8%B1%D8%A9-%D9%84%D9%80%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83-%D8%AA%D8%AF%D8%AE%D9%84-%D8%B3%D8%A8%D8%A7%D9%82-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A"),
+		ar("تيك توك").seen("https://www.alaraby.co.uk/entertainment_media/%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A9-%D8%A7%D9%84%D9%85%D8%A8%D8%AA%D9%83%D8%B1%D8%A9-%D9%84%D9%80%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83-%D8%AA%D8%AF%D8%AE%D9%84-%D8%B3%D8%A8%D8%A7%D9%82-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A"),
 		zh("抖音").seen("https://user.guancha.cn/main/content?id=1564880"),
 		zh("字节").seen("https://hao.cnyes.com/post/230855").ambiguous(),
 		en("ByteDance"), zh("字节跳动"), en("Doubao"), en("Volcano Engine"), zh("火山引擎"),
@@ -243,8 +241,9 @@ var allianceAliases = []struct {
 		ar("تحالف ابتكار منظومة نماذج الرقائق").derived("the product brief's Arabic article"),
 		ar("تحالف الابتكار في منظومة النماذج والرقائق").seen("https://aljazayr.com/technologie/234038.html"),
 		ar("تحالف ابتكار النظام البيئي للنماذج والرقائق").seen("https://blocktecs.com/%D8%AA%D8%AD%D8%A7%D9%84%D9%81-%D8%B4%D8%B1%D9%83%D8%A7%D8%AA-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9"),
-		ar("تحالف ابتكار منظومة النماذج والرقاقات").seen("https://leomedia-ai.com/"),
+		// tendenzblick.net is one of the reference's sources for the alliance.
 		en("Model-Chip Alliance").seen("https://tendenzblick.net/why-chinas-ai-model-chip-alliance-could-redefine-the-future-of-tech"),
+		en("Model-Chips Ecosystem Innovation Alliance").seen("https://frominsideasia.com/chinese-semiconductor-ai-firms-form-pact-as-nvidia-faces-inquiry-on-h20-chip"),
 	}},
 	{"shanghai-gcc-ai", []aliasEntry{
 		en("Shanghai General Chamber of Commerce AI Committee"),
@@ -252,7 +251,6 @@ var allianceAliases = []struct {
 		// name was found.
 		en("Shanghai General Chamber of Commerce"),
 		zh("上海市总商会"),
-		ar("لجنة الذكاء الاصطناعي بغرفة تجارة شنغهاي").seen("https://detafour.com/?p=172546"),
 	}},
 }
 
