@@ -108,6 +108,7 @@ func TestSpellings(t *testing.T) {
 		{"矽基流動, converted by machine", "矽基流動完成新一輪融資。", "siliconflow", "zh-tw-phrases"},
 		{"Model-Chip Alliance", "StepFun convened the Model-Chip Alliance in Shanghai.", "model-chip", ""},
 		{"Model-Chips Ecosystem Innovation Alliance", "Initial members of the Model-Chips Ecosystem Innovation Alliance include StepFun.", "model-chip", ""},
+		{"the other alliance in Arabic", "أما التحالف الثاني، فقد أطلقته \"لجنة الذكاء الاصطناعي\" التابعة لغرفة تجارة شنغهاي.", "shanghai-gcc-ai", ""},
 		{"the alliance in Arabic", "التحالف الأول الذي يحمل اسم “تحالف الابتكار في منظومة النماذج والرقائق” يجمع بين مطوري النماذج.", "model-chip", ""},
 	}
 	m := curated()

@@ -125,6 +125,7 @@ var firmAliases = []struct {
 	}},
 	{"smic", []aliasEntry{
 		ar("سيميكوندكتور مانيفاكتشورينغ إنترناشونال").seen("https://acforai.com/?p=8493"),
+		ar("الشركة الدولية لتصنيع أشباه الموصلات").seen("https://alyaum.com/articles/6346745/وول-ستريت/شركة-أشباه-الموصلات-الصينية-تعتزم-بناء-خط-إنتاج-بقيمة-887-مليار-دولار-في-شنغهاي"),
 		enCS("SMIC"), zh("中芯国际"),
 		zh("中芯").seen("https://www.bastillepost.com/hongkong/article/14657828-%e8%8a%af%e7%89%87%e8%82%a1%e5%8d%88%e5%be%8c%e7%aa%81%e3%80%8c%e6%8f%92%e6%b0%b4%e3%80%8d-%e4%b8%ad%e8%8a%af%e3%80%81%e8%8f%af%e8%99%b9%e5%9d%87%e5%80%92%e8%b7%8c"),
 		en("Semiconductor Manufacturing International").derived("name_en Semiconductor Manufacturing International Corporation, short form"),
@@ -161,6 +162,7 @@ var firmAliases = []struct {
 	}},
 	{"tencent", []aliasEntry{
 		ar("تينسينت").seen("https://ksa-tech.com/?p=26713"),
+		ar("تنسنت").seen("https://www.eliktisad.com/news/show/313602/تنسنت-تطلق-تطبيقاً-إلكترونياً-يسمح-بالتصفيق-للرئيس"),
 		en("Tencent"), zh("腾讯"), ar("تينسنت"), en("Tencent Cloud"),
 		enCS("Hunyuan"), enCS("Hunyuan3D"),
 	}},
@@ -241,6 +243,7 @@ var allianceAliases = []struct {
 		ar("تحالف ابتكار منظومة نماذج الرقائق").derived("the product brief's Arabic article"),
 		ar("تحالف الابتكار في منظومة النماذج والرقائق").seen("https://aljazayr.com/technologie/234038.html"),
 		ar("تحالف ابتكار النظام البيئي للنماذج والرقائق").seen("https://blocktecs.com/%D8%AA%D8%AD%D8%A7%D9%84%D9%81-%D8%B4%D8%B1%D9%83%D8%A7%D8%AA-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9"),
+		ar("تحالف الابتكار في نظام النموذج-الرقاقة").seen("https://ngsolutionteam.com/?p=3848"),
 		// tendenzblick.net is one of the reference's sources for the alliance.
 		en("Model-Chip Alliance").seen("https://tendenzblick.net/why-chinas-ai-model-chip-alliance-could-redefine-the-future-of-tech"),
 		en("Model-Chips Ecosystem Innovation Alliance").seen("https://frominsideasia.com/chinese-semiconductor-ai-firms-form-pact-as-nvidia-faces-inquiry-on-h20-chip"),
@@ -251,6 +254,10 @@ var allianceAliases = []struct {
 		// name was found.
 		en("Shanghai General Chamber of Commerce"),
 		zh("上海市总商会"),
+		// Arabic reports, like English ones, name the committee after the
+		// chamber (both pages are sources of the reference).
+		ar("غرفة تجارة شنغهاي").seen("https://eremnews-fe-app-production.azurewebsites.net/sciences-technology/l4k53a6"),
+		ar("غرفة التجارة العامة في شنغهاي").seen("https://ngsolutionteam.com/?p=3848"),
 	}},
 }
 
