@@ -88,6 +88,7 @@ var knownMisses = map[string]string{
 	"The list include Sugon":           "sanctions: the list is named only earlier",
 	"路透社指，其中2間中國公司":                    "sanctions: 處罰 (penalised) names no list or control",
 	"对于曙光而言":                           "曙光 alone, with no qualifier or clue, reads as dawn",
+	"وأوضحت المصادر، أن ضوابط التصدير": "sanctions: the controls are on Nvidia's chip; DeepSeek, the firm in the sentence, only uses it",
 	"美國總統川普周一同意輝達可以":                   "sanctions: an export licence told as shipping to approved customers, no control named",
 	"美國總統川普去年 8 月曾鬆口":                  "sanctions: 允許…銷售 (allowed to sell) names no control; selling to China alone is not sanctions news",
 }
