@@ -150,6 +150,8 @@ var firmAliases = []struct {
 	}},
 	{"deepseek", []aliasEntry{
 		en("DeepSeek"), en("DeepSeek-V3"), en("DeepSeek-R1"), zh("深度求索"), ar("ديب سيك"),
+		ar("ديبسيك").seen("https://wizznews24.com/article/7994"),
+		ar("ديپسيك").seen("https://muhtawa.org/DeepSeek"),
 	}},
 	{"moonshot", []aliasEntry{
 		ar("مون شوت إيه آي").seen("https://www.hgaza.live/article/%D9%86%D9%85%D8%A7%D8%B0%D8%AC-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9"),
@@ -217,6 +219,8 @@ var firmAliases = []struct {
 		en("ChangXin Memory").derived("name_en ChangXin Memory Technologies, short form"),
 	}},
 	{"nvidia", []aliasEntry{
+		ar("نفيديا").seen("https://africa4press.com/art-الصين-تفتح-تحقيقا-حول-الشركة-الأمريكية-نفيديا-africa4press-23523-yep-2.html"),
+		ar("إنيفيديا").seen("https://wizznews24.com/article/7994"),
 		ar("نيفيديا").seen("https://iraqborsa.com/%d8%b4%d8%b1%d9%83%d8%a7%d8%aa-%d8%b1%d9%82%d8%a7%d9%82%d8%a7%d8%aa-%d8%b5%d9%8a%d9%86%d9%8a%d8%a9"),
 		en("Nvidia"), zh("英伟达"), ar("إنفيديا"), enCS("CUDA"), en("GB200 NVL72"),
 		{text: "輝達", lang: "zh-Hant", from: "Taiwan's name for Nvidia, required by the product issue"},
