@@ -488,6 +488,36 @@ func (m *Matcher) hidden(blocked []Blocked, all []candidate, c candidate, folded
 	return blocked
 }
 
+// sortCandidates orders candidates by start, longest first, then by
+// target. The automaton reports hits by where they end, and names are
+// short, so the hits are nearly in order already: an insertion sort moves
+// each a few places and costs about one pass, where a general sort costs
+// n log n comparisons. It falls back to the general sort if the input is
+// far from sorted.
+func sortCandidates(cs []candidate) {
+	less := func(a, b candidate) bool {
+		if a.fs != b.fs {
+			return a.fs < b.fs
+		}
+		if a.fe != b.fe {
+			return a.fe > b.fe
+		}
+		return a.t < b.t
+	}
+	moves, limit := 0, 8*len(cs)+64
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && less(cs[j], cs[j-1]); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+			if moves++; moves > limit {
+				slices.SortFunc(cs, func(a, b candidate) int {
+					return cmp.Or(cmp.Compare(a.fs, b.fs), cmp.Compare(b.fe, a.fe), cmp.Compare(a.t, b.t))
+				})
+				return
+			}
+		}
+	}
+}
+
 // addID appends id unless ids has it. A text names few distinct
 // entities, so a scan beats a map.
 func addID(ids []string, id string) []string {
@@ -503,9 +533,7 @@ func addID(ids []string, id string) []string {
 // same span. Different entities on different spans are all kept. The
 // result is ordered by position. It reorders cands in place.
 func keepOutermost(cands []candidate, targets []target) []candidate {
-	slices.SortFunc(cands, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(a.fs, b.fs), cmp.Compare(b.fe, a.fe), cmp.Compare(a.t, b.t))
-	})
+	sortCandidates(cands)
 	out := cands[:0]
 	maxEnd := int32(-1) // furthest end among candidates that start earlier
 	for i := 0; i < len(cands); {
