@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/aiwatch/aiwatch/store"
@@ -378,9 +379,20 @@ func stockCode(folded []byte, end int) string {
 	return string(folded[open:i])
 }
 
-// compileRules folds the context rules, in a fixed order (rule indexes
-// are bits of a uint64).
+// compileRules returns the context rules folded, in a fixed order, and
+// their names. The rules are fixed, so they are folded once per process.
 func compileRules() ([]compiledRule, []string) {
+	rulesOnce.Do(func() { rulesCompiled, rulesNames = foldRules() })
+	return rulesCompiled, rulesNames
+}
+
+var (
+	rulesOnce     sync.Once
+	rulesCompiled []compiledRule
+	rulesNames    []string
+)
+
+func foldRules() ([]compiledRule, []string) {
 	names := make([]string, 0, len(contextRules))
 	for n := range contextRules {
 		names = append(names, n)

@@ -21,11 +21,11 @@ var twPhrasesData string
 var (
 	twOnce    sync.Once
 	twPhrases map[string]string
-	twLongest int // in runes
+	twFirst   map[rune]int // first rune of a phrase → longest phrase starting with it, in runes
 )
 
 func loadTWPhrases() {
-	twPhrases = map[string]string{}
+	twPhrases, twFirst = map[string]string{}, map[rune]int{}
 	for _, line := range strings.Split(twPhrasesData, "\n") {
 		from, to, ok := strings.Cut(strings.TrimRight(line, "\r"), "\t")
 		if !ok || from == "" {
@@ -34,7 +34,8 @@ func loadTWPhrases() {
 		// Several candidates: OpenCC takes the first.
 		to, _, _ = strings.Cut(to, " ")
 		twPhrases[from] = to
-		twLongest = max(twLongest, utf8.RuneCountInString(from))
+		first, _ := utf8.DecodeRuneInString(from)
+		twFirst[first] = max(twFirst[first], utf8.RuneCountInString(from))
 	}
 }
 
@@ -47,7 +48,7 @@ func taiwanPhrases(s string) string {
 	changed := false
 	for i := 0; i < len(runes); {
 		done := false
-		for n := min(twLongest, len(runes)-i); n >= 1; n-- {
+		for n := min(twFirst[runes[i]], len(runes)-i); n >= 1; n-- {
 			if to, ok := twPhrases[string(runes[i:i+n])]; ok {
 				b.WriteString(to)
 				i += n
