@@ -15,12 +15,16 @@ import (
 // maxTagInput bounds what aiwatch tag reads from stdin.
 const maxTagInput = 64 << 20
 
-// tagJSON is the stable JSON shape of aiwatch tag (see README).
+// tagJSON is the stable JSON shape of aiwatch tag (see README). Matches
+// explain every tag (alias, offsets, and the context that let a name that
+// is an ordinary word count); Blocked explains every name and term that
+// was found and did not count.
 type tagJSON struct {
-	Firms     []string      `json:"firms"`
-	Alliances []string      `json:"alliances"`
-	Sanctions bool          `json:"sanctions"`
-	Matches   []match.Match `json:"matches"`
+	Firms     []string        `json:"firms"`
+	Alliances []string        `json:"alliances"`
+	Sanctions bool            `json:"sanctions"`
+	Matches   []match.Match   `json:"matches"`
+	Blocked   []match.Blocked `json:"blocked"`
 }
 
 func cmdTag(a *app, args []string) error {
@@ -45,11 +49,14 @@ func cmdTag(a *app, args []string) error {
 		return err
 	}
 	text := string(b)
-	res := m.Match(text)
+	res := m.Explain(text)
 	if *asJSON {
-		out := tagJSON{Firms: nonNil(res.Firms), Alliances: nonNil(res.Alliances), Sanctions: res.Sanctions, Matches: res.Matches}
+		out := tagJSON{Firms: nonNil(res.Firms), Alliances: nonNil(res.Alliances), Sanctions: res.Sanctions, Matches: res.Matches, Blocked: res.Blocked}
 		if out.Matches == nil {
 			out.Matches = []match.Match{}
+		}
+		if out.Blocked == nil {
+			out.Blocked = []match.Blocked{}
 		}
 		return writeJSON(a.stdout, out)
 	}
@@ -59,10 +66,23 @@ func cmdTag(a *app, args []string) error {
 	fmt.Fprintf(w, "sanctions: %v\n", res.Sanctions)
 	if len(res.Matches) > 0 {
 		fmt.Fprintln(w, "matches:")
-		t := table{header: []string{"  BYTES", "KIND", "ENTITY", "ALIAS", "TEXT"}}
+		t := table{header: []string{"  BYTES", "KIND", "ENTITY", "ALIAS", "TEXT", "WHY"}}
 		for _, mt := range res.Matches {
+			why := mt.Context
+			if mt.Form != "" {
+				why = strings.TrimPrefix(why+"; "+mt.Form, "; ")
+			}
 			t.add(fmt.Sprintf("  %d-%d", mt.Start, mt.End), string(mt.Kind), mt.Entity, mt.Alias,
-				store.CleanLine(text[mt.Start:mt.End], 200))
+				store.CleanLine(text[mt.Start:mt.End], 200), store.CleanLine(why, 200))
+		}
+		t.write(a, w)
+	}
+	if len(res.Blocked) > 0 {
+		fmt.Fprintln(w, "not counted:")
+		t := table{header: []string{"  BYTES", "KIND", "ENTITY", "TEXT", "WHY"}}
+		for _, b := range res.Blocked {
+			t.add(fmt.Sprintf("  %d-%d", b.Start, b.End), string(b.Kind), b.Entity,
+				store.CleanLine(text[b.Start:b.End], 200), store.CleanLine(b.Reason, 200))
 		}
 		t.write(a, w)
 	}

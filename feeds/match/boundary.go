@@ -123,3 +123,32 @@ func rightOK(folded []byte, end int, e edge) bool {
 func firstRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
 
 func lastRune(s string) (rune, int) { return utf8.DecodeLastRuneInString(s) }
+
+// inWebAddress reports whether folded[start:end], a Latin name, is part
+// of a host name: www.baidu.com, baidu.com/s?wd=, https://baidu.com. A
+// name followed by ".ai" is a brand (Zhipu.AI), not a host, and a name
+// written with a capital after a dot starts a sentence whose space went
+// missing ("sanctions.Unisoc"). first is the name's first byte in the
+// original text.
+func inWebAddress(folded []byte, start, end int, first byte) bool {
+	if start > 0 && (first < 'A' || first > 'Z') {
+		switch folded[start-1] {
+		case '/', '@':
+			return true
+		case '.':
+			if start > 1 && isWordRune(rune(folded[start-2])) {
+				return true
+			}
+		}
+	}
+	if end < len(folded) && folded[end] == '.' {
+		rest := folded[end+1:]
+		for _, tld := range []string{"com", "cn", "net", "org", "hk", "tw"} {
+			if len(rest) >= len(tld) && string(rest[:len(tld)]) == tld &&
+				(len(rest) == len(tld) || !isWordRune(rune(rest[len(tld)]))) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -41,6 +41,30 @@ type Match struct {
 	Alias  string           `json:"alias"`
 	Start  int              `json:"start"`
 	End    int              `json:"end"`
+	// Form says how the text's spelling derives from Alias when it is
+	// not a script variant: FormArabicLetters or FormTaiwanPhrases.
+	Form string `json:"form,omitempty"`
+	// Context is what let a name that is also an ordinary word count
+	// ("qualifier 芯片", "clue 征程", "firm huawei in the sentence", "stock
+	// code (688256"), or for a sanctions term the firm it is about.
+	Context string `json:"context,omitempty"`
+}
+
+// Forms of a match that derive from an alias by rule.
+const (
+	FormArabicLetters = "arabic-letters" // an acronym spelt out in Arabic letter names
+	FormTaiwanPhrases = "zh-tw-phrases"  // OpenCC's Taiwan phrase conversion
+)
+
+// Blocked is an alias or sanctions term that was found in the text and
+// did not count, with the reason.
+type Blocked struct {
+	Entity string           `json:"entity"`
+	Kind   store.EntityKind `json:"kind"`
+	Alias  string           `json:"alias"`
+	Start  int              `json:"start"`
+	End    int              `json:"end"`
+	Reason string           `json:"reason"`
 }
 
 // Result is what a text names. Firms and Alliances are sorted and free of
@@ -51,6 +75,9 @@ type Result struct {
 	Alliances []string `json:"alliances"`
 	Sanctions bool     `json:"sanctions"`
 	Matches   []Match  `json:"matches"`
+	// Blocked explains the names and terms that were found and did not
+	// count. It is empty for most texts.
+	Blocked []Blocked `json:"blocked,omitempty"`
 }
 
 // Matcher finds aliases in text. It is safe for concurrent use.
@@ -58,6 +85,7 @@ type Matcher struct {
 	ac       *ahocorasick.Automaton // nil when there is nothing to find
 	patterns []pattern              // by automaton pattern ID
 	targets  []target               // by index; input order breaks ties
+	rules    []compiledRule         // context rules of ambiguous names
 	scratch  sync.Pool
 }
 
@@ -74,7 +102,9 @@ type target struct {
 	kind   store.EntityKind
 	alias  string // as written in the dataset
 	exact  string // case-sensitive fold of the variant, or "" for case-insensitive
+	form   string // Match.Form
 	block  bool   // a blocking phrase: it hides what it covers and is not reported
+	rule   int16  // index into Matcher.rules of an ambiguous name, or -1
 }
 
 // maxPooled is the largest folded buffer kept for reuse.
@@ -84,6 +114,10 @@ type scratch struct {
 	folded  []byte
 	offsets []int32
 	cands   []candidate
+	all     []candidate // the candidates before keepOutermost, when a blocking phrase hit
+	stops   []int32     // sentence ends in folded, for decide
+	why     []string
+	state   []uint8
 }
 
 // candidate is a hit that passed its checks: folded offsets and a target
@@ -100,19 +134,34 @@ type candidate struct {
 // than firm or alliance are ignored.
 func New(aliases []store.Alias) *Matcher {
 	b := builder{index: map[string]int{}}
+	rules, names := compileRules()
 	for _, a := range aliases {
 		if a.Entity == "" || a.Kind != store.KindFirm && a.Kind != store.KindAlliance {
 			continue
 		}
-		b.add(target{entity: a.Entity, kind: a.Kind, alias: a.Text}, a.Text, a.CaseSensitive)
+		t := target{entity: a.Entity, kind: a.Kind, alias: a.Text, rule: int16(ruleIndex(names, a.Text))}
+		variants := store.AliasVariants(a.Text)
+		b.add(t, variants, a.CaseSensitive)
+		var tw []string
+		for _, v := range variants {
+			if c := taiwanPhrases(v); c != v && !contains(variants, c) && !contains(tw, c) {
+				tw = append(tw, c)
+			}
+		}
+		t.form = FormTaiwanPhrases
+		b.add(t, tw, a.CaseSensitive)
+		if ar := arabicLetters(a.Text); ar != nil {
+			t.form = FormArabicLetters
+			b.add(t, ar, false)
+		}
 	}
 	for _, t := range sanctionTerms {
-		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text}, t.text, t.cs)
+		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1}, zhVariants(t.text), t.cs)
 	}
 	for _, t := range blockPhrases {
-		b.add(target{alias: t.text, block: true}, t.text, t.cs)
+		b.add(target{alias: t.text, block: true, rule: -1}, zhVariants(t.text), t.cs)
 	}
-	m := &Matcher{patterns: b.patterns, targets: b.targets}
+	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules}
 	m.scratch.New = func() any { return new(scratch) }
 	if len(b.keys) > 0 {
 		// Build fails only for no or empty patterns, which add rules out.
@@ -131,9 +180,9 @@ type builder struct {
 	index    map[string]int // folded key → pattern ID
 }
 
-// add enters every script variant of text for one target.
-func (b *builder) add(t target, text string, caseSensitive bool) {
-	for _, v := range store.AliasVariants(text) {
+// add enters the spellings of one target.
+func (b *builder) add(t target, variants []string, caseSensitive bool) {
+	for _, v := range variants {
 		key := strings.Trim(store.FoldText(v, false), " ")
 		if key == "" {
 			continue
@@ -161,7 +210,16 @@ func (b *builder) add(t target, text string, caseSensitive bool) {
 }
 
 // Match finds the firms, alliances and sanctions terms that text names.
-func (m *Matcher) Match(text string) Result {
+// It leaves Match.Context and Result.Blocked empty; Explain fills them.
+func (m *Matcher) Match(text string) Result { return m.match(text, false) }
+
+// Explain is Match with every decision explained: Match.Context says what
+// let a name that is also an ordinary word count (or which firm a
+// sanctions term is about), and Result.Blocked lists what was found and
+// did not count, with the reason. It costs more than Match.
+func (m *Matcher) Explain(text string) Result { return m.match(text, true) }
+
+func (m *Matcher) match(text string, explain bool) Result {
 	res := Result{Firms: []string{}, Alliances: []string{}, Matches: []Match{}}
 	if m.ac == nil || text == "" {
 		return res
@@ -183,6 +241,7 @@ func (m *Matcher) Match(text string) Result {
 	}
 
 	s.cands = s.cands[:0]
+	decide, hasBlock := false, false
 	for _, h := range m.ac.FindAllOverlapping(folded) {
 		fs, fe := h.Start, h.End
 		// A hit must cover whole characters of the original text.
@@ -195,7 +254,8 @@ func (m *Matcher) Match(text string) Result {
 		}
 		exact := ""
 		for _, ti := range p.targets {
-			if want := m.targets[ti].exact; want != "" {
+			t := &m.targets[ti]
+			if want := t.exact; want != "" {
 				if exact == "" {
 					exact = strings.Trim(store.FoldText(text[offsets[fs]:origEnd(fe)], true), " ")
 				}
@@ -203,20 +263,48 @@ func (m *Matcher) Match(text string) Result {
 					continue
 				}
 			}
-			s.cands = append(s.cands, candidate{fs: int32(fs), fe: int32(fe), t: ti})
+			c := candidate{fs: int32(fs), fe: int32(fe), t: ti}
+			decide = decide || t.rule >= 0 || t.kind == KindSanctions ||
+				(p.left == edgeWord || p.right == edgeWord) && !t.block && inWebAddress(folded, fs, fe, text[offsets[fs]])
+			hasBlock = hasBlock || t.block
+			s.cands = append(s.cands, c)
 		}
 	}
 
+	var all []candidate // before keepOutermost, to explain what blocking phrases hid
+	if hasBlock && explain {
+		s.all = append(s.all[:0], s.cands...)
+		all = s.all
+		slices.SortFunc(all, func(a, b candidate) int { return cmp.Compare(a.fs, b.fs) })
+	}
 	kept := keepOutermost(s.cands, m.targets)
+	var state []uint8 // per kept candidate, when decided
+	var why []string  // per kept candidate, when explaining: Match.Context or Blocked.Reason
+	if decide {
+		state, why = m.decide(s, text, folded, offsets, origEnd, kept, explain)
+	}
 	res.Matches = make([]Match, 0, len(kept))
-	for _, c := range kept {
+	for i, c := range kept {
 		t := &m.targets[c.t]
 		if t.block {
+			if all != nil {
+				res.Blocked = m.hidden(res.Blocked, all, c, folded, offsets, origEnd)
+			}
+			continue
+		}
+		ctx := ""
+		if why != nil {
+			ctx = why[i]
+		}
+		start, end := int(offsets[c.fs]), origEnd(int(c.fe))
+		if state != nil && state[i] == stateBlocked {
+			if explain {
+				res.Blocked = append(res.Blocked, Blocked{Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Reason: ctx})
+			}
 			continue
 		}
 		res.Matches = append(res.Matches, Match{
-			Entity: t.entity, Kind: t.kind, Alias: t.alias,
-			Start: int(offsets[c.fs]), End: origEnd(int(c.fe)),
+			Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Form: t.form, Context: ctx,
 		})
 		switch t.kind {
 		case store.KindFirm:
@@ -230,6 +318,204 @@ func (m *Matcher) Match(text string) Result {
 	slices.Sort(res.Firms)
 	slices.Sort(res.Alliances)
 	return res
+}
+
+// decide applies the rules that look beyond a name itself: a Latin name
+// inside a web address does not count, a name that is also an ordinary
+// word needs context (context.go), and a sanctions term needs a tracked
+// firm in its sentence. It returns, per kept candidate, "" or the context
+// that let it count, or the reason it does not (strings only when
+// explaining). Its cost is
+// linear in the text plus a logarithm per name: sentence ends are found
+// as needed, once each, and kept is searched by position.
+func (m *Matcher) decide(s *scratch, text string, folded []byte, offsets []int32, origEnd func(int) int, kept []candidate, explain bool) ([]uint8, []string) {
+	orig := func(c candidate) string { return text[offsets[c.fs]:origEnd(int(c.fe))] }
+	say := func(f func() string) string {
+		if explain {
+			return f()
+		}
+		return ""
+	}
+	s.why = slices.Grow(s.why[:0], len(kept))[:len(kept)]
+	s.state = slices.Grow(s.state[:0], len(kept))[:len(kept)]
+	why, state := s.why, s.state
+	clear(why)
+	clear(state)
+	sc := &sentences{folded: folded, lo: -1}
+	pending := false
+	for i, c := range kept {
+		t := &m.targets[c.t]
+		switch {
+		case t.block:
+			state[i] = stateBlocked
+		case t.kind == KindSanctions:
+			pending = true
+		case inWebAddress(folded, int(c.fs), int(c.fe), text[offsets[c.fs]]):
+			state[i], why[i] = stateBlocked, say(func() string { return "inside a web address: " + orig(c) + " is a host name here" })
+		case t.rule < 0:
+			state[i] = stateCounts
+		default:
+			state[i], why[i] = m.local(folded, offsets, origEnd, text, c, sc, orig, explain)
+			pending = pending || state[i] == stateUndecided
+		}
+	}
+	// Another firm in the sentence: repeat while names confirm each
+	// other (字节、阿里、腾讯).
+	for changed := pending; changed; {
+		changed = false
+		for i, c := range kept {
+			t := &m.targets[c.t]
+			if state[i] != stateUndecided || t.kind == KindSanctions || m.rules[t.rule].noFirmContext {
+				continue
+			}
+			if f := m.firmInSentence(kept, state, i, sc); f != "" {
+				state[i], why[i], changed = stateCounts, say(func() string { return "firm " + f + " in the sentence" }), true
+			}
+		}
+	}
+	for i, c := range kept {
+		if state[i] != stateUndecided {
+			continue
+		}
+		t := &m.targets[c.t]
+		if t.kind == KindSanctions {
+			if f := m.firmInSentence(kept, state, i, sc); f != "" {
+				state[i], why[i] = stateCounts, say(func() string { return "about " + f })
+			} else {
+				state[i], why[i] = stateBlocked, say(func() string {
+					return "no tracked firm in the sentence: a listing or export control counts only when it names one"
+				})
+			}
+			continue
+		}
+		state[i], why[i] = stateBlocked, say(func() string {
+			if m.rules[t.rule].noFirmContext {
+				return orig(c) + " is also an ordinary word: it needs a qualifier or a stock code"
+			}
+			return orig(c) + " is also an ordinary word: it needs a qualifier, a stock code, a clue word or another firm in the sentence"
+		})
+	}
+	if !explain {
+		why = nil
+	}
+	return state, why
+}
+
+// States of a kept candidate in decide.
+const (
+	stateUndecided uint8 = iota
+	stateCounts
+	stateBlocked
+)
+
+// local decides an ambiguous name by what stands next to it and by the
+// words of its sentence.
+func (m *Matcher) local(folded []byte, offsets []int32, origEnd func(int) int, text string, c candidate, sc *sentences, orig func(candidate) string, explain bool) (uint8, string) {
+	t := &m.targets[c.t]
+	r := &m.rules[t.rule]
+	lo, hi := sc.around(int(c.fs), int(c.fe))
+	word := func(ws, we int) string { return text[offsets[ws]:origEnd(we)] }
+	if ws, we := r.vetoes.find(folded, lo, hi, -1, -1); ws >= 0 {
+		if !explain {
+			return stateBlocked, ""
+		}
+		return stateBlocked, "veto word " + word(ws, we) + " in the sentence: here " + orig(c) + " is the ordinary word"
+	}
+	if q := r.qualified(folded, int(c.fs), int(c.fe)); q != "" {
+		if !explain {
+			return stateCounts, ""
+		}
+		return stateCounts, "qualifier " + q
+	}
+	if r.stockCodes {
+		if code := stockCode(folded, int(c.fe)); code != "" {
+			if !explain {
+				return stateCounts, ""
+			}
+			return stateCounts, "stock code " + code
+		}
+	}
+	if ws, we := r.clues.find(folded, lo, hi, int(c.fs), int(c.fe)); ws >= 0 {
+		if !explain {
+			return stateCounts, ""
+		}
+		return stateCounts, "clue " + word(ws, we) + " in the sentence"
+	}
+	return stateUndecided, ""
+}
+
+// firmInSentence returns a firm other than kept[i]'s entity, in the same
+// sentence, that counts, or "".
+func (m *Matcher) firmInSentence(kept []candidate, state []uint8, i int, sc *sentences) string {
+	c := kept[i]
+	lo, hi := sc.around(int(c.fs), int(c.fe))
+	self := m.targets[c.t].entity
+	from, _ := slices.BinarySearchFunc(kept, int32(lo), func(d candidate, pos int32) int { return cmp.Compare(d.fs, pos) })
+	for j := from; j < len(kept) && int(kept[j].fs) < hi; j++ {
+		t := &m.targets[kept[j].t]
+		if j != i && state[j] == stateCounts && t.kind == store.KindFirm && t.entity != self && int(kept[j].fe) <= hi {
+			return t.entity
+		}
+	}
+	return ""
+}
+
+// within returns the candidates of cs, sorted by start, that start in
+// [lo, hi); callers check where they end.
+func within(cs []candidate, lo, hi int) []candidate {
+	from, _ := slices.BinarySearchFunc(cs, int32(lo), func(d candidate, pos int32) int { return cmp.Compare(d.fs, pos) })
+	to := from
+	for to < len(cs) && int(cs[to].fs) < hi {
+		to++
+	}
+	return cs[from:to]
+}
+
+// hidden appends to blocked the names and terms that the blocking phrase
+// c covers.
+func (m *Matcher) hidden(blocked []Blocked, all []candidate, c candidate, folded []byte, offsets []int32, origEnd func(int) int) []Blocked {
+	for _, d := range within(all, int(c.fs), int(c.fe)) {
+		t := &m.targets[d.t]
+		if t.block || d == c || d.fe > c.fe {
+			continue
+		}
+		blocked = append(blocked, Blocked{
+			Entity: t.entity, Kind: t.kind, Alias: t.alias,
+			Start: int(offsets[d.fs]), End: origEnd(int(d.fe)),
+			Reason: "inside the phrase " + string(folded[c.fs:c.fe]) + ", which names no firm",
+		})
+	}
+	return blocked
+}
+
+// sortCandidates orders candidates by start, longest first, then by
+// target. The automaton reports hits by where they end, and names are
+// short, so the hits are nearly in order already: an insertion sort moves
+// each a few places and costs about one pass, where a general sort costs
+// n log n comparisons. It falls back to the general sort if the input is
+// far from sorted.
+func sortCandidates(cs []candidate) {
+	less := func(a, b candidate) bool {
+		if a.fs != b.fs {
+			return a.fs < b.fs
+		}
+		if a.fe != b.fe {
+			return a.fe > b.fe
+		}
+		return a.t < b.t
+	}
+	moves, limit := 0, 8*len(cs)+64
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && less(cs[j], cs[j-1]); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+			if moves++; moves > limit {
+				slices.SortFunc(cs, func(a, b candidate) int {
+					return cmp.Or(cmp.Compare(a.fs, b.fs), cmp.Compare(b.fe, a.fe), cmp.Compare(a.t, b.t))
+				})
+				return
+			}
+		}
+	}
 }
 
 // addID appends id unless ids has it. A text names few distinct
@@ -247,9 +533,7 @@ func addID(ids []string, id string) []string {
 // same span. Different entities on different spans are all kept. The
 // result is ordered by position. It reorders cands in place.
 func keepOutermost(cands []candidate, targets []target) []candidate {
-	slices.SortFunc(cands, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(a.fs, b.fs), cmp.Compare(b.fe, a.fe), cmp.Compare(a.t, b.t))
-	})
+	sortCandidates(cands)
 	out := cands[:0]
 	maxEnd := int32(-1) // furthest end among candidates that start earlier
 	for i := 0; i < len(cands); {

@@ -10,20 +10,49 @@ type term struct {
 // terms gain their traditional forms (實體清單, 黑名單…) like aliases do,
 // and Arabic ones take proclitics (بالعقوبات).
 var sanctionTerms = []term{
-	{text: "Entity List", cs: true},
+	// The BIS Entity List and the other US lists aiwatch tracks, by the
+	// names news uses for them.
+	{text: "Entity List"}, {text: "Entities list"}, {text: "Unverified List"}, {text: "UVL", cs: true},
 	{text: "sanction"}, {text: "sanctions"}, {text: "sanctioned"}, {text: "sanctioning"},
 	{text: "blacklist"}, {text: "blacklists"}, {text: "blacklisted"}, {text: "blacklisting"},
 	{text: "export control"}, {text: "export controls"}, {text: "export-control"},
-	{text: "export-controlled"},
+	{text: "export-controlled"}, {text: "export restrictions"}, {text: "export curbs"},
+	{text: "trade restrictions"}, {text: "export ban"}, {text: "curbs"}, {text: "entity-listed"},
+	{text: "license requirement"}, {text: "license requirements"}, {text: "licence requirement"},
+	{text: "export license"}, {text: "export licenses"}, {text: "export licence"}, {text: "end-use check"},
 	// Not bare "SDN": in tech news it is software-defined networking.
 	{text: "SDN list"}, {text: "Specially Designated Nationals"},
-	{text: "1260H"},
-	// The other US lists aiwatch tracks, by the names news uses for them.
+	{text: "1260H"}, {text: "Chinese military companies"}, {text: "Chinese military company"},
+	{text: "Chinese military"}, {text: "China's military"}, {text: "China’s military"},
+	{text: "Chinese army"}, {text: "military-linked"}, {text: "designation"},
+	{text: "added to the list"}, {text: "removed from the list"}, {text: "added to its list"},
 	{text: "Non-SDN"}, {text: "NS-CMIC"}, {text: "Chinese Military-Industrial Complex"},
 	{text: "Military End User"}, {text: "Military End-User"}, {text: "MEU list"},
 	{text: "Covered List", cs: true}, {text: "UFLPA"},
-	{text: "实体清单"}, {text: "制裁"}, {text: "出口管制"}, {text: "黑名单"},
-	{text: "قائمة الكيانات"}, {text: "العقوبات"}, {text: "عقوبات"},
+	// Chinese: 实体清单 and its traditional 實體清單 come from the
+	// variants; 列入清单, 黑名单, 管制 and 禁令 name the action.
+	{text: "实体清单"}, {text: "实体名单"}, {text: "未经核实清单"}, {text: "列入清单"}, {text: "纳入清单"},
+	{text: "管制名单"}, {text: "制裁"}, {text: "出口管制"}, {text: "管制"}, {text: "黑名单"}, {text: "禁令"},
+	{text: "出口许可"}, {text: "许可证"}, {text: "放行"}, {text: "限制投资"}, {text: "出口中国"}, {text: "向中国出口"}, {text: "出口到中国"}, {text: "出口至中国"},
+	{text: "中国军企"}, {text: "中国军方"}, {text: "军方企业"}, {text: "军事企业"}, {text: "涉军企业"}, {text: "军事最终用户"},
+	{text: "特别指定国民"}, {text: "出口限制"}, {text: "限制出口"}, {text: "禁止出口"}, {text: "禁运"},
+	{text: "贸易限制"}, {text: "限制清单"}, {text: "限制名单"}, {text: "军工企业"}, {text: "限芯令"},
+	{text: "封杀"}, {text: "禁售"}, {text: "解禁"}, {text: "松绑"}, {text: "封锁"}, {text: "禁输"}, {text: "遭禁"},
+	{text: "美方限制"}, {text: "美国限制"}, {text: "列入名单"}, {text: "纳入名单"}, {text: "移出名单"}, {text: "移出清单"},
+	// Arabic: the Entity List, the trade blacklist, export controls and
+	// bans; Arabic terms take proclitics (بالعقوبات، للقائمة).
+	{text: "قائمة الكيانات"}, {text: "القائمة السوداء"}, {text: "قائمة سوداء"}, {text: "قائمتها السوداء"},
+	{text: "العقوبات"}, {text: "عقوبات"}, {text: "الشركات المحظورة"}, {text: "قائمة الحظر"},
+	{text: "حظر"}, {text: "الحظر"}, {text: "حظر التصدير"},
+	{text: "ضوابط التصدير"}, {text: "ضوابط تصدير"}, {text: "ضوابط تصديرية"},
+	{text: "الضوابط الأميركية"}, {text: "الضوابط الأمريكية"},
+	{text: "القيود الأميركية"}, {text: "القيود الأمريكية"}, {text: "قيود على تصدير"}, {text: "قيودا على تصدير"},
+	{text: "قيدت الولايات المتحدة"}, {text: "قيود التصدير"}, {text: "القيود على التصدير"}, {text: "قيود تصدير"},
+	{text: "تراخيص التصدير"}, {text: "ترخيص تصدير"}, {text: "تراخيص تصدير"}, {text: "رخصة تصدير"},
+	{text: "قائمة الشركات العسكرية"}, {text: "الجيش الصيني"},
+	{text: "القائمة الاقتصادية السوداء"}, {text: "القائمة السوداء الاقتصادية"}, {text: "تشديد القيود"},
+	{text: "نطاق القيود"}, {text: "قيود على"}, {text: "قيود إضافية"}, {text: "شروط الترخيص"}, {text: "شروط التراخيص"},
+	{text: "مراقبة الصادرات"}, {text: "لتصدير"},
 }
 
 // blockPhrases are common phrases that contain an alias or a sanctions
@@ -52,4 +81,16 @@ var blockPhrases = []term{
 	{text: "商汤灭夏"}, {text: "商汤王"},
 	// Pink Floyd's album in its title marks.
 	{text: "《月之暗面》"},
+	// Citations of Baidu's encyclopedia and answers site, and pinging its
+	// home page, say nothing about Baidu the firm.
+	{text: "百度百科"}, {text: "百度知道"},
+	{text: "Baidu encyclopedia"}, {text: "Baidu Baike"}, {text: "ping baidu"},
+	// 上海光源, the Shanghai synchrotron, is not Hygon (海光), and 上海思源
+	// is not HiSilicon (海思).
+	{text: "上海光"}, {text: "上海思"},
+	// Alishan in Taiwan; Muhammad Ali (·阿里).
+	{text: "阿里山"}, {text: "·阿里"}, {text: "•阿里"},
+	// Units of data: a kilobyte is not ByteDance.
+	{text: "千字节"}, {text: "兆字节"}, {text: "吉字节"}, {text: "太字节"}, {text: "拍字节"},
+	{text: "字节码"}, {text: "字节序"}, {text: "字节流"}, {text: "字节数"},
 }
