@@ -14,7 +14,7 @@ import (
 type bidiCase struct {
 	line   int
 	text   []rune
-	dir    Direction
+	dir    direction
 	para   int8
 	levels []int8 // -1 for x, a character removed by X9
 	order  []int
@@ -55,7 +55,7 @@ func readBidiCharacterTest(t testing.TB) []bidiCase {
 			c.text = append(c.text, rune(r))
 		}
 		d, _ := strconv.Atoi(fields[1])
-		c.dir = []Direction{LeftToRight, RightToLeft, Auto}[d]
+		c.dir = []direction{dirLTR, dirRTL, dirAuto}[d]
 		p, _ := strconv.Atoi(fields[2])
 		c.para = int8(p)
 		for _, l := range strings.Fields(fields[3]) {
@@ -80,7 +80,7 @@ func readBidiCharacterTest(t testing.TB) []bidiCase {
 
 // resolveLine runs the whole algorithm on one line, as the conformance
 // file expects it: levels after L1 and the visual order of L2.
-func resolveLine(text []rune, dir Direction) (levels []int8, para int8, order []int) {
+func resolveLine(text []rune, dir direction) (levels []int8, para int8, order []int) {
 	cls := make([]Class, len(text))
 	for i, r := range text {
 		cls[i] = ClassOf(r)

@@ -9,15 +9,15 @@ import "slices"
 // X9 says, rather than kept as BN as section 5.2 allows; their level is
 // reported as -1.
 
-// Direction is a paragraph's base direction.
-type Direction int8
+// direction is a paragraph's base direction.
+type direction int8
 
-// The paragraph directions. Auto takes the direction of the first strong
-// letter (rules P2 and P3), left to right when there is none.
+// The paragraph directions. dirAuto takes the direction of the first
+// strong letter (rules P2 and P3), left to right when there is none.
 const (
-	LeftToRight Direction = iota
-	RightToLeft
-	Auto
+	dirLTR direction = iota
+	dirRTL
+	dirAuto
 )
 
 const (
@@ -42,14 +42,14 @@ func isolateInitiator(c Class) bool { return c == LRI || c == RLI || c == FSI }
 // a new paragraph), by rules P2 to I2. It returns the levels, -1 for the
 // characters removed by X9, and the paragraph level. Rule L1, which
 // depends on where lines end, is left to the caller.
-func levelsOf(text []rune, cls []Class, dir Direction) ([]int8, int8) {
+func levelsOf(text []rune, cls []Class, dir direction) ([]int8, int8) {
 	n := len(text)
 	match := matchIsolates(cls)
 	var para int8
 	switch dir {
-	case RightToLeft:
+	case dirRTL:
 		para = 1
-	case Auto:
+	case dirAuto:
 		para = firstStrong(cls, match, 0, n)
 	}
 	types := slices.Clone(cls)

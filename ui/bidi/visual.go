@@ -1,0 +1,129 @@
+package bidi
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+)
+
+// Piece is one grapheme cluster of a displayed line, as it is drawn.
+type Piece struct {
+	Text string // shaped, and mirrored when it reads right to left ("(" becomes ")")
+	At   int    // byte offset, in the logical line, of the text it shows
+}
+
+// Layout shapes one displayed line and returns its grapheme clusters in
+// visual order, left to right: what a terminal that does no bidi must be
+// sent. The paragraph direction is the first strong letter's (rules P2
+// and P3). Break lines before this, in logical order: Layout treats s as
+// one line. Marks stay after their base letter (rule L3), and characters
+// that rule X9 removes (zero-width controls) are dropped.
+func Layout(s string) []Piece {
+	rs := make([]rune, 0, len(s))
+	at := make([]int, 0, len(s))
+	for i, r := range s {
+		rs = append(rs, r)
+		at = append(at, i)
+	}
+	if hasArabic(s) {
+		rs, at = shapeRunes(rs, at)
+	}
+	cls := make([]Class, len(rs))
+	for i, r := range rs {
+		cls[i] = ClassOf(r)
+	}
+	levels, para := levelsOf(rs, cls, dirAuto)
+	lineLevels(cls, levels, para, 0, len(rs))
+
+	// Clusters of the shaped line, each at the level of its first
+	// character that X9 keeps.
+	type cluster struct{ from, to int } // rune indexes
+	var cs []cluster
+	var cl []int8
+	shaped := string(rs)
+	state := -1
+	n := 0
+	for rest := shaped; rest != ""; {
+		var c string
+		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		k := utf8.RuneCountInString(c)
+		level := int8(-1)
+		for i := n; i < n+k && level < 0; i++ {
+			level = levels[i]
+		}
+		if level >= 0 {
+			cs = append(cs, cluster{n, n + k})
+			cl = append(cl, level)
+		}
+		n += k
+	}
+	order := visualOrder(cl, 0, len(cl))
+	out := make([]Piece, 0, len(order))
+	for _, k := range order {
+		c := cs[k]
+		text := string(rs[c.from:c.to])
+		if cl[k]&1 == 1 {
+			text = mirrored(rs[c.from:c.to])
+		}
+		out = append(out, Piece{Text: text, At: at[c.from]})
+	}
+	return out
+}
+
+func mirrored(rs []rune) string {
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteRune(Mirror(r))
+	}
+	return b.String()
+}
+
+// Visual returns one displayed line shaped and in visual order (see
+// Layout). Text with nothing to shape or reorder comes back as it is, at
+// no cost beyond a scan. Visual of its own result changes nothing more:
+// presentation forms do not join again.
+func Visual(s string) string {
+	if !NeedsLayout(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, p := range Layout(s) {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+// NeedsLayout reports whether s holds right-to-left text, Arabic numbers,
+// explicit directional controls or Arabic letters to shape: anything
+// Layout would change.
+func NeedsLayout(s string) bool {
+	for _, r := range s {
+		if r < 0x0590 {
+			continue
+		}
+		switch ClassOf(r) {
+		case R, AL, AN, LRE, LRO, RLE, RLO, PDF, LRI, RLI, FSI, PDI:
+			return true
+		}
+		if r <= 0x08FF {
+			return true
+		}
+	}
+	return false
+}
+
+// RightToLeft reports whether s is a right-to-left paragraph: whether its
+// first strong letter, isolates skipped, is Hebrew, Arabic or another
+// right-to-left script's (rules P2 and P3).
+func RightToLeft(s string) bool {
+	if !NeedsLayout(s) {
+		return false
+	}
+	var cls []Class
+	for _, r := range s {
+		cls = append(cls, ClassOf(r))
+	}
+	return firstStrong(cls, matchIsolates(cls), 0, len(cls)) == 1
+}
