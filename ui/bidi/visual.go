@@ -100,8 +100,8 @@ func Visual(s string) string {
 // Layout would change.
 func NeedsLayout(s string) bool {
 	for _, r := range s {
-		if r < 0x0590 {
-			continue
+		if r < 0x0590 || r >= 0x0900 && r < 0x200F || r > 0x2069 && r < 0xFB1D {
+			continue // no right-to-left, Arabic number or control here (TestNeedsLayoutSkips)
 		}
 		switch ClassOf(r) {
 		case R, AL, AN, LRE, LRO, RLE, RLO, PDF, LRI, RLI, FSI, PDI:

@@ -56,6 +56,23 @@ func TestLayoutOffsets(t *testing.T) {
 	t.Errorf("no lam-alef ligature in %+v", ps)
 }
 
+// TestNeedsLayoutSkips checks that the ranges NeedsLayout skips without a
+// lookup hold nothing it must see.
+func TestNeedsLayoutSkips(t *testing.T) {
+	for r := rune(0); r < 0xFB1D; r++ {
+		if r >= 0x0590 && r < 0x0900 || r >= 0x200F && r <= 0x2069 {
+			continue
+		}
+		if NeedsLayout(string(r)) {
+			continue
+		}
+		switch c := ClassOf(r); c {
+		case R, AL, AN, LRE, LRO, RLE, RLO, PDF, LRI, RLI, FSI, PDI:
+			t.Errorf("U+%04X is %d but NeedsLayout skips it", r, c)
+		}
+	}
+}
+
 func TestRightToLeft(t *testing.T) {
 	tests := []struct {
 		in   string
