@@ -107,6 +107,7 @@ func New(cfg Config) Model {
 	}
 	km := keys.DefaultKeyMap()
 	th := theme.New(true, false)
+	th.Bidi = cfg.Bidi
 	src := cfg.Source
 	m := Model{
 		cfg:       cfg,
@@ -161,6 +162,7 @@ func loadLists(src Source) tea.Cmd {
 // applyTheme rebuilds the styles and hands them to every pane.
 func (m *Model) applyTheme() {
 	m.theme = theme.New(m.dark, m.noColor)
+	m.theme.Bidi = m.cfg.Bidi
 	m.alliances.SetTheme(m.theme)
 	m.firms.SetTheme(m.theme)
 	m.items.SetTheme(m.theme)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/bidi"
 )
 
 // Source is what the dashboard reads and writes. Implementations must be safe for concurrent use.
@@ -43,4 +44,8 @@ type Config struct {
 	StorePath  string                               // for the status line
 	OpenURL    func(url string) error               // may be nil: default runs $BROWSER or xdg-open WITHOUT a shell, only for http(s) URLs
 	Now        func() time.Time                     // may be nil: time.Now
+	// Bidi is who makes right-to-left text readable: bidi.App or
+	// bidi.Terminal, resolved by the caller (bidi.Mode.Resolve). An
+	// unresolved bidi.Auto draws as bidi.Terminal does.
+	Bidi bidi.Mode
 }
