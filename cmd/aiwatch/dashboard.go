@@ -82,6 +82,7 @@ func cmdDashboard(a *app, args []string) error {
 		ParseQuery: a.parseQuery,
 		StorePath:  db.Path(),
 		Now:        a.now,
+		Bidi:       a.bidi.Resolve(a.getenv),
 	})
 	p := tea.NewProgram(m, tea.WithContext(a.ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {

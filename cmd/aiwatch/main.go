@@ -19,6 +19,7 @@ import (
 	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/store/reference"
 	"github.com/aiwatch/aiwatch/store/sqlite"
+	"github.com/aiwatch/aiwatch/ui/bidi"
 )
 
 // version is set at build time by the Makefile.
@@ -49,6 +50,7 @@ type app struct {
 	env
 	ctx    context.Context
 	dbFlag string
+	bidi   bidi.Mode // --bidi: who makes right-to-left text readable in the dashboard
 	db     *sqlite.DB
 	res    *query.MapResolver // names for the query language, built once
 }
@@ -99,6 +101,7 @@ func run(ctx context.Context, args []string, e env) int {
 	global := flag.NewFlagSet("aiwatch", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&a.dbFlag, "db", "", "path of the store")
+	global.Var(&a.bidi, "bidi", "who shapes and orders Arabic and Hebrew in the dashboard: auto, app or terminal")
 	showVersion := global.Bool("version", false, "print the version")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -181,8 +184,8 @@ func (a *app) usage(w io.Writer) {
 sanction status, and the news that names them.
 
 Usage:
-  aiwatch [--db PATH]              open the dashboard
-  aiwatch [--db PATH] COMMAND ...  run a command
+  aiwatch [--db PATH] [--bidi MODE]  open the dashboard
+  aiwatch [--db PATH] COMMAND ...    run a command
 
 Commands:
 `)
@@ -200,6 +203,10 @@ Run "aiwatch COMMAND --help" for a command's flags.
 
 The store is --db PATH, else $AIWATCH_DB, else $XDG_DATA_HOME/aiwatch/aiwatch.db
 (~/.local/share/aiwatch/aiwatch.db). It is created and seeded on first use.
+
+--bidi auto|app|terminal says who shapes Arabic and orders right-to-left text
+in the dashboard: aiwatch (app) or the terminal. auto picks terminal only in
+VTE terminals, Konsole and mlterm outside tmux and screen.
 `)
 }
 
