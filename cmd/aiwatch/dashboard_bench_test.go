@@ -45,6 +45,7 @@ import (
 	"github.com/aiwatch/aiwatch/store/reference"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 	"github.com/aiwatch/aiwatch/ui"
+	"github.com/aiwatch/aiwatch/ui/bidi"
 	"github.com/aiwatch/aiwatch/ui/filterbar"
 )
 
@@ -409,6 +410,11 @@ type dashboardSession struct {
 // at w×h after every start-up command has answered. The returned frame
 // is the view without styles.
 func openDashboard(tb testing.TB, path string, w, h int) (*dashboardSession, string) {
+	return openDashboardBidi(tb, path, w, h, bidi.Auto)
+}
+
+// openDashboardBidi is openDashboard drawing right-to-left text in mode.
+func openDashboardBidi(tb testing.TB, path string, w, h int, mode bidi.Mode) (*dashboardSession, string) {
 	a := &app{env: env{getenv: func(string) string { return "" }, now: time.Now}, ctx: context.Background(), dbFlag: path}
 	db, err := a.store()
 	if err != nil {
@@ -417,7 +423,7 @@ func openDashboard(tb testing.TB, path string, w, h int) (*dashboardSession, str
 	if err := boundSQLiteMemory(a.ctx, db); err != nil {
 		tb.Fatal(err)
 	}
-	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: db.Path(), Now: a.now})
+	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: db.Path(), Now: a.now, Bidi: mode})
 	d := newBenchDriver(m)
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(m.Init())
@@ -463,22 +469,31 @@ var benchStoreSizes = []struct {
 
 // BenchmarkFirstFrame measures, at 200×50, opening the store, building the
 // dashboard, running every start-up command to its answer (one after
-// another, where Bubble Tea runs them at once) and drawing the frame.
+// another, where Bubble Tea runs them at once) and drawing the frame. The
+// frame is drawn with right-to-left text left to the terminal (terminal)
+// and shaped and reordered by aiwatch (app); the generated store's
+// Arabic feeds put Arabic rows on it.
 func BenchmarkFirstFrame(b *testing.B) {
 	for _, size := range benchStoreSizes {
-		b.Run(size.name, func(b *testing.B) {
-			path := benchDB(b, size.n)
-			total := storeTotal(b, path)
-			for b.Loop() {
-				s, frame := openDashboard(b, path, 200, 50)
-				b.StopTimer()
-				checkFrame(b, frame, total)
-				s.close()
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
-		})
+		for _, mode := range []bidi.Mode{bidi.Terminal, bidi.App} {
+			b.Run(size.name+"/"+mode.String(), func(b *testing.B) {
+				benchFirstFrame(b, size.n, mode)
+			})
+		}
 	}
+}
+
+func benchFirstFrame(b *testing.B, n int, mode bidi.Mode) {
+	path := benchDB(b, n)
+	total := storeTotal(b, path)
+	for b.Loop() {
+		s, frame := openDashboardBidi(b, path, 200, 50, mode)
+		b.StopTimer()
+		checkFrame(b, frame, total)
+		s.close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
 }
 
 // benchQuery is typed into the filter bar one character at a time, then
