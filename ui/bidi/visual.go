@@ -38,13 +38,15 @@ func Layout(s string) []Piece {
 
 	// Clusters of the shaped line, each at the level of its first
 	// character that X9 keeps.
-	type cluster struct{ from, to int } // rune indexes
-	var cs []cluster
-	var cl []int8
-	shaped := string(rs)
+	type cluster struct {
+		text string // a slice of the shaped line
+		from int    // index of its first rune
+	}
+	cs := make([]cluster, 0, len(rs))
+	cl := make([]int8, 0, len(rs))
 	state := -1
 	n := 0
-	for rest := shaped; rest != ""; {
+	for rest := string(rs); rest != ""; {
 		var c string
 		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
 		k := utf8.RuneCountInString(c)
@@ -53,7 +55,7 @@ func Layout(s string) []Piece {
 			level = levels[i]
 		}
 		if level >= 0 {
-			cs = append(cs, cluster{n, n + k})
+			cs = append(cs, cluster{c, n})
 			cl = append(cl, level)
 		}
 		n += k
@@ -61,22 +63,30 @@ func Layout(s string) []Piece {
 	order := visualOrder(cl, 0, len(cl))
 	out := make([]Piece, 0, len(order))
 	for _, k := range order {
-		c := cs[k]
-		text := string(rs[c.from:c.to])
+		text := cs[k].text
 		if cl[k]&1 == 1 {
-			text = mirrored(rs[c.from:c.to])
+			text = mirrored(text)
 		}
-		out = append(out, Piece{Text: text, At: at[c.from]})
+		out = append(out, Piece{Text: text, At: at[cs[k].from]})
 	}
 	return out
 }
 
-func mirrored(rs []rune) string {
-	var b strings.Builder
-	for _, r := range rs {
-		b.WriteRune(Mirror(r))
+// mirrored returns s with each character that has a mirror image
+// replaced by it (rule L4), without allocating when there is none.
+func mirrored(s string) string {
+	for i, r := range s {
+		if Mirror(r) == r {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(s[:i])
+		for _, r := range s[i:] {
+			b.WriteRune(Mirror(r))
+		}
+		return b.String()
 	}
-	return b.String()
+	return s
 }
 
 // Visual returns one displayed line shaped and in visual order (see
