@@ -17,22 +17,18 @@ import (
 // entered last, and the selected firm once the firms pane was.
 func (m *Model) setFocus(p paneID) tea.Cmd {
 	m.focus = p
-	m.alliances.Blur()
-	m.firms.Blur()
-	m.items.Blur()
-	m.reader.Blur()
-	switch p {
-	case paneAlliances:
-		m.alliances.Focus()
-		m.follows, m.newsByFirm = paneAlliances, false
-	case paneFirms:
-		m.firms.Focus()
-		m.follows, m.newsByFirm = paneFirms, true
-	case paneItems:
-		m.items.Focus()
-		m.follows = paneItems
-	case paneReader:
-		m.reader.Focus()
+	for q, pn := range m.panes() {
+		if paneID(q) == p {
+			pn.Focus()
+		} else {
+			pn.Blur()
+		}
+	}
+	if p != paneReader {
+		m.follows = p
+	}
+	if p == paneAlliances || p == paneFirms {
+		m.newsByFirm = p == paneFirms
 	}
 	return tea.Batch(m.syncNews(), m.syncReader())
 }

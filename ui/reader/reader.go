@@ -71,10 +71,8 @@ const newsLimit = 8
 
 // Model is the reader pane.
 type Model struct {
-	src   Source
-	keys  keys.KeyMap
-	theme theme.Theme
-	now   func() time.Time
+	pane.Base
+	src Source
 
 	codes     badge.Codes
 	lists     map[string]store.List
@@ -93,20 +91,14 @@ type Model struct {
 	alliance       string
 	allianceCounts store.Counts
 
-	vp      viewport.Model
-	width   int
-	height  int
-	focused bool
+	vp viewport.Model
 }
 
 // New returns an empty reader.
 func New(src Source, km keys.KeyMap, th theme.Theme, now func() time.Time) Model {
-	if now == nil {
-		now = time.Now
-	}
 	vp := viewport.New()
 	vp.SoftWrap = false
-	return Model{src: src, keys: km, theme: th, now: now, codes: badge.NewCodes(nil), vp: vp,
+	return Model{Base: pane.NewBase(km, th, now), src: src, codes: badge.NewCodes(nil), vp: vp,
 		firms: map[string]store.Firm{}, alliances: map[string]store.Alliance{}}
 }
 
@@ -273,34 +265,38 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.render(false)
 	case tea.KeyPressMsg:
-		if !m.focused {
+		if !m.Focused() {
 			return m, nil
 		}
-		switch {
-		case key.Matches(msg, m.keys.Up):
+		switch k := m.Keys; {
+		case key.Matches(msg, k.Up):
 			m.vp.ScrollUp(1)
-		case key.Matches(msg, m.keys.Down):
+		case key.Matches(msg, k.Down):
 			m.vp.ScrollDown(1)
-		case key.Matches(msg, m.keys.PageUp):
+		case key.Matches(msg, k.PageUp):
 			m.vp.PageUp()
-		case key.Matches(msg, m.keys.PageDown):
+		case key.Matches(msg, k.PageDown):
 			m.vp.PageDown()
-		case key.Matches(msg, m.keys.Top):
+		case key.Matches(msg, k.Top):
 			m.vp.GotoTop()
-		case key.Matches(msg, m.keys.Bottom):
+		case key.Matches(msg, k.Bottom):
 			m.vp.GotoBottom()
 		}
 	}
 	return m, nil
 }
 
+// HandleKey handles a key press while the pane has the keyboard.
+func (m *Model) HandleKey(msg tea.KeyPressMsg) tea.Cmd { return pane.Update(m, msg) }
+
 // Scroll scrolls the text by d lines, for the mouse wheel.
-func (m *Model) Scroll(d int) {
+func (m *Model) Scroll(d int) tea.Cmd {
 	if d < 0 {
 		m.vp.ScrollUp(-d)
 	} else {
 		m.vp.ScrollDown(d)
 	}
+	return nil
 }
 
 // Mode returns what the reader shows.
@@ -328,45 +324,38 @@ func (m Model) ScrollOffset() int { return m.vp.YOffset() }
 // Err returns the last load error.
 func (m Model) Err() error { return m.err }
 
-// SetSize sets the pane's size in cells.
-func (m *Model) SetSize(w, h int) {
-	changed := w != m.width
-	m.width, m.height = w, h
+// SetSize sets the pane's size in cells, and lays the text out again for
+// a new width.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	changed := w != m.Width
+	m.Base.SetSize(w, h)
 	m.vp.SetWidth(max(w, 0))
 	m.vp.SetHeight(max(h-1, 0))
 	if changed {
 		m.render(false)
 	}
+	return nil
 }
 
-// SetTheme changes the styles.
+// SetTheme changes the styles and lays the text out in them.
 func (m *Model) SetTheme(t theme.Theme) {
-	m.theme = t
+	m.Base.SetTheme(t)
 	m.render(false)
 }
-
-// Focus gives the pane the keyboard.
-func (m *Model) Focus() { m.focused = true }
-
-// Blur takes the keyboard away.
-func (m *Model) Blur() { m.focused = false }
-
-// Focused reports whether the pane has the keyboard.
-func (m Model) Focused() bool { return m.focused }
 
 // render lays the card out for the pane's width; top scrolls back to the
 // first line, for new content.
 func (m *Model) render(top bool) {
-	if m.width <= 0 {
+	if m.Width <= 0 {
 		return
 	}
 	var lines []string
-	w := m.width - 1 // one cell of left margin
+	w := m.Width - 1 // one cell of left margin
 	switch {
 	case m.err != nil:
-		lines = []string{m.theme.Error.Render("! " + cell.Line(m.err.Error()))}
+		lines = []string{m.Theme.Error.Render("! " + cell.Line(m.err.Error()))}
 	case m.mode == ModeItem && m.loading && m.item.ID != m.itemID:
-		lines = []string{m.theme.Dim.Render("loading…")}
+		lines = []string{m.Theme.Dim.Render("loading…")}
 	case m.mode == ModeItem:
 		lines = m.itemLines(w)
 	case m.mode == ModeFirm:
@@ -374,13 +363,13 @@ func (m *Model) render(top bool) {
 	case m.mode == ModeAlliance:
 		lines = m.allianceLines(w)
 	default:
-		lines = []string{m.theme.Dim.Render("Nothing selected.")}
+		lines = []string{m.Theme.Dim.Render("Nothing selected.")}
 	}
 	for i, l := range lines {
 		// Each line's direction is marked on its own (cell.Emit): a
 		// right-to-left line must not set the direction of the screen line
 		// it shares with other panes.
-		lines[i] = " " + cell.Emit(m.theme.Bidi, l, w)
+		lines[i] = " " + cell.Emit(m.Theme.Bidi, l, w)
 	}
 	off := m.vp.YOffset()
 	m.vp.SetContentLines(lines)
@@ -393,7 +382,7 @@ func (m *Model) render(top bool) {
 
 // View draws the pane in exactly its size.
 func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if !m.Shown() {
 		return ""
 	}
 	title := "4 Reader"
@@ -407,7 +396,7 @@ func (m Model) View() string {
 	if total := m.vp.TotalLineCount(); total > m.vp.Height() && m.vp.Height() > 0 {
 		note = fmt.Sprintf("%d%%", int(m.vp.ScrollPercent()*100+0.5))
 	}
-	head := pane.Title(m.theme, title, note, m.width, m.focused)
+	head := pane.Title(m.Theme, title, note, m.Width, m.Focused())
 	lines := append([]string{head}, strings.Split(m.vp.View(), "\n")...)
-	return pane.Join(lines, m.width, m.height)
+	return pane.Join(lines, m.Width, m.Height)
 }

@@ -42,7 +42,7 @@ func (m Model) highlighted(raw string, ms []store.Mention, field store.Field, bo
 		}
 	}
 	slices.SortFunc(ranges, func(a, b cell.Span) int { return cmp.Compare(a.Start, b.Start) })
-	mode := m.theme.Bidi
+	mode := m.Theme.Bidi
 	var lines []string
 	paraStart, rtl := -1, false
 	for _, sp := range cell.WrapSpans(text, w) {
@@ -92,7 +92,7 @@ func (m Model) wrapped(label, text string, w int, labelStyle, textStyle lipgloss
 		if i == 0 {
 			prefix = labelStyle.Render(label)
 		}
-		lines = append(lines, prefix+cell.Draw(m.theme.Bidi, text[sp.Start:sp.End], tw,
+		lines = append(lines, prefix+cell.Draw(m.Theme.Bidi, text[sp.Start:sp.End], tw,
 			[]cell.Run{{End: sp.End - sp.Start, Style: textStyle.Render}}))
 	}
 	return lines
@@ -102,11 +102,11 @@ func (m Model) date(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(m.now().Location()).Format(layout)
+	return t.In(m.Now().Location()).Format(layout)
 }
 
 func (m Model) itemLines(w int) []string {
-	t, it := m.theme, m.item
+	t, it := m.Theme, m.item
 	lines := m.highlighted(it.Title, it.Mentions, store.FieldTitle, false, w, t.ItemTitle, t.Mention)
 	var meta []string
 	if src := cell.Line(it.FeedTitle); src != "" {
@@ -148,7 +148,7 @@ func (m Model) itemLines(w int) []string {
 // namedLines lists the firms an item names with their badges, and the
 // alliances it names.
 func (m Model) namedLines(it store.Item, w int) []string {
-	t := m.theme
+	t := m.Theme
 	var lines []string
 	if len(it.Firms) > 0 {
 		lines = append(lines, "", t.Heading.Render("Firms named"))
@@ -178,9 +178,9 @@ func (m Model) designationSummary(id string, w int) string {
 	}
 	bs := badge.For(f.Designations, m.codes)
 	if len(bs) == 0 {
-		return m.theme.Dim.Render(cell.Truncate(noneFound(f), w))
+		return m.Theme.Dim.Render(cell.Truncate(noneFound(f), w))
 	}
-	return badge.Render(m.theme, bs, w, true)
+	return badge.Render(m.Theme, bs, w, true)
 }
 
 func noneFound(f store.Firm) string {
@@ -216,7 +216,7 @@ func (m Model) listName(id string) string {
 }
 
 func (m Model) firmLines(w int) []string {
-	t := m.theme
+	t := m.Theme
 	f, ok := m.firms[m.firmID]
 	if !ok {
 		if m.loading {
@@ -288,7 +288,7 @@ func (m Model) firmLines(w int) []string {
 // designationLines is the designation timeline of a firm: every listing,
 // removed ones included, oldest first.
 func (m Model) designationLines(f store.Firm, w int) []string {
-	t := m.theme
+	t := m.Theme
 	if len(f.Designations) == 0 {
 		return []string{"  " + t.Dim.Render(noneFound(f))}
 	}
@@ -344,7 +344,7 @@ func (m Model) designationLines(f store.Firm, w int) []string {
 }
 
 func (m Model) allianceLines(w int) []string {
-	t := m.theme
+	t := m.Theme
 	if m.alliance == "" {
 		return m.overviewLines(w)
 	}
@@ -400,7 +400,7 @@ func (m Model) allianceLines(w int) []string {
 
 // overviewLines is the card of the "All firms" row.
 func (m Model) overviewLines(w int) []string {
-	t := m.theme
+	t := m.Theme
 	c := m.allianceCounts
 	lines := []string{
 		t.ItemTitle.Render("All firms"),
