@@ -74,3 +74,28 @@ func TestEmit(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDraw checks that a drawn line never takes more than its cells, in
+// either mode, and that app mode keeps the line's visible characters
+// (shaped) when it fits.
+func FuzzDraw(f *testing.F) {
+	for _, s := range []string{"", "DeepSeek", "ديب سيك تطلق نموذج R1", "华为 وبيرين (EL)", "לא ١٢٣ abc", "لا\u0651لا"} {
+		f.Add(s, 10)
+	}
+	f.Fuzz(func(t *testing.T, s string, w int) {
+		s = Line(s)
+		w = w%200 + 1
+		if w < 1 {
+			w += 200
+		}
+		for _, mode := range []bidi.Mode{bidi.Terminal, bidi.App} {
+			got := Draw(mode, s, w, nil)
+			if Width(got) > w {
+				t.Fatalf("%v: Draw(%q, %d) = %q, %d cells", mode, s, w, got, Width(got))
+			}
+			if e := Emit(mode, got, w); Width(e) > w {
+				t.Fatalf("%v: Emit is %d cells", mode, Width(e))
+			}
+		}
+	})
+}
