@@ -45,7 +45,7 @@ func (m Model) highlighted(raw string, ms []store.Mention, field store.Field, bo
 	mode := m.Theme.Bidi
 	var lines []string
 	paraStart, rtl := -1, false
-	for _, sp := range cell.WrapSpans(text, w) {
+	for _, sp := range cell.WrapSpansMode(mode, text, w) {
 		if mode == bidi.App {
 			if start := strings.LastIndexByte(text[:sp.Start], '\n') + 1; start != paraStart {
 				end := strings.IndexByte(text[start:], '\n')
@@ -85,7 +85,7 @@ func (m Model) highlighted(raw string, ms []store.Mention, field store.Field, bo
 func (m Model) wrapped(label, text string, w int, labelStyle, textStyle lipgloss.Style) []string {
 	lw := cell.Width(label)
 	tw := max(w-lw, 8)
-	spans := cell.WrapSpans(text, tw)
+	spans := cell.WrapSpansMode(m.Theme.Bidi, text, tw)
 	lines := make([]string, 0, len(spans))
 	for i, sp := range spans {
 		prefix := strings.Repeat(" ", lw)
@@ -94,6 +94,16 @@ func (m Model) wrapped(label, text string, w int, labelStyle, textStyle lipgloss
 		}
 		lines = append(lines, prefix+cell.Draw(m.Theme.Bidi, text[sp.Start:sp.End], tw,
 			[]cell.Run{{End: sp.End - sp.Start, Style: textStyle.Render}}))
+	}
+	return lines
+}
+
+// titleLines wraps the clean name of a card to w cells in the title style.
+func (m Model) titleLines(name string, w int) []string {
+	var lines []string
+	for _, sp := range cell.WrapSpansMode(m.Theme.Bidi, name, w) {
+		lines = append(lines, cell.Draw(m.Theme.Bidi, name[sp.Start:sp.End], w,
+			[]cell.Run{{End: sp.End - sp.Start, Style: m.Theme.ItemTitle.Render}}))
 	}
 	return lines
 }
@@ -225,9 +235,7 @@ func (m Model) firmLines(w int) []string {
 		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.firmID))}
 	}
 	var lines []string
-	for _, sp := range cell.WrapSpans(cell.Line(f.Name), w) {
-		lines = append(lines, t.ItemTitle.Render(cell.Line(f.Name)[sp.Start:sp.End]))
-	}
+	lines = append(lines, m.titleLines(cell.Line(f.Name), w)...)
 	if zh := cell.Line(f.NameZH); zh != "" {
 		lines = append(lines, cell.Truncate(zh, w))
 	}
@@ -353,9 +361,7 @@ func (m Model) allianceLines(w int) []string {
 		return []string{t.Dim.Render("loading…")}
 	}
 	var lines []string
-	for _, sp := range cell.WrapSpans(cell.Line(a.Name), w) {
-		lines = append(lines, t.ItemTitle.Render(cell.Line(a.Name)[sp.Start:sp.End]))
-	}
+	lines = append(lines, m.titleLines(cell.Line(a.Name), w)...)
 	if zh := cell.Line(a.NameZH); zh != "" {
 		lines = append(lines, cell.Truncate(zh, w))
 	}

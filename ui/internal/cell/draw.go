@@ -65,6 +65,16 @@ func Text(mode bidi.Mode, s string, w int) string {
 	return Emit(mode, Draw(mode, s, w, nil), w)
 }
 
+// WrapSpansMode is WrapSpans for text that is drawn in mode: in bidi.App
+// mode words are measured shaped, so that a lam-alef ligature counts one
+// cell, as Draw will draw it. Lines still break in logical order.
+func WrapSpansMode(mode bidi.Mode, s string, w int) []Span {
+	if mode != bidi.App {
+		return WrapSpans(s, w)
+	}
+	return wrapSpans(s, w, func(word string) int { return ansi.StringWidth(bidi.Shape(word)) })
+}
+
 // Left-to-right override and pop directional formatting: see Emit.
 const (
 	lro = "\u202d"

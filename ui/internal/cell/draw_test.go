@@ -99,3 +99,26 @@ func FuzzDraw(f *testing.F) {
 		}
 	})
 }
+
+func TestWrapSpansMode(t *testing.T) {
+	// Each "لا" is two letters but one cell once shaped into a ligature.
+	s := "لا لا لا لا"
+	lines := func(mode bidi.Mode) []string {
+		var out []string
+		for _, sp := range WrapSpansMode(mode, s, 5) {
+			out = append(out, s[sp.Start:sp.End])
+		}
+		return out
+	}
+	if got := lines(bidi.Terminal); len(got) != 2 || got[0] != "لا لا" {
+		t.Errorf("terminal: %q, want two 2-cell words a line", got)
+	}
+	if got := lines(bidi.App); len(got) != 2 || got[0] != "لا لا لا" {
+		t.Errorf("app: %q, want three ligatures on the first line", got)
+	}
+	for _, l := range lines(bidi.App) {
+		if w := Width(Draw(bidi.App, l, 5, nil)); w > 5 {
+			t.Errorf("%q draws %d cells wide", l, w)
+		}
+	}
+}
