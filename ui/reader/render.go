@@ -120,8 +120,8 @@ func (m Model) itemLines(w int) []string {
 	lines := m.highlighted(it.Title, it.Mentions, store.FieldTitle, false, w, t.ItemTitle, t.Mention)
 	var meta []string
 	if src := cell.Line(it.FeedTitle); src != "" {
-		// Isolated on its own, so that an Arabic feed name does not turn
-		// the date and language after it right to left.
+		// Its direction marked on its own, so that an Arabic feed name
+		// does not turn the date and language after it right to left.
 		meta = append(meta, cell.Text(t.Bidi, src, max(w/2, 8)))
 	}
 	if d := m.date(it.Published, "2006-01-02 15:04"); d != "" {
