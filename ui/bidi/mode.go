@@ -57,6 +57,13 @@ func (m *Mode) Set(s string) error {
 	return nil
 }
 
+// UnmarshalText parses text as ParseMode does, so that a configuration
+// file can hold a Mode.
+func (m *Mode) UnmarshalText(text []byte) error { return m.Set(string(text)) }
+
+// MarshalText returns the mode as ParseMode reads it.
+func (m Mode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
 // Resolve returns m, or for Auto the mode the environment calls for:
 // Terminal only where the terminal is known to apply the bidi algorithm
 // and shape Arabic itself (VTE-based terminals, which set VTE_VERSION;

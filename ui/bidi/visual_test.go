@@ -118,6 +118,19 @@ func TestParseMode(t *testing.T) {
 	}
 }
 
+func TestModeText(t *testing.T) {
+	var m Mode
+	if err := m.UnmarshalText([]byte("app")); err != nil || m != App {
+		t.Errorf("UnmarshalText(app) = %v, %v", m, err)
+	}
+	if err := m.UnmarshalText([]byte("both")); !errors.Is(err, ErrMode) {
+		t.Errorf("UnmarshalText(both): %v", err)
+	}
+	if b, _ := Terminal.MarshalText(); string(b) != "terminal" {
+		t.Errorf("MarshalText = %q", b)
+	}
+}
+
 func TestResolve(t *testing.T) {
 	tests := []struct {
 		name string
