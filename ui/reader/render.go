@@ -139,8 +139,8 @@ func (m Model) itemLines(w int) []string {
 	}
 	lines = append(lines, metaLine)
 	if u := cell.Line(it.URL); u != "" {
-		for _, sp := range cell.WrapSpans(u, w) {
-			lines = append(lines, t.Link.Render(u[sp.Start:sp.End]))
+		for _, sp := range cell.WrapSpansMode(t.Bidi, u, w) {
+			lines = append(lines, cell.Draw(t.Bidi, u[sp.Start:sp.End], w, []cell.Run{{End: sp.End - sp.Start, Style: t.Link.Render}}))
 		}
 	}
 	lines = append(lines, m.namedLines(it, w)...)
