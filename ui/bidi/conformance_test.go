@@ -21,7 +21,7 @@ type bidiCase struct {
 }
 
 // readBidiCharacterTest reads the vendored copy of the Unicode conformance
-// file BidiCharacterTest.txt (see testdata/README.md).
+// file BidiCharacterTest.txt (see testdata/LICENSE-UNICODE.txt).
 func readBidiCharacterTest(t testing.TB) []bidiCase {
 	t.Helper()
 	f, err := os.Open("testdata/BidiCharacterTest.txt.gz")
