@@ -210,20 +210,23 @@ type sequence struct {
 
 // isolatingRunSequences is rule X10.
 func isolatingRunSequences(cls []Class, levels []int8, match []int, para int8) []sequence {
-	// Level runs over the characters X9 keeps.
-	var runs [][]int
-	runAt := map[int]int{} // first index of a run → its number
-	last := -1
+	// Level runs over the characters X9 keeps, as ranges of kept.
+	kept := make([]int, 0, len(cls))
 	for i, c := range cls {
-		if removed(c) {
-			continue
+		if !removed(c) {
+			kept = append(kept, i)
 		}
-		if last < 0 || levels[i] != levels[last] {
-			runAt[i] = len(runs)
-			runs = append(runs, nil)
+	}
+	var runs [][2]int
+	runAt := make([]int, len(cls)) // first index of a run → its number + 1
+	for k := 0; k < len(kept); {
+		j := k + 1
+		for j < len(kept) && levels[kept[j]] == levels[kept[k]] {
+			j++
 		}
-		runs[len(runs)-1] = append(runs[len(runs)-1], i)
-		last = i
+		runAt[kept[k]] = len(runs) + 1
+		runs = append(runs, [2]int{k, j})
+		k = j
 	}
 	dirOf := func(level int8) Class {
 		if level&1 == 1 {
@@ -247,17 +250,13 @@ func isolatingRunSequences(cls []Class, levels []int8, match []int, para int8) [
 		}
 		var idx []int
 		for cur := r; ; {
-			idx = append(idx, runs[cur]...)
-			end := runs[cur][len(runs[cur])-1]
-			if !isolateInitiator(cls[end]) || match[end] < 0 {
+			idx = append(idx, kept[runs[cur][0]:runs[cur][1]]...)
+			end := kept[runs[cur][1]-1]
+			if !isolateInitiator(cls[end]) || match[end] < 0 || runAt[match[end]] == 0 {
 				break
 			}
-			nr, ok := runAt[match[end]]
-			if !ok {
-				break
-			}
-			continued[nr] = true
-			cur = nr
+			cur = runAt[match[end]] - 1
+			continued[cur] = true
 		}
 		first, end := idx[0], idx[len(idx)-1]
 		level := levels[first]

@@ -2,6 +2,7 @@ package bidi
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
@@ -44,12 +45,7 @@ func Layout(s string) []Piece {
 	}
 	cs := make([]cluster, 0, len(rs))
 	cl := make([]int8, 0, len(rs))
-	state := -1
-	n := 0
-	for rest := string(rs); rest != ""; {
-		var c string
-		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
-		k := utf8.RuneCountInString(c)
+	add := func(c string, n, k int) {
 		level := int8(-1)
 		for i := n; i < n+k && level < 0; i++ {
 			level = levels[i]
@@ -58,7 +54,30 @@ func Layout(s string) []Piece {
 			cs = append(cs, cluster{c, n})
 			cl = append(cl, level)
 		}
-		n += k
+	}
+	shaped := string(rs)
+	if simpleClusters(rs) {
+		// A letter and the marks after it; no need to ask uniseg.
+		b := 0
+		for n := 0; n < len(rs); {
+			k, size := 1, utf8.RuneLen(rs[n])
+			for n+k < len(rs) && isExtend(rs[n+k]) {
+				size += utf8.RuneLen(rs[n+k])
+				k++
+			}
+			add(shaped[b:b+size], n, k)
+			n, b = n+k, b+size
+		}
+	} else {
+		state := -1
+		n := 0
+		for rest := shaped; rest != ""; {
+			var c string
+			c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+			k := utf8.RuneCountInString(c)
+			add(c, n, k)
+			n += k
+		}
 	}
 	order := visualOrder(cl, 0, len(cl))
 	out := make([]Piece, 0, len(order))
@@ -70,6 +89,36 @@ func Layout(s string) []Piece {
 		out = append(out, Piece{Text: text, At: at[cs[k].from]})
 	}
 	return out
+}
+
+// simpleClusters reports whether every grapheme cluster of rs is one
+// character and the marks after it: true for Latin, Greek, Cyrillic,
+// Hebrew and Arabic text and their punctuation, without controls, ZWJ or
+// the prefixed Arabic signs. Anything else is left to uniseg.
+// TestSimpleClusters checks the two agree.
+func simpleClusters(rs []rune) bool {
+	for _, r := range rs {
+		switch {
+		case r < 0x20 || r >= 0x7F && r <= 0xA0 || r == 0xAD:
+			return false // controls, soft hyphen
+		case r >= 0x0600 && r <= 0x0605 || r == 0x06DD || r == 0x070F || r == 0x0890 || r == 0x0891 || r == 0x08E2:
+			return false // prefixed signs, which join the next character
+		case r == 0x061C:
+			return false // the Arabic letter mark, a control
+		case r < 0x0900:
+		case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205E, r == 0x200C:
+		case r >= 0xFB1D && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFC:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isExtend reports whether r joins the character before it in a simple
+// cluster: a combining mark or ZWNJ.
+func isExtend(r rune) bool {
+	return r == 0x200C || r >= 0x0300 && unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
 }
 
 // mirrored returns s with each character that has a mirror image

@@ -2,9 +2,12 @@ package bidi
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 func TestVisual(t *testing.T) {
@@ -203,4 +206,48 @@ func BenchmarkVisual(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestSimpleClusters checks the fast clustering of Layout against uniseg
+// for every character it accepts: alone, before and after a letter, and
+// with a mark after it.
+func TestSimpleClusters(t *testing.T) {
+	bad := 0
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if !simpleClusters([]rune{r}) {
+			continue
+		}
+		for _, s := range []string{string(r), "a" + string(r), string(r) + "a", string(r) + "\u064E", "\u0628" + string(r) + "\u0301b", string(r) + string(r)} {
+			if got, want := fastClusters(s), unisegClusters(s); !slices.Equal(got, want) {
+				if bad++; bad <= 10 {
+					t.Errorf("%+q: fast %q, uniseg %q", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+func fastClusters(s string) []string {
+	rs := []rune(s)
+	var out []string
+	for n := 0; n < len(rs); {
+		k := 1
+		for n+k < len(rs) && isExtend(rs[n+k]) {
+			k++
+		}
+		out = append(out, string(rs[n:n+k]))
+		n += k
+	}
+	return out
+}
+
+func unisegClusters(s string) []string {
+	var out []string
+	state := -1
+	for s != "" {
+		var c string
+		c, s, _, state = uniseg.FirstGraphemeClusterInString(s, state)
+		out = append(out, c)
+	}
+	return out
 }
