@@ -51,15 +51,50 @@ func TestGoldenBidiApp(t *testing.T) {
 			if strings.Contains(s, firstWords) {
 				t.Errorf("the headline is on screen in logical order")
 			}
-			for i, l := range strings.Split(s, "\n") {
-				if strings.Count(l, "\u202d") != strings.Count(l, "\u202c") || strings.HasPrefix(l, "\u202d") {
-					t.Errorf("line %d: unbalanced or leading override: %q", i, l)
-				}
-				if strings.ContainsAny(l, "\u2068\u2069") {
-					t.Errorf("line %d: an isolate in app mode: %q", i, l)
-				}
-			}
+			checkOverrides(t, s)
 			golden.RequireEqual(t, s)
 		})
+	}
+}
+
+// checkOverrides fails when a screen line in app mode opens a
+// left-to-right override it does not close, starts with one, or holds an
+// isolate (app mode marks no isolates).
+func checkOverrides(t *testing.T, screen string) {
+	t.Helper()
+	for i, l := range strings.Split(screen, "\n") {
+		if strings.Count(l, "\u202d") != strings.Count(l, "\u202c") || strings.HasPrefix(l, "\u202d") {
+			t.Errorf("line %d: unbalanced or leading override: %q", i, l)
+		}
+		if strings.ContainsAny(l, "\u2068\u2069") {
+			t.Errorf("line %d: an isolate in app mode: %q", i, l)
+		}
+	}
+}
+
+// TestScreensAppMode draws the golden scenes in app mode and checks that
+// every screen keeps its size and its direction marks balanced.
+func TestScreensAppMode(t *testing.T) {
+	scenes := []struct {
+		name string
+		keys []string
+	}{
+		{"start", nil},
+		{"firm", []string{"j", "tab", "j"}},
+		{"reader-ar", []string{"3", "j", "j", "enter"}},
+		{"long-title", []string{"3", "j", "j", "j"}},
+		{"feeds", []string{"f"}},
+		{"changes", []string{"c"}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
+		for _, sc := range scenes {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], sc.name), func(t *testing.T) {
+				cfg := testConfig(uitest.New())
+				cfg.Bidi = bidi.App
+				m := press(start(t, cfg, size[0], size[1]), sc.keys...)
+				checkScreen(t, m, size[0], size[1])
+				checkOverrides(t, screen(m))
+			})
+		}
 	}
 }
