@@ -60,7 +60,7 @@ const pollEvery = 2 * time.Second
 type Model struct {
 	cfg   Config
 	keys  keys.KeyMap
-	theme theme.Theme
+	theme *theme.Theme // shared by every pane; replaced, never changed
 
 	dark    bool
 	noColor bool
@@ -86,7 +86,7 @@ type Model struct {
 
 	query      store.Filter // the filter bar's filter in force
 	unreadOnly bool
-	newsKey    string // identifies the news filter shown, to skip needless reloads
+	newsSet    bool // the news pane has been given a filter: syncNews skips one it shows
 	lists      []store.List
 	unseen     int // designation changes since the user last looked
 
@@ -114,7 +114,6 @@ func New(cfg Config) Model {
 	m := Model{
 		cfg:       cfg,
 		keys:      km,
-		theme:     th,
 		dark:      true,
 		alliances: alliances.New(src, km, th),
 		firms:     firms.New(src, km, th),
@@ -126,12 +125,11 @@ func New(cfg Config) Model {
 		pollEvery: pollEvery,
 		follows:   paneAlliances,
 	}
+	m.shareTheme(&th)
 	m.alliances.Focus()
 	var cmd tea.Cmd
 	m.firms, cmd = m.firms.SetAlliance(alliances.AllFirms, "")
-	m.initCmds = append(m.initCmds, cmd, m.syncNews())
-	m.reader, cmd = m.reader.ShowAlliance(alliances.AllFirms, store.Counts{})
-	m.initCmds = append(m.initCmds, cmd,
+	m.initCmds = append(m.initCmds, cmd, m.syncNews(), m.syncReader(),
 		m.alliances.Load(),
 		m.reader.LoadDirectory(),
 		m.feeds.LoadStatus(),
@@ -173,10 +171,16 @@ func (m *Model) views() [overlayCount]pane.Pane {
 	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes}
 }
 
-// applyTheme rebuilds the styles and hands them to every pane and view.
+// applyTheme rebuilds the styles for the terminal.
 func (m *Model) applyTheme() {
-	m.theme = theme.New(m.dark, m.noColor)
-	m.theme.Bidi = m.cfg.Bidi
+	th := theme.New(m.dark, m.noColor)
+	th.Bidi = m.cfg.Bidi
+	m.shareTheme(&th)
+}
+
+// shareTheme hands the styles th to every pane and view.
+func (m *Model) shareTheme(th *theme.Theme) {
+	m.theme = th
 	for _, p := range m.panes() {
 		p.SetTheme(m.theme)
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,6 +8,7 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui/alliances"
 	"github.com/aiwatch/aiwatch/ui/internal/cell"
+	"github.com/aiwatch/aiwatch/ui/reader"
 )
 
 // setFocus gives pane p the keyboard. Entering the alliances or firms
@@ -37,6 +37,7 @@ func (m *Model) setFocus(p paneID) tea.Cmd {
 // selection, and unread only when asked.
 func (m Model) newsFilter() (store.Filter, string) {
 	f := m.query
+	f.Limit, f.Offset = 0, 0 // the news pane pages by itself
 	f.Firms = slices.Clone(f.Firms)
 	f.Alliances = slices.Clone(f.Alliances)
 	title := "all"
@@ -70,28 +71,35 @@ func (m Model) newsFilter() (store.Filter, string) {
 // the news shows.
 func (m *Model) syncNews() tea.Cmd {
 	f, title := m.newsFilter()
-	key := fmt.Sprintf("%#v", f)
-	if key == m.newsKey {
+	if m.newsSet && f.Equal(m.items.Filter()) {
 		return nil
 	}
-	m.newsKey = key
+	m.newsSet = true
 	var cmd tea.Cmd
 	m.items, cmd = m.items.SetFilter(f, title)
 	return cmd
 }
 
-// syncReader pushes the selection the reader follows into it.
-func (m *Model) syncReader() tea.Cmd {
-	var cmd tea.Cmd
+// readerSubject decides what the reader shows, and is the only place
+// that does: the selected firm's card while it is pinned (i) or while the
+// reader follows the firms pane, the selected alliance's card while it
+// follows the alliances pane, and otherwise the selected news item.
+func (m Model) readerSubject() reader.Subject {
 	switch {
 	case m.firmCard || m.follows == paneFirms:
-		m.reader, cmd = m.reader.ShowFirm(m.firms.SelectedID())
+		return reader.FirmSubject(m.firms.SelectedID())
 	case m.follows == paneAlliances:
 		id := m.alliances.Selected()
-		m.reader, cmd = m.reader.ShowAlliance(id, m.alliances.Counts(id))
-	default:
-		m.reader, cmd = m.reader.ShowItem(m.items.SelectedID())
+		return reader.AllianceSubject(id, m.alliances.Counts(id))
 	}
+	return reader.ItemSubject(m.items.SelectedID())
+}
+
+// syncReader shows the reader's subject in it, after anything that may
+// have changed it.
+func (m *Model) syncReader() tea.Cmd {
+	var cmd tea.Cmd
+	m.reader, cmd = m.reader.Show(m.readerSubject())
 	return cmd
 }
 
@@ -109,6 +117,9 @@ func (m *Model) reloadAll() tea.Cmd {
 	if m.reader.FirmID() != "" {
 		m.reader, cmd = m.reader.Reload()
 		cmds = append(cmds, cmd)
+	}
+	if m.cfg.DataChanged != nil {
+		cmds = append(cmds, dataChanged(m.cfg.DataChanged))
 	}
 	if m.overlay == overlayFeeds {
 		cmds = append(cmds, m.feeds.Load())

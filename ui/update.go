@@ -50,11 +50,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 
 	case alliances.LoadedMsg, alliances.CountsMsg:
 		m.alliances, cmd = m.alliances.Update(msg)
-		if m.follows == paneAlliances {
-			// The overview card shows the counts.
-			return m, tea.Batch(cmd, m.syncReader())
-		}
-		return m, cmd
+		// An alliance's card shows its counts.
+		return m, tea.Batch(cmd, m.syncReader())
 	case alliances.SelectedMsg:
 		if msg.Alliance != m.alliances.Selected() {
 			return m, nil // the cursor has moved on since
@@ -73,11 +70,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.filter.SetCounts(m.items.Counts())
 		return m, cmd
 	case items.SelectedMsg:
-		if msg.ID != m.items.SelectedID() || m.follows != paneItems || m.firmCard {
-			return m, nil
+		if msg.ID != m.items.SelectedID() {
+			return m, nil // the cursor has moved on since
 		}
 		return m, m.syncReader()
 	case items.OpenMsg:
+		if msg.ID != m.items.SelectedID() {
+			return m, nil
+		}
 		return m, m.open(msg.ID)
 	case items.MarkedMsg:
 		return m, m.marked(msg)
@@ -299,15 +299,14 @@ func (m Model) handleOverlayKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// open shows an item in the reader, focuses the reader and marks the item
-// read.
+// open shows the selected item in the reader, focuses the reader and
+// marks the item, id, read.
 func (m *Model) open(id int64) tea.Cmd {
-	m.firmCard = false
+	m.firmCard = false // the reader follows the news again
 	focus := m.setFocus(paneReader)
-	var show, mark tea.Cmd
-	m.reader, show = m.reader.ShowItem(id)
+	var mark tea.Cmd
 	m.items, mark = m.items.SetRead(id, true)
-	return tea.Batch(focus, show, mark)
+	return tea.Batch(focus, mark)
 }
 
 // marked handles the answer to a read or star write.

@@ -423,7 +423,12 @@ func openDashboardBidi(tb testing.TB, path string, w, h int, mode bidi.Mode) (*d
 	if err := boundSQLiteMemory(a.ctx, db); err != nil {
 		tb.Fatal(err)
 	}
-	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: db.Path(), Now: a.now, Bidi: mode})
+	cfg, err := dashboardConfig(a, db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Bidi = mode
+	m := ui.New(cfg)
 	d := newBenchDriver(m)
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(m.Init())

@@ -174,7 +174,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // View draws the pane in exactly its size.
 func (m Model) View() string {
-	if !m.Shown() {
+	if !m.Sized() {
 		return ""
 	}
 	w := m.Width

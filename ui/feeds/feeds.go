@@ -155,7 +155,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // View draws the view in exactly its size.
 func (m Model) View() string {
-	if !m.Shown() {
+	if !m.Sized() {
 		return ""
 	}
 	w, t := m.Width, m.Theme

@@ -13,7 +13,7 @@ import (
 // View draws the pane in exactly its size. Only the rows on screen are
 // drawn, whatever the number of items.
 func (m Model) View() string {
-	if !m.Shown() {
+	if !m.Sized() {
 		return ""
 	}
 	w := m.Width

@@ -26,7 +26,7 @@ func TestArabicItemAppMode(t *testing.T) {
 	const w = 60
 	m.SetSize(w, 30)
 	m, _ = drive.Loop(m, update, m.LoadDirectory())
-	m, cmd := m.ShowItem(itemByTitle(t, src, "ويضم"))
+	m, cmd := m.Show(ItemSubject(itemByTitle(t, src, "ويضم")))
 	m, _ = drive.Loop(m, update, cmd)
 	view := m.View()
 	for _, name := range []string{"هواوي", "بيرين", "مور ثريدز"} {

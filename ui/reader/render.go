@@ -190,7 +190,7 @@ func (m Model) designationSummary(id string, w int) string {
 	if len(bs) == 0 {
 		return m.Theme.Dim.Render(cell.Truncate(noneFound(f), w))
 	}
-	return badge.Render(m.Theme, bs, w, true)
+	return badge.Render(*m.Theme, bs, w, true)
 }
 
 func noneFound(f store.Firm) string {
@@ -227,12 +227,12 @@ func (m Model) listName(id string) string {
 
 func (m Model) firmLines(w int) []string {
 	t := m.Theme
-	f, ok := m.firms[m.firmID]
+	f, ok := m.firms[m.shown.Firm]
 	if !ok {
 		if m.loading {
 			return []string{t.Dim.Render("loading…")}
 		}
-		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.firmID))}
+		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.shown.Firm))}
 	}
 	var lines []string
 	lines = append(lines, m.titleLines(cell.Line(f.Name), w)...)
@@ -308,7 +308,7 @@ func (m Model) designationLines(f store.Firm, w int) []string {
 		bs := badge.For([]store.Designation{d}, m.codes)
 		code := t.Dim.Render(cell.Fit(m.codes.Code(d.List), 6))
 		if len(bs) == 1 {
-			code = badge.Style(t, bs[0])(cell.Fit(bs[0].Text(), 6))
+			code = badge.Style(*t, bs[0])(cell.Fit(bs[0].Text(), 6))
 		}
 		lines = append(lines, "  "+code+" "+cell.Truncate(m.listName(d.List), w-9))
 		var when []string
@@ -353,10 +353,10 @@ func (m Model) designationLines(f store.Firm, w int) []string {
 
 func (m Model) allianceLines(w int) []string {
 	t := m.Theme
-	if m.alliance == "" {
+	if m.shown.Alliance == "" {
 		return m.overviewLines(w)
 	}
-	a, ok := m.alliances[m.alliance]
+	a, ok := m.alliances[m.shown.Alliance]
 	if !ok {
 		return []string{t.Dim.Render("loading…")}
 	}
@@ -407,7 +407,7 @@ func (m Model) allianceLines(w int) []string {
 // overviewLines is the card of the "All firms" row.
 func (m Model) overviewLines(w int) []string {
 	t := m.Theme
-	c := m.allianceCounts
+	c := m.shown.Counts
 	lines := []string{
 		t.ItemTitle.Render("All firms"),
 		t.Dim.Render(cell.Truncate(strconv.Itoa(len(m.firms))+" firms · "+strconv.Itoa(c.Total)+" items · "+

@@ -43,16 +43,16 @@ func TestBase(t *testing.T) {
 	if got := NewBase(keys.DefaultKeyMap(), theme.New(true, false), func() time.Time { return fixed }).Now(); !got.Equal(fixed) {
 		t.Errorf("clock = %v, want the one given", got)
 	}
-	if b.Shown() {
+	if b.Sized() {
 		t.Error("an unsized pane says it has room")
 	}
 	b.SetSize(40, 0)
-	if b.Shown() {
+	if b.Sized() {
 		t.Error("a pane with no lines says it has room")
 	}
 	b.SetSize(40, 10)
-	if !b.Shown() || b.Width != 40 || b.Height != 10 {
-		t.Errorf("size = %d×%d, shown %v", b.Width, b.Height, b.Shown())
+	if !b.Sized() || b.Width != 40 || b.Height != 10 {
+		t.Errorf("size = %d×%d, shown %v", b.Width, b.Height, b.Sized())
 	}
 	b.Focus()
 	if !b.Focused() {
