@@ -112,6 +112,7 @@ func New(cfg Config) Model {
 	km := ks.Map(keys.Global)
 	dark := cfg.Theme != "light"
 	th := theme.NewWithColors(dark, false, cfg.Colors)
+	th.Bidi = cfg.Bidi
 	src := cfg.Source
 	m := Model{
 		cfg:       cfg,
@@ -180,6 +181,7 @@ func (m *Model) views() [overlayCount]pane.Pane {
 // applyTheme rebuilds the styles for the terminal.
 func (m *Model) applyTheme() {
 	th := theme.NewWithColors(m.dark, m.noColor, m.cfg.Colors)
+	th.Bidi = m.cfg.Bidi
 	m.shareTheme(&th)
 }
 

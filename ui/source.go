@@ -6,6 +6,7 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui/keys"
+	"github.com/aiwatch/aiwatch/ui/bidi"
 )
 
 // Source is what the dashboard reads and writes. Implementations must be safe for concurrent use.
@@ -62,4 +63,8 @@ type Config struct {
 	// the store, such as ParseQuery's names, is read again. Its error goes
 	// to the status line.
 	DataChanged func(ctx context.Context) error
+	// Bidi is who makes right-to-left text readable: bidi.App or
+	// bidi.Terminal, resolved by the caller (bidi.Mode.Resolve). An
+	// unresolved bidi.Auto draws as bidi.Terminal does.
+	Bidi bidi.Mode
 }

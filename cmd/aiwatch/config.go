@@ -16,6 +16,7 @@ import (
 	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/config"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
+	"github.com/aiwatch/aiwatch/ui/bidi"
 )
 
 // loadConfig reads the config file in use into a.cfg. A file with any
@@ -543,4 +544,17 @@ func (a *app) dateFormat() string {
 		return a.cfg.Display.DateFormat
 	}
 	return config.DefaultDateFormat
+}
+
+// bidiMode is who makes right-to-left text readable in the dashboard:
+// --bidi when given, else the config file's display.bidi, resolved
+// against the terminal when auto.
+func (a *app) bidiMode() bidi.Mode {
+	m := a.bidi
+	if !a.bidiSet {
+		if pm, err := bidi.ParseMode(a.cfg.Display.Bidi); err == nil {
+			m = pm
+		}
+	}
+	return m.Resolve(a.getenv)
 }

@@ -17,6 +17,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/ui"
+
+	"github.com/aiwatch/aiwatch/ui/bidi"
 )
 
 // doneWhenConfig is the "done when" file.
@@ -455,5 +457,38 @@ func TestDateFormat(t *testing.T) {
 	pub, _ := time.Parse(time.RFC3339, it[0].Published)
 	if want := pub.Format("02 Jan 2006"); !strings.Contains(r.stdout, want) {
 		t.Errorf("items with date_format %q does not show %q:\n%s", "02 Jan 2006", want, r.stdout)
+	}
+}
+
+// TestBidiFromConfig: display.bidi applies when --bidi is not given, and
+// --bidi wins over it.
+func TestBidiFromConfig(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "config.yml")
+	if err := os.WriteFile(cfgFile, []byte("display:\n  bidi: terminal\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mode := func(args ...string) bidi.Mode {
+		t.Helper()
+		var got bidi.Mode
+		e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard,
+			getenv: func(string) string { return "" }, now: time.Now, isTerminal: func(io.Writer) bool { return false }}
+		a := &app{env: e, ctx: t.Context()}
+		if _, _, err := a.parseGlobal(args); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.loadConfig(); err != nil {
+			t.Fatal(err)
+		}
+		got = a.bidiMode()
+		return got
+	}
+	if got := mode("--config", cfgFile); got != bidi.Terminal {
+		t.Errorf("display.bidi: terminal gave %v", got)
+	}
+	if got := mode("--config", cfgFile, "--bidi", "app"); got != bidi.App {
+		t.Errorf("--bidi app over display.bidi: terminal gave %v", got)
+	}
+	if got := mode(); got != bidi.App {
+		t.Errorf("no file, no flag, plain terminal: %v, want app", got)
 	}
 }

@@ -111,6 +111,7 @@ func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
 		SaveView:    a.saveView,
 		Theme:       a.cfg.Display.Theme,
 		Colors:      a.cfg.Display.Colors,
+		Bidi:        a.bidiMode(),
 	}, nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/store/sqlite"
+	"github.com/aiwatch/aiwatch/ui/bidi"
 )
 
 // version is set at build time by the Makefile.
@@ -56,11 +57,13 @@ type env struct {
 // app is one invocation.
 type app struct {
 	env
-	ctx    context.Context
-	dbFlag string
-	db     *sqlite.DB
-	res    *query.MapResolver // names for the query language, built once
-	open   sqlite.Options     // how store opens the store
+	ctx     context.Context
+	dbFlag  string
+	bidi    bidi.Mode // --bidi: who makes right-to-left text readable in the dashboard
+	bidiSet bool      // --bidi was given: it wins over the config file's display.bidi
+	db      *sqlite.DB
+	res     *query.MapResolver // names for the query language, built once
+	open    sqlite.Options     // how store opens the store
 
 	configFlag string
 	cfg        config.Config
@@ -113,14 +116,26 @@ func init() {
 	}
 }
 
-func run(ctx context.Context, args []string, e env) int {
-	a := &app{env: e, ctx: ctx}
+// parseGlobal reads the flags before the command: --db, --config, --bidi
+// and --version. It returns the command and its arguments.
+func (a *app) parseGlobal(args []string) (rest []string, showVersion bool, err error) {
 	global := flag.NewFlagSet("aiwatch", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&a.dbFlag, "db", "", "path of the store")
 	global.StringVar(&a.configFlag, "config", "", "path of the config file")
-	showVersion := global.Bool("version", false, "print the version")
+	global.Var(&a.bidi, "bidi", "who shapes and orders Arabic and Hebrew in the dashboard: auto, app or terminal")
+	global.BoolVar(&showVersion, "version", false, "print the version")
 	if err := global.Parse(args); err != nil {
+		return nil, false, err
+	}
+	global.Visit(func(f *flag.Flag) { a.bidiSet = a.bidiSet || f.Name == "bidi" })
+	return global.Args(), showVersion, nil
+}
+
+func run(ctx context.Context, args []string, e env) int {
+	a := &app{env: e, ctx: ctx}
+	rest, showVersion, err := a.parseGlobal(args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			a.usage(a.stdout)
 			return 0
@@ -129,10 +144,9 @@ func run(ctx context.Context, args []string, e env) int {
 		a.usage(a.stderr)
 		return 2
 	}
-	if *showVersion {
+	if showVersion {
 		return a.finish(cmdVersion(a, nil))
 	}
-	rest := global.Args()
 	a.cfg = config.Default()
 	if len(rest) == 0 || (rest[0] != "config" && rest[0] != "help" && rest[0] != "version") {
 		// Nothing runs on an invalid file; config check says why.
@@ -212,8 +226,8 @@ func (a *app) usage(w io.Writer) {
 sanction status, and the news that names them.
 
 Usage:
-  aiwatch [--db PATH] [--config FILE]              open the dashboard
-  aiwatch [--db PATH] [--config FILE] COMMAND ...  run a command
+  aiwatch [--db PATH] [--config FILE] [--bidi MODE]  open the dashboard
+  aiwatch [--db PATH] [--config FILE] COMMAND ...    run a command
 
 Commands:
 `)
@@ -233,6 +247,11 @@ The store is --db PATH, else $AIWATCH_DB, else $XDG_DATA_HOME/aiwatch/aiwatch.db
 (~/.local/share/aiwatch/aiwatch.db). It is created and seeded on first use.
 The config file is --config FILE, else $AIWATCH_CONFIG, else
 $XDG_CONFIG_HOME/aiwatch/config.yml (~/.config/aiwatch/config.yml).
+
+--bidi auto|app|terminal (else the config file's display.bidi) says who
+shapes Arabic and orders right-to-left text in the dashboard: aiwatch (app)
+or the terminal. auto picks terminal only in VTE terminals, Konsole and mlterm
+outside tmux and screen.
 `)
 }
 

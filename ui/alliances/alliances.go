@@ -222,7 +222,7 @@ func (m Model) View() string {
 // row draws alliance i as two lines: the name, then its counts.
 func (m Model) row(i, w int) []string {
 	a := m.pick.Rows()[i]
-	name := " " + cell.Line(a.Name)
+	name := " " + cell.Text(m.Theme.Bidi, cell.Line(a.Name), w-1)
 	c := m.pick.Counts(a.ID)
 	facts := []string{plural(c.Total, "item")}
 	switch v, isView := m.SavedView(a.ID); {

@@ -190,7 +190,7 @@ func (m Model) row(e store.DesignationEvent, cursor bool, w int) string {
 	firm := cell.Fit(cell.Line(name), 15)
 	action := cell.Fit(cell.Line(e.Action), 9)
 	list := cell.Fit(cell.Line(code), 6)
-	detail := cell.Isolate(cell.Truncate(cell.Line(e.Detail), max(w-47, 1)))
+	detail := cell.Text(t.Bidi, cell.Line(e.Detail), max(w-47, 1))
 	plain := " " + date + " " + firm + " " + action + " " + list + " " + detail
 	actionStyle := t.Unread
 	switch e.Action {

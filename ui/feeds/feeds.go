@@ -207,9 +207,9 @@ func (m Model) row(f store.Feed, cursor bool, w int) []string {
 	if name == "" {
 		name = cell.Line(f.URL)
 	}
-	// Cut the name before isolating it, so that the row is not cut later
-	// through the isolate's closing mark.
-	name = cell.Isolate(cell.Truncate(name, max(w-cell.Width(right)-12, 8)))
+	// Cut the name before marking its direction, so that the row is not
+	// cut later through the closing mark.
+	name = cell.Text(t.Bidi, name, max(w-cell.Width(right)-12, 8))
 	if lang := cell.Line(f.Lang); lang != "" {
 		name += " [" + lang + "]"
 	}

@@ -258,7 +258,7 @@ func displayName(f store.Firm) string {
 
 func (m Model) row(i, w, nameW, badgeW int) string {
 	f := m.pick.Rows()[i]
-	name := cell.Fit(displayName(f), nameW)
+	name := cell.Fit(cell.Text(m.Theme.Bidi, displayName(f), nameW), nameW)
 	c := m.pick.Counts(f.ID)
 	un := ""
 	if c.Unread > 0 {

@@ -108,8 +108,8 @@ func (m Model) row(it store.Item, cursor bool, c columns) string {
 	}
 	add(date+" ", t.Dim.Render)
 	if c.source > 0 {
-		src := cell.Truncate(cell.Line(it.FeedTitle), c.source)
-		add(cell.Isolate(src)+strings.Repeat(" ", c.source-cell.Width(src)+1), t.Dim.Render)
+		src := cell.Text(t.Bidi, cell.Line(it.FeedTitle), c.source)
+		add(src+strings.Repeat(" ", c.source-cell.Width(src)+1), t.Dim.Render)
 	}
 	if c.lang > 0 {
 		add(cell.Fit(cell.Line(it.Lang), c.lang)+" ", t.Dim.Render)
@@ -126,7 +126,7 @@ func (m Model) row(it store.Item, cursor bool, c columns) string {
 	}
 	add(" ", nil)
 	rest := c.w - cell.Width(plain.String())
-	title := cell.Isolate(cell.Truncate(cell.Line(it.Title), rest))
+	title := cell.Text(t.Bidi, cell.Line(it.Title), rest)
 	if it.Read {
 		add(title, t.Read.Render)
 	} else {

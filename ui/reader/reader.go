@@ -374,9 +374,10 @@ func (m *Model) render(top bool) {
 		lines = []string{m.Theme.Dim.Render("Nothing selected.")}
 	}
 	for i, l := range lines {
-		// Each line is isolated on its own: a right-to-left line must not
-		// set the direction of the screen line it shares with other panes.
-		lines[i] = " " + cell.Isolate(cell.Truncate(l, w))
+		// Each line's direction is marked on its own (cell.Emit): a
+		// right-to-left line must not set the direction of the screen line
+		// it shares with other panes.
+		lines[i] = " " + cell.Emit(m.Theme.Bidi, l, w)
 	}
 	off := m.vp.YOffset()
 	m.vp.SetContentLines(lines)

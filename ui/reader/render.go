@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/bidi"
 	"github.com/aiwatch/aiwatch/ui/internal/badge"
 	"github.com/aiwatch/aiwatch/ui/internal/cell"
 	"github.com/aiwatch/aiwatch/ui/theme"
@@ -18,7 +19,9 @@ import (
 // highlighted cleans raw text, wraps it to w cells and styles it: base for
 // the text, hl for the names the mentions of field point at. Mention
 // offsets are bytes of the raw text; cleaning maps them to the clean text.
-func highlighted(raw string, ms []store.Mention, field store.Field, body bool, w int, base, hl lipgloss.Style) []string {
+// Lines break in logical order; each is then drawn by cell.Draw, and in
+// bidi.App mode a right-to-left paragraph is aligned to the right.
+func (m Model) highlighted(raw string, ms []store.Mention, field store.Field, body bool, w int, base, hl lipgloss.Style) []string {
 	var text string
 	var pos []int
 	if body {
@@ -39,9 +42,20 @@ func highlighted(raw string, ms []store.Mention, field store.Field, body bool, w
 		}
 	}
 	slices.SortFunc(ranges, func(a, b cell.Span) int { return cmp.Compare(a.Start, b.Start) })
+	mode := m.Theme.Bidi
 	var lines []string
-	for _, sp := range cell.WrapSpans(text, w) {
-		var b strings.Builder
+	paraStart, rtl := -1, false
+	for _, sp := range cell.WrapSpansMode(mode, text, w) {
+		if mode == bidi.App {
+			if start := strings.LastIndexByte(text[:sp.Start], '\n') + 1; start != paraStart {
+				end := strings.IndexByte(text[start:], '\n')
+				if end < 0 {
+					end = len(text) - start
+				}
+				paraStart, rtl = start, bidi.RightToLeft(text[start:start+end])
+			}
+		}
+		var runs []cell.Run
 		at := sp.Start
 		for _, r := range ranges {
 			if r.End <= at || r.Start >= sp.End {
@@ -49,31 +63,47 @@ func highlighted(raw string, ms []store.Mention, field store.Field, body bool, w
 			}
 			from, to := max(r.Start, at), min(r.End, sp.End)
 			if from > at {
-				b.WriteString(base.Render(text[at:from]))
+				runs = append(runs, cell.Run{End: from - sp.Start, Style: base.Render})
 			}
-			b.WriteString(hl.Render(text[from:to]))
+			runs = append(runs, cell.Run{End: to - sp.Start, Style: hl.Render})
 			at = to
 		}
 		if at < sp.End {
-			b.WriteString(base.Render(text[at:sp.End]))
+			runs = append(runs, cell.Run{End: sp.End - sp.Start, Style: base.Render})
 		}
-		lines = append(lines, b.String())
+		line := cell.Draw(mode, text[sp.Start:sp.End], w, runs)
+		if rtl {
+			line = strings.Repeat(" ", max(w-cell.Width(line), 0)) + line
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }
 
 // wrapped wraps clean text to w cells after a label, indenting the lines
 // that follow to the label's width.
-func wrapped(label, text string, w int, labelStyle, textStyle lipgloss.Style) []string {
+func (m Model) wrapped(label, text string, w int, labelStyle, textStyle lipgloss.Style) []string {
 	lw := cell.Width(label)
-	spans := cell.WrapSpans(text, max(w-lw, 8))
+	tw := max(w-lw, 8)
+	spans := cell.WrapSpansMode(m.Theme.Bidi, text, tw)
 	lines := make([]string, 0, len(spans))
 	for i, sp := range spans {
 		prefix := strings.Repeat(" ", lw)
 		if i == 0 {
 			prefix = labelStyle.Render(label)
 		}
-		lines = append(lines, prefix+textStyle.Render(text[sp.Start:sp.End]))
+		lines = append(lines, prefix+cell.Draw(m.Theme.Bidi, text[sp.Start:sp.End], tw,
+			[]cell.Run{{End: sp.End - sp.Start, Style: textStyle.Render}}))
+	}
+	return lines
+}
+
+// titleLines wraps the clean name of a card to w cells in the title style.
+func (m Model) titleLines(name string, w int) []string {
+	var lines []string
+	for _, sp := range cell.WrapSpansMode(m.Theme.Bidi, name, w) {
+		lines = append(lines, cell.Draw(m.Theme.Bidi, name[sp.Start:sp.End], w,
+			[]cell.Run{{End: sp.End - sp.Start, Style: m.Theme.ItemTitle.Render}}))
 	}
 	return lines
 }
@@ -87,12 +117,12 @@ func (m Model) date(t time.Time, layout string) string {
 
 func (m Model) itemLines(w int) []string {
 	t, it := m.Theme, m.item
-	lines := highlighted(it.Title, it.Mentions, store.FieldTitle, false, w, t.ItemTitle, t.Mention)
+	lines := m.highlighted(it.Title, it.Mentions, store.FieldTitle, false, w, t.ItemTitle, t.Mention)
 	var meta []string
 	if src := cell.Line(it.FeedTitle); src != "" {
-		// Isolated on its own, so that an Arabic feed name does not turn
-		// the date and language after it right to left.
-		meta = append(meta, cell.Isolate(cell.Truncate(src, max(w/2, 8))))
+		// Its direction marked on its own, so that an Arabic feed name
+		// does not turn the date and language after it right to left.
+		meta = append(meta, cell.Text(t.Bidi, src, max(w/2, 8)))
 	}
 	if d := m.date(it.Published, "2006-01-02 15:04"); d != "" {
 		meta = append(meta, d)
@@ -109,18 +139,18 @@ func (m Model) itemLines(w int) []string {
 	}
 	lines = append(lines, metaLine)
 	if u := cell.Line(it.URL); u != "" {
-		for _, sp := range cell.WrapSpans(u, w) {
-			lines = append(lines, t.Link.Render(u[sp.Start:sp.End]))
+		for _, sp := range cell.WrapSpansMode(t.Bidi, u, w) {
+			lines = append(lines, cell.Draw(t.Bidi, u[sp.Start:sp.End], w, []cell.Run{{End: sp.End - sp.Start, Style: t.Link.Render}}))
 		}
 	}
 	lines = append(lines, m.namedLines(it, w)...)
 	if it.Summary != "" {
 		lines = append(lines, "")
-		lines = append(lines, highlighted(it.Summary, it.Mentions, store.FieldSummary, true, w, lipgloss.NewStyle(), t.Mention)...)
+		lines = append(lines, m.highlighted(it.Summary, it.Mentions, store.FieldSummary, true, w, lipgloss.NewStyle(), t.Mention)...)
 	}
 	if it.Content != "" && strings.TrimSpace(it.Content) != strings.TrimSpace(it.Summary) {
 		lines = append(lines, "")
-		lines = append(lines, highlighted(it.Content, it.Mentions, store.FieldContent, true, w, lipgloss.NewStyle(), t.Mention)...)
+		lines = append(lines, m.highlighted(it.Content, it.Mentions, store.FieldContent, true, w, lipgloss.NewStyle(), t.Mention)...)
 	}
 	return lines
 }
@@ -246,9 +276,7 @@ func (m Model) firmLines(w int) []string {
 		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.shown.Firm))}
 	}
 	var lines []string
-	for _, sp := range cell.WrapSpans(cell.Line(f.Name), w) {
-		lines = append(lines, t.ItemTitle.Render(cell.Line(f.Name)[sp.Start:sp.End]))
-	}
+	lines = append(lines, m.titleLines(cell.Line(f.Name), w)...)
 	if zh := cell.Line(f.NameZH); zh != "" {
 		lines = append(lines, cell.Truncate(zh, w))
 	}
@@ -262,17 +290,17 @@ func (m Model) firmLines(w int) []string {
 		}
 	}
 	if len(aliases) > 0 {
-		lines = append(lines, wrapped("Also: ", strings.Join(aliases, ", "), w, t.Label, lipgloss.NewStyle())...)
+		lines = append(lines, m.wrapped("Also: ", strings.Join(aliases, ", "), w, t.Label, lipgloss.NewStyle())...)
 	}
 	if len(f.Alliances) > 0 {
 		var names []string
 		for _, id := range f.Alliances {
 			names = append(names, m.allianceName(id))
 		}
-		lines = append(lines, wrapped("Alliances: ", strings.Join(names, "; "), w, t.Label, lipgloss.NewStyle())...)
+		lines = append(lines, m.wrapped("Alliances: ", strings.Join(names, "; "), w, t.Label, lipgloss.NewStyle())...)
 	}
 	if notes := cell.Line(f.Notes); notes != "" {
-		lines = append(lines, wrapped("", notes, w, t.Label, t.Dim)...)
+		lines = append(lines, m.wrapped("", notes, w, t.Label, t.Dim)...)
 	}
 
 	lines = append(lines, "", t.Heading.Render("Designations"))
@@ -288,7 +316,7 @@ func (m Model) firmLines(w int) []string {
 	for _, e := range m.events {
 		head := "  " + m.date(e.At, "2006-01-02") + "  " + cell.Fit(cell.Line(e.Action), 9) + " " +
 			cell.Fit(m.codes.Code(e.List), 5) + " "
-		lines = append(lines, wrapped(head, cell.Line(e.Detail), w, t.Dim, lipgloss.NewStyle())...)
+		lines = append(lines, m.wrapped(head, cell.Line(e.Detail), w, t.Dim, lipgloss.NewStyle())...)
 	}
 
 	lines = append(lines, "", t.Heading.Render("Sanctions news"))
@@ -301,7 +329,7 @@ func (m Model) firmLines(w int) []string {
 	for _, it := range m.news {
 		head := "  " + theme.MarkSanctions + " " + m.date(it.Published, "2006-01-02") + " "
 		lines = append(lines, t.Sanctions.Render(head[:len("  "+theme.MarkSanctions)])+t.Dim.Render(head[len("  "+theme.MarkSanctions):])+
-			cell.Isolate(cell.Truncate(cell.Line(it.Title), w-cell.Width(head))))
+			cell.Text(t.Bidi, cell.Line(it.Title), w-cell.Width(head)))
 	}
 	return lines
 }
@@ -348,21 +376,21 @@ func (m Model) designationLines(f store.Firm, w int) []string {
 			when = append(when, "affiliate listing")
 		}
 		if len(when) > 0 {
-			lines = append(lines, wrapped(indent, strings.Join(when, " · "), w, t.Dim, lipgloss.NewStyle())...)
+			lines = append(lines, m.wrapped(indent, strings.Join(when, " · "), w, t.Dim, lipgloss.NewStyle())...)
 		}
 		if p := cell.Line(d.Program); p != "" {
-			lines = append(lines, wrapped(indent, p, w, t.Dim, t.Dim)...)
+			lines = append(lines, m.wrapped(indent, p, w, t.Dim, t.Dim)...)
 		}
 		for src := range strings.SplitSeq(d.Source, ";") {
 			if src = cell.Line(src); src != "" {
-				lines = append(lines, wrapped(indent+"source ", src, w, t.Dim, t.Link)...)
+				lines = append(lines, m.wrapped(indent+"source ", src, w, t.Dim, t.Link)...)
 			}
 		}
 		if p := cell.Line(d.Provenance); p != "" {
-			lines = append(lines, wrapped(indent+"from ", p, w, t.Dim, t.Dim)...)
+			lines = append(lines, m.wrapped(indent+"from ", p, w, t.Dim, t.Dim)...)
 		}
 		if n := cell.Line(d.Note); n != "" {
-			lines = append(lines, wrapped(indent, n, w, t.Dim, t.Dim)...)
+			lines = append(lines, m.wrapped(indent, n, w, t.Dim, t.Dim)...)
 		}
 	}
 	return lines
@@ -378,9 +406,7 @@ func (m Model) allianceLines(w int) []string {
 		return []string{t.Dim.Render("loading…")}
 	}
 	var lines []string
-	for _, sp := range cell.WrapSpans(cell.Line(a.Name), w) {
-		lines = append(lines, t.ItemTitle.Render(cell.Line(a.Name)[sp.Start:sp.End]))
-	}
+	lines = append(lines, m.titleLines(cell.Line(a.Name), w)...)
 	if zh := cell.Line(a.NameZH); zh != "" {
 		lines = append(lines, cell.Truncate(zh, w))
 	}
@@ -394,7 +420,7 @@ func (m Model) allianceLines(w int) []string {
 		{"Convener: ", cell.Line(a.Convener)},
 	} {
 		if f.value != "" {
-			lines = append(lines, wrapped(f.label, f.value, w, t.Label, lipgloss.NewStyle())...)
+			lines = append(lines, m.wrapped(f.label, f.value, w, t.Label, lipgloss.NewStyle())...)
 		}
 	}
 	lines = append(lines, "", t.Heading.Render("Members ("+strconv.Itoa(len(a.Members))+")"))
@@ -412,12 +438,12 @@ func (m Model) allianceLines(w int) []string {
 	}
 	if note := cell.Line(a.MembersNote); note != "" {
 		lines = append(lines, "")
-		lines = append(lines, wrapped("", note, w, t.Dim, t.Dim)...)
+		lines = append(lines, m.wrapped("", note, w, t.Dim, t.Dim)...)
 	}
 	if len(a.Sources) > 0 {
 		lines = append(lines, "", t.Heading.Render("Sources"))
 		for _, s := range a.Sources {
-			lines = append(lines, wrapped("  ", cell.Line(s), w, t.Dim, t.Link)...)
+			lines = append(lines, m.wrapped("  ", cell.Line(s), w, t.Dim, t.Link)...)
 		}
 	}
 	return lines
@@ -440,11 +466,11 @@ func (m Model) overviewLines(w int) []string {
 	}
 	slices.SortFunc(as, func(a, b store.Alliance) int { return strings.Compare(a.ID, b.ID) })
 	for _, a := range as {
-		lines = append(lines, wrapped("  ", cell.Line(a.Name)+" — "+strconv.Itoa(len(a.Members))+" firms", w,
+		lines = append(lines, m.wrapped("  ", cell.Line(a.Name)+" — "+strconv.Itoa(len(a.Members))+" firms", w,
 			lipgloss.NewStyle(), lipgloss.NewStyle())...)
 	}
 	lines = append(lines, "")
-	lines = append(lines, wrapped("", "Pick an alliance or a firm to narrow the news. "+
+	lines = append(lines, m.wrapped("", "Pick an alliance or a firm to narrow the news. "+
 		"Press / to filter, ? for all keys.", w, t.Dim, t.Dim)...)
 	return lines
 }

@@ -12,6 +12,8 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
+
+	"github.com/aiwatch/aiwatch/ui/bidi"
 )
 
 // Markers drawn in rows. They carry meaning without colour.
@@ -28,6 +30,11 @@ type Theme struct {
 	Dark bool
 	// NoColor reports whether colour is off (NO_COLOR, or a terminal without colour).
 	NoColor bool
+	// Bidi says who makes right-to-left text readable: with bidi.App the
+	// panes shape and reorder it (cell.Draw); otherwise the terminal does.
+	// It travels with the styles because every pane that draws feed text
+	// holds the theme.
+	Bidi bidi.Mode
 
 	Title        lipgloss.Style // pane title, pane not focused
 	TitleFocused lipgloss.Style // pane title, pane focused

@@ -320,6 +320,10 @@ type Span struct{ Start, End int }
 // line is cut between characters. Spaces at the end of a line belong to no
 // line.
 func WrapSpans(s string, w int) []Span {
+	return wrapSpans(s, w, ansi.StringWidth)
+}
+
+func wrapSpans(s string, w int, measure func(string) int) []Span {
 	if w <= 0 {
 		return nil
 	}
@@ -331,13 +335,13 @@ func WrapSpans(s string, w int) []Span {
 		} else {
 			end += start
 		}
-		out = wrapParagraph(out, s, start, end, w)
+		out = wrapParagraph(out, s, start, end, w, measure)
 		start = end + 1
 	}
 	return out
 }
 
-func wrapParagraph(out []Span, s string, start, end, w int) []Span {
+func wrapParagraph(out []Span, s string, start, end, w int, measure func(string) int) []Span {
 	if start == end {
 		return append(out, Span{start, start})
 	}
@@ -349,7 +353,7 @@ func wrapParagraph(out []Span, s string, start, end, w int) []Span {
 		seg, _, _, next := uniseg.FirstLineSegmentInString(s[pos:end], state)
 		state = next
 		body := strings.TrimRight(seg, " ")
-		bw := ansi.StringWidth(body)
+		bw := measure(body)
 		if width+bw > w && lineEnd > lineStart {
 			out = append(out, Span{lineStart, lineEnd})
 			lineStart, lineEnd, width = pos, pos, 0
