@@ -269,3 +269,22 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+// TestHeavyFallbacksStayOut guards go.mod's replacements: the real
+// go-dateparser costs every aiwatch start 0.3–0.9 s and 78 MB, and
+// go-domdistiller some milliseconds, for code paths Extract never takes.
+// (A test binary carries no module information, so go.mod is read.)
+func TestHeavyFallbacksStayOut(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"replace github.com/markusmobius/go-dateparser => ./feeds/extract/nodateparser",
+		"replace github.com/markusmobius/go-domdistiller => ./feeds/extract/nodomdistiller",
+	} {
+		if !strings.Contains(string(mod), line+"\n") {
+			t.Errorf("go.mod lacks %q", line)
+		}
+	}
+}
