@@ -187,8 +187,8 @@ func cmdArticle(a *app, args []string) error {
 	return nil
 }
 
-// articleFailed shows the item's summary under a one-line reason: the
-// summary stays when the page cannot be read. A kept article from before
+// articleFailed shows the item's title and summary, and returns the
+// one-line reason: the summary stays when the page cannot be read. A kept article from before
 // is shown instead of the summary when there is one.
 func (a *app) articleFailed(id int64, reason error, asJSON bool) error {
 	it, err := a.db.Item(a.ctx, id)
@@ -210,8 +210,8 @@ func (a *app) articleFailed(id int64, reason error, asJSON bool) error {
 	if asJSON {
 		writeJSON(a.stdout, map[string]any{"item_id": id, "title": it.Title, "summary": it.Summary, "url": it.URL, "error": line})
 	} else {
+		// The reason goes to stderr, once, as every command's error does.
 		fmt.Fprintln(a.stdout, a.style(styleHeader, store.CleanLine(it.Title, 500)))
-		fmt.Fprintln(a.stdout, a.style(styleDim, "article unavailable: "+line))
 		if it.Summary != "" {
 			fmt.Fprintf(a.stdout, "\n%s\n", store.CleanBody(it.Summary, 0))
 		}

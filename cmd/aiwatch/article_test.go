@@ -142,7 +142,7 @@ func TestArticleCommandFailures(t *testing.T) {
 			if r.code != 1 || !strings.Contains(r.stderr, tc.reason) || strings.Count(r.stderr, "\n") != 1 {
 				t.Errorf("stderr %q (code %d), want one line with %q", r.stderr, r.code, tc.reason)
 			}
-			if !strings.Contains(r.stdout, "The feed's one-sentence summary.") || !strings.Contains(r.stdout, "article unavailable: ") {
+			if !strings.Contains(r.stdout, "Story ") || !strings.Contains(r.stdout, "The feed's one-sentence summary.") {
 				t.Errorf("the summary does not stay:\n%s", r.stdout)
 			}
 		})
