@@ -97,25 +97,8 @@ func (a *Articles) Fetch(ctx context.Context, itemID int64) (store.Article, erro
 // alliances ("firm:ID", "alliance:ID") that only the article names.
 func TagArticle(t Tagger, feedURL string, it store.Item, text string) (tags store.Item, bodyOnly []string) {
 	tags.Firms, tags.Alliances, tags.Sanctions, tags.Mentions = TagItem(t, feedURL, it.Title, it.Summary, it.Content)
-	firms, alliances, sanctions, mentions := t.Tag("", "", text)
-	for _, m := range mentions {
-		m.Field = store.FieldBody
-		tags.Mentions = append(tags.Mentions, m)
-	}
-	tags.Sanctions = tags.Sanctions || sanctions || (len(firms) > 0 && OfficialFeed(feedURL))
-	add := func(have []string, kind string, found []string) []string {
-		for _, id := range found {
-			if !slices.Contains(have, id) {
-				have = append(have, id)
-				bodyOnly = append(bodyOnly, kind+":"+id)
-			}
-		}
-		slices.Sort(have)
-		return have
-	}
-	tags.Firms = add(tags.Firms, string(store.KindFirm), firms)
-	tags.Alliances = add(tags.Alliances, string(store.KindAlliance), alliances)
-	slices.Sort(bodyOnly)
+	firms, alliances, sanctions, mentions := TagItem(t, feedURL, "", "", text)
+	bodyOnly = store.AddArticleTags(&tags, firms, alliances, sanctions, mentions)
 	return tags, bodyOnly
 }
 

@@ -6,6 +6,7 @@ package store
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -360,4 +361,31 @@ type DesignationChange struct {
 	Kind        string
 	Designation Designation
 	Detail      string
+}
+
+// AddArticleTags adds to tags, an item's tags from its feed text, those
+// found in its article text: the firms and alliances, the sanctions flag,
+// and the mentions, which it marks FieldBody. It returns the firms and
+// alliances ("firm:ID", "alliance:ID") that only the article names,
+// sorted. The fetcher and the re-tagger both merge through it.
+func AddArticleTags(tags *Item, firms, alliances []string, sanctions bool, mentions []Mention) (bodyOnly []string) {
+	for _, m := range mentions {
+		m.Field = FieldBody
+		tags.Mentions = append(tags.Mentions, m)
+	}
+	tags.Sanctions = tags.Sanctions || sanctions
+	add := func(have []string, kind EntityKind, found []string) []string {
+		for _, id := range found {
+			if !slices.Contains(have, id) {
+				have = append(have, id)
+				bodyOnly = append(bodyOnly, string(kind)+":"+id)
+			}
+		}
+		slices.Sort(have)
+		return have
+	}
+	tags.Firms = add(tags.Firms, KindFirm, firms)
+	tags.Alliances = add(tags.Alliances, KindAlliance, alliances)
+	slices.Sort(bodyOnly)
+	return bodyOnly
 }

@@ -107,6 +107,25 @@ func TestArticleCommand(t *testing.T) {
 		t.Errorf("article --json = %+v", out)
 	}
 
+	// Re-tagging reads the article too: its tags stay, and an alias found
+	// only in it tags the item.
+	if r := runCLI(t, db, "", "alias", "add", "huawei", "glorpwidget"); r.code != 0 {
+		t.Fatalf("alias add: %+v", r)
+	}
+	if r := runCLI(t, db, "", "retag"); r.code != 0 {
+		t.Fatalf("retag: %+v", r)
+	}
+	for _, firm := range []string{"biren", "moore-threads", "huawei"} {
+		r := runCLI(t, db, "", "items", "--firm", firm, "--json")
+		if !strings.Contains(r.stdout, `"id": `+id+",") {
+			t.Errorf("after retag, items --firm %s lacks the item: %s", firm, r.stdout)
+		}
+	}
+	r = runCLI(t, db, "", "article", id, "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || !strings.Contains(strings.Join(out.BodyOnly, ","), "firm:huawei") {
+		t.Errorf("body_only after retag = %v (%v)", out.BodyOnly, err)
+	}
+
 	// Offline: the server is gone and the article is still there.
 	srv.Close()
 	r = runCLI(t, db, "", "article", id)

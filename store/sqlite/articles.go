@@ -102,11 +102,11 @@ func (db *DB) Article(ctx context.Context, itemID int64) (store.Article, error) 
 		return a, db.wrap("read the article", err)
 	}
 	a.Published, a.Fetched = fromUnix(pub), fromUnix(fetched)
-	text, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxArticleText))
+	text, err := inflate(z)
 	if err != nil {
 		return a, fmt.Errorf("sqlite: article of item %d is unreadable: %w", itemID, err)
 	}
-	a.Text = string(text)
+	a.Text = text
 	if err := json.Unmarshal([]byte(lj), &a.Links); err != nil {
 		return a, fmt.Errorf("sqlite: article of item %d has unreadable links: %w", itemID, err)
 	}
@@ -114,6 +114,12 @@ func (db *DB) Article(ctx context.Context, itemID int64) (store.Article, error) 
 		return a, fmt.Errorf("sqlite: article of item %d has unreadable tags: %w", itemID, err)
 	}
 	return a, nil
+}
+
+// inflate returns the text of a compressed article.
+func inflate(z []byte) (string, error) {
+	text, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxArticleText))
+	return string(text), err
 }
 
 // searchesArticles reports whether f searches text and any item has an
