@@ -291,6 +291,23 @@ type Filter struct {
 	Offset int
 }
 
+// Equal reports whether f and g select the same items in the same page.
+// A nil slice and an empty one are the same condition, but for IDs, where
+// nil means no restriction and empty means no item. Times are compared as
+// instants, whatever their location.
+func (f Filter) Equal(g Filter) bool {
+	return slices.Equal(f.Text, g.Text) && slices.Equal(f.NotText, g.NotText) &&
+		slices.Equal(f.Firms, g.Firms) && slices.Equal(f.NotFirms, g.NotFirms) &&
+		slices.Equal(f.Alliances, g.Alliances) && slices.Equal(f.NotAlliances, g.NotAlliances) &&
+		slices.Equal(f.Lists, g.Lists) && slices.Equal(f.NotLists, g.NotLists) &&
+		slices.Equal(f.Langs, g.Langs) && slices.Equal(f.NotLangs, g.NotLangs) &&
+		slices.Equal(f.Feeds, g.Feeds) && slices.Equal(f.NotFeeds, g.NotFeeds) &&
+		f.Since.Equal(g.Since) && f.Until.Equal(g.Until) &&
+		f.Unread == g.Unread && f.Starred == g.Starred && f.Sanctions == g.Sanctions &&
+		(f.IDs == nil) == (g.IDs == nil) && slices.Equal(f.IDs, g.IDs) &&
+		f.Limit == g.Limit && f.Offset == g.Offset
+}
+
 // Counts are unread and total item counts.
 type Counts struct {
 	Total  int

@@ -27,6 +27,16 @@ func checkDataVersion(src Source) tea.Cmd {
 	}
 }
 
+// dataChanged runs Config.DataChanged, and reports only its error.
+func dataChanged(fn func(context.Context) error) tea.Cmd {
+	return func() tea.Msg {
+		if err := fn(context.Background()); err != nil {
+			return statusMsg(errorStatus(fmt.Errorf("ui: unable to read the store's names again: %w", err)))
+		}
+		return nil
+	}
+}
+
 // unseenMsg carries how many designation changes the user has not seen.
 type unseenMsg struct {
 	n   int

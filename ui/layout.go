@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -104,28 +105,16 @@ func (m *Model) resize() tea.Cmd {
 		}
 		return r.w, r.h
 	}
-	m.alliances.SetSize(size(paneAlliances))
-	m.firms.SetSize(size(paneFirms))
-	m.reader.SetSize(size(paneReader))
-	w, h := size(paneItems)
-	var cmd tea.Cmd
-	m.items, cmd = m.items.SetSizeCmd(w, h)
-	m.feeds.SetSize(l.body.w, l.body.h)
-	m.changes.SetSize(l.body.w, l.body.h)
-	return cmd
-}
-
-// paneView draws pane p.
-func (m Model) paneView(p paneID) string {
-	switch p {
-	case paneAlliances:
-		return m.alliances.View()
-	case paneFirms:
-		return m.firms.View()
-	case paneItems:
-		return m.items.View()
+	var cmds []tea.Cmd
+	for p, pn := range m.panes() {
+		cmds = append(cmds, pn.SetSize(size(paneID(p))))
 	}
-	return m.reader.View()
+	for _, v := range m.views() {
+		if v != nil {
+			cmds = append(cmds, v.SetSize(l.body.w, l.body.h))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // View draws the whole screen.
@@ -165,25 +154,32 @@ func (m Model) bodyView(l layout) string {
 		return ""
 	}
 	sep := m.theme.Separator.Render
-	vsep := func(h int) string { return sep(strings.TrimSuffix(strings.Repeat("│\n", h), "\n")) }
+	vsep := sep(strings.TrimSuffix(strings.Repeat("│\n", l.body.h), "\n"))
+	panes := m.panes()
+	var cols []string
 	switch l.mode {
 	case layoutWide:
-		return lipgloss.JoinHorizontal(lipgloss.Top,
-			m.alliances.View(), vsep(l.body.h), m.firms.View(), vsep(l.body.h),
-			m.items.View(), vsep(l.body.h), m.reader.View())
-	case layoutMiddle:
-		right := m.items.View()
-		if r := l.panes[paneReader]; r.h > 0 {
-			right += "\n" + sep(strings.Repeat("─", r.w)) + "\n" + m.reader.View()
+		for _, p := range panes {
+			cols = append(cols, p.View())
 		}
-		return lipgloss.JoinHorizontal(lipgloss.Top,
-			m.alliances.View(), vsep(l.body.h), m.firms.View(), vsep(l.body.h), right)
+	case layoutMiddle:
+		// The reader goes under the news.
+		right := panes[paneItems].View()
+		if r := l.panes[paneReader]; r.h > 0 {
+			right += "\n" + sep(strings.Repeat("─", r.w)) + "\n" + panes[paneReader].View()
+		}
+		cols = []string{panes[paneAlliances].View(), panes[paneFirms].View(), right}
+	default:
+		body := m.tabsView(l.tabs.w)
+		if l.body.h > 1 {
+			body += "\n" + panes[m.focus].View()
+		}
+		return body
 	}
-	body := m.tabsView(l.tabs.w)
-	if l.body.h > 1 {
-		body += "\n" + m.paneView(m.focus)
+	for i := len(cols) - 1; i > 0; i-- {
+		cols = slices.Insert(cols, i, vsep)
 	}
-	return body
+	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
 }
 
 // tabNames are the tabs of the narrow layout.

@@ -23,6 +23,7 @@ import (
 	"github.com/aiwatch/aiwatch/ui/feeds"
 	"github.com/aiwatch/aiwatch/ui/filterbar"
 	"github.com/aiwatch/aiwatch/ui/firms"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
 	"github.com/aiwatch/aiwatch/ui/items"
 	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/reader"
@@ -48,6 +49,7 @@ const (
 	overlayHelp
 	overlayFeeds
 	overlayChanges
+	overlayCount
 )
 
 // pollEvery is how often the store's data version is checked for writes
@@ -84,7 +86,7 @@ type Model struct {
 
 	query      store.Filter // the filter bar's filter in force
 	unreadOnly bool
-	newsKey    string // identifies the news filter shown, to skip needless reloads
+	newsSet    bool // the news pane has been given a filter: syncNews skips one it shows
 	lists      []store.List
 	unseen     int // designation changes since the user last looked
 
@@ -126,9 +128,7 @@ func New(cfg Config) Model {
 	m.alliances.Focus()
 	var cmd tea.Cmd
 	m.firms, cmd = m.firms.SetAlliance(alliances.AllFirms, "")
-	m.initCmds = append(m.initCmds, cmd, m.syncNews())
-	m.reader, cmd = m.reader.ShowAlliance(alliances.AllFirms, store.Counts{})
-	m.initCmds = append(m.initCmds, cmd,
+	m.initCmds = append(m.initCmds, cmd, m.syncNews(), m.syncReader(),
 		m.alliances.Load(),
 		m.reader.LoadDirectory(),
 		m.feeds.LoadStatus(),
@@ -158,14 +158,28 @@ func loadLists(src Source) tea.Cmd {
 	}
 }
 
-// applyTheme rebuilds the styles and hands them to every pane.
+// panes returns the four panes in paneID order, through the contract
+// they share, so that the root loops over them.
+func (m *Model) panes() [paneCount]pane.Pane {
+	return [paneCount]pane.Pane{&m.alliances, &m.firms, &m.items, &m.reader}
+}
+
+// views returns the views that open in the body's place, by overlay; the
+// help has no pane of its own.
+func (m *Model) views() [overlayCount]pane.Pane {
+	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes}
+}
+
+// applyTheme rebuilds the styles and hands them to every pane and view.
 func (m *Model) applyTheme() {
 	m.theme = theme.New(m.dark, m.noColor)
-	m.alliances.SetTheme(m.theme)
-	m.firms.SetTheme(m.theme)
-	m.items.SetTheme(m.theme)
-	m.reader.SetTheme(m.theme)
-	m.feeds.SetTheme(m.theme)
-	m.changes.SetTheme(m.theme)
+	for _, p := range m.panes() {
+		p.SetTheme(m.theme)
+	}
+	for _, v := range m.views() {
+		if v != nil {
+			v.SetTheme(m.theme)
+		}
+	}
 	m.filter.SetTheme(m.theme)
 }

@@ -33,21 +33,11 @@ func (m Model) handleClick(ms tea.Mouse) (Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
-	var cmds []tea.Cmd
+	var focus tea.Cmd
 	if p != m.focus {
-		cmds = append(cmds, m.setFocus(p))
+		focus = m.setFocus(p)
 	}
-	var cmd tea.Cmd
-	y := ms.Y - r.y
-	switch p {
-	case paneAlliances:
-		m.alliances, cmd = m.alliances.Click(y)
-	case paneFirms:
-		m.firms, cmd = m.firms.Click(y)
-	case paneItems:
-		m.items, cmd = m.items.Click(y)
-	}
-	return m, tea.Batch(append(cmds, cmd)...)
+	return m, tea.Batch(focus, m.panes()[p].Click(ms.Y-r.y))
 }
 
 // handleWheel scrolls what is under the pointer, without moving the focus.
@@ -61,31 +51,16 @@ func (m Model) handleWheel(ms tea.Mouse) (Model, tea.Cmd) {
 	default:
 		return m, nil
 	}
-	switch m.overlay {
-	case overlayFeeds:
-		m.feeds.Scroll(d)
-		return m, nil
-	case overlayChanges:
-		m.changes.Scroll(d)
-		return m, nil
-	case overlayHelp:
-		return m, nil
+	if m.overlay != overlayNone {
+		if v := m.views()[m.overlay]; v != nil {
+			return m, v.Scroll(d)
+		}
+		return m, nil // the help does not scroll
 	}
 	l := computeLayout(m.width, m.height, m.filter.Height(), m.focus)
 	p, _, ok := m.paneAt(l, ms.X, ms.Y)
 	if !ok {
 		return m, nil
 	}
-	var cmd tea.Cmd
-	switch p {
-	case paneAlliances:
-		m.alliances, cmd = m.alliances.Scroll(d)
-	case paneFirms:
-		m.firms, cmd = m.firms.Scroll(d)
-	case paneItems:
-		m.items, cmd = m.items.Scroll(d)
-	case paneReader:
-		m.reader.Scroll(d)
-	}
-	return m, cmd
+	return m, m.panes()[p].Scroll(d)
 }

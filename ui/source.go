@@ -43,4 +43,10 @@ type Config struct {
 	StorePath  string                               // for the status line
 	OpenURL    func(url string) error               // may be nil: default runs $BROWSER or xdg-open WITHOUT a shell, only for http(s) URLs
 	Now        func() time.Time                     // may be nil: time.Now
+	// DataChanged may be nil. It runs in a command each time the store's
+	// data version moves (another process wrote, or a fetch ended), beside
+	// the reload of what is on screen, so that what the caller built from
+	// the store, such as ParseQuery's names, is read again. Its error goes
+	// to the status line.
+	DataChanged func(ctx context.Context) error
 }

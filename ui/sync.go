@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,6 +8,7 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui/alliances"
 	"github.com/aiwatch/aiwatch/ui/internal/cell"
+	"github.com/aiwatch/aiwatch/ui/reader"
 )
 
 // setFocus gives pane p the keyboard. Entering the alliances or firms
@@ -17,22 +17,18 @@ import (
 // entered last, and the selected firm once the firms pane was.
 func (m *Model) setFocus(p paneID) tea.Cmd {
 	m.focus = p
-	m.alliances.Blur()
-	m.firms.Blur()
-	m.items.Blur()
-	m.reader.Blur()
-	switch p {
-	case paneAlliances:
-		m.alliances.Focus()
-		m.follows, m.newsByFirm = paneAlliances, false
-	case paneFirms:
-		m.firms.Focus()
-		m.follows, m.newsByFirm = paneFirms, true
-	case paneItems:
-		m.items.Focus()
-		m.follows = paneItems
-	case paneReader:
-		m.reader.Focus()
+	for q, pn := range m.panes() {
+		if paneID(q) == p {
+			pn.Focus()
+		} else {
+			pn.Blur()
+		}
+	}
+	if p != paneReader {
+		m.follows = p
+	}
+	if p == paneAlliances || p == paneFirms {
+		m.newsByFirm = p == paneFirms
 	}
 	return tea.Batch(m.syncNews(), m.syncReader())
 }
@@ -41,6 +37,7 @@ func (m *Model) setFocus(p paneID) tea.Cmd {
 // selection, and unread only when asked.
 func (m Model) newsFilter() (store.Filter, string) {
 	f := m.query
+	f.Limit, f.Offset = 0, 0 // the news pane pages by itself
 	f.Firms = slices.Clone(f.Firms)
 	f.Alliances = slices.Clone(f.Alliances)
 	title := "all"
@@ -74,28 +71,35 @@ func (m Model) newsFilter() (store.Filter, string) {
 // the news shows.
 func (m *Model) syncNews() tea.Cmd {
 	f, title := m.newsFilter()
-	key := fmt.Sprintf("%#v", f)
-	if key == m.newsKey {
+	if m.newsSet && f.Equal(m.items.Filter()) {
 		return nil
 	}
-	m.newsKey = key
+	m.newsSet = true
 	var cmd tea.Cmd
 	m.items, cmd = m.items.SetFilter(f, title)
 	return cmd
 }
 
-// syncReader pushes the selection the reader follows into it.
-func (m *Model) syncReader() tea.Cmd {
-	var cmd tea.Cmd
+// readerSubject decides what the reader shows, and is the only place
+// that does: the selected firm's card while it is pinned (i) or while the
+// reader follows the firms pane, the selected alliance's card while it
+// follows the alliances pane, and otherwise the selected news item.
+func (m Model) readerSubject() reader.Subject {
 	switch {
 	case m.firmCard || m.follows == paneFirms:
-		m.reader, cmd = m.reader.ShowFirm(m.firms.SelectedID())
+		return reader.FirmSubject(m.firms.SelectedID())
 	case m.follows == paneAlliances:
 		id := m.alliances.Selected()
-		m.reader, cmd = m.reader.ShowAlliance(id, m.alliances.Counts(id))
-	default:
-		m.reader, cmd = m.reader.ShowItem(m.items.SelectedID())
+		return reader.AllianceSubject(id, m.alliances.Counts(id))
 	}
+	return reader.ItemSubject(m.items.SelectedID())
+}
+
+// syncReader shows the reader's subject in it, after anything that may
+// have changed it.
+func (m *Model) syncReader() tea.Cmd {
+	var cmd tea.Cmd
+	m.reader, cmd = m.reader.Show(m.readerSubject())
 	return cmd
 }
 
@@ -113,6 +117,9 @@ func (m *Model) reloadAll() tea.Cmd {
 	if m.reader.FirmID() != "" {
 		m.reader, cmd = m.reader.Reload()
 		cmds = append(cmds, cmd)
+	}
+	if m.cfg.DataChanged != nil {
+		cmds = append(cmds, dataChanged(m.cfg.DataChanged))
 	}
 	if m.overlay == overlayFeeds {
 		cmds = append(cmds, m.feeds.Load())

@@ -50,11 +50,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 
 	case alliances.LoadedMsg, alliances.CountsMsg:
 		m.alliances, cmd = m.alliances.Update(msg)
-		if m.follows == paneAlliances {
-			// The overview card shows the counts.
-			return m, tea.Batch(cmd, m.syncReader())
-		}
-		return m, cmd
+		// An alliance's card shows its counts.
+		return m, tea.Batch(cmd, m.syncReader())
 	case alliances.SelectedMsg:
 		if msg.Alliance != m.alliances.Selected() {
 			return m, nil // the cursor has moved on since
@@ -73,11 +70,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.filter.SetCounts(m.items.Counts())
 		return m, cmd
 	case items.SelectedMsg:
-		if msg.ID != m.items.SelectedID() || m.follows != paneItems || m.firmCard {
-			return m, nil
+		if msg.ID != m.items.SelectedID() {
+			return m, nil // the cursor has moved on since
 		}
 		return m, m.syncReader()
 	case items.OpenMsg:
+		if msg.ID != m.items.SelectedID() {
+			return m, nil
+		}
 		return m, m.open(msg.ID)
 	case items.MarkedMsg:
 		return m, m.marked(msg)
@@ -163,9 +163,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		switch msg.String() {
 		case "up", "down", "pgup", "pgdown":
 			// Move through the news while typing.
-			var cmd tea.Cmd
 			m.items.Focus()
-			m.items, cmd = m.items.Update(msg)
+			cmd := m.items.HandleKey(msg)
 			if m.focus != paneItems {
 				m.items.Blur()
 			}
@@ -190,41 +189,25 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.setFocus((m.focus + 1) % paneCount)
 	case key.Matches(msg, k.PrevPane):
 		return m, m.setFocus((m.focus + paneCount - 1) % paneCount)
-	case key.Matches(msg, k.Pane1):
-		return m, m.setFocus(paneAlliances)
-	case key.Matches(msg, k.Pane2):
-		return m, m.setFocus(paneFirms)
-	case key.Matches(msg, k.Pane3):
-		return m, m.setFocus(paneItems)
-	case key.Matches(msg, k.Pane4):
-		return m, m.setFocus(paneReader)
+	case key.Matches(msg, k.Pane1, k.Pane2, k.Pane3, k.Pane4):
+		for p, b := range [paneCount]key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4} {
+			if key.Matches(msg, b) {
+				return m, m.setFocus(paneID(p))
+			}
+		}
 	case key.Matches(msg, k.Filter):
 		return m, m.filter.Open()
 	case key.Matches(msg, k.Clear):
 		return m.back()
 	case key.Matches(msg, k.Open):
-		switch m.focus {
-		case paneAlliances:
-			return m, m.setFocus(paneFirms)
-		case paneFirms:
-			return m, m.setFocus(paneItems)
+		if m.focus == paneAlliances || m.focus == paneFirms {
+			return m, m.setFocus(m.focus + 1)
 		}
+		// The news pane opens the item.
 	case key.Matches(msg, k.ToggleRead):
-		if m.focus == paneItems || m.focus == paneReader {
-			var cmd tea.Cmd
-			m.items, cmd = m.items.ToggleRead()
-			return m, cmd
-		}
-		m.status = noteStatus("select a news item to mark it (3)")
-		return m, nil
+		return m.toggle(items.Model.ToggleRead, "mark")
 	case key.Matches(msg, k.Star):
-		if m.focus == paneItems || m.focus == paneReader {
-			var cmd tea.Cmd
-			m.items, cmd = m.items.ToggleStar()
-			return m, cmd
-		}
-		m.status = noteStatus("select a news item to star it (3)")
-		return m, nil
+		return m.toggle(items.Model.ToggleStar, "star")
 	case key.Matches(msg, k.MarkAllRead):
 		return m.askMarkAll()
 	case key.Matches(msg, k.UnreadOnly):
@@ -259,17 +242,18 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 
 // routeKey hands a key to the focused pane.
 func (m Model) routeKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch m.focus {
-	case paneAlliances:
-		m.alliances, cmd = m.alliances.Update(msg)
-	case paneFirms:
-		m.firms, cmd = m.firms.Update(msg)
-	case paneItems:
-		m.items, cmd = m.items.Update(msg)
-	case paneReader:
-		m.reader, cmd = m.reader.Update(msg)
+	return m, m.panes()[m.focus].HandleKey(msg)
+}
+
+// toggle flips a mark of the selected news item with flip, from the news
+// or the reader; elsewhere it says how to select an item to verb.
+func (m Model) toggle(flip func(items.Model) (items.Model, tea.Cmd), verb string) (Model, tea.Cmd) {
+	if m.focus != paneItems && m.focus != paneReader {
+		m.status = noteStatus("select a news item to " + verb + " it (3)")
+		return m, nil
 	}
+	var cmd tea.Cmd
+	m.items, cmd = flip(m.items)
 	return m, cmd
 }
 
@@ -308,27 +292,21 @@ func (m Model) handleOverlayKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Refresh):
 		return m, m.startRefresh()
 	}
-	var cmd tea.Cmd
-	switch m.overlay {
-	case overlayFeeds:
-		m.feeds, cmd = m.feeds.Update(msg)
-	case overlayChanges:
-		m.changes, cmd = m.changes.Update(msg)
-	case overlayHelp:
-		m.overlay = overlayNone // any other key closes the help
+	if v := m.views()[m.overlay]; v != nil {
+		return m, v.HandleKey(msg)
 	}
-	return m, cmd
+	m.overlay = overlayNone // any other key closes the help
+	return m, nil
 }
 
-// open shows an item in the reader, focuses the reader and marks the item
-// read.
+// open shows the selected item in the reader, focuses the reader and
+// marks the item, id, read.
 func (m *Model) open(id int64) tea.Cmd {
-	m.firmCard = false
+	m.firmCard = false // the reader follows the news again
 	focus := m.setFocus(paneReader)
-	var show, mark tea.Cmd
-	m.reader, show = m.reader.ShowItem(id)
+	var mark tea.Cmd
 	m.items, mark = m.items.SetRead(id, true)
-	return tea.Batch(focus, show, mark)
+	return tea.Batch(focus, mark)
 }
 
 // marked handles the answer to a read or star write.

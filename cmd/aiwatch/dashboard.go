@@ -76,18 +76,33 @@ func cmdDashboard(a *app, args []string) error {
 	} else {
 		log.SetOutput(discard{})
 	}
-	m := ui.New(ui.Config{
-		Source:     source{db},
-		Refresher:  refresher{a},
-		ParseQuery: a.parseQuery,
-		StorePath:  db.Path(),
-		Now:        a.now,
-	})
-	p := tea.NewProgram(m, tea.WithContext(a.ctx))
+	cfg, err := dashboardConfig(a, db)
+	if err != nil {
+		return err
+	}
+	cfg.Refresher = refresher{a}
+	p := tea.NewProgram(ui.New(cfg), tea.WithContext(a.ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("dashboard: %w", err)
 	}
 	return nil
+}
+
+// dashboardConfig wires the store into the dashboard. The query names are
+// read here, before the dashboard starts, and again whenever the
+// dashboard sees the store's data version move.
+func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
+	names, err := newLiveNames(a.ctx, db, a.now)
+	if err != nil {
+		return ui.Config{}, fmt.Errorf("dashboard: unable to read the names of firms and alliances: %w", err)
+	}
+	return ui.Config{
+		Source:      source{db},
+		ParseQuery:  names.Parse,
+		DataChanged: names.Refresh,
+		StorePath:   db.Path(),
+		Now:         a.now,
+	}, nil
 }
 
 // dashboardHeapLimit is the most memory SQLite should hold in the

@@ -417,7 +417,11 @@ func openDashboard(tb testing.TB, path string, w, h int) (*dashboardSession, str
 	if err := boundSQLiteMemory(a.ctx, db); err != nil {
 		tb.Fatal(err)
 	}
-	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: db.Path(), Now: a.now})
+	cfg, err := dashboardConfig(a, db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := ui.New(cfg)
 	d := newBenchDriver(m)
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(m.Init())

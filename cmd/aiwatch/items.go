@@ -12,7 +12,6 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 var zeroTime time.Time
@@ -35,8 +34,8 @@ type itemJSON struct {
 }
 
 // resolver returns the query language's names, read from the store once
-// per run: names change only with aliases, which no running command edits,
-// so one table serves every keystroke of the filter bar.
+// per command. It is for one goroutine: the dashboard, which parses on
+// many, reads its names through liveNames instead.
 func (a *app) resolver() (*query.MapResolver, error) {
 	if a.res != nil {
 		return a.res, nil
@@ -45,23 +44,12 @@ func (a *app) resolver() (*query.MapResolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{})
-	if err != nil {
-		return nil, err
-	}
-	alliances, err := db.Alliances(a.ctx)
-	if err != nil {
-		return nil, err
-	}
-	lists, err := db.Lists(a.ctx)
-	if err != nil {
-		return nil, err
-	}
-	a.res = query.NewMapResolver(firms, alliances, lists)
-	return a.res, nil
+	a.res, err = loadResolver(a.ctx, db)
+	return a.res, err
 }
 
-// parseQuery parses the filter language against the store's names.
+// parseQuery parses the filter language against the store's names, for a
+// command's flags. The dashboard parses with liveNames.Parse.
 func (a *app) parseQuery(q string) (store.Filter, error) {
 	r, err := a.resolver()
 	if err != nil {

@@ -499,9 +499,12 @@ func whatChangedView(t *testing.T, path string) string {
 	defer db.Close()
 	db.Now = func() time.Time { return testNow }
 	a := &app{env: env{now: func() time.Time { return testNow }, getenv: func(string) string { return "" }}, ctx: t.Context(), db: db}
-	m := ui.New(ui.Config{Source: source{db}, ParseQuery: a.parseQuery, StorePath: path,
-		Now: func() time.Time { return testNow }, OpenURL: func(string) error { return nil }})
-	sm := recordingModel{m: m, screen: &lastScreen{}}
+	cfg, err := dashboardConfig(a, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.OpenURL = func(string) error { return nil }
+	sm := recordingModel{m: ui.New(cfg), screen: &lastScreen{}}
 	p := tea.NewProgram(sm, tea.WithInput(&bytes.Buffer{}), tea.WithOutput(io.Discard), tea.WithoutSignals(),
 		tea.WithWindowSize(120, 40), tea.WithContext(t.Context()))
 	done := make(chan error, 1)

@@ -53,23 +53,22 @@ type SelectedMsg struct {
 
 // Model is the alliances pane.
 type Model struct {
-	src     Source
-	keys    keys.KeyMap
-	theme   theme.Theme
-	rows    []store.Alliance // rows[0] is "All firms"
-	counts  map[string]store.Counts
-	nav     listnav.Nav
-	width   int
-	height  int
-	focused bool
-	loaded  bool
-	err     error
+	pane.Base
+	src    Source
+	pick   listnav.Picker[store.Alliance] // row 0 is "All firms"
+	loaded bool
+	err    error
 }
+
+// allFirms is the first row.
+var allFirms = store.Alliance{ID: AllFirms, Name: "All firms"}
 
 // New returns the pane; Load fills it.
 func New(src Source, km keys.KeyMap, th theme.Theme) Model {
-	m := Model{src: src, keys: km, theme: th, rows: []store.Alliance{{ID: AllFirms, Name: "All firms"}}}
-	m.nav.SetLen(1)
+	m := Model{Base: pane.NewBase(km, th, nil), src: src, pick: listnav.NewPicker(
+		func(a store.Alliance) string { return a.ID },
+		func(id string) tea.Msg { return SelectedMsg{Alliance: id} })}
+	m.pick.SetRows([]store.Alliance{allFirms}, AllFirms)
 	return m
 }
 
@@ -106,83 +105,51 @@ func (m Model) LoadCounts() tea.Cmd {
 
 // Update handles the pane's messages and, when focused, its keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	before := m.Selected()
 	switch msg := msg.(type) {
+	case CountsMsg:
+		if err := m.pick.SetCounts(msg.Counts, msg.Err); err != nil {
+			m.err = err
+		}
+		return m, nil
 	case LoadedMsg:
+		before := m.Selected()
 		m.err = msg.Err
 		if msg.Alliances != nil || msg.Err == nil {
-			m.rows = append(m.rows[:1:1], msg.Alliances...)
-			m.nav.SetLen(len(m.rows))
-			m.reselect(before)
+			m.pick.SetRows(append([]store.Alliance{allFirms}, msg.Alliances...), before)
 		}
 		if msg.Counts != nil {
-			m.counts = msg.Counts
+			m.pick.SetCounts(msg.Counts, nil)
 		}
-		first := !m.loaded
-		m.loaded = true
-		if first {
-			return m, m.selected()
+		if !m.loaded {
+			m.loaded = true
+			return m, m.pick.Announce()
 		}
-	case CountsMsg:
-		if msg.Err != nil {
-			m.err = msg.Err
-			break
-		}
-		m.counts = msg.Counts
-	case tea.KeyPressMsg:
-		if !m.focused {
-			return m, nil
-		}
-		m.nav.Update(m.keys, msg)
+		return m, m.pick.Moved(before)
 	}
-	if m.Selected() != before {
-		return m, m.selected()
-	}
-	return m, nil
+	return m, m.pick.Update(m.Keys, m.Focused(), msg)
 }
 
-func (m *Model) reselect(id string) {
-	for i, a := range m.rows {
-		if a.ID == id {
-			m.nav.SetCursor(i)
-			return
-		}
-	}
-}
+// HandleKey handles a key press while the pane has the keyboard.
+func (m *Model) HandleKey(msg tea.KeyPressMsg) tea.Cmd { return pane.Update(m, msg) }
 
-func (m Model) selected() tea.Cmd {
-	id := m.Selected()
-	return func() tea.Msg { return SelectedMsg{Alliance: id} }
-}
-
-// Click moves the cursor to screen row y of the pane (0 is the title).
-func (m Model) Click(y int) (Model, tea.Cmd) {
-	before := m.Selected()
-	if y >= 1 {
-		m.nav.Click((y - 1) / rowLines)
+// Click moves the cursor to the row at screen row y of the pane (0 is the
+// title; each row takes rowLines lines).
+func (m *Model) Click(y int) tea.Cmd {
+	if y < 1 {
+		return nil
 	}
-	if m.Selected() != before {
-		return m, m.selected()
-	}
-	return m, nil
+	return m.pick.Click((y - 1) / rowLines)
 }
 
 // Scroll moves the view and cursor by d rows, for the mouse wheel.
-func (m Model) Scroll(d int) (Model, tea.Cmd) {
-	before := m.Selected()
-	m.nav.Scroll(d)
-	if m.Selected() != before {
-		return m, m.selected()
-	}
-	return m, nil
-}
+func (m *Model) Scroll(d int) tea.Cmd { return m.pick.Scroll(d) }
 
 // Selected returns the ID under the cursor: AllFirms or an alliance ID.
-func (m Model) Selected() string { return m.rows[m.nav.Cursor].ID }
+func (m Model) Selected() string { return m.pick.SelectedID() }
 
 // Alliance returns the alliance with the given ID.
 func (m Model) Alliance(id string) (store.Alliance, bool) {
-	for _, a := range m.rows[1:] {
+	for _, a := range m.Alliances() {
 		if a.ID == id {
 			return a, true
 		}
@@ -191,61 +158,49 @@ func (m Model) Alliance(id string) (store.Alliance, bool) {
 }
 
 // Alliances returns the loaded alliances.
-func (m Model) Alliances() []store.Alliance { return m.rows[1:] }
+func (m Model) Alliances() []store.Alliance { return m.pick.Rows()[1:] }
 
 // Counts returns the item counts of an alliance; AllFirms counts all items.
-func (m Model) Counts(id string) store.Counts { return m.counts[id] }
+func (m Model) Counts(id string) store.Counts { return m.pick.Counts(id) }
 
 // Err returns the last load error.
 func (m Model) Err() error { return m.err }
 
 // SetSize sets the pane's size in cells.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.nav.SetHeight((h - 1) / rowLines)
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.pick.Nav.SetHeight((h - 1) / rowLines)
+	return m.Base.SetSize(w, h)
 }
-
-// SetTheme changes the styles.
-func (m *Model) SetTheme(t theme.Theme) { m.theme = t }
-
-// Focus gives the pane the keyboard.
-func (m *Model) Focus() { m.focused = true }
-
-// Blur takes the keyboard away.
-func (m *Model) Blur() { m.focused = false }
-
-// Focused reports whether the pane has the keyboard.
-func (m Model) Focused() bool { return m.focused }
 
 // View draws the pane in exactly its size.
 func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if !m.Sized() {
 		return ""
 	}
-	w := m.width
-	lines := []string{pane.Title(m.theme, "1 Alliances", "", w, m.focused)}
+	w := m.Width
+	lines := []string{pane.Title(m.Theme, "1 Alliances", "", w, m.Focused())}
 	switch {
 	case m.err != nil && !m.loaded:
-		lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+		lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
 	case !m.loaded:
-		lines = append(lines, pane.Note(m.theme, "loading…", w))
+		lines = append(lines, pane.Note(m.Theme, "loading…", w))
 	default:
-		from, to := m.nav.Visible()
+		from, to := m.pick.Nav.Visible()
 		for i := from; i < to; i++ {
 			lines = append(lines, m.row(i, w)...)
 		}
-		if m.err != nil && len(lines) < m.height {
-			lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+		if m.err != nil && len(lines) < m.Height {
+			lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
 		}
 	}
-	return pane.Join(lines, w, m.height)
+	return pane.Join(lines, w, m.Height)
 }
 
 // row draws alliance i as two lines: the name, then its counts.
 func (m Model) row(i, w int) []string {
-	a := m.rows[i]
+	a := m.pick.Rows()[i]
 	name := " " + cell.Line(a.Name)
-	c := m.counts[a.ID]
+	c := m.pick.Counts(a.ID)
 	facts := []string{plural(c.Total, "item")}
 	if a.ID != AllFirms {
 		facts = []string{plural(len(a.Members), "firm")}
@@ -253,27 +208,27 @@ func (m Model) row(i, w int) []string {
 	unread := strconv.Itoa(c.Unread) + " unread"
 	facts = append(facts, unread)
 	plain := "  " + strings.Join(facts, " · ")
-	styledUnread := m.theme.Dim.Render(unread)
+	styledUnread := m.Theme.Dim.Render(unread)
 	if c.Unread > 0 {
-		styledUnread = m.theme.UnreadCount.Render(unread)
+		styledUnread = m.Theme.UnreadCount.Render(unread)
 	}
-	styled := "  " + m.theme.Dim.Render(strings.Join(facts[:len(facts)-1], " · "))
+	styled := "  " + m.Theme.Dim.Render(strings.Join(facts[:len(facts)-1], " · "))
 	if len(facts) > 1 {
-		styled += m.theme.Dim.Render(" · ")
+		styled += m.Theme.Dim.Render(" · ")
 	}
 	styled += styledUnread
 	if zh := cell.Line(a.NameZH); zh != "" && cell.Width(plain)+3+cell.Width(zh) <= w {
 		plain += " · " + zh
-		styled += m.theme.Dim.Render(" · " + zh)
+		styled += m.Theme.Dim.Render(" · " + zh)
 	}
 	nameStyled := name
 	if c.Unread > 0 {
-		nameStyled = m.theme.Unread.Render(cell.Truncate(name, w))
+		nameStyled = m.Theme.Unread.Render(cell.Truncate(name, w))
 	}
-	cursor := i == m.nav.Cursor
+	cursor := i == m.pick.Nav.Cursor
 	return []string{
-		pane.Row(m.theme, name, nameStyled, w, cursor, m.focused),
-		pane.Row(m.theme, plain, styled, w, cursor, m.focused),
+		pane.Row(m.Theme, name, nameStyled, w, cursor, m.Focused()),
+		pane.Row(m.Theme, plain, styled, w, cursor, m.Focused()),
 	}
 }
 

@@ -91,7 +91,7 @@ func TestClickSelectsTwoLineRows(t *testing.T) {
 		y    int
 		want string
 	}{{1, AllFirms}, {3, uitest.ModelChip}, {4, uitest.ModelChip}, {5, uitest.ShanghaiGCC}, {11, uitest.ShanghaiGCC}} {
-		m, _ = m.Click(tt.y)
+		m.Click(tt.y)
 		if m.Selected() != tt.want {
 			t.Errorf("Click(%d) selected %q, want %q", tt.y, m.Selected(), tt.want)
 		}

@@ -42,33 +42,26 @@ type LoadedMsg struct {
 
 // Model is the "what changed" view.
 type Model struct {
+	pane.Base
 	src    Source
-	keys   keys.KeyMap
-	theme  theme.Theme
-	now    func() time.Time
 	since  time.Time
 	events []store.DesignationEvent
 	names  map[string]string
 	badges map[string]string
 	nav    listnav.Nav
-	width  int
-	height int
 	loaded bool
 	err    error
 }
 
 // New returns the view; Load fills it.
 func New(src Source, km keys.KeyMap, th theme.Theme, now func() time.Time) Model {
-	if now == nil {
-		now = time.Now
-	}
-	return Model{src: src, keys: km, theme: th, now: now}
+	return Model{Base: pane.NewBase(km, th, now), src: src}
 }
 
 // Load returns the command that reads the events since the last look and
 // then records that the user has now looked.
 func (m Model) Load() tea.Cmd {
-	src, now := m.src, m.now()
+	src, now := m.src, m.Now()
 	return func() tea.Msg { return loadChanges(src, now) }
 }
 
@@ -123,7 +116,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.nav.SetLen(len(m.events))
 		m.nav.SetCursor(0)
 	case tea.KeyPressMsg:
-		m.nav.Update(m.keys, msg)
+		m.nav.Update(m.Keys, msg)
 	}
 	return m, nil
 }
@@ -131,24 +124,27 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // Events returns the events shown.
 func (m Model) Events() []store.DesignationEvent { return m.events }
 
-// Scroll moves the view by d rows, for the mouse wheel.
-func (m *Model) Scroll(d int) { m.nav.Scroll(d) }
+// HandleKey handles a key press while the view is open.
+func (m *Model) HandleKey(msg tea.KeyPressMsg) tea.Cmd { return pane.Update(m, msg) }
 
-// SetSize sets the view's size in cells.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.nav.SetHeight(h - 2)
+// Scroll moves the view by d rows, for the mouse wheel.
+func (m *Model) Scroll(d int) tea.Cmd {
+	m.nav.Scroll(d)
+	return nil
 }
 
-// SetTheme changes the styles.
-func (m *Model) SetTheme(t theme.Theme) { m.theme = t }
+// SetSize sets the view's size in cells.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.nav.SetHeight(h - 2)
+	return m.Base.SetSize(w, h)
+}
 
 // View draws the view in exactly its size.
 func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if !m.Sized() {
 		return ""
 	}
-	w, t := m.width, m.theme
+	w, t := m.Width, m.Theme
 	title := "What changed"
 	if m.loaded {
 		title += " since " + m.date(m.since) + " · " + strconv.Itoa(len(m.events))
@@ -170,18 +166,18 @@ func (m Model) View() string {
 			lines = append(lines, m.row(m.events[i], i == m.nav.Cursor, w))
 		}
 	}
-	return pane.Join(lines, w, m.height)
+	return pane.Join(lines, w, m.Height)
 }
 
 func (m Model) date(t time.Time) string {
 	if t.IsZero() {
 		return "the start"
 	}
-	return t.In(m.now().Location()).Format("2006-01-02")
+	return t.In(m.Now().Location()).Format("2006-01-02")
 }
 
 func (m Model) row(e store.DesignationEvent, cursor bool, w int) string {
-	t := m.theme
+	t := m.Theme
 	name := m.names[e.Firm]
 	if name == "" {
 		name = e.Firm

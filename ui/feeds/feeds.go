@@ -47,14 +47,10 @@ const rowLines = 2
 
 // Model is the feeds view.
 type Model struct {
+	pane.Base
 	src    Source
-	keys   keys.KeyMap
-	theme  theme.Theme
-	now    func() time.Time
 	feeds  []store.Feed
 	nav    listnav.Nav
-	width  int
-	height int
 	loaded bool
 	// counted says the feeds carry their item counts.
 	counted bool
@@ -63,10 +59,7 @@ type Model struct {
 
 // New returns the view; Load fills it.
 func New(src Source, km keys.KeyMap, th theme.Theme, now func() time.Time) Model {
-	if now == nil {
-		now = time.Now
-	}
-	return Model{src: src, keys: km, theme: th, now: now}
+	return Model{Base: pane.NewBase(km, th, now), src: src}
 }
 
 // Load returns the command that reads the feeds.
@@ -115,7 +108,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		})
 		m.nav.SetLen(len(m.feeds))
 	case tea.KeyPressMsg:
-		m.nav.Update(m.keys, msg)
+		m.nav.Update(m.Keys, msg)
 	}
 	return m, nil
 }
@@ -145,24 +138,27 @@ func (m Model) Summary() (lastCheck time.Time, failing int, loaded bool) {
 	return lastCheck, failing, m.loaded
 }
 
-// Scroll moves the view by d rows, for the mouse wheel.
-func (m *Model) Scroll(d int) { m.nav.Scroll(d) }
+// HandleKey handles a key press while the view is open.
+func (m *Model) HandleKey(msg tea.KeyPressMsg) tea.Cmd { return pane.Update(m, msg) }
 
-// SetSize sets the view's size in cells.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.nav.SetHeight((h - 1) / rowLines)
+// Scroll moves the view by d rows, for the mouse wheel.
+func (m *Model) Scroll(d int) tea.Cmd {
+	m.nav.Scroll(d)
+	return nil
 }
 
-// SetTheme changes the styles.
-func (m *Model) SetTheme(t theme.Theme) { m.theme = t }
+// SetSize sets the view's size in cells.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.nav.SetHeight((h - 1) / rowLines)
+	return m.Base.SetSize(w, h)
+}
 
 // View draws the view in exactly its size.
 func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if !m.Sized() {
 		return ""
 	}
-	w, t := m.width, m.theme
+	w, t := m.Width, m.Theme
 	_, failing, _ := m.Summary()
 	title := "Feeds · " + strconv.Itoa(len(m.feeds))
 	if failing > 0 {
@@ -181,11 +177,11 @@ func (m Model) View() string {
 	for i := from; i < to && m.err == nil; i++ {
 		lines = append(lines, m.row(m.feeds[i], i == m.nav.Cursor, w)...)
 	}
-	return pane.Join(lines, w, m.height)
+	return pane.Join(lines, w, m.Height)
 }
 
 func (m Model) row(f store.Feed, cursor bool, w int) []string {
-	t := m.theme
+	t := m.Theme
 	mark, markStyle := "✓", t.OK
 	switch {
 	case !f.Enabled:
@@ -197,7 +193,7 @@ func (m Model) row(f store.Feed, cursor bool, w int) []string {
 	if f.UnreadCount > 0 {
 		counts += " · " + strconv.Itoa(f.UnreadCount) + " unread"
 	}
-	right := counts + " · checked " + pane.Ago(m.now(), f.LastCheck)
+	right := counts + " · checked " + pane.Ago(m.Now(), f.LastCheck)
 	if !f.Enabled {
 		right = counts + " · disabled"
 	}
@@ -223,7 +219,7 @@ func (m Model) row(f store.Feed, cursor bool, w int) []string {
 		if f.Failures > 1 {
 			msg += " (" + strconv.Itoa(f.Failures) + " failures in a row"
 			if !f.LastSuccess.IsZero() {
-				msg += ", last success " + pane.Ago(m.now(), f.LastSuccess)
+				msg += ", last success " + pane.Ago(m.Now(), f.LastSuccess)
 			}
 			msg += ")"
 		}

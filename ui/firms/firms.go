@@ -50,29 +50,25 @@ type SelectedMsg struct {
 
 // Model is the firms pane.
 type Model struct {
+	pane.Base
 	src      Source
-	keys     keys.KeyMap
-	theme    theme.Theme
 	codes    badge.Codes
 	title    string // the alliance's name, for the title line
 	alliance string // the alliance asked for
 	shown    string // the alliance whose firms are shown
-	firms    []store.Firm
+	pick     listnav.Picker[store.Firm]
 	badges   [][]badge.Badge
-	counts   map[string]store.Counts
-	nav      listnav.Nav
 	seq      int
 	loading  bool
 	loaded   bool
-	width    int
-	height   int
-	focused  bool
 	err      error
 }
 
 // New returns the pane; SetAlliance fills it.
 func New(src Source, km keys.KeyMap, th theme.Theme) Model {
-	return Model{src: src, keys: km, theme: th, codes: badge.NewCodes(nil)}
+	return Model{Base: pane.NewBase(km, th, nil), src: src, codes: badge.NewCodes(nil), pick: listnav.NewPicker(
+		func(f store.Firm) string { return f.ID },
+		func(id string) tea.Msg { return SelectedMsg{Firm: id} })}
 }
 
 // SetAlliance shows the members of an alliance ("" for every firm), named
@@ -125,15 +121,14 @@ func (m *Model) SetLists(lists []store.List) {
 }
 
 func (m *Model) rebadge() {
-	m.badges = make([][]badge.Badge, len(m.firms))
-	for i, f := range m.firms {
+	m.badges = make([][]badge.Badge, len(m.pick.Rows()))
+	for i, f := range m.pick.Rows() {
 		m.badges[i] = badge.For(f.Designations, m.codes)
 	}
 }
 
 // Update handles the pane's messages and, when focused, its keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	before := m.SelectedID()
 	switch msg := msg.(type) {
 	case LoadedMsg:
 		if msg.Seq != m.seq {
@@ -142,91 +137,48 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.loading = false
 		m.err = msg.Err
 		if msg.Firms == nil && msg.Err != nil {
-			break
+			return m, nil
 		}
-		same := m.loaded && msg.Alliance == m.shown
-		m.firms, m.shown, m.loaded = msg.Firms, msg.Alliance, true
+		keep := ""
+		if m.loaded && msg.Alliance == m.shown {
+			keep = m.SelectedID()
+		}
+		m.shown, m.loaded = msg.Alliance, true
+		m.pick.SetRows(msg.Firms, keep)
 		if msg.Counts != nil {
-			m.counts = msg.Counts
+			m.pick.SetCounts(msg.Counts, nil)
 		}
 		m.rebadge()
-		m.nav.SetLen(len(m.firms))
-		m.nav.SetCursor(0)
-		if same {
-			m.reselect(before)
-		}
 		// Always say what is selected after a load: the firm may be the
 		// same ID in a different alliance, and the root must learn of an
 		// empty list too.
-		return m, m.selected()
+		return m, m.pick.Announce()
 	case CountsMsg:
-		if msg.Err != nil {
-			m.err = msg.Err
-			break
+		if err := m.pick.SetCounts(msg.Counts, msg.Err); err != nil {
+			m.err = err
 		}
-		m.counts = msg.Counts
-	case tea.KeyPressMsg:
-		if !m.focused {
-			return m, nil
-		}
-		m.nav.Update(m.keys, msg)
+		return m, nil
 	}
-	if m.SelectedID() != before {
-		return m, m.selected()
-	}
-	return m, nil
+	return m, m.pick.Update(m.Keys, m.Focused(), msg)
 }
 
-func (m *Model) reselect(id string) {
-	for i, f := range m.firms {
-		if f.ID == id {
-			m.nav.SetCursor(i)
-			return
-		}
-	}
-}
-
-func (m Model) selected() tea.Cmd {
-	id := m.SelectedID()
-	return func() tea.Msg { return SelectedMsg{Firm: id} }
-}
+// HandleKey handles a key press while the pane has the keyboard.
+func (m *Model) HandleKey(msg tea.KeyPressMsg) tea.Cmd { return pane.Update(m, msg) }
 
 // Click moves the cursor to screen row y of the pane (0 is the title).
-func (m Model) Click(y int) (Model, tea.Cmd) {
-	before := m.SelectedID()
-	m.nav.Click(y - 1)
-	if m.SelectedID() != before {
-		return m, m.selected()
-	}
-	return m, nil
-}
+func (m *Model) Click(y int) tea.Cmd { return m.pick.Click(y - 1) }
 
 // Scroll moves the view and cursor by d rows, for the mouse wheel.
-func (m Model) Scroll(d int) (Model, tea.Cmd) {
-	before := m.SelectedID()
-	m.nav.Scroll(d)
-	if m.SelectedID() != before {
-		return m, m.selected()
-	}
-	return m, nil
-}
+func (m *Model) Scroll(d int) tea.Cmd { return m.pick.Scroll(d) }
 
 // Selected returns the firm under the cursor.
-func (m Model) Selected() (store.Firm, bool) {
-	if len(m.firms) == 0 {
-		return store.Firm{}, false
-	}
-	return m.firms[m.nav.Cursor], true
-}
+func (m Model) Selected() (store.Firm, bool) { return m.pick.Selected() }
 
 // SelectedID returns the ID of the firm under the cursor, or "".
-func (m Model) SelectedID() string {
-	f, _ := m.Selected()
-	return f.ID
-}
+func (m Model) SelectedID() string { return m.pick.SelectedID() }
 
 // Counts returns the item counts of a firm.
-func (m Model) Counts(id string) store.Counts { return m.counts[id] }
+func (m Model) Counts(id string) store.Counts { return m.pick.Counts(id) }
 
 // Alliance returns the alliance whose firms are shown or being loaded.
 func (m Model) Alliance() string { return m.alliance }
@@ -238,29 +190,17 @@ func (m Model) Loading() bool { return m.loading }
 func (m Model) Err() error { return m.err }
 
 // SetSize sets the pane's size in cells.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.nav.SetHeight(h - 1)
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.pick.Nav.SetHeight(h - 1)
+	return m.Base.SetSize(w, h)
 }
-
-// SetTheme changes the styles.
-func (m *Model) SetTheme(t theme.Theme) { m.theme = t }
-
-// Focus gives the pane the keyboard.
-func (m *Model) Focus() { m.focused = true }
-
-// Blur takes the keyboard away.
-func (m *Model) Blur() { m.focused = false }
-
-// Focused reports whether the pane has the keyboard.
-func (m Model) Focused() bool { return m.focused }
 
 // View draws the pane in exactly its size.
 func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if !m.Sized() {
 		return ""
 	}
-	w := m.width
+	w := m.Width
 	title := "2 Firms"
 	if m.title != "" {
 		title += " · " + cell.Line(m.title)
@@ -269,25 +209,25 @@ func (m Model) View() string {
 	if w < 24 {
 		note = ""
 	}
-	lines := []string{pane.Title(m.theme, title, note, w, m.focused)}
+	lines := []string{pane.Title(m.Theme, title, note, w, m.Focused())}
 	switch {
 	case m.err != nil && !m.loaded:
-		lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+		lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
 	case !m.loaded:
-		lines = append(lines, pane.Note(m.theme, "loading…", w))
-	case len(m.firms) == 0:
-		lines = append(lines, pane.Note(m.theme, " no firms", w))
+		lines = append(lines, pane.Note(m.Theme, "loading…", w))
+	case len(m.pick.Rows()) == 0:
+		lines = append(lines, pane.Note(m.Theme, " no firms", w))
 	default:
-		from, to := m.nav.Visible()
+		from, to := m.pick.Nav.Visible()
 		nameW, badgeW := m.columns(from, to, w)
 		for i := from; i < to; i++ {
 			lines = append(lines, m.row(i, w, nameW, badgeW))
 		}
-		if m.err != nil && len(lines) < m.height {
-			lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+		if m.err != nil && len(lines) < m.Height {
+			lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
 		}
 	}
-	return pane.Join(lines, w, m.height)
+	return pane.Join(lines, w, m.Height)
 }
 
 // unreadW is the width of the unread column.
@@ -299,7 +239,7 @@ func (m Model) columns(from, to, w int) (nameW, badgeW int) {
 	avail := w - 1 - unreadW
 	maxName, maxBadges := 0, 0
 	for i := from; i < to; i++ {
-		maxName = max(maxName, cell.Width(displayName(m.firms[i])))
+		maxName = max(maxName, cell.Width(displayName(m.pick.Rows()[i])))
 		maxBadges = max(maxBadges, badge.Width(m.badges[i]))
 	}
 	// Badges matter more than the end of a long name, but a name keeps
@@ -317,21 +257,21 @@ func displayName(f store.Firm) string {
 }
 
 func (m Model) row(i, w, nameW, badgeW int) string {
-	f := m.firms[i]
+	f := m.pick.Rows()[i]
 	name := cell.Fit(displayName(f), nameW)
-	c := m.counts[f.ID]
+	c := m.pick.Counts(f.ID)
 	un := ""
 	if c.Unread > 0 {
 		un = strconv.Itoa(c.Unread)
 	}
 	unread := cell.FitRight(un, unreadW)
-	plainBadges := cell.Fit(badge.Render(m.theme, m.badges[i], badgeW, false), badgeW)
+	plainBadges := cell.Fit(badge.Render(m.Theme, m.badges[i], badgeW, false), badgeW)
 	plain := " " + name + " " + plainBadges + unread
 	styledName := name
 	if c.Unread > 0 {
-		styledName = m.theme.Unread.Render(name)
+		styledName = m.Theme.Unread.Render(name)
 	}
-	styled := " " + styledName + " " + cell.Fit(badge.Render(m.theme, m.badges[i], badgeW, true), badgeW) +
-		m.theme.UnreadCount.Render(unread)
-	return pane.Row(m.theme, plain, styled, w, i == m.nav.Cursor, m.focused)
+	styled := " " + styledName + " " + cell.Fit(badge.Render(m.Theme, m.badges[i], badgeW, true), badgeW) +
+		m.Theme.UnreadCount.Render(unread)
+	return pane.Row(m.Theme, plain, styled, w, i == m.pick.Nav.Cursor, m.Focused())
 }

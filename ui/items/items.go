@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui/internal/listnav"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
 	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/theme"
 )
@@ -66,10 +67,8 @@ type MarkedMsg struct {
 
 // Model is the news pane.
 type Model struct {
-	src   Source
-	keys  keys.KeyMap
-	theme theme.Theme
-	now   func() time.Time
+	pane.Base
+	src Source
 
 	filter   store.Filter
 	title    string
@@ -80,18 +79,12 @@ type Model struct {
 	nav      listnav.Nav
 	loaded   bool // the current filter's first answer arrived
 	paging   bool // a page load is under way
-	width    int
-	height   int
-	focused  bool
 	err      error
 }
 
 // New returns the pane; SetFilter fills it.
 func New(src Source, km keys.KeyMap, th theme.Theme, now func() time.Time) Model {
-	if now == nil {
-		now = time.Now
-	}
-	return Model{src: src, keys: km, theme: th, now: now}
+	return Model{Base: pane.NewBase(km, th, now), src: src}
 }
 
 // margin is how many rows are loaded beyond each edge of the screen.
@@ -240,12 +233,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.counts = msg.Counts
 		}
 	case tea.KeyPressMsg:
-		if !m.focused {
+		if !m.Focused() {
 			return m, nil
 		}
 		switch {
-		case m.nav.Update(m.keys, msg):
-		case key.Matches(msg, m.keys.Open):
+		case m.nav.Update(m.Keys, msg):
+		case key.Matches(msg, m.Keys.Open):
 			if id := m.SelectedID(); id != 0 {
 				cmds = append(cmds, func() tea.Msg { return OpenMsg{ID: id} })
 			}
@@ -370,26 +363,31 @@ func (m Model) index(id int64) int {
 	return slices.IndexFunc(m.win, func(it store.Item) bool { return it.ID == id })
 }
 
+// HandleKey handles a key press while the pane has the keyboard.
+func (m *Model) HandleKey(msg tea.KeyPressMsg) tea.Cmd { return pane.Update(m, msg) }
+
 // Click moves the cursor to screen row y of the pane (0 is the title).
-func (m Model) Click(y int) (Model, tea.Cmd) {
+func (m *Model) Click(y int) tea.Cmd {
 	before := m.SelectedID()
 	m.nav.Click(y - 1)
 	return m.after(before)
 }
 
 // Scroll moves the view and cursor by d rows, for the mouse wheel.
-func (m Model) Scroll(d int) (Model, tea.Cmd) {
+func (m *Model) Scroll(d int) tea.Cmd {
 	before := m.SelectedID()
 	m.nav.Scroll(d)
 	return m.after(before)
 }
 
-func (m Model) after(before int64) (Model, tea.Cmd) {
+// after loads the rows the cursor moved to and announces the item now
+// under it.
+func (m *Model) after(before int64) tea.Cmd {
 	cmd := m.ensureWindow()
 	if id := m.SelectedID(); id != before {
-		return m, tea.Batch(cmd, func() tea.Msg { return SelectedMsg{ID: id} })
+		return tea.Batch(cmd, func() tea.Msg { return SelectedMsg{ID: id} })
 	}
-	return m, cmd
+	return cmd
 }
 
 // Selected returns the item under the cursor, when it is loaded.
@@ -425,27 +423,10 @@ func (m Model) Window() (start, n int) { return m.winStart, len(m.win) }
 // Err returns the last load error.
 func (m Model) Err() error { return m.err }
 
-// SetSize sets the pane's size in cells.
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
+// SetSize sets the pane's size in cells and returns the command that
+// loads rows the new size brings on screen.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.Base.SetSize(w, h)
 	m.nav.SetHeight(h - 1)
+	return m.ensureWindow()
 }
-
-// SetSizeCmd sets the size and returns the command that loads rows the
-// new size brings on screen.
-func (m Model) SetSizeCmd(w, h int) (Model, tea.Cmd) {
-	m.SetSize(w, h)
-	return m, m.ensureWindow()
-}
-
-// SetTheme changes the styles.
-func (m *Model) SetTheme(t theme.Theme) { m.theme = t }
-
-// Focus gives the pane the keyboard.
-func (m *Model) Focus() { m.focused = true }
-
-// Blur takes the keyboard away.
-func (m *Model) Blur() { m.focused = false }
-
-// Focused reports whether the pane has the keyboard.
-func (m Model) Focused() bool { return m.focused }

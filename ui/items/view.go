@@ -13,10 +13,10 @@ import (
 // View draws the pane in exactly its size. Only the rows on screen are
 // drawn, whatever the number of items.
 func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if !m.Sized() {
 		return ""
 	}
-	w := m.width
+	w := m.Width
 	title := "3 News"
 	if m.title != "" {
 		title += " · " + cell.Line(m.title)
@@ -28,35 +28,35 @@ func (m Model) View() string {
 			note += " · " + strconv.Itoa(m.counts.Unread) + " unread"
 		}
 	}
-	lines := make([]string, 0, m.height)
-	lines = append(lines, pane.Title(m.theme, title, note, w, m.focused))
+	lines := make([]string, 0, m.Height)
+	lines = append(lines, pane.Title(m.Theme, title, note, w, m.Focused()))
 	switch {
 	case m.err != nil && !m.loaded:
-		lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+		lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
 	case !m.loaded:
-		lines = append(lines, pane.Note(m.theme, " loading…", w))
+		lines = append(lines, pane.Note(m.Theme, " loading…", w))
 	case m.counts.Total == 0:
 		empty := " no items"
 		if m.filter.Unread == store.Yes {
 			empty = " no unread items"
 		}
-		lines = append(lines, pane.Note(m.theme, empty, w))
+		lines = append(lines, pane.Note(m.Theme, empty, w))
 	default:
 		cols := m.columns(w)
 		from, to := m.nav.Visible()
 		for i := from; i < to; i++ {
 			j := i - m.winStart
 			if j < 0 || j >= len(m.win) {
-				lines = append(lines, pane.Note(m.theme, " …", w))
+				lines = append(lines, pane.Note(m.Theme, " …", w))
 				continue
 			}
 			lines = append(lines, m.row(m.win[j], i == m.nav.Cursor, cols))
 		}
-		if m.err != nil && len(lines) < m.height {
-			lines = append(lines, pane.ErrorLines(m.theme, m.err, w)...)
+		if m.err != nil && len(lines) < m.Height {
+			lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
 		}
 	}
-	return pane.Join(lines, w, m.height)
+	return pane.Join(lines, w, m.Height)
 }
 
 // columns are the widths of a row's parts; a zero width hides the part.
@@ -86,7 +86,7 @@ func (m Model) columns(w int) columns {
 // row draws one item: unread mark, date, source, language, star and
 // sanctions marks, then the title.
 func (m Model) row(it store.Item, cursor bool, c columns) string {
-	t := m.theme
+	t := m.Theme
 	var plain, styled strings.Builder
 	add := func(s string, style func(...string) string) {
 		plain.WriteString(s)
@@ -104,7 +104,7 @@ func (m Model) row(it store.Item, cursor bool, c columns) string {
 	add(" ", nil)
 	date := strings.Repeat(" ", c.dateW)
 	if !it.Published.IsZero() {
-		date = it.Published.In(m.now().Location()).Format(c.date)
+		date = it.Published.In(m.Now().Location()).Format(c.date)
 	}
 	add(date+" ", t.Dim.Render)
 	if c.source > 0 {
@@ -132,5 +132,5 @@ func (m Model) row(it store.Item, cursor bool, c columns) string {
 	} else {
 		add(title, t.Unread.Render)
 	}
-	return pane.Row(t, plain.String(), styled.String(), c.w, cursor, m.focused)
+	return pane.Row(t, plain.String(), styled.String(), c.w, cursor, m.Focused())
 }

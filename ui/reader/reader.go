@@ -71,42 +71,30 @@ const newsLimit = 8
 
 // Model is the reader pane.
 type Model struct {
-	src   Source
-	keys  keys.KeyMap
-	theme theme.Theme
-	now   func() time.Time
+	pane.Base
+	src Source
 
 	codes     badge.Codes
 	lists     map[string]store.List
 	firms     map[string]store.Firm
 	alliances map[string]store.Alliance
 
-	mode           Mode
-	seq            int
-	loading        bool
-	err            error
-	itemID         int64
-	item           store.Item
-	firmID         string
-	events         []store.DesignationEvent
-	news           []store.Item
-	alliance       string
-	allianceCounts store.Counts
+	shown   Subject
+	seq     int
+	loading bool
+	err     error
+	item    store.Item // the item shown, once loaded
+	events  []store.DesignationEvent
+	news    []store.Item
 
-	vp      viewport.Model
-	width   int
-	height  int
-	focused bool
+	vp viewport.Model
 }
 
 // New returns an empty reader.
 func New(src Source, km keys.KeyMap, th theme.Theme, now func() time.Time) Model {
-	if now == nil {
-		now = time.Now
-	}
 	vp := viewport.New()
 	vp.SoftWrap = false
-	return Model{src: src, keys: km, theme: th, now: now, codes: badge.NewCodes(nil), vp: vp,
+	return Model{Base: pane.NewBase(km, th, now), src: src, codes: badge.NewCodes(nil), vp: vp,
 		firms: map[string]store.Firm{}, alliances: map[string]store.Alliance{}}
 }
 
@@ -137,23 +125,66 @@ func (m *Model) SetLists(lists []store.List) {
 	m.render(false)
 }
 
-// ShowItem shows an item and returns the command that loads it in full.
-func (m Model) ShowItem(id int64) (Model, tea.Cmd) {
+// Subject is what the reader shows: an item, a firm's card, an alliance's
+// card, or nothing (the zero Subject). Build one with ItemSubject,
+// FirmSubject or AllianceSubject.
+type Subject struct {
+	Mode     Mode
+	Item     int64        // ModeItem: the item's ID
+	Firm     string       // ModeFirm: the firm's ID
+	Alliance string       // ModeAlliance: the alliance's ID; "" is the overview of all firms
+	Counts   store.Counts // ModeAlliance: the items that name it
+}
+
+// ItemSubject is the item with ID id; 0 is nothing.
+func ItemSubject(id int64) Subject {
 	if id == 0 {
-		m.mode, m.itemID, m.loading = ModeEmpty, 0, false
-		m.seq++
-		m.render(true)
+		return Subject{}
+	}
+	return Subject{Mode: ModeItem, Item: id}
+}
+
+// FirmSubject is the card of the firm with ID id; "" is nothing.
+func FirmSubject(id string) Subject {
+	if id == "" {
+		return Subject{}
+	}
+	return Subject{Mode: ModeFirm, Firm: id}
+}
+
+// AllianceSubject is the card of the alliance with ID id, whose items are
+// counted c; "" is the overview of all firms.
+func AllianceSubject(id string, c store.Counts) Subject {
+	return Subject{Mode: ModeAlliance, Alliance: id, Counts: c}
+}
+
+// Show shows s and returns the command that loads what it needs: an item
+// in full, or a firm's history and sanctions news. An alliance's card
+// needs no I/O: the directory has it all. Showing what is shown already
+// loads nothing; the same card with new counts keeps its scroll position.
+func (m Model) Show(s Subject) (Model, tea.Cmd) {
+	if s == m.shown {
 		return m, nil
 	}
-	if m.mode == ModeItem && m.itemID == id {
+	moved := s.Mode != m.shown.Mode || s.Item != m.shown.Item || s.Firm != m.shown.Firm || s.Alliance != m.shown.Alliance
+	if !moved && s.Mode != ModeAlliance {
 		return m, nil
 	}
-	m.mode, m.itemID = ModeItem, id
+	m.shown = s
 	m.seq++
-	m.loading, m.err = true, nil
-	m.render(true)
-	src, seq := m.src, m.seq
-	return m, func() tea.Msg { return loadItem(src, seq, id) }
+	m.err = nil
+	m.loading = s.Mode == ModeItem || s.Mode == ModeFirm
+	var cmd tea.Cmd
+	switch s.Mode {
+	case ModeItem:
+		src, seq, id := m.src, m.seq, s.Item
+		cmd = func() tea.Msg { return loadItem(src, seq, id) }
+	case ModeFirm:
+		m.events, m.news = nil, nil
+		cmd = m.loadFirm()
+	}
+	m.render(moved)
+	return m, cmd
 }
 
 // loadItem reads an item in full.
@@ -165,28 +196,8 @@ func loadItem(src Source, seq int, id int64) ItemLoadedMsg {
 	return ItemLoadedMsg{Seq: seq, Item: it, Err: err}
 }
 
-// ShowFirm shows a firm's card and returns the command that loads its
-// history and sanctions news.
-func (m Model) ShowFirm(id string) (Model, tea.Cmd) {
-	if id == "" {
-		m.mode, m.firmID = ModeEmpty, ""
-		m.seq++
-		m.render(true)
-		return m, nil
-	}
-	if m.mode == ModeFirm && m.firmID == id {
-		return m, nil
-	}
-	m.mode, m.firmID = ModeFirm, id
-	m.events, m.news = nil, nil
-	m.seq++
-	m.loading, m.err = true, nil
-	m.render(true)
-	return m, m.loadFirm()
-}
-
 func (m Model) loadFirm() tea.Cmd {
-	src, seq, id := m.src, m.seq, m.firmID
+	src, seq, id := m.src, m.seq, m.shown.Firm
 	return func() tea.Msg {
 		ctx := context.Background()
 		evs, err := src.DesignationEvents(ctx, id, time.Time{})
@@ -201,22 +212,11 @@ func (m Model) loadFirm() tea.Cmd {
 	}
 }
 
-// ShowAlliance shows an alliance's card (AllFirms, "", shows an overview
-// with the item counts c). It needs no I/O: the directory has it all.
-func (m Model) ShowAlliance(id string, c store.Counts) (Model, tea.Cmd) {
-	changed := m.mode != ModeAlliance || m.alliance != id
-	m.mode, m.alliance, m.allianceCounts = ModeAlliance, id, c
-	m.seq++
-	m.loading, m.err = false, nil
-	m.render(changed)
-	return m, nil
-}
-
 // Reload reads what is shown again, keeping the scroll position.
 func (m Model) Reload() (Model, tea.Cmd) {
-	switch m.mode {
+	switch m.shown.Mode {
 	case ModeItem:
-		id := m.itemID
+		id := m.shown.Item
 		m.seq++
 		src, seq := m.src, m.seq
 		return m, func() tea.Msg { return loadItem(src, seq, id) }
@@ -230,7 +230,7 @@ func (m Model) Reload() (Model, tea.Cmd) {
 // SetStarred updates the star of the shown item after the news pane
 // changed it.
 func (m *Model) SetStarred(id int64, starred bool) {
-	if m.mode == ModeItem && m.item.ID == id {
+	if m.shown.Mode == ModeItem && m.item.ID == id {
 		m.item.Starred = starred
 		m.render(false)
 	}
@@ -273,54 +273,56 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.render(false)
 	case tea.KeyPressMsg:
-		if !m.focused {
+		if !m.Focused() {
 			return m, nil
 		}
-		switch {
-		case key.Matches(msg, m.keys.Up):
+		switch k := m.Keys; {
+		case key.Matches(msg, k.Up):
 			m.vp.ScrollUp(1)
-		case key.Matches(msg, m.keys.Down):
+		case key.Matches(msg, k.Down):
 			m.vp.ScrollDown(1)
-		case key.Matches(msg, m.keys.PageUp):
+		case key.Matches(msg, k.PageUp):
 			m.vp.PageUp()
-		case key.Matches(msg, m.keys.PageDown):
+		case key.Matches(msg, k.PageDown):
 			m.vp.PageDown()
-		case key.Matches(msg, m.keys.Top):
+		case key.Matches(msg, k.Top):
 			m.vp.GotoTop()
-		case key.Matches(msg, m.keys.Bottom):
+		case key.Matches(msg, k.Bottom):
 			m.vp.GotoBottom()
 		}
 	}
 	return m, nil
 }
 
+// HandleKey handles a key press while the pane has the keyboard.
+func (m *Model) HandleKey(msg tea.KeyPressMsg) tea.Cmd { return pane.Update(m, msg) }
+
 // Scroll scrolls the text by d lines, for the mouse wheel.
-func (m *Model) Scroll(d int) {
+func (m *Model) Scroll(d int) tea.Cmd {
 	if d < 0 {
 		m.vp.ScrollUp(-d)
 	} else {
 		m.vp.ScrollDown(d)
 	}
+	return nil
 }
 
-// Mode returns what the reader shows.
-func (m Model) Mode() Mode { return m.mode }
+// Subject returns what the reader shows.
+func (m Model) Subject() Subject { return m.shown }
+
+// Mode returns what kind of thing the reader shows.
+func (m Model) Mode() Mode { return m.shown.Mode }
 
 // Item returns the item shown, once loaded.
 func (m Model) Item() (store.Item, bool) {
-	if m.mode != ModeItem || m.loading || m.item.ID != m.itemID || m.itemID == 0 {
+	if m.shown.Mode != ModeItem || m.loading || m.item.ID != m.shown.Item {
 		return store.Item{}, false
 	}
 	return m.item, true
 }
 
 // FirmID returns the firm whose card is shown, or "".
-func (m Model) FirmID() string {
-	if m.mode != ModeFirm {
-		return ""
-	}
-	return m.firmID
-}
+func (m Model) FirmID() string { return m.shown.Firm }
 
 // ScrollOffset returns the first line of text on screen.
 func (m Model) ScrollOffset() int { return m.vp.YOffset() }
@@ -328,53 +330,46 @@ func (m Model) ScrollOffset() int { return m.vp.YOffset() }
 // Err returns the last load error.
 func (m Model) Err() error { return m.err }
 
-// SetSize sets the pane's size in cells.
-func (m *Model) SetSize(w, h int) {
-	changed := w != m.width
-	m.width, m.height = w, h
+// SetSize sets the pane's size in cells, and lays the text out again for
+// a new width.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	changed := w != m.Width
+	m.Base.SetSize(w, h)
 	m.vp.SetWidth(max(w, 0))
 	m.vp.SetHeight(max(h-1, 0))
 	if changed {
 		m.render(false)
 	}
+	return nil
 }
 
-// SetTheme changes the styles.
+// SetTheme changes the styles and lays the text out in them.
 func (m *Model) SetTheme(t theme.Theme) {
-	m.theme = t
+	m.Base.SetTheme(t)
 	m.render(false)
 }
-
-// Focus gives the pane the keyboard.
-func (m *Model) Focus() { m.focused = true }
-
-// Blur takes the keyboard away.
-func (m *Model) Blur() { m.focused = false }
-
-// Focused reports whether the pane has the keyboard.
-func (m Model) Focused() bool { return m.focused }
 
 // render lays the card out for the pane's width; top scrolls back to the
 // first line, for new content.
 func (m *Model) render(top bool) {
-	if m.width <= 0 {
+	if m.Width <= 0 {
 		return
 	}
 	var lines []string
-	w := m.width - 1 // one cell of left margin
+	w := m.Width - 1 // one cell of left margin
 	switch {
 	case m.err != nil:
-		lines = []string{m.theme.Error.Render("! " + cell.Line(m.err.Error()))}
-	case m.mode == ModeItem && m.loading && m.item.ID != m.itemID:
-		lines = []string{m.theme.Dim.Render("loading…")}
-	case m.mode == ModeItem:
+		lines = []string{m.Theme.Error.Render("! " + cell.Line(m.err.Error()))}
+	case m.shown.Mode == ModeItem && m.loading && m.item.ID != m.shown.Item:
+		lines = []string{m.Theme.Dim.Render("loading…")}
+	case m.shown.Mode == ModeItem:
 		lines = m.itemLines(w)
-	case m.mode == ModeFirm:
+	case m.shown.Mode == ModeFirm:
 		lines = m.firmLines(w)
-	case m.mode == ModeAlliance:
+	case m.shown.Mode == ModeAlliance:
 		lines = m.allianceLines(w)
 	default:
-		lines = []string{m.theme.Dim.Render("Nothing selected.")}
+		lines = []string{m.Theme.Dim.Render("Nothing selected.")}
 	}
 	for i, l := range lines {
 		// Each line is isolated on its own: a right-to-left line must not
@@ -392,11 +387,11 @@ func (m *Model) render(top bool) {
 
 // View draws the pane in exactly its size.
 func (m Model) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if !m.Sized() {
 		return ""
 	}
 	title := "4 Reader"
-	switch m.mode {
+	switch m.shown.Mode {
 	case ModeFirm:
 		title += " · firm"
 	case ModeAlliance:
@@ -406,7 +401,7 @@ func (m Model) View() string {
 	if total := m.vp.TotalLineCount(); total > m.vp.Height() && m.vp.Height() > 0 {
 		note = fmt.Sprintf("%d%%", int(m.vp.ScrollPercent()*100+0.5))
 	}
-	head := pane.Title(m.theme, title, note, m.width, m.focused)
+	head := pane.Title(m.Theme, title, note, m.Width, m.Focused())
 	lines := append([]string{head}, strings.Split(m.vp.View(), "\n")...)
-	return pane.Join(lines, m.width, m.height)
+	return pane.Join(lines, m.Width, m.Height)
 }

@@ -45,7 +45,7 @@ func TestItemCard(t *testing.T) {
 	src := uitest.New()
 	m := newReader(t, src, 70, 40)
 	id := itemByTitle(t, src, "华为、壁仞科技")
-	m, cmd := m.ShowItem(id)
+	m, cmd := m.Show(ItemSubject(id))
 	m, _ = drive.Loop(m, update, cmd)
 	view := ansi.Strip(m.View())
 	for _, want := range []string{
@@ -73,7 +73,7 @@ func TestItemCard(t *testing.T) {
 func TestArabicMentionsHighlighted(t *testing.T) {
 	src := uitest.New()
 	m := newReader(t, src, 60, 30)
-	m, cmd := m.ShowItem(itemByTitle(t, src, "ويضم"))
+	m, cmd := m.Show(ItemSubject(itemByTitle(t, src, "ويضم")))
 	m, _ = drive.Loop(m, update, cmd)
 	th := theme.New(true, false)
 	for _, name := range []string{"هواوي", "بيرين", "مور ثريدز"} {
@@ -109,7 +109,7 @@ var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 func TestHostileTextIsNeutralised(t *testing.T) {
 	src := hostile{uitest.New()}
 	m := newReader(t, src, 50, 20)
-	m, cmd := m.ShowItem(7)
+	m, cmd := m.Show(ItemSubject(7))
 	m, _ = drive.Loop(m, update, cmd)
 	view := m.View()
 	if rest := sgr.ReplaceAllString(view, ""); strings.ContainsAny(rest, "\x1b\x07\u202e\u202c\u009b") {
@@ -124,8 +124,8 @@ func TestStaleItemDropped(t *testing.T) {
 	src := uitest.New()
 	m := newReader(t, src, 60, 20)
 	ids := src.ItemIDs()
-	m, old := m.ShowItem(ids[0])
-	m, cur := m.ShowItem(ids[1])
+	m, old := m.Show(ItemSubject(ids[0]))
+	m, cur := m.Show(ItemSubject(ids[1]))
 	for _, msg := range append(drive.Msgs(cur), drive.Msgs(old)...) {
 		m, _ = m.Update(msg)
 	}
@@ -149,7 +149,7 @@ func TestFirmCard(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.firm, func(t *testing.T) {
 			m := newReader(t, uitest.New(), 80, 60)
-			m, cmd := m.ShowFirm(tt.firm)
+			m, cmd := m.Show(FirmSubject(tt.firm))
 			m, _ = drive.Loop(m, update, cmd)
 			view := ansi.Strip(m.View())
 			for _, want := range tt.want {
@@ -166,7 +166,7 @@ func TestFirmCard(t *testing.T) {
 
 func TestAllianceCard(t *testing.T) {
 	m := newReader(t, uitest.New(), 70, 40)
-	m, _ = m.ShowAlliance(uitest.ModelChip, store.Counts{})
+	m, _ = m.Show(AllianceSubject(uitest.ModelChip, store.Counts{}))
 	view := ansi.Strip(m.View())
 	for _, want := range []string{"Model-Chip Ecosystem Innovation Alliance", "模芯生态创新联盟", "Launched: 2025-07-25",
 		"Members (10)", "Huawei", "(convener)", "Moore Threads"} {
@@ -178,7 +178,7 @@ func TestAllianceCard(t *testing.T) {
 
 func TestScrollAndFit(t *testing.T) {
 	m := newReader(t, uitest.New(), 40, 10)
-	m, cmd := m.ShowFirm("huawei")
+	m, cmd := m.Show(FirmSubject("huawei"))
 	m, _ = drive.Loop(m, update, cmd)
 	m.Focus()
 	for range 3 {
@@ -199,5 +199,40 @@ func TestScrollAndFit(t *testing.T) {
 		if w := ansi.StringWidth(l); w != 40 {
 			t.Errorf("line is %d cells: %q", w, ansi.Strip(l))
 		}
+	}
+}
+
+func TestShowLoadsOnlyANewSubject(t *testing.T) {
+	src := uitest.New()
+	m := newReader(t, src, 40, 10)
+	m.Focus()
+	m, cmd := m.Show(FirmSubject("huawei"))
+	if cmd == nil || !m.loading {
+		t.Fatal("a firm's card loaded nothing")
+	}
+	m, _ = drive.Loop(m, update, cmd)
+	m, _ = m.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	if m, cmd = m.Show(FirmSubject("huawei")); cmd != nil || m.ScrollOffset() != 1 {
+		t.Errorf("showing the card shown loaded it again (%v) or scrolled it to %d", cmd != nil, m.ScrollOffset())
+	}
+
+	m, cmd = m.Show(AllianceSubject(uitest.ModelChip, store.Counts{Total: 5}))
+	if cmd != nil || m.Mode() != ModeAlliance || m.FirmID() != "" {
+		t.Fatalf("an alliance's card: command %v, mode %v, firm %q", cmd != nil, m.Mode(), m.FirmID())
+	}
+	m, _ = m.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	m, _ = m.Show(AllianceSubject(uitest.ModelChip, store.Counts{Total: 6, Unread: 1}))
+	if m.ScrollOffset() != 1 || m.Subject().Counts.Total != 6 {
+		t.Errorf("new counts: scroll %d, subject %+v; want the same place and the new counts", m.ScrollOffset(), m.Subject())
+	}
+
+	for _, s := range []Subject{ItemSubject(0), FirmSubject("")} {
+		if s != (Subject{}) {
+			t.Errorf("%+v is not the empty subject", s)
+		}
+	}
+	m, cmd = m.Show(ItemSubject(0))
+	if cmd != nil || m.Mode() != ModeEmpty || !strings.Contains(ansi.Strip(m.View()), "Nothing selected") {
+		t.Errorf("the empty subject: command %v, mode %v:\n%s", cmd != nil, m.Mode(), ansi.Strip(m.View()))
 	}
 }

@@ -82,11 +82,11 @@ func (m Model) date(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(m.now().Location()).Format(layout)
+	return t.In(m.Now().Location()).Format(layout)
 }
 
 func (m Model) itemLines(w int) []string {
-	t, it := m.theme, m.item
+	t, it := m.Theme, m.item
 	lines := highlighted(it.Title, it.Mentions, store.FieldTitle, false, w, t.ItemTitle, t.Mention)
 	var meta []string
 	if src := cell.Line(it.FeedTitle); src != "" {
@@ -128,7 +128,7 @@ func (m Model) itemLines(w int) []string {
 // namedLines lists the firms an item names with their badges, and the
 // alliances it names.
 func (m Model) namedLines(it store.Item, w int) []string {
-	t := m.theme
+	t := m.Theme
 	var lines []string
 	if len(it.Firms) > 0 {
 		lines = append(lines, "", t.Heading.Render("Firms named"))
@@ -158,9 +158,9 @@ func (m Model) designationSummary(id string, w int) string {
 	}
 	bs := badge.For(f.Designations, m.codes)
 	if len(bs) == 0 {
-		return m.theme.Dim.Render(cell.Truncate(noneFound(f), w))
+		return m.Theme.Dim.Render(cell.Truncate(noneFound(f), w))
 	}
-	return badge.Render(m.theme, bs, w, true)
+	return badge.Render(m.Theme, bs, w, true)
 }
 
 func noneFound(f store.Firm) string {
@@ -196,13 +196,13 @@ func (m Model) listName(id string) string {
 }
 
 func (m Model) firmLines(w int) []string {
-	t := m.theme
-	f, ok := m.firms[m.firmID]
+	t := m.Theme
+	f, ok := m.firms[m.shown.Firm]
 	if !ok {
 		if m.loading {
 			return []string{t.Dim.Render("loading…")}
 		}
-		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.firmID))}
+		return []string{t.Dim.Render("Unknown firm " + cell.Line(m.shown.Firm))}
 	}
 	var lines []string
 	for _, sp := range cell.WrapSpans(cell.Line(f.Name), w) {
@@ -268,7 +268,7 @@ func (m Model) firmLines(w int) []string {
 // designationLines is the designation timeline of a firm: every listing,
 // removed ones included, oldest first.
 func (m Model) designationLines(f store.Firm, w int) []string {
-	t := m.theme
+	t := m.Theme
 	if len(f.Designations) == 0 {
 		return []string{"  " + t.Dim.Render(noneFound(f))}
 	}
@@ -324,11 +324,11 @@ func (m Model) designationLines(f store.Firm, w int) []string {
 }
 
 func (m Model) allianceLines(w int) []string {
-	t := m.theme
-	if m.alliance == "" {
+	t := m.Theme
+	if m.shown.Alliance == "" {
 		return m.overviewLines(w)
 	}
-	a, ok := m.alliances[m.alliance]
+	a, ok := m.alliances[m.shown.Alliance]
 	if !ok {
 		return []string{t.Dim.Render("loading…")}
 	}
@@ -380,8 +380,8 @@ func (m Model) allianceLines(w int) []string {
 
 // overviewLines is the card of the "All firms" row.
 func (m Model) overviewLines(w int) []string {
-	t := m.theme
-	c := m.allianceCounts
+	t := m.Theme
+	c := m.shown.Counts
 	lines := []string{
 		t.ItemTitle.Render("All firms"),
 		t.Dim.Render(cell.Truncate(strconv.Itoa(len(m.firms))+" firms · "+strconv.Itoa(c.Total)+" items · "+

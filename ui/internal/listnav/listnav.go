@@ -1,6 +1,8 @@
 // Package listnav keeps a cursor and a scroll offset over a list of known
-// length, for every list pane. It knows nothing of what the rows hold, so
+// length, for every list pane. Nav knows nothing of what the rows hold, so
 // a pane can page through a million items while holding only a window.
+// Picker adds the rows, for the short lists whose cursor picks what the
+// next pane shows, and announces each move.
 package listnav
 
 import (

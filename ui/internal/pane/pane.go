@@ -1,5 +1,11 @@
-// Package pane draws the parts every pane shares: the title line, the
-// cursor row and the placeholder lines, so that all panes look alike.
+// Package pane is what every pane of the dashboard shares: the contract
+// the root drives them through (Pane), the state they all hold (Base),
+// and the parts they all draw (the title line, the cursor row, the
+// placeholder and error lines), so that all panes behave and look alike.
+//
+// A new pane embeds Base, defines SetSize, Scroll, Click (or keeps Base's
+// no-op), HandleKey and View with the signatures of Pane, and goes into
+// the root's panes or views array; nothing else in the root changes.
 package pane
 
 import (
