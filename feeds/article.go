@@ -68,14 +68,19 @@ func (a *Articles) Fetch(ctx context.Context, itemID int64) (store.Article, erro
 	}
 	resp, err := a.client.Fetch(ctx, fetch.Request{URL: it.URL})
 	if err != nil {
-		return store.Article{}, fmt.Errorf("article: unable to fetch %s: %w", it.URL, err)
+		// The item's link is on screen beside the reason; the reason is
+		// kept short for the reader's one line.
+		return store.Article{}, fmt.Errorf("article: unable to fetch the page: %w", err)
 	}
 	art, err := extract.Extract(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
-		if errors.Is(err, extract.ErrNotHTML) && resp.ContentType != "" {
-			return store.Article{}, fmt.Errorf("article: %s is %s, %w", resp.URL, store.CleanLine(resp.ContentType, 80), extract.ErrNotHTML)
+		switch {
+		case errors.Is(err, extract.ErrNotHTML) && resp.ContentType != "":
+			return store.Article{}, fmt.Errorf("article: the page is %s, %w", store.CleanLine(resp.ContentType, 80), extract.ErrNotHTML)
+		case errors.Is(err, extract.ErrNotHTML), errors.Is(err, extract.ErrNoText):
+			return store.Article{}, fmt.Errorf("article: %w", errors.Unwrap(err))
 		}
-		return store.Article{}, fmt.Errorf("article: %s: %w", resp.URL, err)
+		return store.Article{}, fmt.Errorf("article: unable to read the page: %w", err)
 	}
 	art.ItemID = itemID
 	art.Fetched = a.now().UTC()

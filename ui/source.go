@@ -49,4 +49,15 @@ type Config struct {
 	// the store, such as ParseQuery's names, is read again. Its error goes
 	// to the status line.
 	DataChanged func(ctx context.Context) error
+	// Articles may be nil: b then says articles are unavailable. It
+	// brings an item's article, the kept one or else fetched from the
+	// item's page, for the reader (the b key).
+	Articles ArticleSource
+}
+
+// ArticleSource brings an item's article: the kept one, else fetched
+// from its page, kept, and the item re-tagged. Its error is one line,
+// shown in the reader under the summary.
+type ArticleSource interface {
+	Article(ctx context.Context, itemID int64) (store.Article, error)
 }

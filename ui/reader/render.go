@@ -122,6 +122,51 @@ func (m Model) itemLines(w int) []string {
 		lines = append(lines, "")
 		lines = append(lines, highlighted(it.Content, it.Mentions, store.FieldContent, true, w, lipgloss.NewStyle(), t.Mention)...)
 	}
+	return append(lines, m.articleLines(it, w)...)
+}
+
+// articleLines shows the item's article under its summary: the text
+// with the names found in it highlighted, then its links; or, while it is
+// fetched or when it cannot be, one line saying so.
+func (m Model) articleLines(it store.Item, w int) []string {
+	t, art := m.Theme, m.art
+	if art.item != it.ID || art.item == 0 {
+		return nil
+	}
+	switch {
+	case art.loading:
+		return []string{"", t.Dim.Render("fetching the article…")}
+	case art.err != nil:
+		reason := strings.TrimPrefix(cell.Line(art.err.Error()), "article: ")
+		return append([]string{""}, wrapped("! ", "article unavailable: "+reason, w, t.Error, t.Error)...)
+	}
+	a := art.a
+	lines := []string{"", t.Heading.Render("Article")}
+	var meta []string
+	if by := cell.Line(a.Byline); by != "" {
+		meta = append(meta, "by "+by)
+	}
+	if d := m.date(a.Published, "2006-01-02"); d != "" {
+		meta = append(meta, d)
+	}
+	if d := m.date(a.Fetched, "2006-01-02 15:04"); d != "" {
+		meta = append(meta, "fetched "+d)
+	}
+	if len(meta) > 0 {
+		lines = append(lines, t.Dim.Render(cell.Truncate(strings.Join(meta, " · "), w)))
+	}
+	lines = append(lines, "")
+	lines = append(lines, highlighted(a.Text, it.Mentions, store.FieldBody, true, w, lipgloss.NewStyle(), t.Mention)...)
+	if len(a.Links) > 0 {
+		lines = append(lines, "", t.Heading.Render("Links"))
+		for i, l := range a.Links {
+			text := cell.Line(l.Text)
+			if text == "" {
+				text = cell.Line(l.URL)
+			}
+			lines = append(lines, cell.Truncate("["+strconv.Itoa(i+1)+"] "+text, w), "    "+t.Link.Render(cell.Truncate(cell.Line(l.URL), w-4)))
+		}
+	}
 	return lines
 }
 
