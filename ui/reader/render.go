@@ -183,16 +183,43 @@ func (m Model) namedLines(it store.Item, w int) []string {
 		}
 		nameW = min(nameW, w/2)
 		for _, id := range it.Firms {
-			lines = append(lines, "  "+cell.Fit(m.firmName(id), nameW)+" "+m.designationSummary(id, w-nameW-3))
+			line := "  " + cell.Fit(m.firmName(id), nameW) + " "
+			if articleOnly(it, store.KindFirm, id) {
+				// Named only in the fetched article, not in the feed's text.
+				line += t.Dim.Render("(article) ")
+				line += m.designationSummary(id, w-nameW-13)
+			} else {
+				line += m.designationSummary(id, w-nameW-3)
+			}
+			lines = append(lines, line)
 		}
 	}
 	if len(it.Alliances) > 0 {
 		lines = append(lines, "", t.Heading.Render("Alliances named"))
 		for _, id := range it.Alliances {
-			lines = append(lines, "  "+cell.Truncate(m.allianceName(id), w-2))
+			line := "  " + cell.Truncate(m.allianceName(id), w-2)
+			if articleOnly(it, store.KindAlliance, id) {
+				line = "  " + cell.Truncate(m.allianceName(id), w-12) + " " + t.Dim.Render("(article)")
+			}
+			lines = append(lines, line)
 		}
 	}
 	return lines
+}
+
+// articleOnly reports whether every mention of the entity is in the
+// item's article: the feed's text does not name it.
+func articleOnly(it store.Item, kind store.EntityKind, id string) bool {
+	found := false
+	for _, m := range it.Mentions {
+		if m.Kind == kind && m.Entity == id {
+			if m.Field != store.FieldBody {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
 }
 
 // designationSummary is a firm's badges, or "none found as of <date>".
