@@ -188,6 +188,24 @@ func TestExtractCommand(t *testing.T) {
 	if out.Title != "Biren ships a new GPU" || out.Byline != "Jane Doe" || out.Lang != "en" || len(out.Paragraphs) != 4 || out.Paragraphs[2] != "## Customers" {
 		t.Errorf("extract --json = %+v", out)
 	}
+	// A URL goes through the one client: its links resolve against the
+	// page's own address, and a 404 is a one-line error.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/news/1" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, strings.Replace(storyPage, "the glorpwidget order book", `the <a href="/orders">glorpwidget order book</a>`, 1))
+	}))
+	defer srv.Close()
+	r = runCLI(t, "", "", "extract", srv.URL+"/news/1")
+	if r.code != 0 || !strings.Contains(r.stdout, "## Customers") || !strings.Contains(r.stdout, "[1] glorpwidget order book\n    "+srv.URL+"/orders") {
+		t.Errorf("extract URL: %+v", r)
+	}
+	if r := runCLI(t, "", "", "extract", srv.URL+"/gone"); r.code != 1 || !strings.Contains(r.stderr, "404") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("extract of a 404: %+v", r)
+	}
 	bad := filepath.Join(dir, "x.pdf")
 	os.WriteFile(bad, []byte("%PDF-1.7 binary"), 0o644)
 	if r := runCLI(t, "", "", "extract", bad); r.code != 1 || !strings.Contains(r.stderr, "not an HTML page") {
