@@ -60,7 +60,7 @@ const pollEvery = 2 * time.Second
 type Model struct {
 	cfg   Config
 	keys  keys.KeyMap
-	theme theme.Theme
+	theme *theme.Theme // shared by every pane; replaced, never changed
 
 	dark    bool
 	noColor bool
@@ -113,7 +113,6 @@ func New(cfg Config) Model {
 	m := Model{
 		cfg:       cfg,
 		keys:      km,
-		theme:     th,
 		dark:      true,
 		alliances: alliances.New(src, km, th),
 		firms:     firms.New(src, km, th),
@@ -125,6 +124,7 @@ func New(cfg Config) Model {
 		pollEvery: pollEvery,
 		follows:   paneAlliances,
 	}
+	m.shareTheme(&th)
 	m.alliances.Focus()
 	var cmd tea.Cmd
 	m.firms, cmd = m.firms.SetAlliance(alliances.AllFirms, "")
@@ -170,9 +170,15 @@ func (m *Model) views() [overlayCount]pane.Pane {
 	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes}
 }
 
-// applyTheme rebuilds the styles and hands them to every pane and view.
+// applyTheme rebuilds the styles for the terminal.
 func (m *Model) applyTheme() {
-	m.theme = theme.New(m.dark, m.noColor)
+	th := theme.New(m.dark, m.noColor)
+	m.shareTheme(&th)
+}
+
+// shareTheme hands the styles th to every pane and view.
+func (m *Model) shareTheme(th *theme.Theme) {
+	m.theme = th
 	for _, p := range m.panes() {
 		p.SetTheme(m.theme)
 	}

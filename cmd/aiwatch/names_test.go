@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -115,5 +116,23 @@ func TestDashboardNamesRefreshOnlyOnChange(t *testing.T) {
 	}
 	if f, err := names.Parse("alliance:mceia"); err != nil || len(f.Alliances) != 1 {
 		t.Errorf("alliance:mceia = %v, %v", f.Alliances, err)
+	}
+}
+
+// BenchmarkLiveNames measures reading the query names, which the
+// dashboard now does before its first frame and after each write by
+// another process.
+func BenchmarkLiveNames(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "aiwatch.db")
+	a := &app{env: env{getenv: func(string) string { return "" }, now: time.Now}, ctx: b.Context(), dbFlag: path}
+	db, err := a.store()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for b.Loop() {
+		if _, err := newLiveNames(b.Context(), db, a.now); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

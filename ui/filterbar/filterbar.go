@@ -51,7 +51,7 @@ type Model struct {
 	input    textinput.Model
 	parse    ParseFunc
 	keys     keys.KeyMap
-	theme    theme.Theme
+	theme    *theme.Theme
 	debounce time.Duration
 	seq      int
 	query    string // the query in force
@@ -72,7 +72,7 @@ func New(parse ParseFunc, km keys.KeyMap, th theme.Theme) Model {
 	in.Prompt = "/ "
 	in.Placeholder = "firm:huawei since:7d -is:read 华为"
 	m := Model{input: in, parse: parse, keys: km, debounce: DefaultDebounce}
-	m.SetTheme(th)
+	m.SetTheme(&th)
 	return m
 }
 
@@ -84,7 +84,7 @@ func freeText(q string) (store.Filter, error) {
 func (m *Model) SetDebounce(d time.Duration) { m.debounce = d }
 
 // SetTheme changes the styles.
-func (m *Model) SetTheme(t theme.Theme) {
+func (m *Model) SetTheme(t *theme.Theme) {
 	m.theme = t
 	s := textinput.DefaultStyles(t.Dark)
 	s.Focused.Prompt = t.Prompt

@@ -265,13 +265,13 @@ func (m Model) row(i, w, nameW, badgeW int) string {
 		un = strconv.Itoa(c.Unread)
 	}
 	unread := cell.FitRight(un, unreadW)
-	plainBadges := cell.Fit(badge.Render(m.Theme, m.badges[i], badgeW, false), badgeW)
+	plainBadges := cell.Fit(badge.Render(*m.Theme, m.badges[i], badgeW, false), badgeW)
 	plain := " " + name + " " + plainBadges + unread
 	styledName := name
 	if c.Unread > 0 {
 		styledName = m.Theme.Unread.Render(name)
 	}
-	styled := " " + styledName + " " + cell.Fit(badge.Render(m.Theme, m.badges[i], badgeW, true), badgeW) +
+	styled := " " + styledName + " " + cell.Fit(badge.Render(*m.Theme, m.badges[i], badgeW, true), badgeW) +
 		m.Theme.UnreadCount.Render(unread)
 	return pane.Row(m.Theme, plain, styled, w, i == m.pick.Nav.Cursor, m.Focused())
 }

@@ -402,7 +402,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 }
 
 // SetTheme changes the styles and lays the text out in them.
-func (m *Model) SetTheme(t theme.Theme) {
+func (m *Model) SetTheme(t *theme.Theme) {
 	m.Base.SetTheme(t)
 	m.render(false)
 }

@@ -232,7 +232,7 @@ func (m Model) designationSummary(id string, w int) string {
 	if len(bs) == 0 {
 		return m.Theme.Dim.Render(cell.Truncate(noneFound(f), w))
 	}
-	return badge.Render(m.Theme, bs, w, true)
+	return badge.Render(*m.Theme, bs, w, true)
 }
 
 func noneFound(f store.Firm) string {
@@ -352,7 +352,7 @@ func (m Model) designationLines(f store.Firm, w int) []string {
 		bs := badge.For([]store.Designation{d}, m.codes)
 		code := t.Dim.Render(cell.Fit(m.codes.Code(d.List), 6))
 		if len(bs) == 1 {
-			code = badge.Style(t, bs[0])(cell.Fit(bs[0].Text(), 6))
+			code = badge.Style(*t, bs[0])(cell.Fit(bs[0].Text(), 6))
 		}
 		lines = append(lines, "  "+code+" "+cell.Truncate(m.listName(d.List), w-9))
 		var when []string

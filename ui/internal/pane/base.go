@@ -26,8 +26,9 @@ type Pane interface {
 	// SetSize sets the pane's size in cells and returns the command that
 	// loads what a larger pane shows, or nil.
 	SetSize(w, h int) tea.Cmd
-	// SetTheme changes the styles.
-	SetTheme(t theme.Theme)
+	// SetTheme changes the styles. The theme is shared by every pane and
+	// never changed: a new theme is a new value.
+	SetTheme(t *theme.Theme)
 	// Focus gives the pane the keyboard; Blur takes it away.
 	Focus()
 	Blur()
@@ -49,7 +50,7 @@ type Pane interface {
 // its size and whether it has the keyboard. Embed it by value.
 type Base struct {
 	Keys    keys.KeyMap
-	Theme   theme.Theme
+	Theme   *theme.Theme     // shared, read only: a Theme is too large to copy with every Model
 	Now     func() time.Time // for "3h ago" and dates in the local zone
 	Width   int
 	Height  int
@@ -62,7 +63,7 @@ func NewBase(km keys.KeyMap, th theme.Theme, now func() time.Time) Base {
 	if now == nil {
 		now = time.Now
 	}
-	return Base{Keys: km, Theme: th, Now: now}
+	return Base{Keys: km, Theme: &th, Now: now}
 }
 
 // SetSize records the size. A pane whose layout depends on its size
@@ -77,7 +78,7 @@ func (b *Base) SetSize(w, h int) tea.Cmd {
 func (b Base) Sized() bool { return b.Width > 0 && b.Height > 0 }
 
 // SetTheme changes the styles.
-func (b *Base) SetTheme(t theme.Theme) { b.Theme = t }
+func (b *Base) SetTheme(t *theme.Theme) { b.Theme = t }
 
 // Focus gives the pane the keyboard.
 func (b *Base) Focus() { b.focused = true }

@@ -19,7 +19,7 @@ import (
 
 // Title draws a pane's title line: the title on the left, a note (counts,
 // column labels) on the right, exactly w cells.
-func Title(t theme.Theme, title, note string, w int, focused bool) string {
+func Title(t *theme.Theme, title, note string, w int, focused bool) string {
 	st := t.Title
 	if focused {
 		st = t.TitleFocused
@@ -39,7 +39,7 @@ func Title(t theme.Theme, title, note string, w int, focused bool) string {
 // Row draws one list row of exactly w cells. plain is the row without
 // styles, used for the cursor row, which is drawn in one style so that its
 // background runs unbroken; styled is the row as drawn elsewhere.
-func Row(t theme.Theme, plain, styled string, w int, cursor, focused bool) string {
+func Row(t *theme.Theme, plain, styled string, w int, cursor, focused bool) string {
 	if cursor {
 		st := t.SelectedBlurred
 		if focused {
@@ -51,13 +51,13 @@ func Row(t theme.Theme, plain, styled string, w int, cursor, focused bool) strin
 }
 
 // Note draws a dim line, such as "loading…" or "no items".
-func Note(t theme.Theme, text string, w int) string {
+func Note(t *theme.Theme, text string, w int) string {
 	return t.Dim.Render(cell.Fit(text, w))
 }
 
 // ErrorLines draws an error in place of a pane's rows, wrapped to at most
 // three lines so that the cause at the end of the message shows.
-func ErrorLines(t theme.Theme, err error, w int) []string {
+func ErrorLines(t *theme.Theme, err error, w int) []string {
 	msg, _, _ := strings.Cut(err.Error(), "\n") // a short message, never a trace
 	msg = "! " + cell.Line(msg)
 	var lines []string
