@@ -84,16 +84,20 @@ func textCond(term string, bodies bool) cond {
 	c.probe = `(` + c.probe + ` OR ` + am + `)`
 	c.probeArgs = append(append([]any{}, c.probeArgs...), aarg)
 	if bodies {
-		// Drive from the union of the term's feed-text and article
-		// matches. The check, if any, was for feed text; an article
-		// match passes without it. tagCount cannot count a union (it
-		// has no table), so it leaves the count to the plan.
+		// Drive from the items whose article matches, then those whose
+		// feed text's index does and whose article does not: a union
+		// without duplicates that SQLite streams, with no set of all the
+		// matches to build (articles are few; feed-text matches may be
+		// most of the store). The check, if any, was for feed text; an
+		// article match passes without it. tagCount cannot count from
+		// two indexes, so it leaves the count to the plan.
 		d := *c.drive
 		ftsTable := d.table
 		index := am[len(`i.id IN (`) : len(am)-1]
-		d.from = `(SELECT rowid AS id FROM ` + ftsTable + ` WHERE ` + strings.Replace(d.on, "w."+ftsTable, ftsTable, 1) +
-			` UNION ` + index + `) w CROSS JOIN items i ON i.id = w.id`
-		d.args = append(append([]any{}, d.args...), aarg)
+		d.from = `(` + strings.Replace(index, "SELECT rowid", "SELECT rowid AS id", 1) +
+			` UNION ALL SELECT rowid FROM ` + ftsTable + ` WHERE ` + strings.Replace(d.on, "w."+ftsTable, ftsTable, 1) +
+			` AND rowid NOT IN (` + index + `)) w CROSS JOIN items i ON i.id = w.id`
+		d.args = append(append([]any{aarg}, d.args...), aarg)
 		d.on = `1`
 		if d.check != "" {
 			d.check = `(` + d.check + ` OR ` + am + `)`
