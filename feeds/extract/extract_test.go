@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 // articlesDir is the benchmark corpus: ../shared beside the repository
@@ -286,5 +289,75 @@ func TestHeavyFallbacksStayOut(t *testing.T) {
 		if !strings.Contains(string(mod), line+"\n") {
 			t.Errorf("go.mod lacks %q", line)
 		}
+	}
+}
+
+// hugePage is n short paragraphs in one article, each with a link.
+func hugePage(n int) []byte {
+	var b strings.Builder
+	b.WriteString("<html><body><article>")
+	for i := range n {
+		fmt.Fprintf(&b, `<p>Paragraph %d with some words about chips and <a href="/l%d">a link</a> and more text here.</p>`, i, i)
+	}
+	b.WriteString("</article></body></html>")
+	return []byte(b.String())
+}
+
+// TestExtractHugePage: go-trafilatura's time grows with the square of a
+// page's text, so a page past the bounds is cut before it goes in, and
+// the article says so.
+func TestExtractHugePage(t *testing.T) {
+	a, err := Extract(hugePage(60_000), "text/html", "https://example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(a.Text, "Paragraph 0 with") || strings.Contains(a.Text, "Paragraph 59999") || !strings.HasSuffix(a.Text, "very long page)") {
+		t.Errorf("huge page not cut as it should be: %d bytes, ends %q", len(a.Text), a.Text[max(0, len(a.Text)-120):])
+	}
+	if len(a.Links) != MaxLinks {
+		t.Errorf("%d links, want the first %d", len(a.Links), MaxLinks)
+	}
+	small, err := Extract(hugePage(50), "text/html", "")
+	if err != nil || strings.Contains(small.Text, "[…]") || !strings.Contains(small.Text, "Paragraph 49 ") {
+		t.Errorf("a short page was cut (%v):\n%s", err, small.Text)
+	}
+}
+
+func TestTrimDocument(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		page           string
+		elements, text int
+		cut            bool
+		keeps, drops   string
+	}{
+		{"under both", "<p>aaa</p><p>bbb</p>", 100, 100, false, "bbb", ""},
+		{"text", "<p>aaa</p><p>bbb</p><p>ccc</p>", 100, 5, true, "aaa", "bbb"},
+		{"scripts do not count", "<script>" + strings.Repeat("x", 50) + "</script><p>aaa</p>", 100, 10, false, "aaa", ""},
+		{"elements", "<div><p>aaa</p><p>bbb</p></div><p>ccc</p>", 6, 100, true, "aaa", "ccc"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader("<html><body>" + tc.page + "</body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := trimDocument(doc, tc.elements, tc.text); got != tc.cut {
+				t.Errorf("cut = %v, want %v", got, tc.cut)
+			}
+			var b strings.Builder
+			html.Render(&b, doc)
+			if !strings.Contains(b.String(), tc.keeps) || (tc.drops != "" && strings.Contains(b.String(), tc.drops)) {
+				t.Errorf("after the cut: %s", b.String())
+			}
+		})
+	}
+}
+
+// BenchmarkExtractHuge is the worst case the bounds allow.
+func BenchmarkExtractHuge(b *testing.B) {
+	page := hugePage(60_000)
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		Extract(page, "text/html", "https://example.com/")
 	}
 }
