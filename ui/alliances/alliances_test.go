@@ -138,3 +138,19 @@ func TestCountsMsgReplacesCounts(t *testing.T) {
 		t.Errorf("view does not show the new count:\n%s", ansi.Strip(m.View()))
 	}
 }
+
+func TestReloadKeepsTheAllianceOrFallsBackToAllFirms(t *testing.T) {
+	m, _ := loaded(t)
+	m, _ = drive.Loop(m, update, func() tea.Msg { return tea.KeyPressMsg{Code: 'G', Text: "G"} })
+	all := m.Alliances()
+	// The same alliances in another order: the cursor stays on its alliance.
+	m, msgs := drive.Loop(m, update, func() tea.Msg { return LoadedMsg{Alliances: []store.Alliance{all[1], all[0]}} })
+	if m.Selected() != uitest.ShanghaiGCC || len(selected(msgs)) != 0 {
+		t.Errorf("after a reorder: selected %q, announced %q", m.Selected(), selected(msgs))
+	}
+	// Its alliance gone (another process removed it): back to All firms, said.
+	m, msgs = drive.Loop(m, update, func() tea.Msg { return LoadedMsg{Alliances: []store.Alliance{all[0]}} })
+	if got := selected(msgs); m.Selected() != AllFirms || len(got) != 1 || got[0] != AllFirms {
+		t.Errorf("after its alliance went: selected %q, announced %q", m.Selected(), got)
+	}
+}
