@@ -262,6 +262,9 @@ const (
 	FieldTitle   Field = "title"
 	FieldSummary Field = "summary"
 	FieldContent Field = "content"
+	// FieldBody is the article text fetched from the item's page
+	// (aiwatch article), not from its feed.
+	FieldBody Field = "body"
 )
 
 // Mention is one match of an alias in an item's text. Start and End are
@@ -273,6 +276,30 @@ type Mention struct {
 	Field  Field
 	Start  int
 	End    int
+}
+
+// Article is the main text of an item's web page, as extracted from it.
+type Article struct {
+	ItemID    int64
+	URL       string // the page's URL, after redirects
+	Title     string
+	Byline    string
+	Lang      string
+	Published time.Time
+	// Text is the main text: paragraphs separated by a blank line, a
+	// heading's line starting with one '#' per level, as in Markdown.
+	Text    string
+	Links   []Link // the links in the main text, in order, each once
+	Fetched time.Time
+	// BodyOnly are the firms and alliances ("firm:ID", "alliance:ID")
+	// that the item names only in Text, not in its feed's text.
+	BodyOnly []string
+}
+
+// Link is one link in an article's text.
+type Link struct {
+	Text string
+	URL  string
 }
 
 // Tristate is a filter condition that is on, off (negated) or absent.
@@ -399,4 +426,31 @@ type DesignationChange struct {
 	Kind        string
 	Designation Designation
 	Detail      string
+}
+
+// AddArticleTags adds to tags, an item's tags from its feed text, those
+// found in its article text: the firms and alliances, the sanctions flag,
+// and the mentions, which it marks FieldBody. It returns the firms and
+// alliances ("firm:ID", "alliance:ID") that only the article names,
+// sorted. The fetcher and the re-tagger both merge through it.
+func AddArticleTags(tags *Item, firms, alliances []string, sanctions bool, mentions []Mention) (bodyOnly []string) {
+	for _, m := range mentions {
+		m.Field = FieldBody
+		tags.Mentions = append(tags.Mentions, m)
+	}
+	tags.Sanctions = tags.Sanctions || sanctions
+	add := func(have []string, kind EntityKind, found []string) []string {
+		for _, id := range found {
+			if !slices.Contains(have, id) {
+				have = append(have, id)
+				bodyOnly = append(bodyOnly, string(kind)+":"+id)
+			}
+		}
+		slices.Sort(have)
+		return have
+	}
+	tags.Firms = add(tags.Firms, KindFirm, firms)
+	tags.Alliances = add(tags.Alliances, KindAlliance, alliances)
+	slices.Sort(bodyOnly)
+	return bodyOnly
 }

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/reader"
 )
 
 // checkDataVersion reads the store's data version.
@@ -262,6 +263,27 @@ func (m *Model) openLink() tea.Cmd {
 		}
 		return statusMsg(noteStatus("opened in browser"))
 	}
+}
+
+// article brings the whole article of the item in the reader (b), from
+// the news or the reader, and moves to the reader to read it.
+func (m Model) article() (Model, tea.Cmd) {
+	if m.cfg.Articles == nil {
+		m.status = noteStatus("articles are unavailable here")
+		return m, nil
+	}
+	if m.focus != paneItems && m.focus != paneReader {
+		m.status = noteStatus("select a news item to read its article (3)")
+		return m, nil
+	}
+	if m.reader.Mode() != reader.ModeItem {
+		m.status = noteStatus("no item in the reader")
+		return m, nil
+	}
+	cmd := m.setFocus(paneReader)
+	var load tea.Cmd
+	m.reader, load = m.reader.LoadArticle(m.cfg.Articles)
+	return m, tea.Batch(cmd, load)
 }
 
 // copyLink copies the item's link to the clipboard through the terminal

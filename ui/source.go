@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/bidi"
+	"github.com/aiwatch/aiwatch/ui/keys"
 )
 
 // Source is what the dashboard reads and writes. Implementations must be safe for concurrent use.
@@ -67,4 +67,15 @@ type Config struct {
 	// bidi.Terminal, resolved by the caller (bidi.Mode.Resolve). An
 	// unresolved bidi.Auto draws as bidi.Terminal does.
 	Bidi bidi.Mode
+	// Articles may be nil: b then says articles are unavailable. It
+	// brings an item's article, the kept one or else fetched from the
+	// item's page, for the reader (the b key).
+	Articles ArticleSource
+}
+
+// ArticleSource brings an item's article: the kept one, else fetched
+// from its page, kept, and the item re-tagged. Its error is one line,
+// shown in the reader under the summary.
+type ArticleSource interface {
+	Article(ctx context.Context, itemID int64) (store.Article, error)
 }

@@ -84,7 +84,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.open(msg.ID)
 	case items.MarkedMsg:
 		return m, m.marked(msg)
-	case reader.ItemLoadedMsg, reader.FirmLoadedMsg, reader.DirectoryMsg:
+	case reader.ItemLoadedMsg, reader.FirmLoadedMsg, reader.DirectoryMsg, reader.ArticleLoadedMsg:
 		m.reader, cmd = m.reader.Update(msg)
 		return m, cmd
 	case feeds.LoadedMsg:
@@ -231,6 +231,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, m.syncNews()
 	case key.Matches(msg, k.OpenLink):
 		return m, m.openLink()
+	case key.Matches(msg, k.Article):
+		return m.article()
 	case key.Matches(msg, k.CopyLink):
 		return m.copyLink()
 	case key.Matches(msg, k.FirmCard):

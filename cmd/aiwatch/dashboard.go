@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -112,7 +113,26 @@ func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
 		Theme:       a.cfg.Display.Theme,
 		Colors:      a.cfg.Display.Colors,
 		Bidi:        a.bidiMode(),
+		Articles:    &lazyArticles{a: a},
 	}, nil
+}
+
+// lazyArticles is the dashboard's ui.ArticleSource. It builds the
+// matcher and the client at the first b, not before the first frame.
+type lazyArticles struct {
+	a    *app
+	once sync.Once
+	arts *feeds.Articles
+	err  error
+}
+
+// Article brings an item's article through feeds.Articles.
+func (l *lazyArticles) Article(ctx context.Context, itemID int64) (store.Article, error) {
+	l.once.Do(func() { l.arts, l.err = l.a.articles(l.a.cfg.Feeds.Timeout) })
+	if l.err != nil {
+		return store.Article{}, l.err
+	}
+	return l.arts.Article(ctx, itemID)
 }
 
 // dashboardHeapLimit is the most memory SQLite should hold in the

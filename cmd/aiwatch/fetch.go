@@ -46,8 +46,13 @@ func (a *app) refresher(concurrency int, timeout time.Duration) (*feeds.Refreshe
 		return nil, err
 	}
 	fc := a.cfg.Feeds
-	client := fetch.New(fetch.Options{Timeout: timeout, Version: version, MaxBody: fc.MaxBody, PerHost: fc.PerHost, UserAgent: fc.UserAgent})
-	return feeds.NewRefresher(db, client, m, feeds.Options{Concurrency: concurrency, Now: a.now, Interval: fc.Interval, All: a.fetchAll}), nil
+	return feeds.NewRefresher(db, a.httpClient(timeout), m, feeds.Options{Concurrency: concurrency, Now: a.now, Interval: fc.Interval, All: a.fetchAll}), nil
+}
+
+// httpClient is the one HTTP client, with the config file's limits.
+func (a *app) httpClient(timeout time.Duration) *fetch.Client {
+	fc := a.cfg.Feeds
+	return fetch.New(fetch.Options{Timeout: timeout, Version: version, MaxBody: fc.MaxBody, PerHost: fc.PerHost, UserAgent: fc.UserAgent})
 }
 
 // idList collects repeated --feed flags.
@@ -424,7 +429,7 @@ func feedsAdd(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := a.refresher(1, fetch.DefaultTimeout)
+	r, err := a.refresher(1, a.cfg.Feeds.Timeout)
 	if err != nil {
 		return err
 	}

@@ -100,6 +100,8 @@ func init() {
 		{"unread", "ID...", "mark items unread", cmdMark("read", false)},
 		{"star", "ID...", "star items", cmdMark("star", true)},
 		{"unstar", "ID...", "unstar items", cmdMark("star", false)},
+		{"extract", "FILE|URL [--url BASE] [--json]", "print the main text of a web page: title, byline, date, language, paragraphs, links", cmdExtract},
+		{"article", "ID [--json] [--refresh]", "fetch an item's web page and show its main text, kept for reading offline", cmdArticle},
 		{"tag", "[--json]", "show which firms and alliances the text on stdin names, and why", cmdTag},
 		{"retag", "", "re-derive every item's tags after an alias change", cmdRetag},
 		{"alias", "add|rm FIRM ALIAS [--lang xx] [--case-sensitive] [--alliance]", "teach aiwatch a new spelling, or forget one", cmdAlias},

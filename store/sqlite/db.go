@@ -230,11 +230,11 @@ func migrations() ([]migration, error) {
 		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	// Numbers are handed out ahead of merging work done side by side, so
-	// a build may lack some; each number is used once.
+	// The numbers run 1, 2, 3… with no gap: a store at version N has had
+	// exactly the first N.
 	for i, m := range out {
-		if m.version < 1 || (i > 0 && m.version == out[i-1].version) {
-			return nil, fmt.Errorf("sqlite: migration %s: number %04d is not positive or is used twice", m.name, m.version)
+		if m.version != i+1 {
+			return nil, fmt.Errorf("sqlite: migration %s out of sequence (want %04d)", m.name, i+1)
 		}
 	}
 	return out, nil

@@ -20,7 +20,7 @@ func (db *DB) SetIgnore(rules []store.Filter) {
 	db.ignoreCache.mu.Unlock()
 	for _, r := range rules {
 		r.Limit, r.Offset = 0, 0
-		if cs := conditions(r); len(cs) > 0 {
+		if cs := conditions(r, false); len(cs) > 0 { // the feed's text, not a fetched article
 			db.ignore = append(db.ignore, cs)
 		}
 	}

@@ -69,7 +69,47 @@ func allCJK(s string) bool {
 	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !isCJK(r) }) < 0
 }
 
-// textCond returns the condition that an item contains term. Terms of
+// textCond returns the condition that an item contains term, in its
+// feed text (feedTextCond) or in its article. bodies says whether any
+// item has an article: only then does the term's driving index take the
+// articles' matches in too, so a store without articles keeps its plans.
+func textCond(term string, bodies bool) cond {
+	c := feedTextCond(term)
+	if c.drive == nil {
+		return c // nothing to search for
+	}
+	am, aarg := articleMatch(term)
+	c.set = `(` + c.set + ` OR ` + am + `)`
+	c.setArgs = append(append([]any{}, c.setArgs...), aarg)
+	c.probe = `(` + c.probe + ` OR ` + am + `)`
+	c.probeArgs = append(append([]any{}, c.probeArgs...), aarg)
+	if bodies {
+		// Drive from the items whose article matches, then those whose
+		// feed text's index does and whose article does not: a union
+		// without duplicates that SQLite streams, with no set of all the
+		// matches to build (articles are few; feed-text matches may be
+		// most of the store). The check, if any, was for feed text; an
+		// article match passes without it. tagCount cannot count from
+		// two indexes, so it leaves the count to the plan.
+		d := *c.drive
+		ftsTable := d.table
+		index := am[len(`i.id IN (`) : len(am)-1]
+		d.from = `(` + strings.Replace(index, "SELECT rowid", "SELECT rowid AS id", 1) +
+			` UNION ALL SELECT rowid FROM ` + ftsTable + ` WHERE ` + strings.Replace(d.on, "w."+ftsTable, ftsTable, 1) +
+			` AND rowid NOT IN (` + index + `)) w CROSS JOIN items i ON i.id = w.id`
+		d.args = append(append([]any{aarg}, d.args...), aarg)
+		d.on = `1`
+		if d.check != "" {
+			d.check = `(` + d.check + ` OR ` + am + `)`
+			d.checkArgs = append(append([]any{}, d.checkArgs...), aarg)
+		}
+		d.table = ""
+		c.drive = &d
+	}
+	return c
+}
+
+// feedTextCond returns the condition that an item's feed text contains term. Terms of
 // three or more characters use the trigram index; shorter ones the word
 // index, where a CJK character is a token. Neither index keeps positions,
 // so the row confirms the substring. For terms of three or more
@@ -77,7 +117,7 @@ func allCJK(s string) bool {
 // any row holding the substring holds every token the index asks for:
 // the probe form, for testing rows one at a time, is then the
 // confirmation alone.
-func textCond(term string) cond {
+func feedTextCond(term string) cond {
 	if utf8.RuneCountInString(term) >= 3 {
 		check, cargs := contains(term)
 		q := trigramQuery(term)
@@ -141,7 +181,7 @@ type driver struct {
 }
 
 // conditions returns f's conditions; they are all joined with AND.
-func conditions(f store.Filter) []cond {
+func conditions(f store.Filter, bodies bool) []cond {
 	var cs []cond
 	same := func(c string, a ...any) {
 		cs = append(cs, cond{set: c, probe: c, setArgs: a, probeArgs: a})
@@ -151,12 +191,12 @@ func conditions(f store.Filter) []cond {
 	}
 	for _, t := range f.Text {
 		if t = strings.TrimSpace(t); t != "" {
-			cs = append(cs, textCond(t))
+			cs = append(cs, textCond(t, bodies))
 		}
 	}
 	for _, t := range f.NotText {
 		if t = strings.TrimSpace(t); t != "" {
-			cs = append(cs, not(textCond(t)))
+			cs = append(cs, not(textCond(t, bodies)))
 		}
 	}
 	tag := func(kind, id string) cond {
@@ -239,7 +279,7 @@ func conditions(f store.Filter) []cond {
 func where(f store.Filter) (string, []any) {
 	var conds []string
 	var args []any
-	for _, c := range conditions(f) {
+	for _, c := range conditions(f, false) {
 		conds = append(conds, c.set)
 		args = append(args, c.setArgs...)
 	}
@@ -408,7 +448,11 @@ func (db *DB) Items(ctx context.Context, f store.Filter) ([]store.Item, error) {
 
 // items is Items with the ignore rules' conditions given.
 func (db *DB) items(ctx context.Context, f store.Filter, ignore []cond) ([]store.Item, error) {
-	cs := append(conditions(f), ignore...)
+	bodies, err := db.searchesArticles(ctx, f)
+	if err != nil {
+		return nil, db.wrap("list items", err)
+	}
+	cs := append(conditions(f, bodies), ignore...)
 	p, err := db.plan(ctx, cs)
 	if err != nil {
 		return nil, db.wrap("list items", err)
@@ -516,7 +560,11 @@ func (db *DB) CountItems(ctx context.Context, f store.Filter) (store.Counts, err
 		}
 		return c, db.wrap("count items", err)
 	}
-	cs := append(conditions(f), db.ignoreConds()...)
+	bodies, err := db.searchesArticles(ctx, f)
+	if err != nil {
+		return c, db.wrap("count items", err)
+	}
+	cs := append(conditions(f, bodies), db.ignoreConds()...)
 	p, err := db.plan(ctx, cs)
 	if err != nil {
 		return c, db.wrap("count items", err)
@@ -546,7 +594,7 @@ func tagCount(cs []cond, drive int) (string, []any, bool) {
 			if i != drive {
 				tags = append(tags, c.drive)
 			}
-		case i == drive && c.drive.check == "":
+		case i == drive && c.drive.check == "" && c.drive.table != "":
 		default:
 			return "", nil, false
 		}

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -39,13 +41,19 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 			return err
 		}
 		defer setSanctions.Close()
+		setBodyOnly, err := tx.PrepareContext(ctx, `UPDATE articles SET body_only = ? WHERE item_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer setBodyOnly.Close()
 		const chunk = 5000
 		var last int64
 		for {
 			rows, err := tx.QueryContext(ctx, `SELECT i.id, (SELECT url FROM feeds f WHERE f.id = i.feed_id), i.title, i.summary, i.content, i.read, i.sanctions,
 				(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance')),
-				(SELECT coalesce(sum(json_array_length(mentions)), 0) FROM item_tags t WHERE t.item_id = i.id AND t.mentions <> '')
-				FROM items i WHERE i.id > ?`+feedCond+` ORDER BY i.id LIMIT ?`, append(append([]any{last}, feedArgs...), chunk)...)
+				(SELECT coalesce(sum(json_array_length(mentions)), 0) FROM item_tags t WHERE t.item_id = i.id AND t.mentions <> ''),
+				a.text, a.body_only
+				FROM items i LEFT JOIN articles a ON a.item_id = i.id WHERE i.id > ?`+feedCond+` ORDER BY i.id LIMIT ?`, append(append([]any{last}, feedArgs...), chunk)...)
 			if err != nil {
 				return err
 			}
@@ -55,11 +63,13 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 				read, sanctions               bool
 				tags                          sql.NullString
 				mentions                      int
+				article                       []byte // compressed article text, nil if none
+				bodyOnly                      sql.NullString
 			}
 			var batch []row
 			for rows.Next() {
 				var r row
-				if err := rows.Scan(&r.id, &r.feed, &r.title, &r.summary, &r.content, &r.read, &r.sanctions, &r.tags, &r.mentions); err != nil {
+				if err := rows.Scan(&r.id, &r.feed, &r.title, &r.summary, &r.content, &r.read, &r.sanctions, &r.tags, &r.mentions, &r.article, &r.bodyOnly); err != nil {
 					rows.Close()
 					return err
 				}
@@ -79,6 +89,17 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 				last = r.id
 				it := store.Item{}
 				it.Firms, it.Alliances, it.Sanctions, it.Mentions = tag(r.feed, r.title, r.summary, r.content)
+				if r.article != nil {
+					bodyOnly, err := tagArticle(&it, tag, r.feed, r.article)
+					if err != nil {
+						return fmt.Errorf("item %d: %w", r.id, err)
+					}
+					if bodyOnly != r.bodyOnly.String {
+						if _, err := setBodyOnly.ExecContext(ctx, bodyOnly, r.id); err != nil {
+							return err
+						}
+					}
+				}
 				oldFirms, oldAlliances := splitTags(r.tags.String)
 				same := equalStrings(oldFirms, it.Firms) && equalStrings(oldAlliances, it.Alliances) &&
 					r.sanctions == it.Sanctions && r.mentions == len(it.Mentions)
@@ -96,6 +117,24 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 		}
 	})
 	return changed, db.wrap("retag items", err)
+}
+
+// tagArticle adds to it the tags of its article, whose compressed text
+// is z, as feeds.TagArticle does for a new article. It returns the JSON
+// of the firms and alliances only the article names, as
+// articles.body_only keeps it.
+func tagArticle(it *store.Item, tag TagFunc, feedURL string, z []byte) (string, error) {
+	text, err := inflate(z)
+	if err != nil {
+		return "", err
+	}
+	firms, alliances, sanctions, mentions := tag(feedURL, "", "", text)
+	bodyOnly := store.AddArticleTags(it, firms, alliances, sanctions, mentions)
+	if bodyOnly == nil {
+		bodyOnly = []string{}
+	}
+	b, _ := json.Marshal(bodyOnly)
+	return string(b), nil
 }
 
 func equalStrings(a, b []string) bool {

@@ -31,6 +31,7 @@ type KeyMap struct {
 	MarkAllRead key.Binding
 	Star        key.Binding
 	UnreadOnly  key.Binding
+	Article     key.Binding
 
 	// Views.
 	Filter   key.Binding
@@ -75,6 +76,7 @@ func DefaultKeyMap() KeyMap {
 		MarkAllRead: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "mark view read")),
 		Star:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "star")),
 		UnreadOnly:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unread only")),
+		Article:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "whole article")),
 
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear/back")),
@@ -103,7 +105,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Pane4},
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-		{k.Open, k.OpenLink, k.CopyLink, k.ToggleRead, k.MarkAllRead, k.Star, k.UnreadOnly},
+		{k.Open, k.OpenLink, k.CopyLink, k.ToggleRead, k.MarkAllRead, k.Star, k.UnreadOnly, k.Article},
 		{k.Filter, k.Clear, k.FirmCard, k.Changes, k.Feeds, k.Refresh, k.Help, k.Quit},
 	}
 }

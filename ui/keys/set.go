@@ -53,6 +53,7 @@ var (
 		act("mark_all_read", func(k *KeyMap) *key.Binding { return &k.MarkAllRead }),
 		act("star", func(k *KeyMap) *key.Binding { return &k.Star }),
 		act("unread_only", func(k *KeyMap) *key.Binding { return &k.UnreadOnly }),
+		act("article", func(k *KeyMap) *key.Binding { return &k.Article }),
 		act("filter", func(k *KeyMap) *key.Binding { return &k.Filter }),
 		act("back", func(k *KeyMap) *key.Binding { return &k.Clear }),
 		act("firm_card", func(k *KeyMap) *key.Binding { return &k.FirmCard }),

@@ -32,6 +32,20 @@ type Source interface {
 	Items(ctx context.Context, f store.Filter) ([]store.Item, error)
 }
 
+// ArticleSource brings an item's article: the kept one, else fetched
+// from the item's page (the b key).
+type ArticleSource interface {
+	Article(ctx context.Context, itemID int64) (store.Article, error)
+}
+
+// ArticleLoadedMsg carries an item's article, or why there is none.
+type ArticleLoadedMsg struct {
+	Seq     int
+	Item    int64
+	Article store.Article
+	Err     error
+}
+
 // Mode is what the reader shows.
 type Mode int
 
@@ -88,7 +102,19 @@ type Model struct {
 	events  []store.DesignationEvent
 	news    []store.Item
 
+	// The shown item's article, once asked for with LoadArticle.
+	art article
+
 	vp viewport.Model
+}
+
+// article is the state of the shown item's article.
+type article struct {
+	item    int64 // the item it belongs to; 0 when none was asked for
+	seq     int
+	loading bool
+	err     error
+	a       store.Article
 }
 
 // New returns an empty reader.
@@ -175,6 +201,9 @@ func (m Model) Show(s Subject) (Model, tea.Cmd) {
 	m.shown = s
 	m.seq++
 	m.err = nil
+	if s.Mode != ModeItem || s.Item != m.art.item {
+		m.art = article{seq: m.art.seq}
+	}
 	m.loading = s.Mode == ModeItem || s.Mode == ModeFirm
 	var cmd tea.Cmd
 	switch s.Mode {
@@ -211,6 +240,23 @@ func (m Model) loadFirm() tea.Cmd {
 			return FirmLoadedMsg{Seq: seq, Firm: id, Events: evs, Err: fmt.Errorf("reader: unable to load sanctions news: %w", err)}
 		}
 		return FirmLoadedMsg{Seq: seq, Firm: id, Events: evs, News: news}
+	}
+}
+
+// LoadArticle returns the command that brings the shown item's article
+// from src; the item then shows it under its summary, or the one-line
+// reason there is none. It does nothing unless an item is shown.
+func (m Model) LoadArticle(src ArticleSource) (Model, tea.Cmd) {
+	if m.shown.Mode != ModeItem || src == nil {
+		return m, nil
+	}
+	id := m.shown.Item
+	m.art = article{item: id, seq: m.art.seq + 1, loading: true}
+	seq := m.art.seq
+	m.render(false)
+	return m, func() tea.Msg {
+		a, err := src.Article(context.Background(), id)
+		return ArticleLoadedMsg{Seq: seq, Item: id, Article: a, Err: err}
 	}
 }
 
@@ -253,6 +299,18 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		} else {
 			m.render(true)
 		}
+	case ArticleLoadedMsg:
+		if msg.Seq != m.art.seq || msg.Item != m.art.item {
+			return m, nil
+		}
+		m.art.loading, m.art.err, m.art.a = false, msg.Err, msg.Article
+		if msg.Err != nil {
+			m.render(false)
+			return m, nil
+		}
+		// Saving the article re-tagged the item: read it again for the
+		// firms only the article names.
+		return m.Reload()
 	case FirmLoadedMsg:
 		if msg.Seq != m.seq {
 			return m, nil

@@ -152,6 +152,52 @@ func (m Model) itemLines(w int) []string {
 		lines = append(lines, "")
 		lines = append(lines, m.highlighted(it.Content, it.Mentions, store.FieldContent, true, w, lipgloss.NewStyle(), t.Mention)...)
 	}
+	return append(lines, m.articleLines(it, w)...)
+}
+
+// articleLines shows the item's article under its summary: the text
+// with the names found in it highlighted, then its links; or, while it is
+// fetched or when it cannot be, one line saying so.
+func (m Model) articleLines(it store.Item, w int) []string {
+	t, art := m.Theme, m.art
+	if art.item != it.ID || art.item == 0 {
+		return nil
+	}
+	switch {
+	case art.loading:
+		return []string{"", t.Dim.Render("fetching the article…")}
+	case art.err != nil:
+		reason := strings.TrimPrefix(cell.Line(art.err.Error()), "article: ")
+		return append([]string{""}, m.wrapped("! ", "article unavailable: "+reason, w, t.Error, t.Error)...)
+	}
+	a := art.a
+	lines := []string{"", t.Heading.Render("Article")}
+	var meta []string
+	if by := cell.Line(a.Byline); by != "" {
+		meta = append(meta, "by "+by)
+	}
+	if d := m.date(a.Published, "2006-01-02"); d != "" {
+		meta = append(meta, d)
+	}
+	if d := m.date(a.Fetched, "2006-01-02 15:04"); d != "" {
+		meta = append(meta, "fetched "+d)
+	}
+	if len(meta) > 0 {
+		lines = append(lines, t.Dim.Render(cell.Text(t.Bidi, strings.Join(meta, " · "), w)))
+	}
+	lines = append(lines, "")
+	lines = append(lines, m.highlighted(a.Text, it.Mentions, store.FieldBody, true, w, lipgloss.NewStyle(), t.Mention)...)
+	if len(a.Links) > 0 {
+		lines = append(lines, "", t.Heading.Render("Links"))
+		for i, l := range a.Links {
+			text := cell.Line(l.Text)
+			if text == "" {
+				text = cell.Line(l.URL)
+			}
+			num := "[" + strconv.Itoa(i+1) + "] "
+			lines = append(lines, num+cell.Text(t.Bidi, text, w-cell.Width(num)), "    "+t.Link.Render(cell.Truncate(cell.Line(l.URL), w-4)))
+		}
+	}
 	return lines
 }
 
@@ -168,16 +214,43 @@ func (m Model) namedLines(it store.Item, w int) []string {
 		}
 		nameW = min(nameW, w/2)
 		for _, id := range it.Firms {
-			lines = append(lines, "  "+cell.Fit(m.firmName(id), nameW)+" "+m.designationSummary(id, w-nameW-3))
+			line := "  " + cell.Fit(m.firmName(id), nameW) + " "
+			if articleOnly(it, store.KindFirm, id) {
+				// Named only in the fetched article, not in the feed's text.
+				line += t.Dim.Render("(article) ")
+				line += m.designationSummary(id, w-nameW-13)
+			} else {
+				line += m.designationSummary(id, w-nameW-3)
+			}
+			lines = append(lines, line)
 		}
 	}
 	if len(it.Alliances) > 0 {
 		lines = append(lines, "", t.Heading.Render("Alliances named"))
 		for _, id := range it.Alliances {
-			lines = append(lines, "  "+cell.Truncate(m.allianceName(id), w-2))
+			line := "  " + cell.Truncate(m.allianceName(id), w-2)
+			if articleOnly(it, store.KindAlliance, id) {
+				line = "  " + cell.Truncate(m.allianceName(id), w-12) + " " + t.Dim.Render("(article)")
+			}
+			lines = append(lines, line)
 		}
 	}
 	return lines
+}
+
+// articleOnly reports whether every mention of the entity is in the
+// item's article: the feed's text does not name it.
+func articleOnly(it store.Item, kind store.EntityKind, id string) bool {
+	found := false
+	for _, m := range it.Mentions {
+		if m.Kind == kind && m.Entity == id {
+			if m.Field != store.FieldBody {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
 }
 
 // designationSummary is a firm's badges, or "none found as of <date>".
