@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui/alliances"
 	"github.com/aiwatch/aiwatch/ui/changes"
 	"github.com/aiwatch/aiwatch/ui/feeds"
@@ -334,7 +335,7 @@ func (m *Model) marked(msg items.MarkedMsg) tea.Cmd {
 	if msg.Version != 0 {
 		m.version = msg.Version
 	}
-	if msg.Field == "starred" {
+	if msg.Field == store.MarkStarred {
 		for _, id := range msg.IDs {
 			m.reader.SetStarred(id, msg.Value)
 		}

@@ -59,7 +59,7 @@ type OpenMsg struct {
 // write for another process's.
 type MarkedMsg struct {
 	IDs     []int64
-	Field   string // "read" or "starred"
+	Field   store.Mark
 	Value   bool
 	Version int64
 	Err     error
@@ -328,7 +328,7 @@ func (m Model) SetRead(id int64, read bool) (Model, tea.Cmd) {
 	}
 	src := m.src
 	return m, func() tea.Msg {
-		return write(src, "read", id, read, func(ctx context.Context) error { return src.SetRead(ctx, []int64{id}, read) })
+		return write(src, store.MarkRead, id, read, func(ctx context.Context) error { return src.SetRead(ctx, []int64{id}, read) })
 	}
 }
 
@@ -344,11 +344,11 @@ func (m Model) ToggleStar() (Model, tea.Cmd) {
 	m.win[i].Starred = !it.Starred
 	src, id, starred := m.src, it.ID, !it.Starred
 	return m, func() tea.Msg {
-		return write(src, "starred", id, starred, func(ctx context.Context) error { return src.SetStarred(ctx, []int64{id}, starred) })
+		return write(src, store.MarkStarred, id, starred, func(ctx context.Context) error { return src.SetStarred(ctx, []int64{id}, starred) })
 	}
 }
 
-func write(src Source, field string, id int64, v bool, fn func(context.Context) error) MarkedMsg {
+func write(src Source, field store.Mark, id int64, v bool, fn func(context.Context) error) MarkedMsg {
 	ctx := context.Background()
 	msg := MarkedMsg{IDs: []int64{id}, Field: field, Value: v}
 	if err := fn(ctx); err != nil {
