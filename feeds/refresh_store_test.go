@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,11 +73,14 @@ func TestLargeFeedIntoStore(t *testing.T) {
 		ids = append(ids, id)
 	}
 	aliases, _ := db.Aliases(ctx)
-	// The small feeds' items have no date, so they are dated when fetched:
-	// a clock that moved on between the two refreshes (a slow run, -race)
-	// would change them.
+	// The small feeds' items have no date, so they are dated when first
+	// fetched; the clock moves on an hour before the second refresh, which
+	// must neither count them as changed nor move their dates.
 	fetched := time.Date(2025, 7, 29, 8, 0, 0, 0, time.UTC)
-	r := feeds.NewRefresher(db, fetch.New(fetch.Options{}), match.New(aliases), feeds.Options{Now: func() time.Time { return fetched }})
+	var clock atomic.Int64
+	clock.Store(fetched.Unix())
+	now := func() time.Time { return time.Unix(clock.Load(), 0).UTC() }
+	r := feeds.NewRefresher(db, fetch.New(fetch.Options{}), match.New(aliases), feeds.Options{Now: now})
 	sum, err := r.Refresh(ctx, ids, nil)
 	if err != nil || sum.Failed != 0 {
 		t.Fatalf("refresh: %v, %s", err, sum)
@@ -98,6 +102,7 @@ func TestLargeFeedIntoStore(t *testing.T) {
 	if err != nil || !rep.OK() || !rep.CountsOK {
 		t.Fatalf("check: %+v %v", rep, err)
 	}
+	clock.Add(3600)
 	again, err := r.Refresh(ctx, ids, nil)
 	if err != nil || again.NewItems != 0 || again.Updated != 4 {
 		t.Fatalf("second refresh: %v, %s", err, again)
@@ -105,6 +110,15 @@ func TestLargeFeedIntoStore(t *testing.T) {
 	for _, res := range again.Results {
 		if res.Saved.New != 0 || res.Saved.Updated != 0 {
 			t.Errorf("second refresh of %s saved %+v; want all unchanged", res.Feed.URL, res.Saved)
+		}
+	}
+	undated, err := db.Items(ctx, store.Filter{Text: []string{"Biren ships"}})
+	if err != nil || len(undated) != 3 {
+		t.Fatalf("undated items: %d (%v), want 3", len(undated), err)
+	}
+	for _, it := range undated {
+		if !it.Published.Equal(fetched) {
+			t.Errorf("undated item %d is dated %v, want its first fetch %v", it.ID, it.Published, fetched)
 		}
 	}
 }

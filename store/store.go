@@ -244,6 +244,11 @@ type Item struct {
 	Published time.Time
 	Updated   time.Time
 	Fetched   time.Time
+	// Undated says the feed gave the item no date, so Published is the
+	// time it was fetched. A later fetch keeps the first such date, and
+	// the fingerprint leaves it out, so an undated item does not count as
+	// changed each time it is fetched.
+	Undated bool
 
 	Read      bool
 	Starred   bool

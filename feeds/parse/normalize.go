@@ -108,7 +108,7 @@ func normalizeItem(it store.Item, feedLang string, base *url.URL, now time.Time)
 		it.Published = dated
 	}
 	if it.Published.IsZero() {
-		it.Published = now
+		it.Published, it.Undated = now, true
 	}
 	if it.Fetched.IsZero() {
 		it.Fetched = now

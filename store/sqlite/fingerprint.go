@@ -49,7 +49,11 @@ func itemHash(it *store.Item) int64 {
 	field(it.Content)
 	field(it.Author)
 	field(it.Lang)
-	h.int(it.Published.Unix())
+	if it.Undated {
+		h.int(0) // the fetch time: not part of what the feed says
+	} else {
+		h.int(it.Published.Unix())
+	}
 	h.byte(0)
 	h.int(unixOrZero(it.Updated))
 	h.byte(0)

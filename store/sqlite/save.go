@@ -244,8 +244,8 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 		st, err = s.get(ctx, q)
 		return st
 	}
-	s.update = prep(`UPDATE items SET url = ?, title = ?, summary = ?, content = ?, author = ?, lang = ?, published = ?, updated = ?, fetched = ?,
-		sanctions = ?, hash = ? WHERE id = ?`)
+	s.update = prep(`UPDATE items SET url = ?, title = ?, summary = ?, content = ?, author = ?, lang = ?,
+		published = CASE WHEN ? THEN published ELSE ? END, updated = ?, fetched = ?, sanctions = ?, hash = ? WHERE id = ?`)
 	s.old = prep(`SELECT title, summary, content FROM items WHERE id = ?`)
 	s.delTags = prep(`DELETE FROM item_tags WHERE item_id = ?`)
 	if err != nil {
@@ -317,8 +317,9 @@ func (s *itemStmts) updateOne(ctx context.Context, old existing, p *prepared, wo
 	work.updated = append(work.updated, old.id)
 	work.words = append(work.words, wordRow{old.id, p.words})
 	it := p.it
+	// An undated item keeps the date of its first fetch.
 	if _, err := s.update.ExecContext(ctx, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
-		it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash, old.id); err != nil {
+		it.Undated, it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash, old.id); err != nil {
 		return err
 	}
 	if _, err := s.delTags.ExecContext(ctx, old.id); err != nil {
