@@ -7,10 +7,12 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/store"
@@ -86,11 +88,36 @@ func cmdDashboard(a *app, args []string) error {
 		return err
 	}
 	cfg.Refresher = refresher{a}
-	p := tea.NewProgram(ui.New(cfg), tea.WithContext(a.ctx))
+	// The colour profile from the environment and terminfo, at once; in
+	// tmux the full detection asks tmux for 24-bit colour in a
+	// subprocess, so it runs beside the first frame and restyles the
+	// screen if its answer differs.
+	environ := os.Environ()
+	profile := colorprofile.Detect(os.Stdout, withoutTMUX(environ))
+	p := tea.NewProgram(ui.New(cfg), tea.WithContext(a.ctx), tea.WithColorProfile(profile))
+	if os.Getenv("TMUX") != "" {
+		go func() {
+			if full := colorprofile.Detect(os.Stdout, environ); full != profile {
+				p.Send(tea.ColorProfileMsg{Profile: full})
+			}
+		}()
+	}
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("dashboard: %w", err)
 	}
 	return nil
+}
+
+// withoutTMUX is environ less $TMUX: colour detection that reads only the
+// environment and terminfo.
+func withoutTMUX(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, "TMUX=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // dashboardConfig wires the store into the dashboard. The query names are

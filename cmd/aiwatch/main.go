@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/config"
+	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/noprobe"
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
@@ -29,6 +30,7 @@ import (
 var version = "dev"
 
 func main() {
+	noprobe.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
