@@ -123,3 +123,34 @@ func TestProgramPollsForOtherWriters(t *testing.T) {
 		t.Errorf("cursor at %d; the new item above should have moved it to 3 with the same item", c)
 	}
 }
+
+// TestProgramFollowsChangeSignal checks that with a change signal the
+// dashboard does not poll while nothing happens, and that a signal after
+// another process's write brings the new item.
+func TestProgramFollowsChangeSignal(t *testing.T) {
+	src := uitest.New()
+	changes := make(chan struct{}, 1)
+	cfg := testConfig(src)
+	cfg.Changes = changes
+	m := New(cfg)
+	if m.pollEvery != fallbackPoll {
+		t.Fatalf("with a change signal the timer runs every %v, want %v", m.pollEvery, fallbackPoll)
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitForCall(t, src, "the first news load", itemsFor())
+	time.Sleep(100 * time.Millisecond)
+	src.ResetCalls()
+	time.Sleep(300 * time.Millisecond)
+	for _, c := range src.Calls() {
+		if c.Method == "DataVersion" {
+			t.Errorf("the data version was read with no change signal: %+v", c)
+		}
+	}
+	src.AddItem(2, "en", "Signalled in from another process", "Huawei", uitest.Now.Add(time.Minute))
+	changes <- struct{}{}
+	waitForCall(t, src, "a reload after the signal", func(c uitest.Call) bool { return c.Method == "Items" })
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Signalled in")) },
+		teatest.WithDuration(5*time.Second))
+	sendKeys(tm, "q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+}

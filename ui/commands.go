@@ -17,14 +17,29 @@ import (
 	"github.com/aiwatch/aiwatch/ui/reader"
 )
 
-// checkDataVersion reads the store's data version.
-func checkDataVersion(src Source) tea.Cmd {
+// checkDataVersion reads the store's data version. A check started by
+// the poll's timer (tick) schedules the next one; a check started by a
+// change signal does not.
+func checkDataVersion(src Source, tick bool) tea.Cmd {
 	return func() tea.Msg {
 		v, err := src.DataVersion(context.Background())
 		if err != nil {
 			err = fmt.Errorf("ui: unable to check for changes: %w", err)
 		}
-		return versionMsg{version: v, err: err}
+		return versionMsg{version: v, err: err, tick: tick}
+	}
+}
+
+// waitChange waits for the next change signal.
+func waitChange(ch <-chan struct{}) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if _, ok := <-ch; !ok {
+			return nil // the signal is gone; the poll's timer goes on
+		}
+		return changeMsg{}
 	}
 }
 
@@ -149,7 +164,7 @@ func (m *Model) refreshed(msg refreshDoneMsg) tea.Cmd {
 		}
 		m.status = noteStatus(txt)
 	}
-	return tea.Batch(m.reloadAll(), checkDataVersion(m.cfg.Source))
+	return tea.Batch(m.reloadAll(), checkDataVersion(m.cfg.Source, false))
 }
 
 // confirmation is a yes/no question on the status line.

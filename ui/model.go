@@ -53,8 +53,12 @@ const (
 )
 
 // pollEvery is how often the store's data version is checked for writes
-// by other processes.
-const pollEvery = 2 * time.Second
+// by other processes, without a change signal (Config.Changes); with
+// one, the timer only backs the signal up, every fallbackPoll.
+const (
+	pollEvery    = 2 * time.Second
+	fallbackPoll = time.Minute
+)
 
 // Model is the dashboard. It implements tea.Model.
 type Model struct {
@@ -142,8 +146,12 @@ func New(cfg Config) Model {
 		m.feeds.LoadStatus(),
 		loadLists(src),
 		countUnseenChanges(src),
-		checkDataVersion(src),
+		checkDataVersion(src, true),
+		waitChange(cfg.Changes),
 	)
+	if cfg.Changes != nil {
+		m.pollEvery = fallbackPoll
+	}
 	return m
 }
 

@@ -242,7 +242,7 @@ func TestAnotherProcessWritesKeepsCursor(t *testing.T) {
 
 // drivenCheck runs one data version check, as the poll does.
 func drivenCheck(m Model) (Model, []tea.Msg) {
-	var cmd tea.Cmd = checkDataVersion(m.cfg.Source)
+	var cmd tea.Cmd = checkDataVersion(m.cfg.Source, false)
 	return drivenLoop(m, cmd)
 }
 

@@ -63,6 +63,12 @@ type Config struct {
 	// the store, such as ParseQuery's names, is read again. Its error goes
 	// to the status line.
 	DataChanged func(ctx context.Context) error
+	// Changes, when set, signals that the store's files changed, perhaps
+	// by another process: the dashboard then checks the data version at
+	// once, and otherwise only every minute, so that it costs nothing
+	// while nothing happens. Signals may be merged; closing it falls
+	// back to that timer. Without it the data version is polled every 2 s.
+	Changes <-chan struct{}
 	// Bidi is who makes right-to-left text readable: bidi.App or
 	// bidi.Terminal, resolved by the caller (bidi.Mode.Resolve). An
 	// unresolved bidi.Auto draws as bidi.Terminal does.

@@ -121,7 +121,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case versionMsg:
 		return m, m.versionChecked(msg)
 	case pollMsg:
-		return m, checkDataVersion(m.cfg.Source)
+		return m, checkDataVersion(m.cfg.Source, true)
+	case changeMsg:
+		return m, tea.Batch(checkDataVersion(m.cfg.Source, false), waitChange(m.cfg.Changes))
 	case refreshProgressMsg:
 		m.refresh.progress = msg.progress
 		return m, waitRefresh(m.refresh.progressCh, m.refresh.done)
@@ -359,10 +361,14 @@ type statusMsg status
 type versionMsg struct {
 	version int64
 	err     error
+	tick    bool // from the poll's timer: schedule the next
 }
 
 // pollMsg says it is time to check the data version again.
 type pollMsg struct{}
+
+// changeMsg says the store's files changed (Config.Changes).
+type changeMsg struct{}
 
 // versionChecked reloads what is on screen when another process wrote to
 // the store, and schedules the next check.
@@ -377,7 +383,7 @@ func (m *Model) versionChecked(msg versionMsg) tea.Cmd {
 		m.version = msg.version
 		cmds = append(cmds, m.reloadAll())
 	}
-	if m.pollEvery > 0 {
+	if m.pollEvery > 0 && msg.tick {
 		cmds = append(cmds, tea.Tick(m.pollEvery, func(time.Time) tea.Msg { return pollMsg{} }))
 	}
 	return tea.Batch(cmds...)

@@ -88,6 +88,15 @@ func cmdDashboard(a *app, args []string) error {
 		return err
 	}
 	cfg.Refresher = refresher{a}
+	// Other processes' writes show through a file-system notification;
+	// without one (inotify exhausted, say) the dashboard polls.
+	watchCtx, stopWatch := context.WithCancel(a.ctx)
+	defer stopWatch()
+	if ch, err := watchStore(watchCtx, db.Path()); err == nil {
+		cfg.Changes = ch
+	} else {
+		log.Printf("dashboard: no change notifications, polling instead: %v", err)
+	}
 	// The colour profile from the environment and terminfo, at once; in
 	// tmux the full detection asks tmux for 24-bit colour in a
 	// subprocess, so it runs beside the first frame and restyles the

@@ -136,3 +136,35 @@ func BenchmarkLiveNames(b *testing.B) {
 		}
 	}
 }
+
+// TestWatchStoreSignalsWrites checks that a commit by another connection,
+// as by another process, is signalled, and that nothing is signalled
+// while nothing is written.
+func TestWatchStoreSignalsWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "aiwatch.db")
+	writer, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	ch, err := watchStore(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+		t.Fatal("a signal with nothing written")
+	case <-time.After(200 * time.Millisecond):
+	}
+	if _, err := writer.SQL().Exec(`UPDATE feeds SET title = title || ''`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.AddFeed(t.Context(), store.Feed{URL: "https://example.com/feed", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	case <-time.After(2 * time.Second):
+		t.Fatal("no signal within 2 s of a commit")
+	}
+}
