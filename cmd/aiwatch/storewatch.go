@@ -3,15 +3,22 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 )
 
+// settle is how long the store's files must be quiet before watchStore
+// signals.
+const settle = 50 * time.Millisecond
+
 // watchStore signals on the returned channel when the store's file or
 // its write-ahead log changes, as they do on every commit by any process.
 // It watches the folder, since SQLite creates, truncates and removes the
-// log as it goes. Signals are merged while the reader is busy, and the
-// channel closes when ctx ends. It costs nothing while nothing changes;
+// log as it goes. A signal comes once the files have been quiet for
+// settle: a commit writes the log in several steps, and a reader that
+// looked at the first would miss the commit. Signals are merged while the
+// reader is busy, and the channel closes when ctx ends. It costs nothing while nothing changes;
 // the dashboard (ui.Config.Changes) then reads the data version.
 func watchStore(ctx context.Context, path string) (<-chan struct{}, error) {
 	w, err := fsnotify.NewWatcher()
@@ -27,6 +34,8 @@ func watchStore(ctx context.Context, path string) (<-chan struct{}, error) {
 	go func() {
 		defer close(ch)
 		defer w.Close()
+		quiet := time.NewTimer(time.Hour)
+		quiet.Stop()
 		for {
 			select {
 			case <-ctx.Done():
@@ -38,6 +47,8 @@ func watchStore(ctx context.Context, path string) (<-chan struct{}, error) {
 				if ev.Name != path && ev.Name != wal || ev.Op == fsnotify.Chmod {
 					continue
 				}
+				quiet.Reset(settle)
+			case <-quiet.C:
 				select {
 				case ch <- struct{}{}:
 				default: // one is waiting already

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# screen.sh: the dashboard's first screen and idle cost, against newsboat,
+# in one run. For each store size it fills an aiwatch store and a newsboat
+# cache with the same generated items (served from 127.0.0.1), then:
+#
+#   - first screen: the time from starting the program in a tmux pane to
+#     the first capture of the pane that shows its content (aiwatch: the
+#     alliances pane with an alliance's name; newsboat: its feed list),
+#     ROUNDS times each, the two tools in turn; the floor is the same
+#     measure of a shell script that prints one line;
+#   - idle CPU: the CPU time the open program used over IDLE seconds with
+#     nothing happening (from /proc/PID/stat), as a share of one core;
+#   - aiwatch only: how long another process's write (aiwatch read) takes
+#     to show on the open dashboard.
+#
+# It ends with one summary line per size with the ratios.
+#
+# Usage: bench/screen.sh                 (from the repository root)
+# Knobs (environment):
+#   SIZES="44 100000"   item counts (1000000 works; allow a few minutes)
+#   ROUNDS=5            first-screen runs per tool and size
+#   IDLE=60             seconds of idle measurement (0: skip)
+#   AIWATCH=path        use this binary instead of building one
+#   KEEP=1              keep the work directory
+#
+# Needs python3, tmux and newsboat (apt-get install -y tmux newsboat).
+# Its tmux server is a private one (-L), so other sessions are left alone.
+set -euo pipefail
+
+SIZES=${SIZES:-"44 100000"}
+ROUNDS=${ROUNDS:-5}
+IDLE=${IDLE:-60}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+for tool in python3 tmux newsboat go; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "screen.sh: $tool is missing (apt-get install -y tmux newsboat)" >&2
+		exit 1
+	fi
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/aiwatch-screen.XXXXXX")
+sock=aiwatch-screen-$$
+server=""
+cleanup() {
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+	if [ "${KEEP:-}" = 1 ]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+aiwatch=${AIWATCH:-}
+if [ -z "$aiwatch" ]; then
+	aiwatch=$work/aiwatch
+	(cd "$root" && CGO_ENABLED=1 go build -tags sqlite_fts5 -o "$aiwatch" ./cmd/aiwatch)
+fi
+
+mkdir -p "$work/www"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$port" >"$work/server.log" 2>&1 &
+server=$!
+
+# gen N FILE: one RSS feed of N items in English, Chinese and Arabic.
+gen() {
+	python3 - "$1" "$2" <<'EOF'
+import sys, time
+from email.utils import formatdate
+from xml.sax.saxutils import escape
+n, path = int(sys.argv[1]), sys.argv[2]
+titles = ["Huawei ships Ascend accelerators to {n} data centres", "摩尔线程发布第{n}代图形处理器",
+          "Cambricon revenue rises for the {n}th quarter", "هواوي تطلق {n} منتجات جديدة"]
+now = time.time()
+with open(path, "w", encoding="utf-8") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Bench</title><link>https://bench.example/</link>\n')
+    for i in range(n):
+        f.write(f'<item><guid isPermaLink="false">s{i}</guid><title>{escape(titles[i % 4].format(n=i + 1))}</title>'
+                f'<link>https://bench.example/{i}</link><description>Item {i}.</description>'
+                f'<pubDate>{formatdate(now - 86400 * 30 + i, usegmt=True)}</pubDate></item>\n')
+    f.write("</channel></rss>\n")
+EOF
+}
+
+# first CMD PATTERN: ms from starting CMD in a pane to PATTERN on screen.
+first() {
+	local start end
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	tmux -L "$sock" new -d -s s -x 120 -y 40 "sleep 0.3; date +%s%N > $work/start; exec $1"
+	local deadline=$(($(date +%s) + 30))
+	end=""
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		if [ -s "$work/start" ] && tmux -L "$sock" capture-pane -p -t s 2>/dev/null | grep -q "$2"; then
+			end=$(date +%s%N)
+			break
+		fi
+		sleep 0.002
+	done
+	start=$(cat "$work/start")
+	rm -f "$work/start"
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	if [ -z "$end" ]; then echo "screen.sh: \"$2\" never showed for: $1" >&2; echo 999999; return; fi
+	echo $(((end - start) / 1000000))
+}
+
+# idle CMD PATTERN: the share of one core CMD uses over IDLE s, once drawn.
+idle() {
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	tmux -L "$sock" new -d -s i -x 120 -y 40 "exec $1"
+	for _ in $(seq 300); do tmux -L "$sock" capture-pane -p -t i | grep -q "$2" && break; sleep 0.05; done
+	sleep 2
+	local pid a b
+	pid=$(tmux -L "$sock" list-panes -t i -F '#{pane_pid}')
+	a=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	sleep "$IDLE"
+	b=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	echo "$pid $(python3 -c "print('%.2f' % (($b - $a) / $(getconf CLK_TCK) / $IDLE * 100))")"
+}
+
+# stats: median and range of the numbers on stdin.
+stats() { sort -n | awk '{a[NR] = $1} END {printf "%d ms (%d to %d)", a[int((NR + 1) / 2)], a[1], a[NR]}'; }
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+printf '#!/bin/sh\necho floor-line\nexec sleep 60\n' >"$work/floor.sh"
+chmod +x "$work/floor.sh"
+summary=()
+for n in $SIZES; do
+	gen "$n" "$work/www/bench-$n.xml"
+	url=http://127.0.0.1:$port/bench-$n.xml
+	db=$work/aiwatch-$n.db
+	"$aiwatch" --db "$db" feeds list >/dev/null
+	python3 - "$db" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE feeds SET enabled = 0"); c.commit()
+EOF
+	if [ "$n" != 44 ]; then
+		"$aiwatch" --db "$db" feeds add "$url" --title Bench >/dev/null
+	fi
+	nb=$work/newsboat-$n
+	mkdir -p "$nb"
+	echo "$url" >"$nb/urls"
+	printf 'max-items 0\nshow-read-feeds yes\n' >"$nb/config"
+	newsboat -u "$nb/urls" -c "$nb/cache.db" -C "$nb/config" -x reload >/dev/null 2>&1
+	items=$("$aiwatch" --db "$db" check 2>/dev/null | grep -o 'items [0-9]*' | head -1 || true)
+	echo "size $n: aiwatch store ${items:-?}; newsboat cache $(du -h "$nb/cache.db" | cut -f1)"
+
+	: >"$work/a" ; : >"$work/n"; : >"$work/f"
+	for r in $(seq "$ROUNDS"); do
+		if [ $((r % 2)) = 1 ]; then
+			first "$aiwatch --db $db" "Model-Chip" >>"$work/a"
+			first "newsboat -u $nb/urls -c $nb/cache.db -C $nb/config" "Your feeds" >>"$work/n"
+		else
+			first "newsboat -u $nb/urls -c $nb/cache.db -C $nb/config" "Your feeds" >>"$work/n"
+			first "$aiwatch --db $db" "Model-Chip" >>"$work/a"
+		fi
+		first "$work/floor.sh" "floor-line" >>"$work/f"
+	done
+	echo "  first screen: aiwatch $(stats <"$work/a"), newsboat $(stats <"$work/n"), floor $(stats <"$work/f")"
+	am=$(median <"$work/a")
+	nm=$(median <"$work/n")
+	line="size $n: first screen aiwatch ${am} ms, newsboat ${nm} ms, ratio $(python3 -c "print('%.2f' % ($am / max($nm, 1)))")"
+
+	if [ "$IDLE" -gt 0 ]; then
+		read -r pid acpu < <(idle "$aiwatch --db $db" "Model-Chip")
+		# Another process's write, while the dashboard is open.
+		id=$("$aiwatch" --db "$db" items --limit 1 --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')
+		before=$(tmux -L "$sock" capture-pane -p -t i)
+		t0=$(date +%s%N)
+		"$aiwatch" --db "$db" read "$id" >/dev/null
+		shown=""
+		for _ in $(seq 1000); do
+			now=$(tmux -L "$sock" capture-pane -p -t i)
+			if [ "$now" != "$before" ]; then shown=$((($(date +%s%N) - t0) / 1000000)); break; fi
+			sleep 0.005
+		done
+		tmux -L "$sock" kill-server 2>/dev/null || true
+		read -r _ ncpu < <(idle "newsboat -u $nb/urls -c $nb/cache.db -C $nb/config" "Your feeds")
+		tmux -L "$sock" kill-server 2>/dev/null || true
+		echo "  idle CPU over ${IDLE} s: aiwatch ${acpu}%, newsboat ${ncpu}%; another process's write shown after ${shown:-never (>5 s)} ms"
+		line+="; idle CPU aiwatch ${acpu}%, newsboat ${ncpu}%; a write shown in ${shown:-?} ms"
+	fi
+	summary+=("$line")
+done
+printf '\nsummary:\n'
+printf '%s\n' "${summary[@]}"
