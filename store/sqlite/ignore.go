@@ -106,9 +106,10 @@ func (db *DB) countIgnored(ctx context.Context, kind string) (map[string]store.C
 	if kind == "" {
 		q = `SELECT '', count(*), coalesce(sum(i.read = 0), 0) FROM items i WHERE ` + w
 	} else {
-		q = `SELECT t.entity, count(*), coalesce(sum(t.unread), 0) FROM items i
+		// By week too, for the trends.
+		q = `SELECT t.entity, count(*), coalesce(sum(t.unread), 0), ` + store.WeekSQL("i.published") + ` AS week FROM items i
 			CROSS JOIN item_tags t INDEXED BY item_tags_item ON t.item_id = i.id AND t.kind = ?
-			WHERE ` + w + ` GROUP BY t.entity`
+			WHERE ` + w + ` GROUP BY t.entity, week`
 		args = append([]any{kind}, args...)
 	}
 	rows, err := db.db.QueryContext(ctx, q, args...)
@@ -117,13 +118,25 @@ func (db *DB) countIgnored(ctx context.Context, kind string) (map[string]store.C
 	}
 	defer rows.Close()
 	out := map[string]store.Counts{}
+	last := store.Week(db.Now().Unix())
 	for rows.Next() {
 		var id string
 		var c store.Counts
-		if err := rows.Scan(&id, &c.Total, &c.Unread); err != nil {
+		var week int64
+		dest := []any{&id, &c.Total, &c.Unread}
+		if kind != "" {
+			dest = append(dest, &week)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		out[id] = c
+		sum := out[id]
+		sum.Total += c.Total
+		sum.Unread += c.Unread
+		if i := week - last + store.TrendWeeks - 1; kind != "" && i >= 0 && i < store.TrendWeeks {
+			sum.Trend[i] += c.Total
+		}
+		out[id] = sum
 	}
 	return out, rows.Err()
 }
@@ -152,5 +165,9 @@ func (db *DB) ignoredFeedCounts(ctx context.Context) (map[int64]store.Counts, er
 }
 
 func minus(a, b store.Counts) store.Counts {
-	return store.Counts{Total: max(a.Total-b.Total, 0), Unread: max(a.Unread-b.Unread, 0)}
+	c := store.Counts{Total: max(a.Total-b.Total, 0), Unread: max(a.Unread-b.Unread, 0)}
+	for i := range c.Trend {
+		c.Trend[i] = max(a.Trend[i]-b.Trend[i], 0)
+	}
+	return c
 }

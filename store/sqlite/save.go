@@ -183,11 +183,13 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 // itemStmts are the statements saving items needs in one transaction.
 type itemStmts struct {
 	*txStmts
-	update, old, delTags *sql.Stmt
+	update, old, delTags, published *sql.Stmt
 	// tagBuf holds tag rows of inserted items not yet written.
 	tagBuf []tagArgs
 	// counts gathers what inserted tags and items add to tag_counts.
 	counts map[[2]string]store.Counts
+	// weeks gathers what inserted tags add to tag_weeks.
+	weeks map[weekKey]int
 	// members maps a firm to the alliances it belongs to, for the 'ally'
 	// roll-up tags.
 	members map[string][]string
@@ -234,7 +236,7 @@ type tagArgs struct {
 }
 
 func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, error) {
-	s := itemStmts{txStmts: db.txStmts(tx), counts: map[[2]string]store.Counts{}}
+	s := itemStmts{txStmts: db.txStmts(tx), counts: map[[2]string]store.Counts{}, weeks: map[weekKey]int{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -248,6 +250,7 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 		sanctions = ?, hash = ? WHERE id = ?`)
 	s.old = prep(`SELECT title, summary, content FROM items WHERE id = ?`)
 	s.delTags = prep(`DELETE FROM item_tags WHERE item_id = ?`)
+	s.published = prep(`SELECT published FROM items WHERE id = ?`)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +300,7 @@ func (s *itemStmts) insertNew(ctx context.Context, feedID, id int64, ps []*prepa
 		work.words = append(work.words, words...)
 	}
 	for i, p := range ps {
-		if err := s.queueTags(ctx, id+int64(i), true, s.withAlly(p)); err != nil {
+		if err := s.queueTags(ctx, id+int64(i), true, p.it.Published.Unix(), s.withAlly(p)); err != nil {
 			return err
 		}
 	}
@@ -324,7 +327,7 @@ func (s *itemStmts) updateOne(ctx context.Context, old existing, p *prepared, wo
 	if _, err := s.delTags.ExecContext(ctx, old.id); err != nil {
 		return err
 	}
-	return s.queueTags(ctx, old.id, !old.read, s.withAlly(p))
+	return s.queueTags(ctx, old.id, !old.read, it.Published.Unix(), s.withAlly(p))
 }
 
 func unixOrZero(t time.Time) int64 {

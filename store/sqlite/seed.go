@@ -243,6 +243,15 @@ func rebuildAllyTags(ctx context.Context, tx *sql.Tx) error {
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO tag_counts (kind, entity, total, unread)
 		SELECT kind, entity, count(*), sum(unread) FROM item_tags WHERE kind = 'ally' GROUP BY kind, entity`)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM tag_weeks WHERE kind = 'ally'`); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tag_weeks (kind, entity, week, total)
+		SELECT t.kind, t.entity, `+store.WeekSQL("i.published")+`, count(*) FROM item_tags t JOIN items i ON i.id = t.item_id
+		WHERE t.kind = 'ally' GROUP BY 1, 2, 3`)
 	return err
 }
 
