@@ -6,6 +6,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -174,6 +175,8 @@ type Feed struct {
 	Interval time.Duration
 	MaxBody  int64
 	Timeout  time.Duration
+	// Bodies says when the articles of the feed's items are fetched.
+	Bodies Bodies
 
 	// Counts, filled by listing queries. Ignored items are counted in
 	// IgnoredCount only.
@@ -189,6 +192,33 @@ type FeedSettings struct {
 	MaxBody   *int64
 	Timeout   *time.Duration
 	UserAgent *string
+	Bodies    *Bodies
+}
+
+// Bodies says when the articles (the web pages' main text) of a feed's
+// items are fetched.
+type Bodies string
+
+// The Bodies settings.
+const (
+	// BodiesOnDemand: when asked for, with b or aiwatch article (the
+	// default).
+	BodiesOnDemand Bodies = "on-demand"
+	// BodiesAlways: also during fetch, for new items, politely bounded.
+	BodiesAlways Bodies = "always"
+	// BodiesNever: never; b and aiwatch article refuse.
+	BodiesNever Bodies = "never"
+)
+
+// ParseBodies reads a Bodies setting; "" is BodiesOnDemand.
+func ParseBodies(s string) (Bodies, error) {
+	switch b := Bodies(s); b {
+	case "":
+		return BodiesOnDemand, nil
+	case BodiesOnDemand, BodiesAlways, BodiesNever:
+		return b, nil
+	}
+	return "", fmt.Errorf("store: unknown bodies setting %q (want always, on-demand or never)", s)
 }
 
 // View is a named query. Source is "file" for the config file's views,

@@ -44,6 +44,7 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 	if err != nil {
 		return p, logError(err)
 	}
+	start := r.a.now()
 	sum, err := rf.Refresh(ctx, nil, func(res feeds.FeedResult, done, total int) {
 		p.Done, p.Total = done, total
 		if res.Outcome == feeds.Failed {
@@ -57,6 +58,10 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 	})
 	p.Done, p.Total, p.Failed, p.NewItems = len(sum.Results), sum.Feeds, sum.Failed, sum.NewItems
 	if err == nil {
+		// The articles of feeds set to --bodies always; one line to the log.
+		if line := r.a.fetchBodies(sum, start, r.a.cfg.Feeds.Timeout, bodiesPerRun); line != "" {
+			log.Print(line)
+		}
 		// The sanctions data too; its one line goes to the log.
 		r.a.updateSanctionsIfStale(r.a.sanctions.MaxAge, r.a.sanctions.CSLURL, log.Writer())
 	}
