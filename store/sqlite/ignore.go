@@ -106,10 +106,9 @@ func (db *DB) countIgnored(ctx context.Context, kind string) (map[string]store.C
 	if kind == "" {
 		q = `SELECT '', count(*), coalesce(sum(i.read = 0), 0) FROM items i WHERE ` + w
 	} else {
-		// By week too, for the trends.
-		q = `SELECT t.entity, count(*), coalesce(sum(t.unread), 0), ` + store.WeekSQL("i.published") + ` AS week FROM items i
+		q = `SELECT t.entity, count(*), coalesce(sum(t.unread), 0) FROM items i
 			CROSS JOIN item_tags t INDEXED BY item_tags_item ON t.item_id = i.id AND t.kind = ?
-			WHERE ` + w + ` GROUP BY t.entity, week`
+			WHERE ` + w + ` GROUP BY t.entity`
 		args = append([]any{kind}, args...)
 	}
 	rows, err := db.db.QueryContext(ctx, q, args...)
@@ -118,27 +117,49 @@ func (db *DB) countIgnored(ctx context.Context, kind string) (map[string]store.C
 	}
 	defer rows.Close()
 	out := map[string]store.Counts{}
-	last := store.Week(db.Now().Unix())
 	for rows.Next() {
 		var id string
 		var c store.Counts
-		var week int64
-		dest := []any{&id, &c.Total, &c.Unread}
-		if kind != "" {
-			dest = append(dest, &week)
-		}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&id, &c.Total, &c.Unread); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		sum := out[id]
-		sum.Total += c.Total
-		sum.Unread += c.Unread
-		if i := week - last + store.TrendWeeks - 1; kind != "" && i >= 0 && i < store.TrendWeeks {
-			sum.Trend[i] += c.Total
-		}
-		out[id] = sum
+		out[id] = c
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil || kind == "" {
+		return out, err
+	}
+	return out, db.countIgnoredWeeks(ctx, kind, out)
+}
+
+// countIgnoredWeeks adds to out the ignored items of the trend's weeks,
+// per tag of a kind and week: only the items of those weeks are read.
+func (db *DB) countIgnoredWeeks(ctx context.Context, kind string, out map[string]store.Counts) error {
+	w, args := db.ignored()
+	last := store.Week(db.Now().Unix())
+	from := (last-store.TrendWeeks+1)*7*24*3600 + 4*24*3600 // the first week's Monday (store.Week)
+	rows, err := db.db.QueryContext(ctx, `SELECT t.entity, `+store.WeekSQL("i.published")+` AS week, count(*) FROM items i
+		CROSS JOIN item_tags t INDEXED BY item_tags_item ON t.item_id = i.id AND t.kind = ?
+		WHERE i.published >= ? AND `+w+` GROUP BY t.entity, week`, append([]any{kind, from}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var week int64
+		var n int
+		if err := rows.Scan(&id, &week, &n); err != nil {
+			return err
+		}
+		if i := week - last + store.TrendWeeks - 1; i >= 0 && i < store.TrendWeeks {
+			c := out[id]
+			c.Trend[i] += n
+			out[id] = c
+		}
+	}
+	return rows.Err()
 }
 
 // ignoredFeedCounts counts the ignored items of each feed.
