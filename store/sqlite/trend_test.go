@@ -70,6 +70,19 @@ func TestTrends(t *testing.T) {
 	want("an ignore rule", "firm", "biren", store.Trend{})
 	db.SetIgnore(nil)
 
+	// A drifted weekly counter is found by Check and rebuilt by
+	// RepairCounts.
+	if _, err := db.SQL().Exec(`UPDATE tag_weeks SET total = total + 5 WHERE kind = 'firm' AND entity = 'huawei'`); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.Check(ctx); err != nil || r.CountsOK {
+		t.Errorf("Check missed a drifted weekly counter (%v)", err)
+	}
+	if err := db.RepairCounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want("a repair", "firm", "huawei", store.Trend{6: 1, 8: 1, 11: 1})
+
 	// Next week, everything moves one to the left.
 	now = now.AddDate(0, 0, 7)
 	want("a week later", "firm", "huawei", store.Trend{5: 1, 7: 1, 10: 1})
