@@ -356,8 +356,8 @@ func (m Model) firmLines(w int) []string {
 	if facts := joinNonEmpty(" · ", cell.Line(f.Sector), cell.Line(f.HQ)); facts != "" {
 		lines = append(lines, t.Dim.Render(cell.Truncate(facts, w)))
 	}
-	if c, ok := m.counts[f.ID]; ok {
-		lines = append(lines, m.trendLine(c, w))
+	if m.counts != nil { // a firm without items has no counts: zero
+		lines = append(lines, m.trendLine(m.counts[f.ID], w))
 	}
 	var aliases []string
 	for _, a := range f.Aliases {
