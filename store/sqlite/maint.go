@@ -102,7 +102,7 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	}
 	var badWeeks int
 	err = db.db.QueryRowContext(ctx, `SELECT count(*) FROM (
-		SELECT t.kind, t.entity, `+store.WeekSQL("i.published")+` AS week, count(*) AS total FROM item_tags t JOIN items i ON i.id = t.item_id GROUP BY 1, 2, 3) t
+		SELECT t.kind, t.entity, `+store.WeekSQL("i.published")+` AS week, count(*) AS total FROM `+weeksJoin+` GROUP BY 1, 2, 3) t
 		FULL JOIN (SELECT * FROM tag_weeks WHERE total <> 0) w USING (kind, week, entity) WHERE w.total IS NOT t.total`).Scan(&badWeeks)
 	if err != nil {
 		return r, db.wrap("check counters", err)
@@ -136,7 +136,7 @@ func (db *DB) RepairCounts(ctx context.Context) error {
 			`INSERT INTO tag_counts (kind, entity, total, unread) SELECT '', '', count(*), coalesce(sum(read = 0), 0) FROM items`,
 			`DELETE FROM tag_weeks`,
 			`INSERT INTO tag_weeks (kind, entity, week, total) SELECT t.kind, t.entity, ` + store.WeekSQL("i.published") + `, count(*)
-				FROM item_tags t JOIN items i ON i.id = t.item_id GROUP BY 1, 2, 3`,
+				FROM ` + weeksJoin + ` GROUP BY 1, 2, 3`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/reference"
 )
 
 // TestTrends checks the weekly counters under FirmCounts and
@@ -69,6 +70,35 @@ func TestTrends(t *testing.T) {
 	want("an ignore rule", "firm", "huawei", store.Trend{6: 1, 11: 1})
 	want("an ignore rule", "firm", "biren", store.Trend{})
 	db.SetIgnore(nil)
+
+	// A new dataset that changes the memberships rebuilds the roll-up,
+	// and its weekly counters with it; one that does not leaves both.
+	ds, err := reference.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`DELETE FROM memberships WHERE alliance_id = 'model-chip' AND firm_id = 'huawei'`,
+		`UPDATE meta SET value = 'older' WHERE key = 'dataset_version'`,
+	} {
+		if _, err := db.SQL().Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Seed(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	want("a reseed", "ally", "model-chip", store.Trend{0: 1, 6: 1, 8: 1, 11: 1})
+	if n := count(t, db, `SELECT count(*) FROM meta WHERE key = 'tag_weeks_paused'`); n != 0 {
+		t.Error("the rebuild left the weekly counters paused")
+	}
+	if _, err := db.SQL().Exec(`UPDATE meta SET value = 'older' WHERE key = 'dataset_version'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Seed(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	want("a reseed with the same memberships", "ally", "model-chip", store.Trend{0: 1, 6: 1, 8: 1, 11: 1})
 
 	// A drifted weekly counter is found by Check and rebuilt by
 	// RepairCounts.
