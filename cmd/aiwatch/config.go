@@ -494,7 +494,7 @@ func feedsSet(a *app, args []string) error {
 	if set["bodies"] {
 		v := *bodies
 		if v == "default" {
-			v = ""
+			v = string(store.BodiesOnDemand)
 		}
 		b, err := store.ParseBodies(v)
 		if err != nil || v == "" {
