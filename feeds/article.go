@@ -26,6 +26,10 @@ type ArticleStore interface {
 // ErrNoLink means an item has no http(s) link to fetch its article from.
 var ErrNoLink = errors.New("the item has no web link")
 
+// ErrBodiesNever means the item's feed is set never to fetch articles
+// (feeds set --bodies never).
+var ErrBodiesNever = errors.New("its feed is set never to fetch articles")
+
 // Articles brings items' articles: it fetches an item's page through the
 // one HTTP client, extracts the main text (feeds/extract), re-tags the
 // item with it and keeps it in the store, where it is readable offline.
@@ -66,6 +70,13 @@ func (a *Articles) Fetch(ctx context.Context, itemID int64) (store.Article, erro
 	if u, perr := url.Parse(it.URL); it.URL == "" || perr != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return store.Article{}, fmt.Errorf("article: item %d: %w", itemID, ErrNoLink)
 	}
+	feedURL := ""
+	if f, err := a.st.Feed(ctx, it.FeedID); err == nil {
+		feedURL = f.URL
+		if f.Bodies == store.BodiesNever {
+			return store.Article{}, fmt.Errorf("article: %w (aiwatch feeds set %d --bodies on-demand allows it)", ErrBodiesNever, f.ID)
+		}
+	}
 	resp, err := a.client.Fetch(ctx, fetch.Request{URL: it.URL})
 	if err != nil {
 		// The item's link is on screen beside the reason; the reason is
@@ -84,10 +95,6 @@ func (a *Articles) Fetch(ctx context.Context, itemID int64) (store.Article, erro
 	}
 	art.ItemID = itemID
 	art.Fetched = a.now().UTC()
-	feedURL := ""
-	if f, err := a.st.Feed(ctx, it.FeedID); err == nil {
-		feedURL = f.URL
-	}
 	var tags store.Item
 	tags, art.BodyOnly = TagArticle(a.tagger, feedURL, it, art.Text)
 	if err := a.st.SaveArticle(ctx, art, tags); err != nil {
@@ -166,4 +173,40 @@ func (a *Articles) FetchMany(ctx context.Context, ids []int64, o FetchOptions) (
 	wg.Wait()
 	slices.Sort(done)
 	return done, errs
+}
+
+// BodyStore lists the items whose articles a fetch run brings.
+type BodyStore interface {
+	// ItemsWithoutArticle returns the IDs of a feed's items saved
+	// (fetched) at or after since that have a web link and no article,
+	// newest first, at most limit.
+	ItemsWithoutArticle(ctx context.Context, feedID int64, since time.Time, limit int) ([]int64, error)
+}
+
+// FetchBodies brings, after a fetch run that started at since and ended
+// in sum, the articles of the items the run saved for feeds set to
+// store.BodiesAlways, within o's bounds (see FetchMany). It returns the
+// items whose articles it kept and the errors of the others; err is set
+// only when the store could not be read.
+func (a *Articles) FetchBodies(ctx context.Context, st BodyStore, sum Summary, since time.Time, o FetchOptions) (done []int64, errs map[int64]error, err error) {
+	limit := o.Max
+	if limit <= 0 {
+		limit = 1000
+	}
+	var ids []int64
+	for _, res := range sum.Results {
+		if res.Feed.Bodies != store.BodiesAlways || res.Outcome != Updated || res.Saved.New+res.Saved.Updated == 0 {
+			continue
+		}
+		got, err := st.ItemsWithoutArticle(ctx, res.Feed.ID, since, limit)
+		if err != nil {
+			return nil, nil, fmt.Errorf("feeds: unable to list items without an article: %w", err)
+		}
+		ids = append(ids, got...)
+	}
+	if len(ids) == 0 {
+		return nil, map[int64]error{}, nil
+	}
+	done, errs = a.FetchMany(ctx, ids, o)
+	return done, errs, nil
 }

@@ -6,7 +6,9 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -173,6 +175,8 @@ type Feed struct {
 	Interval time.Duration
 	MaxBody  int64
 	Timeout  time.Duration
+	// Bodies says when the articles of the feed's items are fetched.
+	Bodies Bodies
 
 	// Counts, filled by listing queries. Ignored items are counted in
 	// IgnoredCount only.
@@ -188,6 +192,33 @@ type FeedSettings struct {
 	MaxBody   *int64
 	Timeout   *time.Duration
 	UserAgent *string
+	Bodies    *Bodies
+}
+
+// Bodies says when the articles (the web pages' main text) of a feed's
+// items are fetched.
+type Bodies string
+
+// The Bodies settings.
+const (
+	// BodiesOnDemand: when asked for, with b or aiwatch article (the
+	// default).
+	BodiesOnDemand Bodies = "on-demand"
+	// BodiesAlways: also during fetch, for new items, politely bounded.
+	BodiesAlways Bodies = "always"
+	// BodiesNever: never; b and aiwatch article refuse.
+	BodiesNever Bodies = "never"
+)
+
+// ParseBodies reads a Bodies setting; "" is BodiesOnDemand.
+func ParseBodies(s string) (Bodies, error) {
+	switch b := Bodies(s); b {
+	case "":
+		return BodiesOnDemand, nil
+	case BodiesOnDemand, BodiesAlways, BodiesNever:
+		return b, nil
+	}
+	return "", fmt.Errorf("store: unknown bodies setting %q (want always, on-demand or never)", s)
 }
 
 // View is a named query. Source is "file" for the config file's views,
@@ -365,6 +396,47 @@ func (f Filter) Equal(g Filter) bool {
 type Counts struct {
 	Total  int
 	Unread int
+	// Trend is the weekly item counts of the last TrendWeeks weeks, when
+	// counted per firm or alliance (FirmCounts, AllianceCounts); else zero.
+	Trend Trend
+}
+
+// TrendWeeks is how many weeks a Trend covers.
+const TrendWeeks = 12
+
+// Trend counts items per calendar week (Monday 00:00 UTC to Monday), by
+// their published date, oldest first: the last is the week now under way.
+type Trend [TrendWeeks]int
+
+// Sum returns the items of the whole trend.
+func (t Trend) Sum() int {
+	n := 0
+	for _, c := range t {
+		n += c
+	}
+	return n
+}
+
+// The week rule: weeks since Monday 1970-01-05 00:00 UTC, by integer
+// division that truncates as SQLite's does, so that the store's counters
+// and this function agree on every date after 1970-01-05.
+const (
+	weekEpoch   = 4 * 24 * 3600
+	weekSeconds = 7 * 24 * 3600
+)
+
+// Week returns the number of the calendar week that unix (seconds) falls
+// in. The store keeps its weekly counters by it.
+func Week(unix int64) int64 { return (unix - weekEpoch) / weekSeconds }
+
+// WeekSQL is Week as an SQL expression of the column col.
+func WeekSQL(col string) string { return "((" + col + " - 345600) / 604800)" }
+
+// TrendWeek returns the index in a Trend ending in the week of now of an
+// item published at unix (seconds), and false when it is outside it.
+func TrendWeek(now time.Time, unix int64) (int, bool) {
+	i := int(Week(unix) - Week(now.Unix()) + TrendWeeks - 1)
+	return i, i >= 0 && i < TrendWeeks
 }
 
 // SaveStats counts what saving a batch of items did.
@@ -458,4 +530,27 @@ func AddArticleTags(tags *Item, firms, alliances []string, sanctions bool, menti
 	tags.Alliances = add(tags.Alliances, KindAlliance, alliances)
 	slices.Sort(bodyOnly)
 	return bodyOnly
+}
+
+// sparks are the eight bar heights of a sparkline.
+var sparks = []rune("▁▂▃▄▅▆▇█")
+
+// Sparkline draws the trend as TrendWeeks cells, one a week, oldest
+// first: a week with no items is a space, the busiest week is █, and
+// every other week with items is at least ▁, scaled to the busiest. The
+// dashboard and the command line both draw trends with it.
+func (t Trend) Sparkline() string {
+	top := 0
+	for _, c := range t {
+		top = max(top, c)
+	}
+	var b strings.Builder
+	for _, c := range t {
+		if c <= 0 {
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteRune(sparks[(c*len(sparks)-1)/top])
+	}
+	return b.String()
 }

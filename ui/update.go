@@ -63,6 +63,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.allianceSelected()
 	case firms.LoadedMsg, firms.CountsMsg:
 		m.firms, cmd = m.firms.Update(msg)
+		// The firm and alliance cards show the firms' trends.
+		m.reader.SetFirmCounts(m.firms.AllCounts())
 		return m, cmd
 	case firms.SelectedMsg:
 		if msg.Firm != m.firms.SelectedID() {

@@ -418,13 +418,14 @@ func (a *app) feedTimeout(f store.Feed) time.Duration {
 }
 
 // feedsSet is feeds set ID... [--interval DUR] [--max-body SIZE]
-// [--user-agent UA] [--timeout DUR].
+// [--user-agent UA] [--timeout DUR] [--bodies WHEN].
 func feedsSet(a *app, args []string) error {
 	fs := a.flags("feeds set")
 	interval := fs.String("interval", "", "poll the feeds every `DUR` (e.g. 6h, 2d; adapted to each feed within bounds, see README); default: the config file's")
 	maxBody := fs.String("max-body", "", "refuse bodies larger than `SIZE` (e.g. 32MiB); default: the config file's")
 	ua := fs.String("user-agent", "", "send this User-Agent `UA`; default: the config file's")
 	timeout := fs.String("timeout", "", "allow `DUR` per request; default: the config file's")
+	bodies := fs.String("bodies", "", "fetch the items' articles `WHEN`: always (during fetch too, politely bounded), on-demand (b and aiwatch article; the default) or never (b and aiwatch article refuse)")
 	pos, err := a.parse(fs, "feeds set", args)
 	if err != nil {
 		return err
@@ -490,9 +491,20 @@ func feedsSet(a *app, args []string) error {
 		}
 		s.UserAgent = &v
 	}
+	if set["bodies"] {
+		v := *bodies
+		if v == "default" {
+			v = string(store.BodiesOnDemand)
+		}
+		b, err := store.ParseBodies(v)
+		if err != nil || v == "" {
+			return usageError{fmt.Sprintf("--bodies must be always, on-demand or never, not %q", *bodies)}
+		}
+		s.Bodies = &b
+	}
 	delete(set, "db")
 	if len(set) == 0 {
-		return usageError{"feeds set needs --interval, --max-body, --user-agent or --timeout"}
+		return usageError{"feeds set needs --interval, --max-body, --user-agent, --timeout or --bodies"}
 	}
 	db, err := a.store()
 	if err != nil {

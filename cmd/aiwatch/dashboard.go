@@ -46,6 +46,7 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 	if err != nil {
 		return p, logError(err)
 	}
+	start := r.a.now()
 	sum, err := rf.Refresh(ctx, nil, func(res feeds.FeedResult, done, total int) {
 		p.Done, p.Total = done, total
 		if res.Outcome == feeds.Failed {
@@ -59,6 +60,10 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 	})
 	p.Done, p.Total, p.Failed, p.NewItems = len(sum.Results), sum.Feeds, sum.Failed, sum.NewItems
 	if err == nil {
+		// The articles of feeds set to --bodies always; one line to the log.
+		if line := r.a.fetchBodies(sum, start, r.a.cfg.Feeds.Timeout, bodiesPerRun); line != "" {
+			log.Print(line)
+		}
 		// The sanctions data too; its one line goes to the log.
 		r.a.updateSanctionsIfStale(r.a.sanctions.MaxAge, r.a.sanctions.CSLURL, log.Writer())
 	}
@@ -193,6 +198,19 @@ func logError(err error) error {
 		log.Printf("dashboard: %s", truncateCells(oneLine(err.Error()), 500))
 	}
 	return err
+}
+
+// FeedStatus passes on the store's feed list without item counts, which
+// the status line reads (ui/feeds.StatusSource). Without it the panes
+// fall back to Feeds, which counts every item: 100 ms of a first frame
+// at a million items.
+func (s loggedSource) FeedStatus(ctx context.Context) ([]store.Feed, error) {
+	if st, ok := s.Source.(interface {
+		FeedStatus(ctx context.Context) ([]store.Feed, error)
+	}); ok {
+		return logged(st.FeedStatus(ctx))
+	}
+	return logged(s.Source.Feeds(ctx))
 }
 
 func (s loggedSource) Alliances(ctx context.Context) ([]store.Alliance, error) {

@@ -79,6 +79,7 @@ func cmdFetch(a *app, args []string) error {
 	watch := fs.Bool("watch", false, "keep running, fetching feeds as they come due; one log line per round; stop with SIGINT or SIGTERM")
 	wait := fs.Bool("wait", false, "wait for another running fetch to finish instead of exiting")
 	quiet := fs.Bool("quiet", false, "print only failures and the summary")
+	maxArticles := fs.Int("articles", bodiesPerRun, "fetch at most `N` articles of new items this run, for feeds set to --bodies always ("+strconv.Itoa(bodiesPerHost)+" at most from one host; 0: none)")
 	pos, err := a.parse(fs, "fetch", args)
 	if err != nil {
 		return err
@@ -91,6 +92,9 @@ func cmdFetch(a *app, args []string) error {
 	}
 	if *timeout <= 0 {
 		return usageError{"--timeout must be positive, e.g. 20s"}
+	}
+	if *maxArticles < 0 {
+		return usageError{"--articles must be 0 or more"}
 	}
 	if *watch && (len(ids) > 0 || a.fetchAll) {
 		return usageError{"--watch fetches feeds as they come due; it takes no --feed or --all"}
@@ -117,6 +121,7 @@ func cmdFetch(a *app, args []string) error {
 	}
 	bar := a.isTerminal(a.stderr) && !*quiet
 	pb := progress.New(progress.WithWidth(30), progress.WithoutPercentage())
+	start := a.now()
 	sum, err := r.Refresh(a.ctx, ids, func(res feeds.FeedResult, done, total int) {
 		if bar {
 			fmt.Fprintf(a.stderr, "\r\x1b[K%s %d/%d", pb.ViewAs(float64(done)/float64(max(total, 1))), done, total)
@@ -141,6 +146,11 @@ func cmdFetch(a *app, args []string) error {
 		return err
 	}
 	fmt.Fprintln(a.stdout, sum.String())
+	if err == nil && *maxArticles > 0 {
+		if line := a.fetchBodies(sum, start, *timeout, *maxArticles); line != "" {
+			fmt.Fprintln(a.stdout, line)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(a.stdout, "interrupted: feeds not reached are due on the next run")
 	} else if len(ids) == 0 {
@@ -148,6 +158,44 @@ func cmdFetch(a *app, args []string) error {
 		a.updateSanctionsIfStale(a.sanctions.MaxAge, a.sanctions.CSLURL, a.stdout)
 	}
 	return storeFailure(db.Path(), sum)
+}
+
+// A fetch run brings the articles of new items of feeds set to --bodies
+// always, politely: at most bodiesPerRun pages a run (fetch --articles),
+// bodiesPerHost from one host.
+const (
+	bodiesPerRun  = 50
+	bodiesPerHost = 5
+)
+
+// fetchBodies brings the articles of the items a run that started at
+// since saved for feeds set to --bodies always, at most max, and returns
+// one line saying what it did, or "" when there was nothing to do.
+func (a *app) fetchBodies(sum feeds.Summary, since time.Time, timeout time.Duration, max int) string {
+	if !slices.ContainsFunc(sum.Results, func(r feeds.FeedResult) bool { return r.Feed.Bodies == store.BodiesAlways }) {
+		return "" // no matcher to build
+	}
+	arts, err := a.articles(timeout)
+	if err != nil {
+		return "articles: " + oneLine(err.Error())
+	}
+	done, errs, err := arts.FetchBodies(a.ctx, a.db, sum, since, feeds.FetchOptions{Max: max, PerHost: bodiesPerHost})
+	if err != nil {
+		return "articles: " + oneLine(err.Error())
+	}
+	if len(done)+len(errs) == 0 {
+		return ""
+	}
+	line := fmt.Sprintf("articles: %d kept, %d failed", len(done), len(errs))
+	if len(errs) > 0 {
+		ids := make([]int64, 0, len(errs))
+		for id := range errs {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		line += fmt.Sprintf(" (item %d: %s)", ids[0], oneLine(userMessage(errs[ids[0]])))
+	}
+	return line
 }
 
 // storeFailure returns the error to exit with when feeds were fetched but
@@ -189,6 +237,7 @@ func cmdFeeds(a *app, args []string) error {
   aiwatch feeds enable ID...
   aiwatch feeds disable ID...
   aiwatch feeds set ID... [--interval DUR] [--max-body SIZE] [--user-agent UA] [--timeout DUR]
+                        [--bodies always|on-demand|never]
                         (default, or 0, returns a setting to the config file's)
 
 Adding a web page that links to a feed adds the feed instead.
@@ -300,6 +349,9 @@ type feedJSON struct {
 	MaxBody  int64  `json:"max_body"`
 	Timeout  string `json:"timeout"`
 	Ignored  int    `json:"ignored"`
+	// Bodies is when the items' articles are fetched: always,
+	// on-demand or never.
+	Bodies string `json:"bodies"`
 }
 
 func timeOrEmpty(t time.Time) string {
@@ -350,11 +402,12 @@ func feedsList(a *app, args []string) error {
 				LastSuccess: timeOrEmpty(f.LastSuccess), LastError: f.LastError, Failures: f.Failures,
 				NextTry: timeOrEmpty(f.NextTry), Items: f.ItemCount, Unread: f.UnreadCount,
 				Interval: config.FormatDuration(a.feedInterval(f)), NextDue: timeOrEmpty(f.NextTry),
-				MaxBody: a.feedMaxBody(f), Timeout: config.FormatDuration(a.feedTimeout(f)), Ignored: f.IgnoredCount})
+				MaxBody: a.feedMaxBody(f), Timeout: config.FormatDuration(a.feedTimeout(f)), Ignored: f.IgnoredCount,
+				Bodies: string(f.Bodies)})
 		}
 		return writeJSON(a.stdout, out)
 	}
-	t := table{header: []string{"ID", "STATUS", "LANG", "ITEMS", "UNREAD", "IGNORED", "EVERY", "NEXT", "LAST SUCCESS", "FEED", "LAST ERROR"}}
+	t := table{header: []string{"ID", "STATUS", "LANG", "ITEMS", "UNREAD", "IGNORED", "EVERY", "BODIES", "NEXT", "LAST SUCCESS", "FEED", "LAST ERROR"}}
 	failing := 0
 	for _, f := range all {
 		st := feedStatus(f)
@@ -373,7 +426,7 @@ func feedsList(a *app, args []string) error {
 			next = f.NextTry.Local().Format("01-02 15:04")
 		}
 		t.add(strconv.FormatInt(f.ID, 10), st, f.Lang, strconv.Itoa(f.ItemCount), strconv.Itoa(f.UnreadCount), strconv.Itoa(f.IgnoredCount),
-			config.FormatDuration(a.feedInterval(f)), next, last,
+			config.FormatDuration(a.feedInterval(f)), string(f.Bodies), next, last,
 			feedLabel(f), truncateCells(oneLine(f.LastError), 60))
 	}
 	t.write(a, a.stdout)

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aiwatch/aiwatch/store"
@@ -24,6 +25,9 @@ type firmJSON struct {
 	Designations  []designationJSON   `json:"designations"`
 	NoneFoundAsOf string              `json:"none_found_as_of"`
 	Sources       []string            `json:"sources"`
+	// Trend is the weekly item counts of the last 12 weeks, oldest first
+	// (firms --trend only).
+	Trend []int `json:"trend,omitempty"`
 }
 
 type designationJSON struct {
@@ -109,6 +113,7 @@ func cmdFirms(a *app, args []string) error {
 	list := fs.String("list", "", "only firms actively on this `list` (entity-list, meu, sdn, ns-cmic, 1260h, fcc-covered, uflpa)")
 	alliance := fs.String("alliance", "", "only members of this `alliance`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	trend := fs.Bool("trend", false, "add each firm's items per week over the last 12 weeks (a sparkline; trend in --json)")
 	pos, err := a.parse(fs, "firms", args)
 	if err != nil {
 		return err
@@ -143,22 +148,44 @@ func cmdFirms(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	var counts map[string]store.Counts
+	if *trend {
+		if counts, err = db.FirmCounts(a.ctx); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		out := make([]firmJSON, 0, len(firms))
 		for _, f := range firms {
-			out = append(out, toFirmJSON(f))
+			j := toFirmJSON(f)
+			if *trend {
+				tr := counts[f.ID].Trend
+				j.Trend = tr[:]
+			}
+			out = append(out, j)
 		}
 		return writeJSON(a.stdout, out)
 	}
 	t := table{header: []string{"ID", "FIRM", "中文", "SECTOR", "ALLIANCES", "US LISTS"}}
+	if *trend {
+		t.header = append(t.header, "12 WEEKS", "ITEMS")
+	}
 	for _, f := range firms {
 		b := a.badges(f, lists)
 		if b == "" {
 			b = a.style(styleDim, "none found")
 		}
-		t.add(f.ID, f.Short, shortZH(f.NameZH), f.Sector, strings.Join(f.Alliances, ","), b)
+		row := []string{f.ID, f.Short, shortZH(f.NameZH), f.Sector, strings.Join(f.Alliances, ","), b}
+		if *trend {
+			tr := counts[f.ID].Trend
+			row = append(row, "["+tr.Sparkline()+"]", strconv.Itoa(tr.Sum()))
+		}
+		t.add(row...)
 	}
 	t.write(a, a.stdout)
+	if *trend {
+		fmt.Fprintf(a.stdout, "\n12 WEEKS: items per calendar week (Monday to Sunday, UTC) by publication date, oldest first; the last bar is this week so far. ITEMS: their sum.\n")
+	}
 	fmt.Fprintf(a.stdout, "\n%d firms. Badges: %s; ? contested, * affiliate only. \"none found\" is as of each list's last check (see aiwatch firm ID), not a clean bill.\n",
 		len(firms), legend(lists))
 	return nil

@@ -62,6 +62,11 @@ func (a *app) watchRound(r *feeds.Refresher, path string) {
 	defer lock.unlock()
 	sum, err := r.Refresh(a.ctx, nil, nil)
 	line := fmt.Sprintf("%s %s", start.UTC().Format(time.RFC3339), sum.String())
+	if err == nil {
+		if b := a.fetchBodies(sum, start, a.cfg.Feeds.Timeout, bodiesPerRun); b != "" {
+			line += "; " + b
+		}
+	}
 	var failed []string
 	for _, res := range sum.Results {
 		if res.Outcome == feeds.Failed {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -144,4 +145,26 @@ func articleMatch(term string) (string, any) {
 		return `i.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)`, ftsString(term)
 	}
 	return `i.id IN (SELECT rowid FROM articles_words WHERE articles_words MATCH ?)`, ftsString(strings.Join(strings.Fields(spaceCJK(term)), " "))
+}
+
+// ItemsWithoutArticle returns the IDs of a feed's items fetched at or
+// after since that have a web link and no kept article, newest first, at
+// most limit: what a fetch run brings the articles of when the feed is
+// set to store.BodiesAlways.
+func (db *DB) ItemsWithoutArticle(ctx context.Context, feedID int64, since time.Time, limit int) ([]int64, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT i.id FROM items i WHERE i.feed_id = ? AND i.fetched >= ? AND i.url <> ''
+		AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.item_id = i.id) ORDER BY i.published DESC, i.id DESC LIMIT ?`, feedID, since.Unix(), limit)
+	if err != nil {
+		return nil, db.wrap("list items without an article", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.wrap("list items without an article", err)
+		}
+		out = append(out, id)
+	}
+	return out, db.wrap("list items without an article", rows.Err())
 }

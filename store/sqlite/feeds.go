@@ -13,7 +13,7 @@ import (
 
 const feedColumns = `f.id, f.url, f.title, f.lang, f.category, f.kind, f.enabled, f.source, f.user_agent, f.html_rule,
 	f.etag, f.last_modified, f.last_check, f.last_success, f.last_status, f.last_error, f.failures, f.next_try,
-	f.poll_interval, f.max_body, f.timeout`
+	f.poll_interval, f.max_body, f.timeout, coalesce((SELECT b.bodies FROM feed_bodies b WHERE b.feed_id = f.id), 'on-demand')`
 
 func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (store.Feed, error) {
 	var f store.Feed
@@ -21,7 +21,7 @@ func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (store.Feed, err
 	var check, success, next, interval, timeout int64
 	dest := []any{&f.ID, &f.URL, &f.Title, &f.Lang, &f.Category, &f.Kind, &f.Enabled, &f.Source, &f.UserAgent, &rule,
 		&f.ETag, &f.LastModified, &check, &success, &f.LastStatus, &f.LastError, &f.Failures, &next,
-		&interval, &f.MaxBody, &timeout}
+		&interval, &f.MaxBody, &timeout, &f.Bodies}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return f, err
 	}

@@ -121,11 +121,45 @@ func (db *DB) countIgnored(ctx context.Context, kind string) (map[string]store.C
 		var id string
 		var c store.Counts
 		if err := rows.Scan(&id, &c.Total, &c.Unread); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		out[id] = c
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil || kind == "" {
+		return out, err
+	}
+	return out, db.countIgnoredWeeks(ctx, kind, out)
+}
+
+// countIgnoredWeeks adds to out the ignored items of the trend's weeks,
+// per tag of a kind and week: only the items of those weeks are read.
+func (db *DB) countIgnoredWeeks(ctx context.Context, kind string, out map[string]store.Counts) error {
+	w, args := db.ignored()
+	last := store.Week(db.Now().Unix())
+	from := (last-store.TrendWeeks+1)*7*24*3600 + 4*24*3600 // the first week's Monday (store.Week)
+	rows, err := db.db.QueryContext(ctx, `SELECT t.entity, `+store.WeekSQL("i.published")+` AS week, count(*) FROM items i
+		CROSS JOIN item_tags t INDEXED BY item_tags_item ON t.item_id = i.id AND t.kind = ?
+		WHERE i.published >= ? AND `+w+` GROUP BY t.entity, week`, append([]any{kind, from}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var week int64
+		var n int
+		if err := rows.Scan(&id, &week, &n); err != nil {
+			return err
+		}
+		if i := week - last + store.TrendWeeks - 1; i >= 0 && i < store.TrendWeeks {
+			c := out[id]
+			c.Trend[i] += n
+			out[id] = c
+		}
+	}
+	return rows.Err()
 }
 
 // ignoredFeedCounts counts the ignored items of each feed.
@@ -152,5 +186,9 @@ func (db *DB) ignoredFeedCounts(ctx context.Context) (map[int64]store.Counts, er
 }
 
 func minus(a, b store.Counts) store.Counts {
-	return store.Counts{Total: max(a.Total-b.Total, 0), Unread: max(a.Unread-b.Unread, 0)}
+	c := store.Counts{Total: max(a.Total-b.Total, 0), Unread: max(a.Unread-b.Unread, 0)}
+	for i := range c.Trend {
+		c.Trend[i] = max(a.Trend[i]-b.Trend[i], 0)
+	}
+	return c
 }

@@ -783,7 +783,10 @@ func (db *DB) tagCounts(ctx context.Context, kind string) (map[string]store.Coun
 		}
 		out[id] = c
 	}
-	if err := rows.Err(); err != nil || len(db.ignore) == 0 {
+	if err := rows.Err(); err != nil {
+		return out, db.wrap("count items", err)
+	}
+	if err := db.addTrends(ctx, kind, out); err != nil || len(db.ignore) == 0 {
 		return out, db.wrap("count items", err)
 	}
 	ig, err := db.ignoredTagCounts(ctx, kind)
@@ -791,6 +794,31 @@ func (db *DB) tagCounts(ctx context.Context, kind string) (map[string]store.Coun
 		out[id] = minus(out[id], c)
 	}
 	return out, db.wrap("count items", err)
+}
+
+// addTrends fills the Trend of the counts of a kind of tag from the weekly
+// counters: one range of tag_weeks, some hundred rows at any store size.
+func (db *DB) addTrends(ctx context.Context, kind string, out map[string]store.Counts) error {
+	now := db.Now()
+	last := store.Week(now.Unix())
+	rows, err := db.db.QueryContext(ctx, `SELECT entity, week, total FROM tag_weeks WHERE kind = ? AND week BETWEEN ? AND ?`,
+		kind, last-store.TrendWeeks+1, last)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var week int64
+		var n int
+		if err := rows.Scan(&id, &week, &n); err != nil {
+			return err
+		}
+		c := out[id]
+		c.Trend[week-last+store.TrendWeeks-1] = n
+		out[id] = c
+	}
+	return rows.Err()
 }
 
 // FirmCounts returns item counts per firm.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/aiwatch/aiwatch/store"
 )
 
 // CheckReport is the result of Check.
@@ -98,6 +100,14 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	if err != nil {
 		return r, db.wrap("check counters", err)
 	}
+	var badWeeks int
+	err = db.db.QueryRowContext(ctx, `SELECT count(*) FROM (
+		SELECT t.kind, t.entity, `+store.WeekSQL("i.published")+` AS week, count(*) AS total FROM `+weeksJoin+` GROUP BY 1, 2, 3) t
+		FULL JOIN (SELECT * FROM tag_weeks WHERE total <> 0) w USING (kind, week, entity) WHERE w.total IS NOT t.total`).Scan(&badWeeks)
+	if err != nil {
+		return r, db.wrap("check counters", err)
+	}
+	bad += badWeeks
 	var total, unread int
 	if err := db.db.QueryRowContext(ctx, `SELECT total, unread FROM tag_counts WHERE kind = '' AND entity = ''`).Scan(&total, &unread); err != nil {
 		return r, db.wrap("check counters", err)
@@ -124,6 +134,9 @@ func (db *DB) RepairCounts(ctx context.Context) error {
 			`DELETE FROM tag_counts`,
 			`INSERT INTO tag_counts (kind, entity, total, unread) SELECT kind, entity, count(*), sum(unread) FROM item_tags GROUP BY kind, entity`,
 			`INSERT INTO tag_counts (kind, entity, total, unread) SELECT '', '', count(*), coalesce(sum(read = 0), 0) FROM items`,
+			`DELETE FROM tag_weeks`,
+			`INSERT INTO tag_weeks (kind, entity, week, total) SELECT t.kind, t.entity, ` + store.WeekSQL("i.published") + `, count(*)
+				FROM ` + weeksJoin + ` GROUP BY 1, 2, 3`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err

@@ -6,7 +6,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,11 +186,15 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 // itemStmts are the statements saving items needs in one transaction.
 type itemStmts struct {
 	*txStmts
-	update, old, delTags *sql.Stmt
+	update, old, delTags, published *sql.Stmt
+	// article and articleTags read what updateOne keeps of an article.
+	article, articleTags, setBodyOnly *sql.Stmt
 	// tagBuf holds tag rows of inserted items not yet written.
 	tagBuf []tagArgs
 	// counts gathers what inserted tags and items add to tag_counts.
 	counts map[[2]string]store.Counts
+	// weeks gathers what inserted tags add to tag_weeks.
+	weeks map[weekKey]int
 	// members maps a firm to the alliances it belongs to, for the 'ally'
 	// roll-up tags.
 	members map[string][]string
@@ -234,7 +241,7 @@ type tagArgs struct {
 }
 
 func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, error) {
-	s := itemStmts{txStmts: db.txStmts(tx), counts: map[[2]string]store.Counts{}}
+	s := itemStmts{txStmts: db.txStmts(tx), counts: map[[2]string]store.Counts{}, weeks: map[weekKey]int{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -248,6 +255,10 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 		published = CASE WHEN ? THEN published ELSE ? END, updated = ?, fetched = ?, sanctions = ?, hash = ? WHERE id = ?`)
 	s.old = prep(`SELECT title, summary, content FROM items WHERE id = ?`)
 	s.delTags = prep(`DELETE FROM item_tags WHERE item_id = ?`)
+	s.published = prep(`SELECT published FROM items WHERE id = ?`)
+	s.article = prep(`SELECT a.body_only, i.sanctions FROM articles a JOIN items i ON i.id = a.item_id WHERE a.item_id = ?`)
+	s.articleTags = prep(`SELECT kind, entity, mentions FROM item_tags WHERE item_id = ? AND kind IN ('firm', 'alliance') AND mentions <> ''`)
+	s.setBodyOnly = prep(`UPDATE articles SET body_only = ? WHERE item_id = ?`)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +308,7 @@ func (s *itemStmts) insertNew(ctx context.Context, feedID, id int64, ps []*prepa
 		work.words = append(work.words, words...)
 	}
 	for i, p := range ps {
-		if err := s.queueTags(ctx, id+int64(i), true, s.withAlly(p)); err != nil {
+		if err := s.queueTags(ctx, id+int64(i), true, p.it.Published.Unix(), s.withAlly(p)); err != nil {
 			return err
 		}
 	}
@@ -316,6 +327,10 @@ func (s *itemStmts) updateOne(ctx context.Context, old existing, p *prepared, wo
 	work.deletes = append(work.deletes, o)
 	work.updated = append(work.updated, old.id)
 	work.words = append(work.words, wordRow{old.id, p.words})
+	p, err := s.keepArticleTags(ctx, old.id, p)
+	if err != nil {
+		return err
+	}
 	it := p.it
 	// An undated item keeps the date of its first fetch.
 	if _, err := s.update.ExecContext(ctx, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
@@ -325,7 +340,76 @@ func (s *itemStmts) updateOne(ctx context.Context, old existing, p *prepared, wo
 	if _, err := s.delTags.ExecContext(ctx, old.id); err != nil {
 		return err
 	}
-	return s.queueTags(ctx, old.id, !old.read, s.withAlly(p))
+	return s.queueTags(ctx, old.id, !old.read, it.Published.Unix(), s.withAlly(p))
+}
+
+// keepArticleTags returns p with the tags of item id's article added, when
+// it has one: the feed text alone does not name what only the article
+// does. The article's tags are read back from the item's tag rows (its
+// mentions in FieldBody) and merged by store.AddArticleTags, the rule
+// SaveArticle's callers and Retag use; the article's list of body-only
+// tags is brought up to date. The sanctions flag the item had stays set,
+// since the store does not keep the article's own flag apart.
+func (s *itemStmts) keepArticleTags(ctx context.Context, id int64, p *prepared) (*prepared, error) {
+	var oldBodyOnly string
+	var sanctions bool
+	err := s.article.QueryRowContext(ctx, id).Scan(&oldBodyOnly, &sanctions)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.articleTags.QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var firms, alliances []string
+	var mentions []store.Mention
+	for rows.Next() {
+		var kind, entity, js string
+		if err := rows.Scan(&kind, &entity, &js); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var ms []mentionJSON
+		if json.Unmarshal([]byte(js), &ms) != nil {
+			continue // a damaged row keeps nothing, as Retag would find
+		}
+		named := false
+		for _, m := range ms {
+			if store.Field(m.Field) == store.FieldBody {
+				named = true
+				mentions = append(mentions, store.Mention{Entity: entity, Kind: store.EntityKind(kind), Alias: m.Alias,
+					Field: store.FieldBody, Start: m.Start, End: m.End})
+			}
+		}
+		switch {
+		case !named:
+		case kind == string(store.KindFirm):
+			firms = append(firms, entity)
+		case kind == string(store.KindAlliance):
+			alliances = append(alliances, entity)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// The feed's item is not ours to change: merge into a copy.
+	merged := *p.it
+	merged.Firms, merged.Alliances = slices.Clone(merged.Firms), slices.Clone(merged.Alliances)
+	merged.Mentions = slices.Clone(merged.Mentions)
+	bodyOnly := store.AddArticleTags(&merged, firms, alliances, sanctions, mentions)
+	if bodyOnly == nil {
+		bodyOnly = []string{}
+	}
+	if bj, _ := json.Marshal(bodyOnly); string(bj) != oldBodyOnly {
+		if _, err := s.setBodyOnly.ExecContext(ctx, string(bj), id); err != nil {
+			return nil, err
+		}
+	}
+	return &prepared{it: &merged, hash: p.hash, words: p.words, tags: itemTags(&merged)}, nil
 }
 
 func unixOrZero(t time.Time) int64 {

@@ -45,12 +45,18 @@ func (s *itemStmts) writeTags(ctx context.Context, id int64, it *store.Item, unr
 	if _, err := s.delTags.ExecContext(ctx, id); err != nil {
 		return err
 	}
-	return s.queueTags(ctx, id, unread, s.withAlly(&prepared{it: it, tags: itemTags(it)}))
+	var published int64
+	if err := s.published.QueryRowContext(ctx, id).Scan(&published); err != nil {
+		return err
+	}
+	return s.queueTags(ctx, id, unread, published, s.withAlly(&prepared{it: it, tags: itemTags(it)}))
 }
 
-// queueTags queues an item's tag rows, writing them a block at a time,
-// and notes what they add to the counters.
-func (s *itemStmts) queueTags(ctx context.Context, id int64, unread bool, rows []tagRow) error {
+// queueTags queues the tag rows of an item published at published (unix
+// seconds), writing them a block at a time, and notes what they add to
+// the counters.
+func (s *itemStmts) queueTags(ctx context.Context, id int64, unread bool, published int64, rows []tagRow) error {
+	week := store.Week(published)
 	for _, r := range rows {
 		s.tagBuf = append(s.tagBuf, tagArgs{r, id, unread})
 		u := 0
@@ -58,6 +64,7 @@ func (s *itemStmts) queueTags(ctx context.Context, id int64, unread bool, rows [
 			u = 1
 		}
 		s.count(r.kind, r.entity, 1, u)
+		s.weeks[weekKey{r.kind, r.entity, week}]++
 	}
 	if len(s.tagBuf) >= tagRows {
 		return s.flushTags(ctx)
@@ -95,8 +102,21 @@ func (s *itemStmts) count(kind, entity string, total, unread int) {
 	s.counts[k] = c
 }
 
-// flushCounts adds the gathered counts to tag_counts.
+// weekKey is a counter of tag_weeks.
+type weekKey struct {
+	kind, entity string
+	week         int64
+}
+
+// flushCounts adds the gathered counts to tag_counts and tag_weeks.
 func (s *itemStmts) flushCounts(ctx context.Context) error {
+	for k, n := range s.weeks {
+		if _, err := s.tx.ExecContext(ctx, `INSERT INTO tag_weeks (kind, entity, week, total) VALUES (?, ?, ?, ?)
+			ON CONFLICT (kind, week, entity) DO UPDATE SET total = total + excluded.total`, k.kind, k.entity, k.week, n); err != nil {
+			return err
+		}
+	}
+	clear(s.weeks)
 	for k, c := range s.counts {
 		if c.Total == 0 && c.Unread == 0 {
 			continue

@@ -97,6 +97,18 @@ func (db *DB) SetFeedSettings(ctx context.Context, ids []int64, s store.FeedSett
 					return err
 				}
 			}
+			if s.Bodies != nil {
+				var err error
+				if *s.Bodies == store.BodiesOnDemand {
+					_, err = tx.ExecContext(ctx, `DELETE FROM feed_bodies WHERE feed_id = ?`, id)
+				} else {
+					_, err = tx.ExecContext(ctx, `INSERT INTO feed_bodies (feed_id, bodies) VALUES (?, ?)
+						ON CONFLICT (feed_id) DO UPDATE SET bodies = excluded.bodies`, id, string(*s.Bodies))
+				}
+				if err != nil {
+					return err
+				}
+			}
 			if s.UserAgent != nil {
 				if _, err := tx.ExecContext(ctx, `UPDATE feeds SET user_agent = ? WHERE id = ?`, *s.UserAgent, id); err != nil {
 					return err

@@ -180,6 +180,10 @@ func (m Model) SelectedID() string { return m.pick.SelectedID() }
 // Counts returns the item counts of a firm.
 func (m Model) Counts(id string) store.Counts { return m.pick.Counts(id) }
 
+// AllCounts returns the item counts of every firm by ID, trends included,
+// for the reader's cards; the map is to be read only.
+func (m Model) AllCounts() map[string]store.Counts { return m.pick.AllCounts() }
+
 // Alliance returns the alliance whose firms are shown or being loaded.
 func (m Model) Alliance() string { return m.alliance }
 
@@ -209,6 +213,15 @@ func (m Model) View() string {
 	if w < 24 {
 		note = ""
 	}
+	from, to := m.pick.Nav.Visible()
+	var nameW, badgeW int
+	trend := false
+	if m.loaded && len(m.pick.Rows()) > 0 {
+		nameW, badgeW, trend = m.columns(from, to, w)
+		if trend {
+			note = "12 weeks   unread"
+		}
+	}
 	lines := []string{pane.Title(m.Theme, title, note, w, m.Focused())}
 	switch {
 	case m.err != nil && !m.loaded:
@@ -218,10 +231,8 @@ func (m Model) View() string {
 	case len(m.pick.Rows()) == 0:
 		lines = append(lines, pane.Note(m.Theme, " no firms", w))
 	default:
-		from, to := m.pick.Nav.Visible()
-		nameW, badgeW := m.columns(from, to, w)
 		for i := from; i < to; i++ {
-			lines = append(lines, m.row(i, w, nameW, badgeW))
+			lines = append(lines, m.row(i, w, nameW, badgeW, trend))
 		}
 		if m.err != nil && len(lines) < m.Height {
 			lines = append(lines, pane.ErrorLines(m.Theme, m.err, w)...)
@@ -233,20 +244,28 @@ func (m Model) View() string {
 // unreadW is the width of the unread column.
 const unreadW = 4
 
+// trendW is the width of the trend column: a sparkline and a space.
+const trendW = store.TrendWeeks + 1
+
 // columns shares the width between names and badges so that the badges
-// of the visible rows line up in one column.
-func (m Model) columns(from, to, w int) (nameW, badgeW int) {
+// of the visible rows line up in one column. The trend column comes in
+// when the names and badges of the visible rows fit beside it uncut.
+func (m Model) columns(from, to, w int) (nameW, badgeW int, trend bool) {
 	avail := w - 1 - unreadW
 	maxName, maxBadges := 0, 0
 	for i := from; i < to; i++ {
 		maxName = max(maxName, cell.Width(displayName(m.pick.Rows()[i])))
 		maxBadges = max(maxBadges, badge.Width(m.badges[i]))
 	}
+	if avail-trendW >= maxName+1+maxBadges {
+		avail -= trendW
+		trend = true
+	}
 	// Badges matter more than the end of a long name, but a name keeps
 	// up to 14 cells ("Iluvatar CoreX") when it has to share.
 	nameW = min(maxName, max(avail-1-maxBadges, min(avail/2, 14)))
 	badgeW = max(avail-1-nameW, 0)
-	return nameW, badgeW
+	return nameW, badgeW, trend
 }
 
 func displayName(f store.Firm) string {
@@ -256,7 +275,7 @@ func displayName(f store.Firm) string {
 	return cell.Line(f.Name)
 }
 
-func (m Model) row(i, w, nameW, badgeW int) string {
+func (m Model) row(i, w, nameW, badgeW int, trend bool) string {
 	f := m.pick.Rows()[i]
 	name := cell.Fit(cell.Text(m.Theme.Bidi, displayName(f), nameW), nameW)
 	c := m.pick.Counts(f.ID)
@@ -266,12 +285,17 @@ func (m Model) row(i, w, nameW, badgeW int) string {
 	}
 	unread := cell.FitRight(un, unreadW)
 	plainBadges := cell.Fit(badge.Render(*m.Theme, m.badges[i], badgeW, false), badgeW)
-	plain := " " + name + " " + plainBadges + unread
+	spark, styledSpark := "", ""
+	if trend {
+		spark = " " + c.Trend.Sparkline()
+		styledSpark = " " + m.Theme.Dim.Render(c.Trend.Sparkline())
+	}
+	plain := " " + name + " " + plainBadges + spark + unread
 	styledName := name
 	if c.Unread > 0 {
 		styledName = m.Theme.Unread.Render(name)
 	}
 	styled := " " + styledName + " " + cell.Fit(badge.Render(*m.Theme, m.badges[i], badgeW, true), badgeW) +
-		m.Theme.UnreadCount.Render(unread)
+		styledSpark + m.Theme.UnreadCount.Render(unread)
 	return pane.Row(m.Theme, plain, styled, w, i == m.pick.Nav.Cursor, m.Focused())
 }

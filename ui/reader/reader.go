@@ -93,6 +93,9 @@ type Model struct {
 	listOrder []store.List // the lists in badge order, for "none found"
 	firms     map[string]store.Firm
 	alliances map[string]store.Alliance
+	// counts are the firms' item counts with their trends, pushed by the
+	// root from the firms pane (SetFirmCounts).
+	counts map[string]store.Counts
 
 	shown   Subject
 	seq     int
@@ -139,6 +142,15 @@ func (m Model) LoadDirectory() tea.Cmd {
 			return DirectoryMsg{Err: fmt.Errorf("reader: unable to load alliances: %w", err)}
 		}
 		return DirectoryMsg{Firms: fs, Alliances: as}
+	}
+}
+
+// SetFirmCounts sets the item counts of every firm, trends included, for
+// the firm and alliance cards; m keeps the map and only reads it.
+func (m *Model) SetFirmCounts(c map[string]store.Counts) {
+	m.counts = c
+	if m.shown.Mode == ModeFirm || m.shown.Mode == ModeAlliance {
+		m.render(false)
 	}
 }
 

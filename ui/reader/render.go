@@ -356,6 +356,9 @@ func (m Model) firmLines(w int) []string {
 	if facts := joinNonEmpty(" · ", cell.Line(f.Sector), cell.Line(f.HQ)); facts != "" {
 		lines = append(lines, t.Dim.Render(cell.Truncate(facts, w)))
 	}
+	if m.counts != nil { // a firm without items has no counts: zero
+		lines = append(lines, m.trendLine(m.counts[f.ID], w))
+	}
 	var aliases []string
 	for _, a := range f.Aliases {
 		if s := cell.Line(a.Text); s != "" && !slices.Contains(aliases, s) {
@@ -496,14 +499,41 @@ func (m Model) allianceLines(w int) []string {
 			lines = append(lines, m.wrapped(f.label, f.value, w, t.Label, lipgloss.NewStyle())...)
 		}
 	}
-	lines = append(lines, "", t.Heading.Render("Members ("+strconv.Itoa(len(a.Members))+")"))
+	if m.shown.Counts.Total > 0 {
+		lines = append(lines, m.trendLine(m.shown.Counts, w))
+	}
+	members := a.Members
+	heading := "Members (" + strconv.Itoa(len(a.Members)) + ")"
+	if m.counts != nil {
+		// Busiest first: items in the trend's weeks, then in all.
+		members = slices.Clone(a.Members)
+		slices.SortStableFunc(members, func(x, y store.Membership) int {
+			cx, cy := m.counts[x.Firm], m.counts[y.Firm]
+			if d := cy.Trend.Sum() - cx.Trend.Sum(); d != 0 {
+				return d
+			}
+			return cy.Total - cx.Total
+		})
+		heading = "Members (" + strconv.Itoa(len(a.Members)) + ", busiest first)"
+	}
+	lines = append(lines, "", t.Heading.Render(heading))
 	nameW := 0
-	for _, ms := range a.Members {
+	for _, ms := range members {
 		nameW = max(nameW, cell.Width(m.firmName(ms.Firm)))
 	}
 	nameW = min(nameW, w/2)
-	for _, ms := range a.Members {
-		line := "  " + cell.Fit(m.firmName(ms.Firm), nameW) + " " + m.designationSummary(ms.Firm, w-nameW-3)
+	// The members' trends, when the line has room for them and a
+	// designation summary.
+	spark := m.counts != nil && w-nameW-3 >= store.TrendWeeks+6+12
+	for _, ms := range members {
+		line := "  " + cell.Fit(m.firmName(ms.Firm), nameW) + " "
+		rest := w - nameW - 3
+		if spark {
+			tr := m.counts[ms.Firm].Trend
+			line += t.Dim.Render(tr.Sparkline()) + cell.FitRight(strconv.Itoa(tr.Sum()), 5) + " "
+			rest -= store.TrendWeeks + 6
+		}
+		line += m.designationSummary(ms.Firm, rest)
 		if ms.Role != "" && ms.Role != "member" {
 			line = cell.Truncate(line+t.Dim.Render(" ("+cell.Line(ms.Role)+")"), w)
 		}
@@ -520,6 +550,13 @@ func (m Model) allianceLines(w int) []string {
 		}
 	}
 	return lines
+}
+
+// trendLine is a card's line of items per week over the trend's weeks.
+func (m Model) trendLine(c store.Counts, w int) string {
+	t := m.Theme
+	return t.Label.Render("Items: ") + c.Trend.Sparkline() + t.Dim.Render(cell.Truncate(
+		" "+strconv.Itoa(c.Trend.Sum())+" in 12 weeks · "+strconv.Itoa(c.Total)+" in all", max(w-7-store.TrendWeeks, 0)))
 }
 
 // overviewLines is the card of the "All firms" row.

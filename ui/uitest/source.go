@@ -293,6 +293,9 @@ func (s *Source) cachedCounts() *countCache {
 		if !it.Read {
 			n.Unread++
 		}
+		if w, ok := store.TrendWeek(Now, it.Published.Unix()); ok && k != "" {
+			n.Trend[w]++
+		}
 		m[k] = n
 	}
 	for i := range s.items {

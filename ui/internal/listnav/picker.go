@@ -45,6 +45,10 @@ func (p *Picker[T]) SetRows(rows []T, keep string) {
 // Counts returns the item counts of the row whose ID is id.
 func (p Picker[T]) Counts(id string) store.Counts { return p.counts[id] }
 
+// AllCounts returns the item counts of every row by ID; the map is the
+// picker's own, to be read only.
+func (p Picker[T]) AllCounts() map[string]store.Counts { return p.counts }
+
 // SetCounts replaces the item counts by row ID and returns err: the
 // counts of a failed read (err not nil) are not taken.
 func (p *Picker[T]) SetCounts(counts map[string]store.Counts, err error) error {
