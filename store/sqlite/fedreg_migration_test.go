@@ -75,12 +75,12 @@ func TestFederalRegisterSwitch(t *testing.T) {
 	if _, err := db.RemoveFeed(ctx, feedID(t, db, bisRulesRSS)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SQL().Exec(`PRAGMA user_version = 8`); err != nil {
+	// The upgrade: migration 0009, then seed the new dataset.
+	if err := sqlite.RunMigration(db, 9); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 
-	// The upgrade: open (migration 0009), then seed the new dataset.
 	db, err = sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -107,11 +107,14 @@ func TestSourcesMigrationCarriesLastImport(t *testing.T) {
 		`INSERT INTO csl_imports (at, file_date, sha256, counts) VALUES (1764000000, '2025-11-20', 'aaa', '{"entity-list": 3}')`,
 		`INSERT INTO csl_imports (at, file_date, sha256, counts) VALUES (1764300000, '2025-11-24', 'bbb', '{"entity-list": 4, "dpl": 2, "uvl": 0}')`,
 		`INSERT INTO lists (id, name, badge) VALUES ('dpl', 'DPL', 'DPL'), ('uvl', 'UVL', 'UVL')`,
-		`PRAGMA user_version = 7`,
 	} {
 		if _, err := db.SQL().Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
+	}
+	// The upgrade: migration 0008.
+	if err := sqlite.RunMigration(db, 8); err != nil {
+		t.Fatal(err)
 	}
 	db.Close()
 
