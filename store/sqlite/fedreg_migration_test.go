@@ -75,6 +75,7 @@ func TestFederalRegisterSwitch(t *testing.T) {
 	if _, err := db.RemoveFeed(ctx, feedID(t, db, bisRulesRSS)); err != nil {
 		t.Fatal(err)
 	}
+	undoAfter9(t, db)
 	if _, err := db.SQL().Exec(`PRAGMA user_version = 8`); err != nil {
 		t.Fatal(err)
 	}

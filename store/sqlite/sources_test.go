@@ -100,6 +100,7 @@ func TestSourcesMigrationCarriesLastImport(t *testing.T) {
 	if _, err := db.Seed(ctx, ds); err != nil {
 		t.Fatal(err)
 	}
+	undoAfter9(t, db)
 	// Undo 0008 and record two imports, as a store of schema 7 would have.
 	for _, q := range []string{
 		`DROP TABLE sanction_sources`,
