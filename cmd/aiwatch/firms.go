@@ -432,7 +432,7 @@ type allianceJSON struct {
 	// alliances and joins (README: JSON).
 	Provenance  string           `json:"provenance"`
 	Memberships []membershipJSON `json:"memberships"`
-	Events      []joinEventJSON      `json:"events"`
+	Events      []joinEventJSON  `json:"events"`
 }
 
 type membershipJSON struct {
