@@ -237,3 +237,16 @@ func TestAllianceAddJoinLeave(t *testing.T) {
 		t.Errorf("alliance robots after rm: exit %d", r.code)
 	}
 }
+
+// TestHiddenFirmKeepsSanctions checks that a hidden firm's designations
+// still follow a CSL import: hiding is for the eyes only.
+func TestHiddenFirmKeepsSanctions(t *testing.T) {
+	db := newStore(t)
+	rows := append(listedRows(t, db), birenMEU) // read before the hide, which leaves biren out of firms --json
+	ftRun(t, db, 0, "firms", "hide", "biren")
+	file, _ := writeCSV(t, t.TempDir(), "consolidated.csv", rows)
+	r := ftRun(t, db, 0, "sanctions", "import", file, "--date", "2026-11-20")
+	if got := changeLines(r.stdout); !slices.Equal(got, []string{"added biren meu"}) {
+		t.Errorf("import changes with biren hidden = %q, want the MEU listing added\n%s", got, r.stdout)
+	}
+}
