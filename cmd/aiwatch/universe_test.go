@@ -250,3 +250,63 @@ func TestHiddenFirmKeepsSanctions(t *testing.T) {
 		t.Errorf("import changes with biren hidden = %q, want the MEU listing added\n%s", got, r.stdout)
 	}
 }
+
+// TestRunningDashboardSeesNewFirm drives what a running dashboard reads
+// while another process adds a firm and an alliance with two members:
+// the panes' source lists them at once, and the filter bar knows their
+// names after the data-version refresh.
+func TestRunningDashboardSeesNewFirm(t *testing.T) {
+	path := newStore(t)
+	a := &app{env: env{getenv: func(string) string { return "" }, now: func() time.Time { return testNow }},
+		ctx: t.Context(), dbFlag: path}
+	db, err := a.store()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg, err := dashboardConfig(a, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cfg.ParseQuery("firm:unitree"); err == nil {
+		t.Fatal("firm:unitree parses before the firm exists")
+	}
+	before, _ := db.DataVersion(t.Context())
+
+	ftRun(t, path, 0, "firms", "add", "unitree", "--name", "Unitree", "--name-zh", "宇树科技")
+	ftRun(t, path, 0, "firms", "add", "agibot", "--name", "AgiBot")
+	ftRun(t, path, 0, "alliances", "add", "embodied-ai", "--name", "Embodied AI Alliance")
+	ftRun(t, path, 0, "alliance", "join", "embodied-ai", "unitree", "agibot")
+
+	if after, _ := db.DataVersion(t.Context()); after == before {
+		t.Fatal("the data version did not move: the dashboard would not reload")
+	}
+	if err := cfg.DataChanged(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"firm:unitree", "firm:宇树科技", "alliance:embodied-ai"} {
+		if _, err := cfg.ParseQuery(q); err != nil {
+			t.Errorf("%s after the refresh: %v", q, err)
+		}
+	}
+	als, err := cfg.Source.Alliances(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []string
+	for _, al := range als {
+		if al.ID == "embodied-ai" {
+			for _, m := range al.Members {
+				members = append(members, m.Firm)
+			}
+		}
+	}
+	slices.Sort(members)
+	if !slices.Equal(members, []string{"agibot", "unitree"}) {
+		t.Errorf("the dashboard's alliances show embodied-ai with %q", members)
+	}
+	fs, err := cfg.Source.Firms(t.Context(), "embodied-ai")
+	if err != nil || len(fs) != 2 {
+		t.Errorf("the firms pane under embodied-ai: %d firms, %v", len(fs), err)
+	}
+}
