@@ -68,6 +68,9 @@ type Firm struct {
 	Provenance string
 	// Hidden firms are left out of panes and lists (aiwatch firms hide).
 	Hidden bool
+	// Added is the day (YYYY-MM-DD) the user added the firm; "" for a
+	// reference firm.
+	Added string
 }
 
 // Alliance is a group of firms, such as the Model-Chip Ecosystem Innovation Alliance.

@@ -379,6 +379,10 @@ func cmdFirm(a *app, args []string) error {
 		for _, l := range g.Lists {
 			none = append(none, l.Name)
 		}
+		if g.AsOf == "" && f.Added != "" {
+			fmt.Fprintf(w, "  not checked yet (the next sanctions update checks firms you add): %s\n", strings.Join(none, ", "))
+			continue
+		}
 		fmt.Fprintf(w, "  none found as of %s: %s\n", orDash(g.AsOf), strings.Join(none, ", "))
 	}
 	if len(events) > 0 {

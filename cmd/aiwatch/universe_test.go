@@ -310,3 +310,27 @@ func TestRunningDashboardSeesNewFirm(t *testing.T) {
 		t.Errorf("the firms pane under embodied-ai: %d firms, %v", len(fs), err)
 	}
 }
+
+// TestUserFirmNotCheckedYet: a firm the user adds reads "not checked
+// yet", not "none found", until a list file newer than the day it was
+// added has been matched against it.
+func TestUserFirmNotCheckedYet(t *testing.T) {
+	db := newStore(t) // testNow is 2026-11-28: the day the firm is added
+	rows := listedRows(t, db)
+	dir := t.TempDir()
+	ftRun(t, db, 0, "firms", "add", "unitree", "--name", "Unitree")
+	card := ftRun(t, db, 0, "firm", "unitree").stdout
+	if !strings.Contains(card, "not checked yet") || strings.Contains(card, "none found") {
+		t.Errorf("a new firm's card:\n%s", card)
+	}
+	older, _ := writeCSV(t, dir, "older.csv", rows)
+	ftRun(t, db, 0, "sanctions", "import", older, "--date", "2026-11-28")
+	if card := ftRun(t, db, 0, "firm", "unitree").stdout; strings.Contains(card, "none found as of 2026-11-28") {
+		t.Errorf("a file of the day the firm was added counts as its check:\n%s", card)
+	}
+	newer, _ := writeCSV(t, dir, "newer.csv", rows)
+	ftRun(t, db, 0, "sanctions", "import", newer, "--date", "2026-11-29")
+	if card := ftRun(t, db, 0, "firm", "unitree").stdout; !strings.Contains(card, "none found as of 2026-11-29: BIS Entity List") {
+		t.Errorf("after a newer file:\n%s", card)
+	}
+}

@@ -33,11 +33,11 @@ const (
 )
 
 // firmCols are the columns scanFirm reads, in order.
-const firmCols = `id, name, name_zh, name_ar, short, sector, hq, notes, sources, none_found_as_of, provenance, hidden`
+const firmCols = `id, name, name_zh, name_ar, short, sector, hq, notes, sources, none_found_as_of, provenance, hidden, added`
 
 func scanFirm(sc interface{ Scan(...any) error }, f *store.Firm) error {
 	var sources string
-	err := sc.Scan(&f.ID, &f.Name, &f.NameZH, &f.NameAR, &f.Short, &f.Sector, &f.HQ, &f.Notes, &sources, &f.NoneFoundAsOf, &f.Provenance, &f.Hidden)
+	err := sc.Scan(&f.ID, &f.Name, &f.NameZH, &f.NameAR, &f.Short, &f.Sector, &f.HQ, &f.Notes, &sources, &f.NoneFoundAsOf, &f.Provenance, &f.Hidden, &f.Added)
 	if err == nil {
 		json.Unmarshal([]byte(sources), &f.Sources)
 	}

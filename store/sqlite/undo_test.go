@@ -20,6 +20,7 @@ func undoAfter9(t *testing.T, db *sqlite.DB) {
 		`ALTER TABLE firms DROP COLUMN in_reference`,
 		`ALTER TABLE firms DROP COLUMN hidden`,
 		`ALTER TABLE firms DROP COLUMN name_ar`,
+		`ALTER TABLE firms DROP COLUMN added`,
 		`ALTER TABLE alliances DROP COLUMN provenance`,
 		`ALTER TABLE alliances DROP COLUMN in_reference`,
 		`ALTER TABLE memberships DROP COLUMN provenance`,

@@ -78,10 +78,11 @@ func (db *DB) AddFirm(ctx context.Context, f store.Firm) error {
 			return err
 		}
 		src, _ := json.Marshal(nonNilStrings(f.Sources))
-		if _, err := tx.ExecContext(ctx, `INSERT INTO firms (id, name, name_zh, name_ar, short, sector, hq, sources, provenance, in_reference)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO firms (id, name, name_zh, name_ar, short, sector, hq, sources, provenance, in_reference, added)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
 			f.ID, f.Name, store.CleanLine(f.NameZH, 200), store.CleanLine(f.NameAR, 200), f.Name,
-			store.CleanLine(f.Sector, 200), store.CleanLine(f.HQ, 200), string(src), store.SourceUser); err != nil {
+			store.CleanLine(f.Sector, 200), store.CleanLine(f.HQ, 200), string(src), store.SourceUser,
+			db.Now().UTC().Format("2006-01-02")); err != nil {
 			return err
 		}
 		return addAliases(ctx, tx, store.KindFirm, f.ID, nameAliases(f.Name, f.NameZH, f.NameAR, f.Aliases))

@@ -276,6 +276,9 @@ func (m Model) noneFound(f store.Firm, w int) string {
 	switch {
 	case len(groups) == 0 && f.NoneFoundAsOf != "":
 		return "none found as of " + cell.Line(f.NoneFoundAsOf)
+	case len(groups) == 1 && groups[0].AsOf == "" && f.Added != "":
+		return "not checked yet" // a firm the user added, before any list file
+
 	case len(groups) == 0 || len(groups) == 1 && groups[0].AsOf == "":
 		return "none found"
 	case len(groups) == 1:

@@ -9,6 +9,9 @@ ALTER TABLE firms ADD COLUMN provenance TEXT NOT NULL DEFAULT 'reference';
 ALTER TABLE firms ADD COLUMN in_reference INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE firms ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE firms ADD COLUMN name_ar TEXT NOT NULL DEFAULT '';
+-- The day the user added the firm: a list file older than that was never
+-- checked for it, so it cannot say "none found" (store.CheckedAsOf).
+ALTER TABLE firms ADD COLUMN added TEXT NOT NULL DEFAULT '';
 ALTER TABLE alliances ADD COLUMN provenance TEXT NOT NULL DEFAULT 'reference';
 ALTER TABLE alliances ADD COLUMN in_reference INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE memberships ADD COLUMN provenance TEXT NOT NULL DEFAULT 'reference';
