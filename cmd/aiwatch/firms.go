@@ -28,6 +28,7 @@ type firmJSON struct {
 	NameAR        string              `json:"name_ar"`
 	Provenance    string              `json:"provenance"`
 	Hidden        bool                `json:"hidden"`
+	Added         string              `json:"added"`
 }
 
 type designationJSON struct {
@@ -48,7 +49,7 @@ func toFirmJSON(f store.Firm) firmJSON {
 		Aliases:   map[string][]string{"en": {}, "zh": {}, "ar": {}},
 		Alliances: nonNil(f.Alliances), Designations: []designationJSON{},
 		NoneFoundAsOf: f.NoneFoundAsOf, Sources: nonNil(f.Sources),
-		NameAR: f.NameAR, Provenance: f.Provenance, Hidden: f.Hidden,
+		NameAR: f.NameAR, Provenance: f.Provenance, Hidden: f.Hidden, Added: f.Added,
 	}
 	_, byLang := aliasesByLang(f.Aliases, false)
 	for l, texts := range byLang {
