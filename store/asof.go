@@ -7,8 +7,16 @@ import (
 
 // CheckedAsOf returns the date as of which list l is known for firm f:
 // the list's last imported file (l.AsOf) or the reference dataset's check
-// (f.NoneFoundAsOf), whichever is later; "" when neither says.
-func CheckedAsOf(f Firm, l List) string { return max(l.AsOf, f.NoneFoundAsOf) }
+// (f.NoneFoundAsOf), whichever is later; "" when neither says. A file
+// dated on or before the day the user added f was never matched against
+// f, and does not count.
+func CheckedAsOf(f Firm, l List) string {
+	asOf := l.AsOf
+	if f.Added != "" && asOf <= f.Added {
+		asOf = ""
+	}
+	return max(asOf, f.NoneFoundAsOf)
+}
 
 // NoneFoundGroup is a set of lists on which a firm has no designation,
 // all checked as of the same date.

@@ -28,3 +28,22 @@ func TestNoneFound(t *testing.T) {
 		t.Errorf("NoneFound = %v, want %v", got, want)
 	}
 }
+
+// TestCheckedAsOfUserFirm: a list file no newer than the day the user
+// added a firm was never matched against it.
+func TestCheckedAsOfUserFirm(t *testing.T) {
+	f := Firm{ID: "unitree", Added: "2026-12-04"}
+	for _, tc := range []struct{ asOf, want string }{
+		{"", ""},
+		{"2026-12-01", ""},
+		{"2026-12-04", ""},
+		{"2026-12-05", "2026-12-05"},
+	} {
+		if got := CheckedAsOf(f, List{ID: "entity-list", AsOf: tc.asOf}); got != tc.want {
+			t.Errorf("list as of %q: CheckedAsOf = %q, want %q", tc.asOf, got, tc.want)
+		}
+	}
+	if got := CheckedAsOf(Firm{ID: "huawei", NoneFoundAsOf: "2026-06-17"}, List{AsOf: "2026-12-01"}); got != "2026-12-01" {
+		t.Errorf("a reference firm: %q", got)
+	}
+}

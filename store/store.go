@@ -53,6 +53,7 @@ type Firm struct {
 	ID           string
 	Name         string // English legal or common name
 	NameZH       string
+	NameAR       string // Arabic name, when the user gave one
 	Short        string // short display name, e.g. "Huawei", "Moore Threads"
 	Sector       string
 	HQ           string
@@ -65,6 +66,13 @@ type Firm struct {
 	// say "none found as of <date>" rather than "clean" for a firm with no
 	// designation.
 	NoneFoundAsOf string
+	// Provenance says whose the fields are: SourceReference or SourceUser.
+	Provenance string
+	// Hidden firms are left out of panes and lists (aiwatch firms hide).
+	Hidden bool
+	// Added is the day (YYYY-MM-DD) the user added the firm; "" for a
+	// reference firm.
+	Added string
 }
 
 // Alliance is a group of firms, such as the Model-Chip Ecosystem Innovation Alliance.
@@ -81,6 +89,10 @@ type Alliance struct {
 	Members     []Membership
 	Sources     []string
 	Aliases     []Alias
+	// Provenance says whose the fields are: SourceReference or SourceUser.
+	Provenance string
+	// Events are the joins and leaves the user recorded, oldest first.
+	Events []MembershipEvent
 }
 
 // Membership links a firm to an alliance.
@@ -89,6 +101,21 @@ type Membership struct {
 	Firm     string
 	Role     string // "member", "convener"…
 	Source   string
+	// Provenance is SourceReference or SourceUser.
+	Provenance string
+	Since      string // YYYY-MM-DD or "", as the user gave it
+}
+
+// MembershipEvent is one join or leave of an alliance, as logged.
+type MembershipEvent struct {
+	ID         int64
+	At         time.Time // when it was recorded
+	Alliance   string
+	Firm       string
+	Action     string // "joined" or "left"
+	Date       string // the date the user gave, or ""
+	Source     string
+	Provenance string
 }
 
 // DesignationStatus says how far a designation can be trusted.

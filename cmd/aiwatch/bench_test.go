@@ -204,3 +204,50 @@ func BenchmarkRetag100k(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/retag")
 }
+
+// BenchmarkFirmsAddRetag100k measures what firms add costs over 100,000
+// stored items: the add itself (what the command waits for) and the
+// background re-tag that follows (RetagIfStale, one transaction).
+func BenchmarkFirmsAddRetag100k(b *testing.B) {
+	db, _ := benchStore(b, []string{"https://example.org/retag"})
+	defer db.Close()
+	ctx := context.Background()
+	all, _ := db.Feeds(ctx)
+	var feedID int64
+	for _, f := range all {
+		if f.URL == "https://example.org/retag" {
+			feedID = f.ID
+		}
+	}
+	base := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
+	for chunk := 0; chunk < 10; chunk++ {
+		items := make([]store.Item, 10000)
+		for i := range items {
+			n := chunk*10000 + i
+			items[i] = store.Item{Key: fmt.Sprint(n), Title: benchText[n%len(benchText)], Summary: genSummary(n), Published: base.Add(-time.Duration(n) * time.Minute)}
+		}
+		if _, err := db.SaveItems(ctx, feedID, items); err != nil {
+			b.Fatal(err)
+		}
+	}
+	newTag := func(aliases []store.Alias) sqlite.TagFunc { return tagFunc(match.New(aliases)) }
+	if _, _, err := db.RetagIfStale(ctx, newTag); err != nil {
+		b.Fatal(err)
+	}
+	var add, retag time.Duration
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		start := time.Now()
+		if err := db.AddFirm(ctx, store.Firm{ID: fmt.Sprintf("bench-%d", n), Name: fmt.Sprintf("Benchfirm %d", n), NameZH: "宇树科技" + strings.Repeat("甲", n)}); err != nil {
+			b.Fatal(err)
+		}
+		add += time.Since(start)
+		start = time.Now()
+		if ran, _, err := db.RetagIfStale(ctx, newTag); err != nil || !ran {
+			b.Fatal(ran, err)
+		}
+		retag += time.Since(start)
+	}
+	b.ReportMetric(add.Seconds()*1000/float64(b.N), "ms/add")
+	b.ReportMetric(retag.Seconds()/float64(b.N), "s/retag")
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
@@ -25,6 +26,10 @@ type firmJSON struct {
 	Designations  []designationJSON   `json:"designations"`
 	NoneFoundAsOf string              `json:"none_found_as_of"`
 	Sources       []string            `json:"sources"`
+	NameAR        string              `json:"name_ar"`
+	Provenance    string              `json:"provenance"`
+	Hidden        bool                `json:"hidden"`
+	Added         string              `json:"added"`
 	// Trend is the weekly item counts of the last 12 weeks, oldest first
 	// (firms --trend only).
 	Trend []int `json:"trend,omitempty"`
@@ -48,6 +53,7 @@ func toFirmJSON(f store.Firm) firmJSON {
 		Aliases:   map[string][]string{"en": {}, "zh": {}, "ar": {}},
 		Alliances: nonNil(f.Alliances), Designations: []designationJSON{},
 		NoneFoundAsOf: f.NoneFoundAsOf, Sources: nonNil(f.Sources),
+		NameAR: f.NameAR, Provenance: f.Provenance, Hidden: f.Hidden, Added: f.Added,
 	}
 	_, byLang := aliasesByLang(f.Aliases, false)
 	for l, texts := range byLang {
@@ -109,7 +115,14 @@ func nonNil(s []string) []string {
 }
 
 func cmdFirms(a *app, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "add", "edit", "rm", "hide", "show":
+			return cmdFirmsEdit(a, args[0], args[1:])
+		}
+	}
 	fs := a.flags("firms")
+	hidden := fs.Bool("hidden", false, "list only the firms hidden with aiwatch firms hide")
 	list := fs.String("list", "", "only firms actively on this `list` (entity-list, meu, sdn, ns-cmic, 1260h, fcc-covered, uflpa)")
 	alliance := fs.String("alliance", "", "only members of this `alliance`")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -144,7 +157,11 @@ func cmdFirms(a *app, args []string) error {
 			return err
 		}
 	}
-	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{List: *list, Alliance: *alliance})
+	q := sqlite.FirmQuery{List: *list, Alliance: *alliance}
+	if *hidden {
+		q.Hidden = sqlite.HiddenOnly
+	}
+	firms, err := db.Firms(a.ctx, q)
 	if err != nil {
 		return err
 	}
@@ -323,6 +340,12 @@ func cmdFirm(a *app, args []string) error {
 	kv.add("name", f.Name)
 	kv.add("sector", f.Sector)
 	kv.add("hq", f.HQ)
+	if f.Provenance != store.SourceReference {
+		kv.add("provenance", f.Provenance)
+	}
+	if f.Hidden {
+		kv.add("hidden", "yes: left out of panes and lists (aiwatch firms show "+f.ID+")")
+	}
 	for _, id := range f.Alliances {
 		for _, al := range alliances {
 			if al.ID == id {
@@ -384,6 +407,10 @@ func cmdFirm(a *app, args []string) error {
 		for _, l := range g.Lists {
 			none = append(none, l.Name)
 		}
+		if g.AsOf == "" && f.Added != "" {
+			fmt.Fprintf(w, "  not checked yet (the next sanctions update checks firms you add): %s\n", strings.Join(none, ", "))
+			continue
+		}
 		fmt.Fprintf(w, "  none found as of %s: %s\n", orDash(g.AsOf), strings.Join(none, ", "))
 	}
 	if len(events) > 0 {
@@ -392,11 +419,12 @@ func cmdFirm(a *app, args []string) error {
 			fmt.Fprintf(w, "  %s  %-9s %-12s %s  [%s]\n", e.At.Format("2006-01-02"), e.Action, e.List, e.Detail, e.Provenance)
 		}
 	}
-	if len(f.Sources) > 0 {
-		fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Sources"))
-		for _, s := range f.Sources {
-			fmt.Fprintf(w, "  %s\n", s)
-		}
+	fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Sources"))
+	for _, s := range f.Sources {
+		fmt.Fprintf(w, "  %s\n", s)
+	}
+	if len(f.Sources) == 0 {
+		fmt.Fprintf(w, "  %s\n", a.style(styleDim, "unsourced"))
 	}
 	if f.Notes != "" {
 		fmt.Fprintf(w, "\n%s\n  %s\n", a.style(styleHeader, "Notes"), f.Notes)
@@ -432,18 +460,47 @@ type allianceJSON struct {
 	Sources  []string `json:"sources"`
 	Venue    string   `json:"venue"`
 	Notes    string   `json:"notes"`
+	// Provenance, Memberships and Events came with the user's own
+	// alliances and joins (README: JSON).
+	Provenance  string           `json:"provenance"`
+	Memberships []membershipJSON `json:"memberships"`
+	Events      []joinEventJSON  `json:"events"`
+}
+
+type membershipJSON struct {
+	Firm       string `json:"firm"`
+	Role       string `json:"role"`
+	Source     string `json:"source"`
+	Since      string `json:"since"`
+	Provenance string `json:"provenance"`
+}
+
+type joinEventJSON struct {
+	At     string `json:"at"`
+	Firm   string `json:"firm"`
+	Action string `json:"action"`
+	Date   string `json:"date"`
+	Source string `json:"source"`
 }
 
 func toAllianceJSON(al store.Alliance) allianceJSON {
 	j := allianceJSON{ID: al.ID, Name: al.Name, NameZH: al.NameZH, Launched: al.Launched, Convener: al.Convener,
-		Members: []string{}, Sources: nonNil(al.Sources), Venue: al.Venue, Notes: al.MembersNote}
+		Members: []string{}, Sources: nonNil(al.Sources), Venue: al.Venue, Notes: al.MembersNote,
+		Provenance: al.Provenance, Memberships: []membershipJSON{}, Events: []joinEventJSON{}}
 	for _, m := range al.Members {
 		j.Members = append(j.Members, m.Firm)
+		j.Memberships = append(j.Memberships, membershipJSON{Firm: m.Firm, Role: m.Role, Source: m.Source, Since: m.Since, Provenance: m.Provenance})
+	}
+	for _, e := range al.Events {
+		j.Events = append(j.Events, joinEventJSON{At: e.At.UTC().Format(time.RFC3339), Firm: e.Firm, Action: e.Action, Date: e.Date, Source: e.Source})
 	}
 	return j
 }
 
 func cmdAlliances(a *app, args []string) error {
+	if len(args) > 0 && (args[0] == "add" || args[0] == "rm") {
+		return cmdAlliancesEdit(a, args[0], args[1:])
+	}
 	fs := a.flags("alliances")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := a.parse(fs, "alliances", args)
@@ -482,6 +539,9 @@ func cmdAlliances(a *app, args []string) error {
 }
 
 func cmdAlliance(a *app, args []string) error {
+	if len(args) > 0 && (args[0] == "join" || args[0] == "leave") {
+		return cmdAllianceJoinLeave(a, args[0], args[1:])
+	}
 	fs := a.flags("alliance")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := a.parse(fs, "alliance", args)
@@ -518,6 +578,9 @@ func cmdAlliance(a *app, args []string) error {
 	kv.add("launched", al.Launched+noteSuffix(al.LaunchNote))
 	kv.add("venue", al.Venue)
 	kv.add("convener", al.Convener)
+	if al.Provenance != store.SourceReference {
+		kv.add("provenance", al.Provenance)
+	}
 	if al.NameStatus != "" {
 		kv.add("chinese name", al.NameStatus)
 	}
@@ -539,9 +602,22 @@ func cmdAlliance(a *app, args []string) error {
 	if al.MembersNote != "" {
 		fmt.Fprintf(w, "\n  %s\n", al.MembersNote)
 	}
+	if len(al.Events) > 0 {
+		fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Joins and leaves"))
+		for _, e := range al.Events {
+			src := e.Source
+			if src == "" {
+				src = "unsourced"
+			}
+			fmt.Fprintf(w, "  %s  %-6s %-16s %s  [%s, %s]\n", e.At.Format("2006-01-02"), e.Action, e.Firm, orDash(e.Date), src, e.Provenance)
+		}
+	}
 	fmt.Fprintf(w, "\n%s\n", a.style(styleHeader, "Sources"))
 	for _, s := range al.Sources {
 		fmt.Fprintf(w, "  %s\n", s)
+	}
+	if len(al.Sources) == 0 {
+		fmt.Fprintf(w, "  %s\n", a.style(styleDim, "unsourced"))
 	}
 	return nil
 }

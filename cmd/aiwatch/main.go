@@ -35,7 +35,7 @@ func main() {
 	code := run(ctx, os.Args[1:], env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		getenv: os.Getenv, now: time.Now, isTerminal: isTerminal,
-		sanctions: defaultSanctions,
+		sanctions: defaultSanctions, spawnRetag: spawnRetag,
 	})
 	stop()
 	os.Exit(code)
@@ -54,6 +54,9 @@ type env struct {
 	sanctions sanctionsConfig
 	// after is the timer of fetch --watch; nil means time.After.
 	after func(time.Duration) <-chan time.Time
+	// spawnRetag starts the background re-tag after a change of
+	// spellings; nil (as in tests) re-tags in the command itself.
+	spawnRetag func(a *app) error
 }
 
 // app is one invocation.
@@ -92,10 +95,10 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"firms", "[--list ID] [--alliance ID] [--json]", "list tracked firms with their designation badges", cmdFirms},
+		{"firms", "[--list ID] [--alliance ID] [--hidden] [--json] | add|edit ID --name NAME ... | rm|hide|show ID", "list tracked firms with their designation badges; add your own, hide reference ones", cmdFirms},
 		{"firm", "ID [--json]", "show one firm: names, aliases, alliances, designations and sources", cmdFirm},
-		{"alliances", "[--json]", "list alliances", cmdAlliances},
-		{"alliance", "ID [--json]", "show one alliance: members and sources", cmdAlliance},
+		{"alliances", "[--json] | add ID --name NAME [--name-zh Z] [--launched DATE] [--convener FIRM] [--source URL] | rm ID", "list alliances; add your own", cmdAlliances},
+		{"alliance", "ID [--json] | join ALLIANCE FIRM... [--source URL] [--since DATE] | leave ALLIANCE FIRM [--date DATE]", "show one alliance: members, joins and leaves, sources; record a join or leave", cmdAlliance},
 		{"items", "[--firm ID] [--alliance ID] [--unread] [--starred] [--query Q] [--view NAME] [--since 7d|2025-07-01] [--limit N] [--include-ignored] [--json]", "list news items, newest first", cmdItems},
 		{"views", "list|add|rm ...", "list, add and remove saved views", cmdViews},
 		{"read", "ID...", "mark items read", cmdMark("read", true)},
@@ -105,7 +108,7 @@ func init() {
 		{"extract", "FILE|URL [--url BASE] [--json]", "print the main text of a web page: title, byline, date, language, paragraphs, links", cmdExtract},
 		{"article", "ID [--json] [--refresh]", "fetch an item's web page and show its main text, kept for reading offline", cmdArticle},
 		{"tag", "[--json]", "show which firms and alliances the text on stdin names, and why", cmdTag},
-		{"retag", "", "re-derive every item's tags after an alias change", cmdRetag},
+		{"retag", "[--if-stale] [--quiet]", "re-derive every item's tags after an alias change", cmdRetag},
 		{"alias", "add|rm FIRM ALIAS [--lang xx] [--case-sensitive] [--alliance]", "teach aiwatch a new spelling, or forget one", cmdAlias},
 		{"fetch", "[--feed ID]... [--all] [--watch] [--concurrency N] [--timeout DUR]", "fetch the feeds that are due", cmdFetch},
 		{"feeds", "list|add|rm|enable|disable ...", "manage feeds", cmdFeeds},

@@ -14,7 +14,9 @@ import (
 // loadResolver reads the query language's names from the store: every
 // firm and alliance with its aliases, and the lists.
 func loadResolver(ctx context.Context, db *sqlite.DB) (*query.MapResolver, error) {
-	firms, err := db.Firms(ctx, sqlite.FirmQuery{})
+	// Hidden firms keep their names: firm:ID and aiwatch firms show ID
+	// still find them.
+	firms, err := db.Firms(ctx, sqlite.FirmQuery{Hidden: sqlite.HiddenToo})
 	if err != nil {
 		return nil, err
 	}

@@ -141,7 +141,8 @@ type sanctionsFile struct {
 func sanctionsState(a *app, db *sqlite.DB, f *csl.File) (csl.State, error) {
 	var st csl.State
 	var err error
-	if st.Firms, err = db.Firms(a.ctx, sqlite.FirmQuery{}); err != nil {
+	// Hidden firms too: hiding is for the eyes, and their status stays current.
+	if st.Firms, err = db.Firms(a.ctx, sqlite.FirmQuery{Hidden: sqlite.HiddenToo}); err != nil {
 		return st, err
 	}
 	confirmed, err := db.CSLConfirmations(a.ctx)

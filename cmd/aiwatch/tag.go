@@ -108,12 +108,32 @@ var langCode = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
 
 func cmdRetag(a *app, args []string) error {
 	fs := a.flags("retag")
+	ifStale := fs.Bool("if-stale", false, "only when the spellings changed since the items were last re-tagged so")
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	pos, err := a.parse(fs, "retag", args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usageError{"retag takes no arguments"}
+	}
+	if *ifStale {
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		ran, n, err := db.RetagIfStale(a.ctx, func(aliases []store.Alias) sqlite.TagFunc { return tagFunc(match.New(aliases)) })
+		if err != nil {
+			return err
+		}
+		if !*quiet {
+			if ran {
+				fmt.Fprintf(a.stdout, "Retagged; %d items had their tags changed.\n", n)
+			} else {
+				fmt.Fprintln(a.stdout, "The tags are current.")
+			}
+		}
+		return nil
 	}
 	m, err := a.matcher()
 	if err != nil {
@@ -169,8 +189,8 @@ func cmdAlias(a *app, args []string) error {
 		if err := a.db.RemoveAlias(a.ctx, kind, entity, pos[1]); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "Removed alias %q of %s. Run aiwatch retag to update stored items.\n", pos[1], entity)
-		return nil
+		fmt.Fprintf(a.stdout, "Removed alias %q of %s.\n", pos[1], entity)
+		return a.retagSoon()
 	}
 	if *lang != "" && !langCode.MatchString(*lang) {
 		return usageError{fmt.Sprintf("--lang %q: want a language code such as en, zh, zh-Hant or ar", *lang)}
@@ -181,8 +201,8 @@ func cmdAlias(a *app, args []string) error {
 	if err := a.db.AddAlias(a.ctx, store.Alias{Entity: entity, Kind: kind, Text: pos[1], Lang: *lang, CaseSensitive: *cs, Source: store.SourceUser}); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Added alias %q (%s) to %s. Run aiwatch retag to update stored items.\n", pos[1], *lang, entity)
-	return nil
+	fmt.Fprintf(a.stdout, "Added alias %q (%s) to %s.\n", pos[1], *lang, entity)
+	return a.retagSoon()
 }
 
 // scriptLang guesses an alias's language from its script.

@@ -16,12 +16,44 @@ import (
 type FirmQuery struct {
 	List     string // only firms actively on this list
 	Alliance string // only members of this alliance
+	// Hidden says which firms hidden with `firms hide` come back:
+	// HiddenNo (the zero value) leaves them out, HiddenToo includes them,
+	// HiddenOnly returns only them.
+	Hidden HiddenFilter
+}
+
+// HiddenFilter says whether Firms returns hidden firms.
+type HiddenFilter int
+
+// HiddenFilter values.
+const (
+	HiddenNo HiddenFilter = iota
+	HiddenToo
+	HiddenOnly
+)
+
+// firmCols are the columns scanFirm reads, in order.
+const firmCols = `id, name, name_zh, name_ar, short, sector, hq, notes, sources, none_found_as_of, provenance, hidden, added`
+
+func scanFirm(sc interface{ Scan(...any) error }, f *store.Firm) error {
+	var sources string
+	err := sc.Scan(&f.ID, &f.Name, &f.NameZH, &f.NameAR, &f.Short, &f.Sector, &f.HQ, &f.Notes, &sources, &f.NoneFoundAsOf, &f.Provenance, &f.Hidden, &f.Added)
+	if err == nil {
+		json.Unmarshal([]byte(sources), &f.Sources)
+	}
+	return err
 }
 
 // Firms returns firms with their aliases, alliances and designations,
 // ordered by display name.
 func (db *DB) Firms(ctx context.Context, q FirmQuery) ([]store.Firm, error) {
-	query := `SELECT id, name, name_zh, short, sector, hq, notes, sources, none_found_as_of FROM firms f WHERE 1 = 1`
+	query := `SELECT ` + firmCols + ` FROM firms f WHERE 1 = 1`
+	switch q.Hidden {
+	case HiddenNo:
+		query += ` AND hidden = 0`
+	case HiddenOnly:
+		query += ` AND hidden = 1`
+	}
 	var args []any
 	if q.Alliance != "" {
 		query += ` AND id IN (SELECT firm_id FROM memberships WHERE alliance_id = ?)`
@@ -39,12 +71,10 @@ func (db *DB) Firms(ctx context.Context, q FirmQuery) ([]store.Firm, error) {
 	var firms []store.Firm
 	for rows.Next() {
 		var f store.Firm
-		var sources string
-		if err := rows.Scan(&f.ID, &f.Name, &f.NameZH, &f.Short, &f.Sector, &f.HQ, &f.Notes, &sources, &f.NoneFoundAsOf); err != nil {
+		if err := scanFirm(rows, &f); err != nil {
 			rows.Close()
 			return nil, db.wrap("list firms", err)
 		}
-		json.Unmarshal([]byte(sources), &f.Sources)
 		firms = append(firms, f)
 	}
 	rows.Close()
@@ -118,16 +148,13 @@ func (db *DB) Designations(ctx context.Context, firm string) ([]store.Designatio
 // Firm returns one firm by ID.
 func (db *DB) Firm(ctx context.Context, id string) (store.Firm, error) {
 	var f store.Firm
-	var sources string
-	err := db.db.QueryRowContext(ctx, `SELECT id, name, name_zh, short, sector, hq, notes, sources, none_found_as_of FROM firms WHERE id = ?`, id).
-		Scan(&f.ID, &f.Name, &f.NameZH, &f.Short, &f.Sector, &f.HQ, &f.Notes, &sources, &f.NoneFoundAsOf)
+	err := scanFirm(db.db.QueryRowContext(ctx, `SELECT `+firmCols+` FROM firms WHERE id = ?`, id), &f)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, fmt.Errorf("sqlite: firm %q: %w", id, store.ErrNotFound)
 	}
 	if err != nil {
 		return f, db.wrap("read firm", err)
 	}
-	json.Unmarshal([]byte(sources), &f.Sources)
 	fs := []store.Firm{f}
 	if err := db.fillFirms(ctx, fs); err != nil {
 		return f, err
@@ -137,7 +164,7 @@ func (db *DB) Firm(ctx context.Context, id string) (store.Firm, error) {
 
 // Alliances returns all alliances with members and aliases.
 func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, name, name_zh, name_status, launched, launch_note, venue, convener, members_note, sources FROM alliances ORDER BY launched, id`)
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name, name_zh, name_status, launched, launch_note, venue, convener, members_note, sources, provenance FROM alliances ORDER BY launched, id`)
 	if err != nil {
 		return nil, db.wrap("list alliances", err)
 	}
@@ -146,7 +173,7 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 	for rows.Next() {
 		var a store.Alliance
 		var sources string
-		if err := rows.Scan(&a.ID, &a.Name, &a.NameZH, &a.NameStatus, &a.Launched, &a.LaunchNote, &a.Venue, &a.Convener, &a.MembersNote, &sources); err != nil {
+		if err := rows.Scan(&a.ID, &a.Name, &a.NameZH, &a.NameStatus, &a.Launched, &a.LaunchNote, &a.Venue, &a.Convener, &a.MembersNote, &sources, &a.Provenance); err != nil {
 			rows.Close()
 			return nil, db.wrap("list alliances", err)
 		}
@@ -155,14 +182,15 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 		out = append(out, a)
 	}
 	rows.Close()
-	mrows, err := db.db.QueryContext(ctx, `SELECT m.alliance_id, m.firm_id, m.role, m.source FROM memberships m JOIN firms f ON f.id = m.firm_id
-		ORDER BY m.alliance_id, m.role = 'member', lower(f.short)`)
+	// A hidden firm is left out of every list, its alliances' members too.
+	mrows, err := db.db.QueryContext(ctx, `SELECT m.alliance_id, m.firm_id, m.role, m.source, m.provenance, m.since FROM memberships m JOIN firms f ON f.id = m.firm_id
+		WHERE f.hidden = 0 ORDER BY m.alliance_id, m.role = 'member', lower(f.short)`)
 	if err != nil {
 		return nil, db.wrap("list memberships", err)
 	}
 	for mrows.Next() {
 		var m store.Membership
-		if err := mrows.Scan(&m.Alliance, &m.Firm, &m.Role, &m.Source); err != nil {
+		if err := mrows.Scan(&m.Alliance, &m.Firm, &m.Role, &m.Source, &m.Provenance, &m.Since); err != nil {
 			mrows.Close()
 			return nil, db.wrap("list memberships", err)
 		}
@@ -178,6 +206,15 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 	for _, al := range aliases {
 		if i, ok := idx[al.Entity]; ok && al.Kind == store.KindAlliance {
 			out[i].Aliases = append(out[i].Aliases, al)
+		}
+	}
+	events, err := db.MembershipEvents(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		if i, ok := idx[e.Alliance]; ok {
+			out[i].Events = append(out[i].Events, e)
 		}
 	}
 	return out, nil

@@ -87,30 +87,54 @@ func (db *DB) seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first
 			return err
 		}
 	}
+	// A firm or alliance the user added keeps its ID and every field the
+	// user wrote when a later release brings the same ID: the reference
+	// only fills the fields the user left blank, and adds its aliases,
+	// designations and memberships. The row is marked in_reference, so
+	// that it can be hidden but no longer removed.
 	for _, f := range ds.Firms {
 		src, _ := json.Marshal(f.Sources)
-		if err := exec(`INSERT INTO firms (id, name, name_zh, short, sector, hq, notes, sources, none_found_as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, short = excluded.short, sector = excluded.sector,
-			hq = excluded.hq, notes = excluded.notes, sources = excluded.sources, none_found_as_of = excluded.none_found_as_of`,
+		if err := exec(`INSERT INTO firms (id, name, name_zh, short, sector, hq, notes, sources, none_found_as_of, provenance, in_reference)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reference', 1)
+			ON CONFLICT (id) DO UPDATE SET in_reference = 1,
+			name = CASE WHEN firms.provenance = 'reference' THEN excluded.name ELSE firms.name END,
+			short = CASE WHEN firms.provenance = 'reference' THEN excluded.short ELSE firms.short END,
+			name_zh = CASE WHEN firms.provenance = 'reference' OR firms.name_zh = '' THEN excluded.name_zh ELSE firms.name_zh END,
+			sector = CASE WHEN firms.provenance = 'reference' OR firms.sector = '' THEN excluded.sector ELSE firms.sector END,
+			hq = CASE WHEN firms.provenance = 'reference' OR firms.hq = '' THEN excluded.hq ELSE firms.hq END,
+			notes = CASE WHEN firms.provenance = 'reference' OR firms.notes = '' THEN excluded.notes ELSE firms.notes END,
+			sources = CASE WHEN firms.provenance = 'reference' OR firms.sources = '[]' THEN excluded.sources ELSE firms.sources END,
+			none_found_as_of = excluded.none_found_as_of`,
 			f.ID, f.Name, f.NameZH, f.Short, f.Sector, f.HQ, f.Notes, string(src), f.NoneFoundAsOf); err != nil {
 			return err
 		}
 	}
 	for _, a := range ds.Alliances {
 		src, _ := json.Marshal(a.Sources)
-		if err := exec(`INSERT INTO alliances (id, name, name_zh, name_status, launched, launch_note, venue, convener, members_note, sources)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, name_status = excluded.name_status,
-			launched = excluded.launched, launch_note = excluded.launch_note, venue = excluded.venue, convener = excluded.convener,
-			members_note = excluded.members_note, sources = excluded.sources`,
+		if err := exec(`INSERT INTO alliances (id, name, name_zh, name_status, launched, launch_note, venue, convener, members_note, sources, provenance, in_reference)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reference', 1)
+			ON CONFLICT (id) DO UPDATE SET in_reference = 1,
+			name = CASE WHEN alliances.provenance = 'reference' THEN excluded.name ELSE alliances.name END,
+			name_zh = CASE WHEN alliances.provenance = 'reference' OR alliances.name_zh = '' THEN excluded.name_zh ELSE alliances.name_zh END,
+			name_status = CASE WHEN alliances.provenance = 'reference' THEN excluded.name_status ELSE alliances.name_status END,
+			launched = CASE WHEN alliances.provenance = 'reference' OR alliances.launched = '' THEN excluded.launched ELSE alliances.launched END,
+			launch_note = CASE WHEN alliances.provenance = 'reference' OR alliances.launch_note = '' THEN excluded.launch_note ELSE alliances.launch_note END,
+			venue = CASE WHEN alliances.provenance = 'reference' OR alliances.venue = '' THEN excluded.venue ELSE alliances.venue END,
+			convener = CASE WHEN alliances.provenance = 'reference' OR alliances.convener = '' THEN excluded.convener ELSE alliances.convener END,
+			members_note = CASE WHEN alliances.provenance = 'reference' OR alliances.members_note = '' THEN excluded.members_note ELSE alliances.members_note END,
+			sources = CASE WHEN alliances.provenance = 'reference' OR alliances.sources = '[]' THEN excluded.sources ELSE alliances.sources END`,
 			a.ID, a.Name, a.NameZH, a.NameStatus, a.Launched, a.LaunchNote, a.Venue, a.Convener, a.MembersNote, string(src)); err != nil {
 			return err
 		}
-		if err := exec(`DELETE FROM memberships WHERE alliance_id = ?`, a.ID); err != nil {
+		// The reference's memberships are replaced; the user's joins stay,
+		// and a reference membership the user ended stays ended.
+		if err := exec(`DELETE FROM memberships WHERE alliance_id = ? AND provenance = 'reference'`, a.ID); err != nil {
 			return err
 		}
 		for _, m := range a.Members {
-			if err := exec(`INSERT INTO memberships (alliance_id, firm_id, role, source) VALUES (?, ?, ?, ?)`, a.ID, m.Firm, m.Role, m.Source); err != nil {
+			if err := exec(`INSERT INTO memberships (alliance_id, firm_id, role, source, provenance)
+				SELECT ?, ?, ?, ?, 'reference' WHERE NOT EXISTS (SELECT 1 FROM removed_memberships WHERE alliance_id = ?1 AND firm_id = ?2)
+				ON CONFLICT (alliance_id, firm_id) DO NOTHING`, a.ID, m.Firm, m.Role, m.Source); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/aiwatch/aiwatch/store"
@@ -25,13 +26,39 @@ func (db *DB) RetagFeed(ctx context.Context, feedURL string, tag TagFunc) (int, 
 }
 
 func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, error) {
+	n, _, err := db.retagWith(ctx, tag, feedURL, "")
+	return n, err
+}
+
+// retagAt is Retag of every item, unless the store records that its items
+// were re-tagged at aliasVersion already (another process did it while
+// this one waited for the write lock); it records aliasVersion after.
+func (db *DB) retagAt(ctx context.Context, tag TagFunc, aliasVersion string) (int, bool, error) {
+	return db.retagWith(ctx, tag, "", aliasVersion)
+}
+
+func (db *DB) retagWith(ctx context.Context, tag TagFunc, feedURL, aliasVersion string) (int, bool, error) {
 	feedCond, feedArgs := "", []any{}
 	if feedURL != "" {
 		feedCond = ` AND i.feed_id = (SELECT id FROM feeds WHERE url = ?)`
 		feedArgs = append(feedArgs, feedURL)
 	}
-	changed := 0
+	changed, ran := 0, false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if aliasVersion != "" {
+			var have string
+			err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaTaggedWith).Scan(&have)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if have == aliasVersion {
+				return nil
+			}
+			if err := setMeta(ctx, tx, metaTaggedWith, aliasVersion); err != nil {
+				return err
+			}
+		}
+		ran = true
 		s, err := db.prepareItemStmts(ctx, tx)
 		if err != nil {
 			return err
@@ -116,7 +143,7 @@ func (db *DB) retag(ctx context.Context, tag TagFunc, feedURL string) (int, erro
 			}
 		}
 	})
-	return changed, db.wrap("retag items", err)
+	return changed, ran, db.wrap("retag items", err)
 }
 
 // tagArticle adds to it the tags of its article, whose compressed text

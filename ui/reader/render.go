@@ -276,6 +276,9 @@ func (m Model) noneFound(f store.Firm, w int) string {
 	switch {
 	case len(groups) == 0 && f.NoneFoundAsOf != "":
 		return "none found as of " + cell.Line(f.NoneFoundAsOf)
+	case len(groups) == 1 && groups[0].AsOf == "" && f.Added != "":
+		return "not checked yet" // a firm the user added, before any list file
+
 	case len(groups) == 0 || len(groups) == 1 && groups[0].AsOf == "":
 		return "none found"
 	case len(groups) == 1:
@@ -377,6 +380,9 @@ func (m Model) firmLines(w int) []string {
 	}
 	if notes := cell.Line(f.Notes); notes != "" {
 		lines = append(lines, m.wrapped("", notes, w, t.Label, t.Dim)...)
+	}
+	if f.Provenance == store.SourceUser {
+		lines = append(lines, m.userSourceLines(f.Sources, w)...)
 	}
 
 	lines = append(lines, "", t.Heading.Render("Designations"))
@@ -543,7 +549,14 @@ func (m Model) allianceLines(w int) []string {
 		lines = append(lines, "")
 		lines = append(lines, m.wrapped("", note, w, t.Dim, t.Dim)...)
 	}
-	if len(a.Sources) > 0 {
+	if len(a.Events) > 0 {
+		lines = append(lines, "", t.Heading.Render("Joins and leaves"))
+		lines = append(lines, m.membershipEventLines(a.Events, w)...)
+	}
+	if a.Provenance == store.SourceUser {
+		lines = append(lines, "")
+		lines = append(lines, m.userSourceLines(a.Sources, w)...)
+	} else if len(a.Sources) > 0 {
 		lines = append(lines, "", t.Heading.Render("Sources"))
 		for _, s := range a.Sources {
 			lines = append(lines, m.wrapped("  ", cell.Line(s), w, t.Dim, t.Link)...)
@@ -557,6 +570,44 @@ func (m Model) trendLine(c store.Counts, w int) string {
 	t := m.Theme
 	return t.Label.Render("Items: ") + c.Trend.Sparkline() + t.Dim.Render(cell.Truncate(
 		" "+strconv.Itoa(c.Trend.Sum())+" in 12 weeks · "+strconv.Itoa(c.Total)+" in all", max(w-7-store.TrendWeeks, 0)))
+}
+
+// userSourceLines says that the user added a card's facts, and their
+// sources, or that they have none.
+func (m Model) userSourceLines(sources []string, w int) []string {
+	t := m.Theme
+	var lines []string
+	for _, s := range sources {
+		if s = cell.Line(s); s != "" {
+			lines = append(lines, m.wrapped("Source: ", s, w, t.Label, t.Link)...)
+		}
+	}
+	if len(lines) == 0 {
+		lines = append(lines, m.wrapped("Source: ", "unsourced", w, t.Label, t.Dim)...)
+	}
+	return append(lines, t.Dim.Render(cell.Truncate("Added by you.", w)))
+}
+
+// membershipEventLines is an alliance's timeline of joins and leaves,
+// oldest first, as the firm card's history shows designation changes:
+// the date the user gave, else the day it was recorded.
+func (m Model) membershipEventLines(evs []store.MembershipEvent, w int) []string {
+	t := m.Theme
+	var lines []string
+	for _, e := range evs {
+		date := cell.Line(e.Date)
+		if date == "" {
+			date = m.date(e.At, "2006-01-02")
+		}
+		head := "  " + cell.Fit(date, 10) + "  " + cell.Fit(cell.Line(e.Action), 6) + " "
+		lines = append(lines, m.wrapped(head, m.firmName(e.Firm), w, t.Dim, lipgloss.NewStyle())...)
+		src := cell.Line(e.Source)
+		if src == "" {
+			src = "unsourced"
+		}
+		lines = append(lines, m.wrapped("              source ", src, w, t.Dim, t.Dim)...)
+	}
+	return lines
 }
 
 // overviewLines is the card of the "All firms" row.
