@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aiwatch/aiwatch/store"
@@ -31,7 +32,11 @@ import (
 //     a qualifier or a stock code.
 //
 // A veto word in the sentence (化石, 三叶虫; حكاية, مغارة) blocks the name
-// whatever else is there. The traditional forms of every word, as OpenCC
+// unless a qualifier that is a word stands right next to it: 中科寒武纪科技
+// is the firm even in a sentence that plays on 寒武纪大爆发. Quotation
+// marks, which qualify علي بابا, are not enough against a veto. A veto word
+// inside one of the rule's notVetoes phrases (قصة نجاح, "a success story")
+// does not count. The traditional forms of every word, as OpenCC
 // writes them, count too. A sentence ends at 。！？!?؟, a newline, or a full
 // stop followed by a space; not at a semicolon, which Chinese uses
 // between the items of a list.
@@ -41,6 +46,7 @@ type contextRule struct {
 	after, before []string // qualifiers directly after or before the name
 	clues         []string // words anywhere in the sentence
 	vetoes        []string // words anywhere in the sentence that block it
+	notVetoes     []string // phrases in which a veto word does not block (قصة نجاح, a success story)
 	noFirmContext bool     // another firm in the sentence is not enough
 	stockCodes    bool     // a stock code right after the name counts
 }
@@ -57,6 +63,8 @@ var zhQualifiers = []string{
 var zhTrade = []string{
 	"亏损", "盈利", "营收", "利润", "股价", "市值", "估值", "上市", "港股", "A股", "科创板", "港交所",
 	"融资", "IPO", "招股书", "财报", "股东", "投资者", "独角兽",
+	// An analyst's rating and a day's trading (高盛將寒武紀維持「買進」評級).
+	"评级", "目标价", "买进", "买入", "涨停", "跌停", "收盘", "盘中", "涨幅", "跌幅", "股王",
 }
 
 // contextRules are keyed by the alias as written in the dataset.
@@ -143,6 +151,8 @@ var contextRules = map[string]*contextRule{
 			"الاربعين", "الاربعون", "لصا", "لصوص", "اللصوص", "حرامي", "مغاره", "المغاره", "سمسم", "مرجانه", "قاسم",
 			"حطاب", "الحطب", "ليله وليله", "حكايه", "قصه", "القصه", "الفيلم",
 		},
+		// "A success story" is business news, not the folk tale.
+		notVetoes: []string{"قصه نجاح", "قصص نجاح", "قصه النجاح"},
 	},
 }
 
@@ -198,6 +208,7 @@ type compiledRule struct {
 	name          string
 	after, before []string
 	clues, vetoes wordSet
+	notVetoes     wordSet
 	noFirmContext bool
 	stockCodes    bool
 }
@@ -403,9 +414,20 @@ func foldRules() ([]compiledRule, []string) {
 		r := contextRules[n]
 		rules[i] = compiledRule{
 			name: n, after: foldedForms(r.after), before: foldedForms(r.before),
-			clues: newWordSet(r.clues), vetoes: newWordSet(r.vetoes),
+			clues: newWordSet(r.clues), vetoes: newWordSet(r.vetoes), notVetoes: newWordSet(r.notVetoes),
 			noFirmContext: r.noFirmContext, stockCodes: r.stockCodes,
 		}
 	}
 	return rules, names
+}
+
+// isWordQualifier reports whether a qualifier is a word (公司, شركة, AI)
+// rather than a quotation mark: only a word outweighs a veto.
+func isWordQualifier(q string) bool {
+	for _, r := range q {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -415,13 +415,17 @@ func (m *Matcher) local(folded []byte, offsets []int32, origEnd func(int) int, t
 	r := &m.rules[t.rule]
 	lo, hi := sc.around(int(c.fs), int(c.fe))
 	word := func(ws, we int) string { return text[offsets[ws]:origEnd(we)] }
-	if ws, we := r.vetoes.find(folded, lo, hi, -1, -1); ws >= 0 {
-		if !explain {
-			return stateBlocked, ""
+	q := r.qualified(folded, int(c.fs), int(c.fe))
+	if !isWordQualifier(q) {
+		es, ee := r.notVetoes.find(folded, lo, hi, -1, -1)
+		if ws, we := r.vetoes.find(folded, lo, hi, es, ee); ws >= 0 {
+			if !explain {
+				return stateBlocked, ""
+			}
+			return stateBlocked, "veto word " + word(ws, we) + " in the sentence: here " + orig(c) + " is the ordinary word"
 		}
-		return stateBlocked, "veto word " + word(ws, we) + " in the sentence: here " + orig(c) + " is the ordinary word"
 	}
-	if q := r.qualified(folded, int(c.fs), int(c.fe)); q != "" {
+	if q != "" {
 		if !explain {
 			return stateCounts, ""
 		}

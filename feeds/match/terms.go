@@ -53,6 +53,18 @@ var sanctionTerms = []term{
 	{text: "القائمة الاقتصادية السوداء"}, {text: "القائمة السوداء الاقتصادية"}, {text: "تشديد القيود"},
 	{text: "نطاق القيود"}, {text: "قيود على"}, {text: "قيود إضافية"}, {text: "شروط الترخيص"}, {text: "شروط التراخيص"},
 	{text: "مراقبة الصادرات"}, {text: "لتصدير"},
+	// The verb of a ban as news writes it (وحظرت الإدارة بيع منتجات…),
+	// restrictions in the accusative (فرضت قيودًا على), restrictions
+	// imposed, and a firm cut off from American technology.
+	{text: "حظرت"}, {text: "يحظر"}, {text: "تحظر"},
+	{text: "قيودا على"}, {text: "فرض قيود"}, {text: "فرض قيودا"}, {text: "فرضت قيودا"}, {text: "القيود المفروضة"},
+	{text: "قائمتها الاقتصادية السوداء"},
+	{text: "من الوصول إلى التكنولوجيا الأمريكية"}, {text: "من الوصول إلى التكنولوجيا الأميركية"},
+	// Taiwan and Hong Kong papers write exports to the mainland (對中國大陸
+	// 出口, 銷陸, 輸中) and restrictive measures (限制措施). Bare 輸中 and
+	// 銷中 are left out: they sit inside 運輸中 and 傳輸中.
+	{text: "对中国大陆出口"}, {text: "向中国大陆出口"}, {text: "出口中国大陆"}, {text: "出口到中国大陆"}, {text: "出口至中国大陆"},
+	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
 }
 
 // blockPhrases are common phrases that contain an alias or a sanctions
