@@ -86,6 +86,7 @@ type Matcher struct {
 	patterns []pattern              // by automaton pattern ID
 	targets  []target               // by index; input order breaks ties
 	rules    []compiledRule         // context rules of ambiguous names
+	entities int                    // distinct (kind, entity) pairs, for target.eid
 	scratch  sync.Pool
 }
 
@@ -105,6 +106,7 @@ type target struct {
 	form   string // Match.Form
 	block  bool   // a blocking phrase: it hides what it covers and is not reported
 	rule   int16  // index into Matcher.rules of an ambiguous name, or -1
+	eid    int32  // index of (kind, entity) among the matcher's firms and alliances
 }
 
 // maxPooled is the largest folded buffer kept for reuse.
@@ -118,6 +120,8 @@ type scratch struct {
 	stops   []int32     // sentence ends in folded, for decide
 	why     []string
 	state   []uint8
+	tagged  []uint32 // per target.eid, the call (gen) that tagged it
+	gen     uint32
 }
 
 // candidate is a hit that passed its checks: folded offsets and a target
@@ -162,6 +166,18 @@ func New(aliases []store.Alias) *Matcher {
 		b.add(target{alias: t.text, block: true, rule: -1}, zhVariants(t.text), t.cs)
 	}
 	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules}
+	eids := map[[2]string]int32{}
+	for i := range m.targets {
+		t := &m.targets[i]
+		key := [2]string{string(t.kind), t.entity}
+		id, ok := eids[key]
+		if !ok {
+			id = int32(len(eids))
+			eids[key] = id
+		}
+		t.eid = id
+	}
+	m.entities = len(eids)
 	m.scratch.New = func() any { return new(scratch) }
 	if len(b.keys) > 0 {
 		// Build fails only for no or empty patterns, which add rules out.
@@ -241,6 +257,13 @@ func (m *Matcher) match(text string, explain bool) Result {
 	}
 
 	s.cands = s.cands[:0]
+	if len(s.tagged) != m.entities {
+		s.tagged, s.gen = make([]uint32, m.entities), 0
+	}
+	if s.gen++; s.gen == 0 { // wrapped: forget every earlier call
+		clear(s.tagged)
+		s.gen = 1
+	}
 	decide, hasBlock := false, false
 	for _, h := range m.ac.FindAllOverlapping(folded) {
 		fs, fe := h.Start, h.End
@@ -307,10 +330,16 @@ func (m *Matcher) match(text string, explain bool) Result {
 			Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Form: t.form, Context: ctx,
 		})
 		switch t.kind {
-		case store.KindFirm:
-			res.Firms = addID(res.Firms, t.entity)
-		case store.KindAlliance:
-			res.Alliances = addID(res.Alliances, t.entity)
+		case store.KindFirm, store.KindAlliance:
+			if s.tagged[t.eid] == s.gen {
+				break
+			}
+			s.tagged[t.eid] = s.gen
+			if t.kind == store.KindFirm {
+				res.Firms = append(res.Firms, t.entity)
+			} else {
+				res.Alliances = append(res.Alliances, t.entity)
+			}
 		case KindSanctions:
 			res.Sanctions = true
 		}
@@ -520,15 +549,6 @@ func sortCandidates(cs []candidate) {
 			}
 		}
 	}
-}
-
-// addID appends id unless ids has it. A text names few distinct
-// entities, so a scan beats a map.
-func addID(ids []string, id string) []string {
-	if slices.Contains(ids, id) {
-		return ids
-	}
-	return append(ids, id)
 }
 
 // keepOutermost drops every candidate that lies strictly inside another

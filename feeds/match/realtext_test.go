@@ -79,7 +79,6 @@ var knownMisses = map[string]string{
 	"ويستهدف القرار، 20":                 "sanctions: the decision is described in an earlier sentence",
 	"في ردٍّ قوي على أسئلة":              "sanctions: ban policy in general, the firms are cited as its failures",
 	"- “هل تريدون حظر":                   "sanctions: the question mark ends the sentence before the firms",
-	"وذكرت وزارة التجارة الأمريكية في":   "sanctions: للقائمة (to the list) refers to an earlier sentence",
 	"The additions in the final rule":    "sanctions: the Entity List is named only earlier",
 	"Included in the list of":            "sanctions: the list is named only earlier",
 	"The list also included":             "sanctions: the list is named only earlier",

@@ -60,9 +60,15 @@ var sanctionTerms = []term{
 	{text: "قيودا على"}, {text: "فرض قيود"}, {text: "فرض قيودا"}, {text: "فرضت قيودا"}, {text: "القيود المفروضة"},
 	{text: "قائمتها الاقتصادية السوداء"},
 	{text: "من الوصول إلى التكنولوجيا الأمريكية"}, {text: "من الوصول إلى التكنولوجيا الأميركية"},
+	// The trade blacklist with its adjectives in the other order, لائحة
+	// (a list, in Levantine and Maghrebi usage), and "added to the list".
+	{text: "القائمة التجارية السوداء"}, {text: "قائمتها التجارية السوداء"}, {text: "قائمة تجارية سوداء"},
+	{text: "لائحة سوداء"}, {text: "اللائحة السوداء"}, {text: "لائحتها السوداء"}, {text: "لائحة الكيانات"},
+	{text: "إلى القائمة"}, {text: "للقائمة"}, {text: "على القائمة"},
 	// Taiwan and Hong Kong papers write exports to the mainland (對中國大陸
 	// 出口, 銷陸, 輸中) and restrictive measures (限制措施). Bare 輸中 and
-	// 銷中 are left out: they sit inside 運輸中 and 傳輸中.
+	// 銷中 are left out: they sit inside 運輸中 and 傳輸中. So is 斷供
+	// (supply cut off): 華為斷供 is Huawei ceasing to buy from a supplier.
 	{text: "对中国大陆出口"}, {text: "向中国大陆出口"}, {text: "出口中国大陆"}, {text: "出口到中国大陆"}, {text: "出口至中国大陆"},
 	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
 }
