@@ -15,6 +15,7 @@
 package match
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -113,15 +114,17 @@ type target struct {
 const maxPooled = 1 << 20
 
 type scratch struct {
-	folded  []byte
-	offsets []int32
-	cands   []candidate
-	all     []candidate // the candidates before keepOutermost, when a blocking phrase hit
-	stops   []int32     // sentence ends in folded, for decide
-	why     []string
-	state   []uint8
-	tagged  []uint32 // per target.eid, the call (gen) that tagged it
-	gen     uint32
+	folded       []byte
+	offsets      []int32
+	cands        []candidate
+	all          []candidate // the candidates before keepOutermost, when a blocking phrase hit
+	stops        []int32     // sentence ends in folded, for decide
+	why          []string
+	state        []uint8
+	exact        []byte // a hit folded without case folding
+	exactOffsets []int32
+	tagged       []uint32 // per target.eid, the call (gen) that tagged it
+	gen          uint32
 }
 
 // candidate is a hit that passed its checks: folded offsets and a target
@@ -275,14 +278,15 @@ func (m *Matcher) match(text string, explain bool) Result {
 		if !leftOK(folded, fs, p.left) || !rightOK(folded, fe, p.right) {
 			continue
 		}
-		exact := ""
+		var exact []byte // the hit folded without case folding, when a target needs it
 		for _, ti := range p.targets {
 			t := &m.targets[ti]
 			if want := t.exact; want != "" {
-				if exact == "" {
-					exact = strings.Trim(store.FoldText(text[offsets[fs]:origEnd(fe)], true), " ")
+				if exact == nil {
+					s.exact, s.exactOffsets = store.AppendFold(s.exact[:0], s.exactOffsets[:0], text[offsets[fs]:origEnd(fe)], true)
+					exact = bytes.Trim(s.exact, " ")
 				}
-				if exact != want {
+				if string(exact) != want {
 					continue
 				}
 			}
