@@ -250,7 +250,7 @@ scanLeft:
 		case '!', '?', '\n', '\r':
 			break scanLeft
 		case '.':
-			if lo == len(f) || f[lo] == ' ' {
+			if (lo == len(f) || f[lo] == ' ') && !abbrevDot(f, lo-1) {
 				break scanLeft
 			}
 		case 0x82: // 。 is E3 80 82
@@ -270,7 +270,7 @@ scanRight:
 		case '!', '?', '\n', '\r':
 			break scanRight
 		case '.':
-			if hi+1 == len(f) || f[hi+1] == ' ' {
+			if (hi+1 == len(f) || f[hi+1] == ' ') && !abbrevDot(f, hi) {
 				break scanRight
 			}
 		case 0xE3:
@@ -285,6 +285,62 @@ scanRight:
 	}
 	sc.lo, sc.hi = lo, hi
 	return lo, hi
+}
+
+// abbrevDot reports whether the full stop at f[i] ends an abbreviation
+// rather than a sentence: a word with a dot inside (U.S., e.g.), a single
+// Latin initial (N. Biren Singh), or one of a chain of short initials
+// (B. Y. D., بي. واي. دي).
+func abbrevDot(f []byte, i int) bool {
+	start := i
+	for start > 0 && f[start-1] != ' ' && i-start < 24 {
+		start--
+	}
+	word := f[start:i]
+	n := letters(word)
+	switch {
+	case n == 0 || n > 4:
+		return false
+	case bytes.IndexByte(word, '.') >= 0:
+		return true
+	case n == 1 && len(word) == 1:
+		return true
+	case n > 3:
+		return false
+	}
+	// A chain of initials: a short word ending in a dot just before or
+	// just after this one.
+	if start >= 2 && f[start-1] == ' ' && f[start-2] == '.' {
+		k := bytes.LastIndexByte(f[:start-1], ' ')
+		if n := letters(f[k+1 : start-2]); n > 0 && n <= 3 {
+			return true
+		}
+	}
+	if j := i + 2; j < len(f) {
+		end := j
+		for end < len(f) && f[end] != ' ' && end-j < 24 {
+			end++
+		}
+		if end > j && f[end-1] == '.' {
+			if n := letters(f[j : end-1]); n > 0 && n <= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// letters counts the letters in b.
+func letters(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if unicode.IsLetter(r) {
+			n++
+		}
+		b = b[size:]
+	}
+	return n
 }
 
 // wordSet is a set of folded words looked for in a sentence: clues or

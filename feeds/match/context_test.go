@@ -191,6 +191,12 @@ func TestSanctionsFlag(t *testing.T) {
 		{"أُدرجت شركة SMIC على القائمة السوداء التجارية الأمريكية.", true},
 		{"أضافت الولايات المتحدة ست شركات صينية إلى قائمة الكيانات.", false},
 		{"Huawei unveiled a new phone.", false},
+		// A dot inside an abbreviation does not end the sentence.
+		{"Huawei said U.S. sanctions cut its revenue.", true},
+		{"شركات بينها بايدو و\"بي. واي. دي\"، يجب إدراجها في القائمة السوداء.", true},
+		{"Huawei unveiled a phone. The U.S. added 23 entities to the Entity List.", false},
+		// ل swallows the article's alef: للجيش الصيني.
+		{"أوصت الوزارة بإدراج بايدو ضمن الشركات الداعمة للجيش الصيني.", true},
 		{"وحظرت الإدارة بيع منتجات هواوي في السوق الأميركية.", true},
 		{"حظرت الحكومة استيراد بعض السلع.", false},
 		{"美國對輝達晶片實施新的限制措施。", true},

@@ -210,22 +210,33 @@ func (b *builder) add(t target, variants []string, caseSensitive bool) {
 		if caseSensitive {
 			vt.exact = strings.Trim(store.FoldText(v, true), " ")
 		}
-		id, ok := b.index[key]
-		if !ok {
-			id = len(b.patterns)
-			b.index[key] = id
-			b.keys = append(b.keys, []byte(key))
-			first, _ := firstRune(key)
-			last, _ := lastRune(key)
-			b.patterns = append(b.patterns, pattern{left: edgeOf(first), right: edgeOf(last)})
+		b.addKey(vt, key)
+		// The preposition ل swallows the alef of the article: ل + الجيش
+		// is written للجيش, so an Arabic name or term that starts with
+		// the article is also entered in that form.
+		if rest, ok := strings.CutPrefix(key, "ال"); ok && rest != "" && vt.exact == "" {
+			b.addKey(vt, "لل"+rest)
 		}
-		p := &b.patterns[id]
-		if slices.ContainsFunc(p.targets, func(i int32) bool { return b.targets[i] == vt }) {
-			continue
-		}
-		p.targets = append(p.targets, int32(len(b.targets)))
-		b.targets = append(b.targets, vt)
 	}
+}
+
+// addKey enters one folded key of a target.
+func (b *builder) addKey(vt target, key string) {
+	id, ok := b.index[key]
+	if !ok {
+		id = len(b.patterns)
+		b.index[key] = id
+		b.keys = append(b.keys, []byte(key))
+		first, _ := firstRune(key)
+		last, _ := lastRune(key)
+		b.patterns = append(b.patterns, pattern{left: edgeOf(first), right: edgeOf(last)})
+	}
+	p := &b.patterns[id]
+	if slices.ContainsFunc(p.targets, func(i int32) bool { return b.targets[i] == vt }) {
+		return
+	}
+	p.targets = append(p.targets, int32(len(b.targets)))
+	b.targets = append(b.targets, vt)
 }
 
 // Match finds the firms, alliances and sanctions terms that text names.

@@ -65,11 +65,18 @@ var sanctionTerms = []term{
 	{text: "القائمة التجارية السوداء"}, {text: "قائمتها التجارية السوداء"}, {text: "قائمة تجارية سوداء"},
 	{text: "لائحة سوداء"}, {text: "اللائحة السوداء"}, {text: "لائحتها السوداء"}, {text: "لائحة الكيانات"},
 	{text: "إلى القائمة"}, {text: "للقائمة"}, {text: "على القائمة"},
+	// The American list, and the Chinese military companies of the 1260H
+	// list, in either adjective order.
+	{text: "القائمة الأمريكية"}, {text: "القائمة الأميركية"}, {text: "قائمة أمريكية"}, {text: "قائمة أميركية"},
+	{text: "الشركات العسكرية الصينية"}, {text: "الشركات الصينية العسكرية"}, {text: "شركات عسكرية صينية"},
 	// Taiwan and Hong Kong papers write exports to the mainland (對中國大陸
 	// 出口, 銷陸, 輸中) and restrictive measures (限制措施). Bare 輸中 and
 	// 銷中 are left out: they sit inside 運輸中 and 傳輸中. So is 斷供
 	// (supply cut off): 華為斷供 is Huawei ceasing to buy from a supplier.
 	{text: "对中国大陆出口"}, {text: "向中国大陆出口"}, {text: "出口中国大陆"}, {text: "出口到中国大陆"}, {text: "出口至中国大陆"},
+	// A list named in an earlier sentence and taken up again (該清單,
+	// 這份名單): in news of Chinese firms, that list is a sanctions list.
+	{text: "该清单"}, {text: "该名单"}, {text: "清单上"}, {text: "名单上"}, {text: "增列"}, {text: "军工复合体"}, {text: "这份清单"}, {text: "这份名单"}, {text: "此清单"}, {text: "此名单"},
 	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
 }
 

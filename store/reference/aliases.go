@@ -224,6 +224,7 @@ var firmAliases = []struct {
 	}},
 	{"ymtc", []aliasEntry{
 		enCS("YMTC"), zh("长江存储"), en("Xtacking"),
+		ar("يانغتسي ميموري").seen("https://argaam.com/ar/switch-view?mobile=true&returnUrl=https%3A%2F%2Fwww.argaam.com%2Far%2Farticle%2Farticledetail%2Fid%2F1609458"),
 		en("Yangtze Memory").derived("name_en Yangtze Memory Technologies Co., Ltd., short form"),
 	}},
 	{"cxmt", []aliasEntry{
