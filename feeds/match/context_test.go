@@ -122,6 +122,8 @@ func TestSpellings(t *testing.T) {
 		{"آي فلاي تيك", "زرنا شركة \"آي فلاي تيك\" الصينية.", "iflytek", ""},
 		{"تشيبو إيه آي", "منصة تشيبو إيه آي الصينية تكتسب زخماً.", "zhipu", ""},
 		{"SMIC's Arabic name with لصناعة", "الشركة الدولية لصناعة أشباه الموصلات هي الأكبر في الصين.", "smic", ""},
+		{"باي دانس", "تأسست شركة \"باي دانس\" عام 2012.", "bytedance", ""},
+		{"آنت جروب", "الجهود الصينية لقمع شركة \"آنت جروب\" مستمرة.", "ant-group", ""},
 		{"the alliance in Arabic", "التحالف الأول الذي يحمل اسم “تحالف الابتكار في منظومة النماذج والرقائق” يجمع بين مطوري النماذج.", "model-chip", ""},
 	}
 	m := curated()
@@ -156,6 +158,8 @@ func TestGenericUses(t *testing.T) {
 		"سأل علي بابا الفتاة عن سبب بكاءها الشديد.",
 		// Zibo, the city (淄博), is not Zhipu: only زيبو AI is an alias.
 		"زار الوفد مدينة زيبو في مقاطعة شاندونغ.",
+		// "You" and "thick" are not Ant Group and SMIC.
+		"أنت تعرف أن الجدار سميك جداً.",
 	} {
 		if got := curated().Explain(text); len(got.Firms) != 0 {
 			t.Errorf("%q tagged %v: %+v", text, got.Firms, got.Matches)

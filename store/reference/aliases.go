@@ -128,6 +128,8 @@ var firmAliases = []struct {
 		ar("سيميكوندكتور مانيفاكتشورينغ إنترناشونال").seen("https://acforai.com/?p=8493"),
 		ar("الشركة الدولية لتصنيع أشباه الموصلات").seen("https://alyaum.com/articles/6346745/وول-ستريت/شركة-أشباه-الموصلات-الصينية-تعتزم-بناء-خط-إنتاج-بقيمة-887-مليار-دولار-في-شنغهاي"),
 		ar("الشركة الدولية لصناعة أشباه الموصلات").seen("https://marefa.org/SMIC"),
+		// Not سميك, also printed for SMIC: it is the adjective "thick".
+		ar("الشركة الدولية لأشباه الموصلات").seen("https://www.alaraby.co.uk/economy/%22%D8%A7%D9%84%D9%82%D8%A7%D8%A6%D9%85%D8%A9-%D8%A7%D9%84%D8%B3%D9%88%D8%AF%D8%A7%D8%A1%22-%D9%81%D8%AE-%D8%A3%D9%85%D9%8A%D8%B1%D9%83%D9%8A-%D9%8A%D8%B5%D8%B7%D8%A7%D8%AF-%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A7%D8%AA-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9-%D9%88%D9%87%D8%B0%D9%87-%D8%B6%D8%AD%D8%A7%D9%8A%D8%A7%D9%87"),
 		enCS("SMIC"), zh("中芯国际"),
 		zh("中芯").seen("https://www.bastillepost.com/hongkong/article/14657828-%e8%8a%af%e7%89%87%e8%82%a1%e5%8d%88%e5%be%8c%e7%aa%81%e3%80%8c%e6%8f%92%e6%b0%b4%e3%80%8d-%e4%b8%ad%e8%8a%af%e3%80%81%e8%8f%af%e8%99%b9%e5%9d%87%e5%80%92%e8%b7%8c"),
 		en("Semiconductor Manufacturing International").derived("name_en Semiconductor Manufacturing International Corporation, short form"),
@@ -185,6 +187,7 @@ var firmAliases = []struct {
 		zh("字节").seen("https://hao.cnyes.com/post/230855").ambiguous(),
 		en("ByteDance"), zh("字节跳动"), en("Doubao"), en("Volcano Engine"), zh("火山引擎"),
 		en("Douyin"), en("TikTok"),
+		ar("باي دانس").seen("https://majalla.com/node/316171/%D8%B9%D9%84%D9%88%D9%85-%D9%88%D8%AA%D9%83%D9%86%D9%88%D9%84%D9%88%D8%AC%D9%8A%D8%A7/%D9%84%D9%85%D8%A7%D8%B0%D8%A7-%D9%8A%D8%AB%D9%8A%D8%B1-%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A-%D9%83%D9%84-%D9%87%D8%B0%D8%A7-%D8%A7%D9%84%D9%82%D9%84%D9%82-%D9%81%D9%8A-%D8%A3%D9%85%D9%8A%D8%B1%D9%83%D8%A7%D8%9F"),
 		ar("دوباو").seen("https://www.alaraby.co.uk/entertainment_media/%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A9-%D8%A7%D9%84%D9%85%D8%A8%D8%AA%D9%83%D8%B1%D8%A9-%D9%84%D9%80%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83-%D8%AA%D8%AF%D8%AE%D9%84-%D8%B3%D8%A8%D8%A7%D9%82-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A"),
 		ar("داو يين").seen("https://ksaplayers.com/Ksahome/NewsDetial/?nid=16697588"),
 	}},
@@ -198,6 +201,9 @@ var firmAliases = []struct {
 	{"ant-group", []aliasEntry{
 		zh("蚂蚁").seen("https://www.itiger.com/hant/news/2576855560").ambiguous(),
 		enCS("Ant Group"), zh("蚂蚁集团"), en("Alipay"), zh("支付宝"),
+		// أنت غروب folds to the same key; not bare آنت (أنت is "you").
+		ar("آنت غروب").seen("https://news.siolla.com/ar/daily-news/%d8%a7%d9%84%d9%85%d9%84%d9%8a%d8%a7%d8%b1%d8%af%d9%8a%d8%b1-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d8%ac%d8%a7%d9%83-%d9%85%d8%a7-%d9%8a%d8%aa%d8%ae%d9%84%d9%89-%d8%b9%d9%86-%d8%a7%d9%84%d8%b3%d9%8a"),
+		ar("آنت جروب").seen("https://ksaplayers.com/Ksahome/NewsDetial/?nid=23511312"),
 	}},
 	{"cloudwalk", []aliasEntry{
 		en("CloudWalk"), zh("云从科技"), en("Yun Cong Technology"),
