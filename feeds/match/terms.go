@@ -67,6 +67,7 @@ var sanctionTerms = []term{
 	{text: "إلى القائمة"}, {text: "للقائمة"}, {text: "على القائمة"},
 	// The American list, and the Chinese military companies of the 1260H
 	// list, in either adjective order.
+	{text: "قيود أمريكية"}, {text: "قيود أميركية"}, {text: "قيودا أمريكية"}, {text: "قيودا أميركية"},
 	{text: "القائمة الأمريكية"}, {text: "القائمة الأميركية"}, {text: "قائمة أمريكية"}, {text: "قائمة أميركية"},
 	{text: "الشركات العسكرية الصينية"}, {text: "الشركات الصينية العسكرية"}, {text: "شركات عسكرية صينية"},
 	// Taiwan and Hong Kong papers write exports to the mainland (對中國大陸
@@ -77,6 +78,10 @@ var sanctionTerms = []term{
 	// A list named in an earlier sentence and taken up again (該清單,
 	// 這份名單): in news of Chinese firms, that list is a sanctions list.
 	{text: "该清单"}, {text: "该名单"}, {text: "清单上"}, {text: "名单上"}, {text: "增列"}, {text: "军工复合体"}, {text: "这份清单"}, {text: "这份名单"}, {text: "此清单"}, {text: "此名单"},
+	// Hong Kong and Taiwan wording of the lists and of the pressure on a
+	// firm: 未經驗證, 軍事終端用戶, 列管, 美國打壓 (not bare 打壓: firms
+	// 打壓 their rivals and traders 打壓 a share price).
+	{text: "未经验证"}, {text: "军事终端用户"}, {text: "列管"}, {text: "美国打压"}, {text: "美方打压"},
 	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
 }
 
