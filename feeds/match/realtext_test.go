@@ -170,9 +170,17 @@ func TestRealTextHeldOut(t *testing.T) {
 // belowBar lists the held-out rows that do not yet meet the product bar,
 // so that the test fails on any other row that falls below it and on a
 // listed row that rises above it. Issue 18 is done when this is empty.
+//
+// The held-out part grew from 184 to 253 sentences in the second round
+// (testdata/realtext/README.md); on it, at the last run: all sentences
+// 0.997 / 0.970 / sanctions 0.949; traditional Chinese 1.000 / 0.963 /
+// 0.903; Arabic 1.000 / 0.949 / 0.938. The tuning part's misses of the
+// same kind are mostly lists named in an earlier sentence, which a rule
+// that reads one sentence cannot see (knownMisses).
 var belowBar = map[string]string{
-	"zh-Hant": "recall 0.939, sanctions 0.919 at the last run",
-	"ar":      "recall 0.933, sanctions 0.943 at the last run",
+	"all":     "sanctions flag 0.949 at the last run",
+	"zh-Hant": "sanctions flag 0.903 at the last run",
+	"ar":      "recall 0.949, sanctions flag 0.938 at the last run",
 }
 
 // TestRealTextSizes keeps the set as large and as wide as the product
