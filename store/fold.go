@@ -297,11 +297,8 @@ func appendFold(dst []byte, offsets []int32, text string, caseSensitive, track b
 	var seg []byte
 	for i := 0; i < len(text); {
 		// Runs of ASCII, the bulk of most text, without a call per byte.
-		for i+1 < len(text) && text[i] < utf8.RuneSelf && text[i+1] < utf8.RuneSelf {
-			f.ascii(table[text[i]], i)
-			i++
-		}
-		if n := f.fast(text, i, table); n > 0 {
+		i = f.asciiRun(text, i, table)
+		if n := f.stableRun(text, i, table); n > 0 {
 			i += n
 			continue
 		}
@@ -339,30 +336,99 @@ func appendFold(dst []byte, offsets []int32, text string, caseSensitive, track b
 	return f.dst, f.offsets
 }
 
-// fast folds the character at text[i] on its own when NFKC is known to
-// leave it (or map it) alone whatever follows, which is the case for the
-// scripts aiwatch reads most, and returns its length; it returns 0 when
-// the character needs the general path.
-func (f *folder) fast(text string, i int, table *[utf8.RuneSelf]byte) int {
-	r, size := rune(text[i]), 1
-	if r >= utf8.RuneSelf {
-		r, size = utf8.DecodeRuneInString(text[i:])
-		if r = stable(r); r < 0 {
-			return 0
+// asciiRun folds the ASCII characters from text[i] on that are followed
+// by another ASCII character, and returns where it stopped. It is
+// f.ascii unrolled over a run, with the folder's fields held in locals,
+// which the compiler keeps in registers.
+func (f *folder) asciiRun(text string, i int, table *[utf8.RuneSelf]byte) int {
+	if i+1 >= len(text) || text[i] >= utf8.RuneSelf || text[i+1] >= utf8.RuneSelf {
+		return i
+	}
+	dst, offsets, lastSpace := f.dst, f.offsets, f.lastSpace
+	for ; i+1 < len(text) && text[i] < utf8.RuneSelf && text[i+1] < utf8.RuneSelf; i++ {
+		c := table[text[i]]
+		if c == ' ' {
+			if lastSpace {
+				continue
+			}
+			lastSpace = true
+		} else {
+			lastSpace = false
+		}
+		dst = append(dst, c)
+		if f.track {
+			offsets = append(offsets, int32(i))
 		}
 	}
-	// The next character must not combine with this one.
-	if j := i + size; j < len(text) && text[j] >= utf8.RuneSelf {
-		if next, _ := utf8.DecodeRuneInString(text[j:]); stable(next) < 0 {
-			return 0
+	f.dst, f.offsets, f.lastSpace = dst, offsets, lastSpace
+	return i
+}
+
+// stableRun folds, from text[i] on, a run of characters that NFKC is
+// known to leave (or map) alone whatever follows, which is the case for
+// the scripts aiwatch reads most, and returns the run's length in bytes;
+// it returns 0 when text[i] needs the general path. A character is folded
+// here only when the next one does not combine with it. Each character is
+// decoded once: it is looked at as the next one, then folded.
+func (f *folder) stableRun(text string, i int, table *[utf8.RuneSelf]byte) int {
+	start := i
+	r, size := decodeStable(text, i)
+	if r < 0 {
+		return 0
+	}
+	for {
+		j := i + size
+		var next rune = -1
+		var nsize int
+		if j < len(text) {
+			if next, nsize = decodeStable(text, j); next < 0 {
+				// text[j] may combine with text[i]: leave both to the
+				// general path.
+				return i - start
+			}
 		}
+		switch {
+		case r < utf8.RuneSelf:
+			f.ascii(table[r], i)
+		case r >= 0x4E00 && r <= 0x9FFF:
+			// Han: caseless, never dropped or mapped; copy its bytes.
+			f.lastSpace = false
+			f.dst = append(f.dst, text[i:j]...)
+			if f.track {
+				at := int32(i)
+				f.offsets = append(f.offsets, at, at, at)
+			}
+		case r >= 0x0621 && r <= 0x064A:
+			// Arabic letters: two bytes in, two bytes out, or none for
+			// a tatweel.
+			if a := foldArabic(r); a >= 0 {
+				f.lastSpace = false
+				f.dst = append(f.dst, byte(0xC0|a>>6), byte(0x80|a&0x3F))
+				if f.track {
+					at := int32(i)
+					f.offsets = append(f.offsets, at, at)
+				}
+			}
+		default:
+			f.rune(r, i)
+		}
+		if next < 0 {
+			return j - start
+		}
+		i, r, size = j, next, nsize
 	}
-	if r < utf8.RuneSelf {
-		f.ascii(table[r], i)
-	} else {
-		f.rune(r, i)
+}
+
+// decodeStable decodes the character at text[i] and returns what NFKC
+// makes of it (see stable) and its length, or -1 when it may need the
+// general path. ASCII is stable but for what follows it, which the caller
+// checks.
+func decodeStable(text string, i int) (rune, int) {
+	if c := text[i]; c < utf8.RuneSelf {
+		return rune(c), 1
 	}
-	return size
+	r, size := utf8.DecodeRuneInString(text[i:])
+	return stable(r), size
 }
 
 // stable returns what NFKC makes of r when r is a character that never

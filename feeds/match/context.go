@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aiwatch/aiwatch/store"
@@ -31,7 +32,11 @@ import (
 //     a qualifier or a stock code.
 //
 // A veto word in the sentence (化石, 三叶虫; حكاية, مغارة) blocks the name
-// whatever else is there. The traditional forms of every word, as OpenCC
+// unless a qualifier that is a word stands right next to it: 中科寒武纪科技
+// is the firm even in a sentence that plays on 寒武纪大爆发. Quotation
+// marks, which qualify علي بابا, are not enough against a veto. A veto word
+// inside one of the rule's notVetoes phrases (قصة نجاح, "a success story")
+// does not count. The traditional forms of every word, as OpenCC
 // writes them, count too. A sentence ends at 。！？!?؟, a newline, or a full
 // stop followed by a space; not at a semicolon, which Chinese uses
 // between the items of a list.
@@ -41,6 +46,7 @@ type contextRule struct {
 	after, before []string // qualifiers directly after or before the name
 	clues         []string // words anywhere in the sentence
 	vetoes        []string // words anywhere in the sentence that block it
+	notVetoes     []string // phrases in which a veto word does not block (قصة نجاح, a success story)
 	noFirmContext bool     // another firm in the sentence is not enough
 	stockCodes    bool     // a stock code right after the name counts
 }
@@ -57,6 +63,8 @@ var zhQualifiers = []string{
 var zhTrade = []string{
 	"亏损", "盈利", "营收", "利润", "股价", "市值", "估值", "上市", "港股", "A股", "科创板", "港交所",
 	"融资", "IPO", "招股书", "财报", "股东", "投资者", "独角兽",
+	// An analyst's rating and a day's trading (高盛將寒武紀維持「買進」評級).
+	"评级", "目标价", "买进", "买入", "涨停", "跌停", "收盘", "盘中", "涨幅", "跌幅", "股王",
 }
 
 // contextRules are keyed by the alias as written in the dataset.
@@ -133,8 +141,22 @@ var contextRules = map[string]*contextRule{
 		// Arabic news puts firm names in quotation marks; the folk tale's
 		// quoted title is a blocking phrase, and its other sentences have
 		// veto words.
-		after:  []string{"كلاود", "القابضه", "الصينيه", "للتجاره", "جروب", "غروب", "”", "»", "\""},
-		before: []string{"شركه", "مجموعه", "لشركه", "لمجموعه", "بشركه", "وشركه", "“", "«", "\""},
+		//
+		// Ali Baba of the tale is a man (قال علي بابا); the firm is
+		// feminine, like شركة: a feminine verb right before the name
+		// (أعلنت علي بابا) or a feminine present right after it (علي بابا
+		// تطلق) is the firm.
+		after: []string{
+			"كلاود", "القابضه", "الصينيه", "للتجاره", "جروب", "غروب", "”", "»", "\"",
+			"تطلق", "تستثمر", "تعلن", "تكشف", "تتوقع", "تخطط", "تعتزم", "تسعى", "تقود", "تدخل", "تنافس",
+			"تتصدر", "تواجه", "تراهن", "تستحوذ", "تبيع", "تشتري", "تضخ", "تسجل", "تحقق", "تطرح",
+		},
+		before: []string{
+			"شركه", "مجموعه", "لشركه", "لمجموعه", "بشركه", "وشركه", "“", "«", "\"",
+			"أعلنت", "قالت", "أطلقت", "كشفت", "استثمرت", "طرحت", "أكدت", "ذكرت", "أوضحت", "أضافت", "قادت",
+			"دخلت", "حققت", "سجلت", "بدأت", "أصدرت", "نشرت", "وقعت", "استحوذت", "باعت", "اشترت", "ضخت",
+			"رفعت", "خفضت", "أنفقت", "تعهدت", "حذرت", "تعتزم", "تخطط", "تسعى", "تستثمر", "تطلق", "تواجه",
+		},
 		clues: []string{
 			"الذكاء الاصطناعي", "جاك ما", "كوين", "Qwen", "Alibaba", "السحابه", "السحابيه", "التجاره الالكترونيه",
 			"اسهم", "سهم", "استثمار", "يستثمر", "الطرح", "اكتتاب", "نموذج", "الشركه", "شركه", "مجموعه", "التكنولوجيا",
@@ -143,6 +165,8 @@ var contextRules = map[string]*contextRule{
 			"الاربعين", "الاربعون", "لصا", "لصوص", "اللصوص", "حرامي", "مغاره", "المغاره", "سمسم", "مرجانه", "قاسم",
 			"حطاب", "الحطب", "ليله وليله", "حكايه", "قصه", "القصه", "الفيلم",
 		},
+		// "A success story" is business news, not the folk tale.
+		notVetoes: []string{"قصه نجاح", "قصص نجاح", "قصه النجاح"},
 	},
 }
 
@@ -198,6 +222,7 @@ type compiledRule struct {
 	name          string
 	after, before []string
 	clues, vetoes wordSet
+	notVetoes     wordSet
 	noFirmContext bool
 	stockCodes    bool
 }
@@ -225,7 +250,7 @@ scanLeft:
 		case '!', '?', '\n', '\r':
 			break scanLeft
 		case '.':
-			if lo == len(f) || f[lo] == ' ' {
+			if (lo == len(f) || f[lo] == ' ') && !abbrevDot(f, lo-1) {
 				break scanLeft
 			}
 		case 0x82: // 。 is E3 80 82
@@ -245,7 +270,7 @@ scanRight:
 		case '!', '?', '\n', '\r':
 			break scanRight
 		case '.':
-			if hi+1 == len(f) || f[hi+1] == ' ' {
+			if (hi+1 == len(f) || f[hi+1] == ' ') && !abbrevDot(f, hi) {
 				break scanRight
 			}
 		case 0xE3:
@@ -260,6 +285,62 @@ scanRight:
 	}
 	sc.lo, sc.hi = lo, hi
 	return lo, hi
+}
+
+// abbrevDot reports whether the full stop at f[i] ends an abbreviation
+// rather than a sentence: a word with a dot inside (U.S., e.g.), a single
+// Latin initial (N. Biren Singh), or one of a chain of short initials
+// (B. Y. D., بي. واي. دي).
+func abbrevDot(f []byte, i int) bool {
+	start := i
+	for start > 0 && f[start-1] != ' ' && i-start < 24 {
+		start--
+	}
+	word := f[start:i]
+	n := letters(word)
+	switch {
+	case n == 0 || n > 4:
+		return false
+	case bytes.IndexByte(word, '.') >= 0:
+		return true
+	case n == 1 && len(word) == 1:
+		return true
+	case n > 3:
+		return false
+	}
+	// A chain of initials: a short word ending in a dot just before or
+	// just after this one.
+	if start >= 2 && f[start-1] == ' ' && f[start-2] == '.' {
+		k := bytes.LastIndexByte(f[:start-1], ' ')
+		if n := letters(f[k+1 : start-2]); n > 0 && n <= 3 {
+			return true
+		}
+	}
+	if j := i + 2; j < len(f) {
+		end := j
+		for end < len(f) && f[end] != ' ' && end-j < 24 {
+			end++
+		}
+		if end > j && f[end-1] == '.' {
+			if n := letters(f[j : end-1]); n > 0 && n <= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// letters counts the letters in b.
+func letters(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if unicode.IsLetter(r) {
+			n++
+		}
+		b = b[size:]
+	}
+	return n
 }
 
 // wordSet is a set of folded words looked for in a sentence: clues or
@@ -403,9 +484,20 @@ func foldRules() ([]compiledRule, []string) {
 		r := contextRules[n]
 		rules[i] = compiledRule{
 			name: n, after: foldedForms(r.after), before: foldedForms(r.before),
-			clues: newWordSet(r.clues), vetoes: newWordSet(r.vetoes),
+			clues: newWordSet(r.clues), vetoes: newWordSet(r.vetoes), notVetoes: newWordSet(r.notVetoes),
 			noFirmContext: r.noFirmContext, stockCodes: r.stockCodes,
 		}
 	}
 	return rules, names
+}
+
+// isWordQualifier reports whether a qualifier is a word (公司, شركة, AI)
+// rather than a quotation mark: only a word outweighs a veto.
+func isWordQualifier(q string) bool {
+	for _, r := range q {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

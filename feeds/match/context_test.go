@@ -23,6 +23,8 @@ func TestBothSenses(t *testing.T) {
 		{"寒武纪 the firm, stock code", "寒武纪(688256.SH)今日公布年报。", "cambricon", "stock code"},
 		{"寒武纪 the firm, 中科 before it", "中科寒武纪将于6月2日科创板首发。", "cambricon", "qualifier 中科"},
 		{"寒武纪 the period", "统治寒武纪海洋的是奇虾。", "", "phrase"},
+		{"寒武紀 the firm, qualified beside a veto word", "民營企業「中科寒武紀科技」近期上演一場「寒武紀大爆發」戲碼。", "cambricon", "qualifier"},
+		{"寒武紀 the firm, by an analyst's rating", "高盛將寒武紀維持「買進」評級。", "cambricon", "clue"},
 		{"寒武纪 the period, by its fossils", "寒武纪的化石群除了伯吉斯页岩化石群,还有中国的澄江动物化石群等。", "", "veto"},
 		{"寒武紀 the period, traditional", "它們生活在遠古的海洋中,主要出現在寒武紀,到寒武紀晚期時發展到頂點。", "", ""},
 		{"商汤 the firm", "被上海沃土滋养,商汤于去年12月在港交所挂牌上市。", "sensetime", "clue"},
@@ -49,6 +51,11 @@ func TestBothSenses(t *testing.T) {
 		{"علي بابا the firm, quoted", "ولم ترد “علي بابا” و”ميراي أسيت” على طلبات التعليق.", "alibaba", "qualifier"},
 		{"علي بابا the firm, مجموعة", "أشار مسؤولون من مجموعة علي بابا سابقًا إلى أن الحملة شهدت استخدامًا واسع النطاق للذكاء الاصطناعي.", "alibaba", ""},
 		{"علي بابا the woodcutter", "في بلدة صغيرة من بلاد الشرق القديم، كان يعيش رجل فقير يُدعى علي بابا، يعمل في جمع الحطب.", "", "veto"},
+		{"علي بابا the firm, in a success story", "كانت هناك قصة نجاح جديدة بينما تهيمن «علي بابا» على التجارة.", "alibaba", "qualifier"},
+		{"علي بابا the tale, quoted", "قصة «علي بابا» من أشهر حكايات ألف ليلة وليلة.", "", "veto"},
+		{"علي بابا the firm, after a feminine verb", "وأعلنت علي بابا أرباحاً قياسية هذا الربع.", "alibaba", "qualifier"},
+		{"علي بابا the firm, before a feminine verb", "علي بابا تطلق تطبيقاً جديداً للهواتف.", "alibaba", "qualifier"},
+		{"علي بابا the man, after a masculine verb", "قال علي بابا لزوجته إن الكنز كبير.", "", "ordinary word"},
 		{"علي بابا the tale", "تحكي هذه القصة عن رجل فقير يُدعى علي بابا، يدخل مغارة سحرية ويكشف سر كنزٍ مخفيٍّ وراء كلمةٍ بسيطة: افتح يا سمسم.", "", "veto"},
 		{"Minimax the firm", "截至發稿,MINIMAX-WP(00100.HK)漲15.98%。", "minimax", ""},
 		{"Minimax the algorithm", "Minimax is a decision rule used in game theory.", "", "ordinary word"},
@@ -111,6 +118,12 @@ func TestSpellings(t *testing.T) {
 		{"Model-Chip Alliance", "StepFun convened the Model-Chip Alliance in Shanghai.", "model-chip", ""},
 		{"Model-Chips Ecosystem Innovation Alliance", "Initial members of the Model-Chips Ecosystem Innovation Alliance include StepFun.", "model-chip", ""},
 		{"the other alliance in Arabic", "أما التحالف الثاني، فقد أطلقته \"لجنة الذكاء الاصطناعي\" التابعة لغرفة تجارة شنغهاي.", "shanghai-gcc-ai", ""},
+		{"دوباو for Doubao", "ويضع ذلك \"دوباو\" ضمن أكبر الجهات عالمياً.", "bytedance", ""},
+		{"آي فلاي تيك", "زرنا شركة \"آي فلاي تيك\" الصينية.", "iflytek", ""},
+		{"تشيبو إيه آي", "منصة تشيبو إيه آي الصينية تكتسب زخماً.", "zhipu", ""},
+		{"SMIC's Arabic name with لصناعة", "الشركة الدولية لصناعة أشباه الموصلات هي الأكبر في الصين.", "smic", ""},
+		{"باي دانس", "تأسست شركة \"باي دانس\" عام 2012.", "bytedance", ""},
+		{"آنت جروب", "الجهود الصينية لقمع شركة \"آنت جروب\" مستمرة.", "ant-group", ""},
 		{"the alliance in Arabic", "التحالف الأول الذي يحمل اسم “تحالف الابتكار في منظومة النماذج والرقائق” يجمع بين مطوري النماذج.", "model-chip", ""},
 	}
 	m := curated()
@@ -143,6 +156,10 @@ func TestGenericUses(t *testing.T) {
 		"来源:百度百科",
 		"https://baike.baidu.com/item/ping",
 		"سأل علي بابا الفتاة عن سبب بكاءها الشديد.",
+		// Zibo, the city (淄博), is not Zhipu: only زيبو AI is an alias.
+		"زار الوفد مدينة زيبو في مقاطعة شاندونغ.",
+		// "You" and "thick" are not Ant Group and SMIC.
+		"أنت تعرف أن الجدار سميك جداً.",
 	} {
 		if got := curated().Explain(text); len(got.Firms) != 0 {
 			t.Errorf("%q tagged %v: %+v", text, got.Firms, got.Matches)
@@ -178,6 +195,16 @@ func TestSanctionsFlag(t *testing.T) {
 		{"أُدرجت شركة SMIC على القائمة السوداء التجارية الأمريكية.", true},
 		{"أضافت الولايات المتحدة ست شركات صينية إلى قائمة الكيانات.", false},
 		{"Huawei unveiled a new phone.", false},
+		// A dot inside an abbreviation does not end the sentence.
+		{"Huawei said U.S. sanctions cut its revenue.", true},
+		{"شركات بينها بايدو و\"بي. واي. دي\"، يجب إدراجها في القائمة السوداء.", true},
+		{"Huawei unveiled a phone. The U.S. added 23 entities to the Entity List.", false},
+		// ل swallows the article's alef: للجيش الصيني.
+		{"أوصت الوزارة بإدراج بايدو ضمن الشركات الداعمة للجيش الصيني.", true},
+		{"وحظرت الإدارة بيع منتجات هواوي في السوق الأميركية.", true},
+		{"حظرت الحكومة استيراد بعض السلع.", false},
+		{"美國對輝達晶片實施新的限制措施。", true},
+		{"高雄港的限制措施今日解除。", false},
 	}
 	m := curated()
 	for _, tt := range tests {

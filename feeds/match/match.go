@@ -15,6 +15,7 @@
 package match
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -86,6 +87,7 @@ type Matcher struct {
 	patterns []pattern              // by automaton pattern ID
 	targets  []target               // by index; input order breaks ties
 	rules    []compiledRule         // context rules of ambiguous names
+	entities int                    // distinct (kind, entity) pairs, for target.eid
 	scratch  sync.Pool
 }
 
@@ -105,19 +107,24 @@ type target struct {
 	form   string // Match.Form
 	block  bool   // a blocking phrase: it hides what it covers and is not reported
 	rule   int16  // index into Matcher.rules of an ambiguous name, or -1
+	eid    int32  // index of (kind, entity) among the matcher's firms and alliances
 }
 
 // maxPooled is the largest folded buffer kept for reuse.
 const maxPooled = 1 << 20
 
 type scratch struct {
-	folded  []byte
-	offsets []int32
-	cands   []candidate
-	all     []candidate // the candidates before keepOutermost, when a blocking phrase hit
-	stops   []int32     // sentence ends in folded, for decide
-	why     []string
-	state   []uint8
+	folded       []byte
+	offsets      []int32
+	cands        []candidate
+	all          []candidate // the candidates before keepOutermost, when a blocking phrase hit
+	stops        []int32     // sentence ends in folded, for decide
+	why          []string
+	state        []uint8
+	exact        []byte // a hit folded without case folding
+	exactOffsets []int32
+	tagged       []uint32 // per target.eid, the call (gen) that tagged it
+	gen          uint32
 }
 
 // candidate is a hit that passed its checks: folded offsets and a target
@@ -162,6 +169,18 @@ func New(aliases []store.Alias) *Matcher {
 		b.add(target{alias: t.text, block: true, rule: -1}, zhVariants(t.text), t.cs)
 	}
 	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules}
+	eids := map[[2]string]int32{}
+	for i := range m.targets {
+		t := &m.targets[i]
+		key := [2]string{string(t.kind), t.entity}
+		id, ok := eids[key]
+		if !ok {
+			id = int32(len(eids))
+			eids[key] = id
+		}
+		t.eid = id
+	}
+	m.entities = len(eids)
 	m.scratch.New = func() any { return new(scratch) }
 	if len(b.keys) > 0 {
 		// Build fails only for no or empty patterns, which add rules out.
@@ -191,22 +210,33 @@ func (b *builder) add(t target, variants []string, caseSensitive bool) {
 		if caseSensitive {
 			vt.exact = strings.Trim(store.FoldText(v, true), " ")
 		}
-		id, ok := b.index[key]
-		if !ok {
-			id = len(b.patterns)
-			b.index[key] = id
-			b.keys = append(b.keys, []byte(key))
-			first, _ := firstRune(key)
-			last, _ := lastRune(key)
-			b.patterns = append(b.patterns, pattern{left: edgeOf(first), right: edgeOf(last)})
+		b.addKey(vt, key)
+		// The preposition ل swallows the alef of the article: ل + الجيش
+		// is written للجيش, so an Arabic name or term that starts with
+		// the article is also entered in that form.
+		if rest, ok := strings.CutPrefix(key, "ال"); ok && rest != "" && vt.exact == "" {
+			b.addKey(vt, "لل"+rest)
 		}
-		p := &b.patterns[id]
-		if slices.ContainsFunc(p.targets, func(i int32) bool { return b.targets[i] == vt }) {
-			continue
-		}
-		p.targets = append(p.targets, int32(len(b.targets)))
-		b.targets = append(b.targets, vt)
 	}
+}
+
+// addKey enters one folded key of a target.
+func (b *builder) addKey(vt target, key string) {
+	id, ok := b.index[key]
+	if !ok {
+		id = len(b.patterns)
+		b.index[key] = id
+		b.keys = append(b.keys, []byte(key))
+		first, _ := firstRune(key)
+		last, _ := lastRune(key)
+		b.patterns = append(b.patterns, pattern{left: edgeOf(first), right: edgeOf(last)})
+	}
+	p := &b.patterns[id]
+	if slices.ContainsFunc(p.targets, func(i int32) bool { return b.targets[i] == vt }) {
+		return
+	}
+	p.targets = append(p.targets, int32(len(b.targets)))
+	b.targets = append(b.targets, vt)
 }
 
 // Match finds the firms, alliances and sanctions terms that text names.
@@ -241,6 +271,13 @@ func (m *Matcher) match(text string, explain bool) Result {
 	}
 
 	s.cands = s.cands[:0]
+	if len(s.tagged) != m.entities {
+		s.tagged, s.gen = make([]uint32, m.entities), 0
+	}
+	if s.gen++; s.gen == 0 { // wrapped: forget every earlier call
+		clear(s.tagged)
+		s.gen = 1
+	}
 	decide, hasBlock := false, false
 	for _, h := range m.ac.FindAllOverlapping(folded) {
 		fs, fe := h.Start, h.End
@@ -252,14 +289,15 @@ func (m *Matcher) match(text string, explain bool) Result {
 		if !leftOK(folded, fs, p.left) || !rightOK(folded, fe, p.right) {
 			continue
 		}
-		exact := ""
+		var exact []byte // the hit folded without case folding, when a target needs it
 		for _, ti := range p.targets {
 			t := &m.targets[ti]
 			if want := t.exact; want != "" {
-				if exact == "" {
-					exact = strings.Trim(store.FoldText(text[offsets[fs]:origEnd(fe)], true), " ")
+				if exact == nil {
+					s.exact, s.exactOffsets = store.AppendFold(s.exact[:0], s.exactOffsets[:0], text[offsets[fs]:origEnd(fe)], true)
+					exact = bytes.Trim(s.exact, " ")
 				}
-				if exact != want {
+				if string(exact) != want {
 					continue
 				}
 			}
@@ -307,10 +345,16 @@ func (m *Matcher) match(text string, explain bool) Result {
 			Entity: t.entity, Kind: t.kind, Alias: t.alias, Start: start, End: end, Form: t.form, Context: ctx,
 		})
 		switch t.kind {
-		case store.KindFirm:
-			res.Firms = addID(res.Firms, t.entity)
-		case store.KindAlliance:
-			res.Alliances = addID(res.Alliances, t.entity)
+		case store.KindFirm, store.KindAlliance:
+			if s.tagged[t.eid] == s.gen {
+				break
+			}
+			s.tagged[t.eid] = s.gen
+			if t.kind == store.KindFirm {
+				res.Firms = append(res.Firms, t.entity)
+			} else {
+				res.Alliances = append(res.Alliances, t.entity)
+			}
 		case KindSanctions:
 			res.Sanctions = true
 		}
@@ -415,13 +459,17 @@ func (m *Matcher) local(folded []byte, offsets []int32, origEnd func(int) int, t
 	r := &m.rules[t.rule]
 	lo, hi := sc.around(int(c.fs), int(c.fe))
 	word := func(ws, we int) string { return text[offsets[ws]:origEnd(we)] }
-	if ws, we := r.vetoes.find(folded, lo, hi, -1, -1); ws >= 0 {
-		if !explain {
-			return stateBlocked, ""
+	q := r.qualified(folded, int(c.fs), int(c.fe))
+	if !isWordQualifier(q) {
+		es, ee := r.notVetoes.find(folded, lo, hi, -1, -1)
+		if ws, we := r.vetoes.find(folded, lo, hi, es, ee); ws >= 0 {
+			if !explain {
+				return stateBlocked, ""
+			}
+			return stateBlocked, "veto word " + word(ws, we) + " in the sentence: here " + orig(c) + " is the ordinary word"
 		}
-		return stateBlocked, "veto word " + word(ws, we) + " in the sentence: here " + orig(c) + " is the ordinary word"
 	}
-	if q := r.qualified(folded, int(c.fs), int(c.fe)); q != "" {
+	if q != "" {
 		if !explain {
 			return stateCounts, ""
 		}
@@ -516,15 +564,6 @@ func sortCandidates(cs []candidate) {
 			}
 		}
 	}
-}
-
-// addID appends id unless ids has it. A text names few distinct
-// entities, so a scan beats a map.
-func addID(ids []string, id string) []string {
-	if slices.Contains(ids, id) {
-		return ids
-	}
-	return append(ids, id)
 }
 
 // keepOutermost drops every candidate that lies strictly inside another

@@ -71,26 +71,28 @@ func loadRealText(tb testing.TB, name string) []realText {
 // sentence by sentence cannot see. TestRealTextTuning checks that each
 // is still wrong, so that the list stays true.
 var knownMisses = map[string]string{
-	"وجه المشرعون رسالة":               "sanctions: بإدراج (to list) names the action but not the list",
-	"تضم القائمة الحالية":              "sanctions: the list is named in an earlier sentence",
-	"كانت \"إنفيديا\" قد منعت":         "sanctions: منعت من بيع (was barred from selling) names no list or control",
-	"تسعى شركتا الرقاقات":              "sanctions: the restriction is in the next sentence, after the firm names",
-	"وشملت القائمة 11":                 "sanctions: the list is named in an earlier sentence",
-	"ويستهدف القرار، 20":               "sanctions: the decision is described in an earlier sentence",
-	"في ردٍّ قوي على أسئلة":            "sanctions: ban policy in general, the firms are cited as its failures",
-	"- “هل تريدون حظر":                 "sanctions: the question mark ends the sentence before the firms",
-	"وذكرت وزارة التجارة الأمريكية في": "sanctions: للقائمة (to the list) refers to an earlier sentence",
-	"The additions in the final rule":  "sanctions: the Entity List is named only earlier",
-	"Included in the list of":          "sanctions: the list is named only earlier",
-	"The list also included":           "sanctions: the list is named only earlier",
-	"According to a notice published":  "sanctions: \"added … to the list\" is split by the firm names",
-	"Due to the US government's":       "sanctions: pressure and a cut-off of services, no list or control named",
-	"The list include Sugon":           "sanctions: the list is named only earlier",
-	"路透社指，其中2間中國公司":                    "sanctions: 處罰 (penalised) names no list or control",
-	"对于曙光而言":                           "曙光 alone, with no qualifier or clue, reads as dawn",
-	"وأوضحت المصادر، أن ضوابط التصدير": "sanctions: the controls are on Nvidia's chip; DeepSeek, the firm in the sentence, only uses it",
-	"美國總統川普周一同意輝達可以":                   "sanctions: an export licence told as shipping to approved customers, no control named",
-	"美國總統川普去年 8 月曾鬆口":                  "sanctions: 允許…銷售 (allowed to sell) names no control; selling to China alone is not sanctions news",
+	"وجه المشرعون رسالة":                 "sanctions: بإدراج (to list) names the action but not the list",
+	"تضم القائمة الحالية":                "sanctions: the list is named in an earlier sentence",
+	"كانت \"إنفيديا\" قد منعت":           "sanctions: منعت من بيع (was barred from selling) names no list or control",
+	"تسعى شركتا الرقاقات":                "sanctions: the restriction is in the next sentence, after the firm names",
+	"وشملت القائمة 11":                   "sanctions: the list is named in an earlier sentence",
+	"ويستهدف القرار، 20":                 "sanctions: the decision is described in an earlier sentence",
+	"في ردٍّ قوي على أسئلة":              "sanctions: ban policy in general, the firms are cited as its failures",
+	"- “هل تريدون حظر":                   "sanctions: the question mark ends the sentence before the firms",
+	"The additions in the final rule":    "sanctions: the Entity List is named only earlier",
+	"Included in the list of":            "sanctions: the list is named only earlier",
+	"The list also included":             "sanctions: the list is named only earlier",
+	"According to a notice published":    "sanctions: \"added … to the list\" is split by the firm names",
+	"Due to the US government's":         "sanctions: pressure and a cut-off of services, no list or control named",
+	"The list include Sugon":             "sanctions: the list is named only earlier",
+	"路透社指，其中2間中國公司":                      "sanctions: 處罰 (penalised) names no list or control",
+	"对于曙光而言":                             "曙光 alone, with no qualifier or clue, reads as dawn",
+	"وأوضحت المصادر، أن ضوابط التصدير":   "sanctions: the controls are on Nvidia's chip; DeepSeek, the firm in the sentence, only uses it",
+	"美國總統川普周一同意輝達可以":                     "sanctions: an export licence told as shipping to approved customers, no control named",
+	"美國總統川普去年 8 月曾鬆口":                    "sanctions: 允許…銷售 (allowed to sell) names no control; selling to China alone is not sanctions news",
+	"وفي هذا السياق، أعلنت شركة إنفيديا": "sanctions: القيود الجديدة المفروضة (the new restrictions imposed) names no list or control; \"new restrictions\" alone would flag too much",
+	"فرضت الولايات المتحدة قيود تصدير على شركة «سيميكونداكتور»": "«سيميكونداكتور» الدولية, SMIC's name cut by quotation marks, is no alias",
+	"或許因為如此，寒武紀的基因裡":                                            "寒武紀 with no qualifier or clue in its sentence; the firm is named only in earlier sentences",
 }
 
 func knownMiss(text string) string {
@@ -168,9 +170,17 @@ func TestRealTextHeldOut(t *testing.T) {
 // belowBar lists the held-out rows that do not yet meet the product bar,
 // so that the test fails on any other row that falls below it and on a
 // listed row that rises above it. Issue 18 is done when this is empty.
+//
+// The held-out part grew from 184 to 253 sentences in the second round
+// (testdata/realtext/README.md); on it, at the last run: all sentences
+// 0.997 / 0.970 / sanctions 0.949; traditional Chinese 1.000 / 0.963 /
+// 0.903; Arabic 1.000 / 0.949 / 0.938. The tuning part's misses of the
+// same kind are mostly lists named in an earlier sentence, which a rule
+// that reads one sentence cannot see (knownMisses).
 var belowBar = map[string]string{
-	"zh-Hant": "recall 0.939, sanctions 0.919 at the last run",
-	"ar":      "recall 0.933, sanctions 0.943 at the last run",
+	"all":     "sanctions flag 0.949 at the last run",
+	"zh-Hant": "sanctions flag 0.903 at the last run",
+	"ar":      "recall 0.949, sanctions flag 0.938 at the last run",
 }
 
 // TestRealTextSizes keeps the set as large and as wide as the product

@@ -53,6 +53,36 @@ var sanctionTerms = []term{
 	{text: "القائمة الاقتصادية السوداء"}, {text: "القائمة السوداء الاقتصادية"}, {text: "تشديد القيود"},
 	{text: "نطاق القيود"}, {text: "قيود على"}, {text: "قيود إضافية"}, {text: "شروط الترخيص"}, {text: "شروط التراخيص"},
 	{text: "مراقبة الصادرات"}, {text: "لتصدير"},
+	// The verb of a ban as news writes it (وحظرت الإدارة بيع منتجات…),
+	// restrictions in the accusative (فرضت قيودًا على), restrictions
+	// imposed, and a firm cut off from American technology.
+	{text: "حظرت"}, {text: "يحظر"}, {text: "تحظر"},
+	{text: "قيودا على"}, {text: "فرض قيود"}, {text: "فرض قيودا"}, {text: "فرضت قيودا"}, {text: "القيود المفروضة"},
+	{text: "قائمتها الاقتصادية السوداء"},
+	{text: "من الوصول إلى التكنولوجيا الأمريكية"}, {text: "من الوصول إلى التكنولوجيا الأميركية"},
+	// The trade blacklist with its adjectives in the other order, لائحة
+	// (a list, in Levantine and Maghrebi usage), and "added to the list".
+	{text: "القائمة التجارية السوداء"}, {text: "قائمتها التجارية السوداء"}, {text: "قائمة تجارية سوداء"},
+	{text: "لائحة سوداء"}, {text: "اللائحة السوداء"}, {text: "لائحتها السوداء"}, {text: "لائحة الكيانات"},
+	{text: "إلى القائمة"}, {text: "للقائمة"}, {text: "على القائمة"},
+	// The American list, and the Chinese military companies of the 1260H
+	// list, in either adjective order.
+	{text: "قيود أمريكية"}, {text: "قيود أميركية"}, {text: "قيودا أمريكية"}, {text: "قيودا أميركية"},
+	{text: "القائمة الأمريكية"}, {text: "القائمة الأميركية"}, {text: "قائمة أمريكية"}, {text: "قائمة أميركية"},
+	{text: "الشركات العسكرية الصينية"}, {text: "الشركات الصينية العسكرية"}, {text: "شركات عسكرية صينية"},
+	// Taiwan and Hong Kong papers write exports to the mainland (對中國大陸
+	// 出口, 銷陸, 輸中) and restrictive measures (限制措施). Bare 輸中 and
+	// 銷中 are left out: they sit inside 運輸中 and 傳輸中. So is 斷供
+	// (supply cut off): 華為斷供 is Huawei ceasing to buy from a supplier.
+	{text: "对中国大陆出口"}, {text: "向中国大陆出口"}, {text: "出口中国大陆"}, {text: "出口到中国大陆"}, {text: "出口至中国大陆"},
+	// A list named in an earlier sentence and taken up again (該清單,
+	// 這份名單): in news of Chinese firms, that list is a sanctions list.
+	{text: "该清单"}, {text: "该名单"}, {text: "清单上"}, {text: "名单上"}, {text: "增列"}, {text: "军工复合体"}, {text: "这份清单"}, {text: "这份名单"}, {text: "此清单"}, {text: "此名单"},
+	// Hong Kong and Taiwan wording of the lists and of the pressure on a
+	// firm: 未經驗證, 軍事終端用戶, 列管, 美國打壓 (not bare 打壓: firms
+	// 打壓 their rivals and traders 打壓 a share price).
+	{text: "未经验证"}, {text: "军事终端用户"}, {text: "列管"}, {text: "美国打压"}, {text: "美方打压"},
+	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
 }
 
 // blockPhrases are common phrases that contain an alias or a sanctions

@@ -100,6 +100,7 @@ var firmAliases = []struct {
 		enCS("Minimax").seen("https://hao.cnyes.com/hot/newest/Minimax").ambiguous(),
 		enCS("MINIMAX").seen("https://hao.cnyes.com/hot/newest/Minimax").ambiguous(),
 		enCS("MiniMax"), enCS("MiniMax-M1"), zh("稀宇科技"), ar("ميني ماكس"), enCS("Hailuo"),
+		ar("مينيماكس").seen("https://www.binance.bh/sl/square/post/34951100871337"),
 	}},
 	{"sensetime", []aliasEntry{
 		ar("سنس تايم جروب").seen("http://altnmiapress.net/news/56438/"),
@@ -126,6 +127,9 @@ var firmAliases = []struct {
 	{"smic", []aliasEntry{
 		ar("سيميكوندكتور مانيفاكتشورينغ إنترناشونال").seen("https://acforai.com/?p=8493"),
 		ar("الشركة الدولية لتصنيع أشباه الموصلات").seen("https://alyaum.com/articles/6346745/وول-ستريت/شركة-أشباه-الموصلات-الصينية-تعتزم-بناء-خط-إنتاج-بقيمة-887-مليار-دولار-في-شنغهاي"),
+		ar("الشركة الدولية لصناعة أشباه الموصلات").seen("https://marefa.org/SMIC"),
+		// Not سميك, also printed for SMIC: it is the adjective "thick".
+		ar("الشركة الدولية لأشباه الموصلات").seen("https://www.alaraby.co.uk/economy/%22%D8%A7%D9%84%D9%82%D8%A7%D8%A6%D9%85%D8%A9-%D8%A7%D9%84%D8%B3%D9%88%D8%AF%D8%A7%D8%A1%22-%D9%81%D8%AE-%D8%A3%D9%85%D9%8A%D8%B1%D9%83%D9%8A-%D9%8A%D8%B5%D8%B7%D8%A7%D8%AF-%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A7%D8%AA-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9-%D9%88%D9%87%D8%B0%D9%87-%D8%B6%D8%AD%D8%A7%D9%8A%D8%A7%D9%87"),
 		enCS("SMIC"), zh("中芯国际"),
 		zh("中芯").seen("https://www.bastillepost.com/hongkong/article/14657828-%e8%8a%af%e7%89%87%e8%82%a1%e5%8d%88%e5%be%8c%e7%aa%81%e3%80%8c%e6%8f%92%e6%b0%b4%e3%80%8d-%e4%b8%ad%e8%8a%af%e3%80%81%e8%8f%af%e8%99%b9%e5%9d%87%e5%80%92%e8%b7%8c"),
 		en("Semiconductor Manufacturing International").derived("name_en Semiconductor Manufacturing International Corporation, short form"),
@@ -136,6 +140,8 @@ var firmAliases = []struct {
 		en("Inspur"), zh("浪潮集团"), zh("浪潮信息"),
 	}},
 	{"iflytek", []aliasEntry{
+		ar("آي فليتك").seen("https://ngsolutionteam.com/ar/%d9%87%d9%84-%d8%aa%d8%aa%d9%88%d8%b3%d8%b9-%d8%b4%d8%b1%d9%83%d8%a9-iflytek-%d9%81%d9%8a-%d8%aa%d8%b5%d9%85%d9%8a%d9%85-%d8%a3%d8%b4%d8%a8%d8%a7%d9%87-%d8%a7%d9%84%d9%85%d9%88%d8%b5%d9%84%d8%a7%d8%aa"),
+		ar("آي فلاي تيك").seen("https://www.masress.com/shorouk/2055935"),
 		en("iFlytek"), zh("科大讯飞"),
 		en("iFlytek Spark").derived("Spark (星火), qualified by the firm's name"),
 		zh("讯飞星火").derived("星火, qualified by 讯飞, short form of name_zh 科大讯飞"),
@@ -147,6 +153,10 @@ var firmAliases = []struct {
 	}},
 	{"zhipu", []aliasEntry{
 		en("Zhipu"), zh("智谱"), en("ChatGLM"), en("GLM-4.5"),
+		// Not bare زيبو: Zibo (淄博) is a Chinese city.
+		ar("زيبو AI").seen("https://techalarab.com/%d8%b1%d9%88%d8%a7%d8%af-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a%d9%88%d9%86-%d9%8a%d9%84%d9%81%d8%aa%d9%88"),
+		ar("تشيبو إيه آي").seen("https://twaslnews.com/annahar/1260669"),
+		ar("زيهبو").seen("https://www.binance.bh/sl/square/post/34951100871337"),
 	}},
 	{"deepseek", []aliasEntry{
 		en("DeepSeek"), en("DeepSeek-V3"), en("DeepSeek-R1"), zh("深度求索"), ar("ديب سيك"),
@@ -156,6 +166,7 @@ var firmAliases = []struct {
 	{"moonshot", []aliasEntry{
 		ar("مون شوت إيه آي").seen("https://www.hgaza.live/article/%D9%86%D9%85%D8%A7%D8%B0%D8%AC-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A%D8%A9"),
 		enCS("Moonshot AI"), zh("月之暗面").ambiguous(), en("Kimi K2"), en("Kimi K2.5"),
+		ar("مونشوت إيه آي").seen("https://fintechgate.net/2024/02/27/%d9%85%d8%ac%d9%85%d9%88%d8%b9%d8%a9-%d8%b9%d9%84%d9%8a-%d8%a8%d8%a7%d8%a8%d8%a7-%d8%aa%d9%82%d9%88%d8%af-%d8%ac%d9%88%d9%84%d8%a9-%d8%aa%d9%85%d9%88%d9%8a%d9%84%d9%8a%d8%a9-%d8%a8%d9%82"),
 	}},
 	{"baidu", []aliasEntry{
 		ar("إيرني بوت").seen("https://acforai.com/news/%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d9%8a%d9%81%d8%b1%d8%b6-%d8%aa%d8%ad%d8%af%d9%8a%d8%a7%d8%aa-%d8%ac"),
@@ -176,16 +187,23 @@ var firmAliases = []struct {
 		zh("字节").seen("https://hao.cnyes.com/post/230855").ambiguous(),
 		en("ByteDance"), zh("字节跳动"), en("Doubao"), en("Volcano Engine"), zh("火山引擎"),
 		en("Douyin"), en("TikTok"),
+		ar("باي دانس").seen("https://majalla.com/node/316171/%D8%B9%D9%84%D9%88%D9%85-%D9%88%D8%AA%D9%83%D9%86%D9%88%D9%84%D9%88%D8%AC%D9%8A%D8%A7/%D9%84%D9%85%D8%A7%D8%B0%D8%A7-%D9%8A%D8%AB%D9%8A%D8%B1-%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83-%D8%A7%D9%84%D8%B5%D9%8A%D9%86%D9%8A-%D9%83%D9%84-%D9%87%D8%B0%D8%A7-%D8%A7%D9%84%D9%82%D9%84%D9%82-%D9%81%D9%8A-%D8%A3%D9%85%D9%8A%D8%B1%D9%83%D8%A7%D8%9F"),
+		ar("دوباو").seen("https://www.alaraby.co.uk/entertainment_media/%D8%A7%D9%84%D8%B4%D8%B1%D9%83%D8%A9-%D8%A7%D9%84%D9%85%D8%A8%D8%AA%D9%83%D8%B1%D8%A9-%D9%84%D9%80%D8%AA%D9%8A%D9%83-%D8%AA%D9%88%D9%83-%D8%AA%D8%AF%D8%AE%D9%84-%D8%B3%D8%A8%D8%A7%D9%82-%D8%A7%D9%84%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D9%84%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A"),
+		ar("داو يين").seen("https://ksaplayers.com/Ksahome/NewsDetial/?nid=16697588"),
 	}},
 	{"alibaba", []aliasEntry{
 		zh("阿里").seen("https://hao.cnyes.com/post/230855").ambiguous(),
 		en("Alibaba"), zh("阿里巴巴"), ar("علي بابا").ambiguous(), en("Alibaba Cloud"), zh("阿里云"),
-		en("Qwen"), en("Qwen3"), zh("通义千问"), enCS("Wan 2.2"), zh("通义万相"),
+		en("Qwen"), en("Qwen3"), zh("通义千问"),
+		ar("كيو وين").seen("https://www.binance.bh/sl/square/post/34951100871337"), enCS("Wan 2.2"), zh("通义万相"),
 		enCS("Quark AI").derived("Quark (夸克) AI glasses, qualified form"), enCS("T-Head"),
 	}},
 	{"ant-group", []aliasEntry{
 		zh("蚂蚁").seen("https://www.itiger.com/hant/news/2576855560").ambiguous(),
 		enCS("Ant Group"), zh("蚂蚁集团"), en("Alipay"), zh("支付宝"),
+		// أنت غروب folds to the same key; not bare آنت (أنت is "you").
+		ar("آنت غروب").seen("https://news.siolla.com/ar/daily-news/%d8%a7%d9%84%d9%85%d9%84%d9%8a%d8%a7%d8%b1%d8%af%d9%8a%d8%b1-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a-%d8%ac%d8%a7%d9%83-%d9%85%d8%a7-%d9%8a%d8%aa%d8%ae%d9%84%d9%89-%d8%b9%d9%86-%d8%a7%d9%84%d8%b3%d9%8a"),
+		ar("آنت جروب").seen("https://ksaplayers.com/Ksahome/NewsDetial/?nid=23511312"),
 	}},
 	{"cloudwalk", []aliasEntry{
 		en("CloudWalk"), zh("云从科技"), en("Yun Cong Technology"),
@@ -212,6 +230,7 @@ var firmAliases = []struct {
 	}},
 	{"ymtc", []aliasEntry{
 		enCS("YMTC"), zh("长江存储"), en("Xtacking"),
+		ar("يانغتسي ميموري").seen("https://argaam.com/ar/switch-view?mobile=true&returnUrl=https%3A%2F%2Fwww.argaam.com%2Far%2Farticle%2Farticledetail%2Fid%2F1609458"),
 		en("Yangtze Memory").derived("name_en Yangtze Memory Technologies Co., Ltd., short form"),
 	}},
 	{"cxmt", []aliasEntry{
