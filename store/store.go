@@ -454,3 +454,61 @@ func AddArticleTags(tags *Item, firms, alliances []string, sanctions bool, menti
 	slices.Sort(bodyOnly)
 	return bodyOnly
 }
+
+// WatchKind says what a watch entry watches.
+type WatchKind string
+
+// Watch entry kinds.
+const (
+	WatchFirm     WatchKind = "firm"     // a firm: its news and its designation changes
+	WatchAlliance WatchKind = "alliance" // an alliance: news naming it or a member, members' designation changes
+	WatchQuery    WatchKind = "query"    // a query in the filter language: its news
+)
+
+// Watch is one entry of the watch list.
+type Watch struct {
+	ID      int64
+	Kind    WatchKind
+	Value   string // firm ID, alliance ID, or the query as typed
+	Created time.Time
+}
+
+// String is the entry as the user writes it: firm:ID, alliance:ID, or
+// the query.
+func (w Watch) String() string {
+	if w.Kind == WatchQuery {
+		return w.Value
+	}
+	return string(w.Kind) + ":" + w.Value
+}
+
+// Alert kinds.
+const (
+	AlertItem        = "item"        // a new item matched a watch entry
+	AlertDesignation = "designation" // a watched firm's designation changed
+)
+
+// Alert is a new item that matched a watch entry, or a designation change
+// of a watched firm. There is at most one per item (or designation event)
+// per watch entry.
+type Alert struct {
+	ID      int64
+	At      time.Time
+	Kind    string // AlertItem or AlertDesignation
+	WatchID int64
+	Watch   string // the entry as written (Watch.String)
+	Firm    string // the firm concerned, "" when the item names none
+	ItemID  int64  // AlertItem: the item
+	EventID int64  // AlertDesignation: the designation event
+	Title   string // the item's title, or the change in a line
+	Detail  string // the item's source and date, or the change's detail
+	Acked   bool
+}
+
+// WatchMatch is a watch entry with what it selects, for the alert check:
+// the items its Filter matches, and designation changes of Firms.
+type WatchMatch struct {
+	Watch  Watch
+	Filter Filter
+	Firms  []string
+}
