@@ -60,6 +60,9 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 		// The sanctions data too; its one line goes to the log.
 		r.a.updateSanctionsIfStale(r.a.sanctions.MaxAge, r.a.sanctions.CSLURL, log.Writer())
 	}
+	// Alerts are checked and delivered as after aiwatch fetch; the
+	// dashboard sees the new ones when the data version moves.
+	r.a.afterFetch(log.Writer())
 	return p, logError(err)
 }
 

@@ -79,6 +79,7 @@ func cmdFetch(a *app, args []string) error {
 	watch := fs.Bool("watch", false, "keep running, fetching feeds as they come due; one log line per round; stop with SIGINT or SIGTERM")
 	wait := fs.Bool("wait", false, "wait for another running fetch to finish instead of exiting")
 	quiet := fs.Bool("quiet", false, "print only failures and the summary")
+	alertsExit := fs.Bool("alerts-exit", false, "exit 10 when the fetch brought new alerts (for cron)")
 	pos, err := a.parse(fs, "fetch", args)
 	if err != nil {
 		return err
@@ -147,7 +148,15 @@ func cmdFetch(a *app, args []string) error {
 		// A whole fetch also keeps the sanctions data current.
 		a.updateSanctionsIfStale(a.sanctions.MaxAge, a.sanctions.CSLURL, a.stdout)
 	}
-	return storeFailure(db.Path(), sum)
+	// What was saved alerts even when the run was cut short.
+	newAlerts := a.afterFetch(a.stdout)
+	if err := storeFailure(db.Path(), sum); err != nil {
+		return err
+	}
+	if *alertsExit && newAlerts > 0 {
+		return exitCode(10)
+	}
+	return nil
 }
 
 // storeFailure returns the error to exit with when feeds were fetched but
