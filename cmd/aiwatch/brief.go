@@ -262,7 +262,9 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 	// Groups: alliances by name, then firms in no alliance, then items
 	// that name no tracked firm. An item goes under the first firm it
 	// names in that order.
-	slices.SortFunc(alliances, func(x, y store.Alliance) int { return strings.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)) })
+	slices.SortFunc(alliances, func(x, y store.Alliance) int {
+		return strings.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name))
+	})
 	type key struct{ alliance, firm string }
 	var order []key
 	for _, al := range alliances {
@@ -270,7 +272,9 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 		for _, m := range al.Members {
 			members = append(members, m.Firm)
 		}
-		slices.SortFunc(members, func(x, y string) int { return strings.Compare(strings.ToLower(firmName(x)), strings.ToLower(firmName(y))) })
+		slices.SortFunc(members, func(x, y string) int {
+			return strings.Compare(strings.ToLower(firmName(x)), strings.ToLower(firmName(y)))
+		})
 		for _, m := range members {
 			order = append(order, key{al.ID, m})
 		}
@@ -282,7 +286,9 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 			loose = append(loose, f.ID)
 		}
 	}
-	slices.SortFunc(loose, func(x, y string) int { return strings.Compare(strings.ToLower(firmName(x)), strings.ToLower(firmName(y))) })
+	slices.SortFunc(loose, func(x, y string) int {
+		return strings.Compare(strings.ToLower(firmName(x)), strings.ToLower(firmName(y)))
+	})
 	for _, f := range loose {
 		order = append(order, key{"", f})
 	}

@@ -38,7 +38,6 @@ func wlSetup(t *testing.T) (db string, site *ftSite, feedID string) {
 	return db, site, strconv.FormatInt(id, 10)
 }
 
-
 func alertsOf(t *testing.T, db string, args ...string) []alertJSON {
 	t.Helper()
 	var out []alertJSON
