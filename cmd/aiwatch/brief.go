@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiwatch/aiwatch/feeds/parse"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 )
@@ -237,7 +238,7 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 	}
 
 	// Designation changes, newest first.
-	evs, err := db.DesignationEvents(a.ctx, "", since)
+	evs, err := db.DesignationChanges(a.ctx, since)
 	if err != nil {
 		return b, err
 	}
@@ -332,7 +333,7 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 			date = it.Published.In(now.Location()).Format("2006-01-02")
 		}
 		placed[best] = append(placed[best], briefItem{ID: it.ID, Title: cmpOr(store.CleanLine(it.Title, 300), "(untitled)"),
-			Source: store.CleanLine(it.FeedTitle, 120), Date: date, URL: it.URL, Lang: cmpOr(it.Lang, "und"), Also: also})
+			Source: store.CleanLine(it.FeedTitle, 120), Date: date, URL: it.URL, Lang: itemLang(it), Also: also})
 	}
 	alByID := map[string]store.Alliance{}
 	for _, al := range alliances {
@@ -344,8 +345,12 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 		if len(its) == 0 {
 			continue
 		}
-		if cur == nil || cur.Alliance != k.alliance {
-			g := briefGroup{Alliance: k.alliance, Name: "Other firms"}
+		other := k == key{}
+		if cur == nil || cur.Alliance != k.alliance || other {
+			g := briefGroup{Alliance: k.alliance, Name: "Firms in no alliance"}
+			if other {
+				g.Name = "Other news"
+			}
 			if k.alliance != "" {
 				g.Name, g.NameZH = store.CleanLine(alByID[k.alliance].Name, 200), store.CleanLine(alByID[k.alliance].NameZH, 200)
 			}
@@ -359,7 +364,7 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 		case k.alliance != "":
 			bf.Name = "The alliance itself"
 		default:
-			bf.Name = "Naming no tracked firm"
+			bf.Name = "Naming no tracked firm or alliance"
 		}
 		cur.Firms = append(cur.Firms, bf)
 		cur.Count += len(its)
@@ -401,6 +406,16 @@ func (a *app) allianceMembers(ids []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// itemLang is the language of an item's title, for the HTML's lang: the
+// script's when it is not Latin (a Chinese item in an English feed),
+// else the feed's.
+func itemLang(it store.Item) string {
+	if l := parse.DetectLang(it.Title); l != "en" {
+		return l
+	}
+	return cmpOr(it.Lang, "und")
 }
 
 func cmpOr(vals ...string) string {

@@ -372,3 +372,132 @@ func TestAlertDeliveryFailsSoftly(t *testing.T) {
 		t.Errorf("retry at the next fetch: %+v\n%s", got, r.stdout)
 	}
 }
+
+func goldenFile(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from %s; run with -update and read the diff.\n--- got ---\n%s", name, path, got)
+	}
+}
+
+// briefStore is a store with the GPU news fetched and a designation
+// change made by the user, all in the week before testNow.
+func briefStore(t *testing.T) string {
+	t.Helper()
+	db, site, feed := wlSetup(t)
+	site.set("/gpu.xml", "application/rss+xml", wlFixture(t, "gpu-v2.rss"))
+	ftRun(t, db, 0, "fetch", "--feed", feed)
+	ftRun(t, db, 0, "sanctions", "set", "biren", "sdn", "--added", "2026-11-27", "--source", "https://example.org/notice", "--note", "test fixture, not a fact")
+	return db
+}
+
+func TestBriefGolden(t *testing.T) {
+	db := briefStore(t)
+	for _, format := range []string{"md", "html", "json"} {
+		t.Run(format, func(t *testing.T) {
+			r := ftRun(t, db, 0, "brief", "--since", "7d", "--format", format)
+			goldenFile(t, "brief."+format, r.stdout)
+		})
+	}
+	t.Run("watch", func(t *testing.T) {
+		r := ftRun(t, db, 0, "brief", "--watch", "--format", "md")
+		goldenFile(t, "brief-watch.md", r.stdout)
+	})
+}
+
+func TestBriefContent(t *testing.T) {
+	db := briefStore(t)
+	md := ftRun(t, db, 0, "brief", "--since", "7d", "--format", "md").stdout
+	// Designation changes come first, then the news by alliance and firm.
+	iChange, iNews := strings.Index(md, "## Designation changes"), strings.Index(md, "### Biren")
+	if iChange < 0 || iNews < 0 || iChange > iNews {
+		t.Errorf("changes do not come before the news:\n%s", md)
+	}
+	for _, want := range []string{
+		"[壁仞科技发布新一代通用GPU芯片](https://gpudesk.example/news/2)",
+		"GPU Desk, 2026-11-26",
+		"Biren files for a Hong Kong listing &amp; names &lt;underwriters&gt;",
+		"هواوي تعلن عن شريحة ذكاء اصطناعي جديدة",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if i := strings.Index(md, "## Other news"); i < strings.Index(md, "Huawei") || !strings.Contains(md[i:], "Weather turns cold") {
+		t.Errorf("an item naming no tracked firm is not last, under Other news:\n%s", md)
+	}
+
+	out := filepath.Join(t.TempDir(), "brief.html")
+	r := ftRun(t, db, 0, "brief", "--since", "7d", "--format", "html", "-o", out)
+	if !strings.Contains(r.stderr, "Wrote "+out) {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{`<html lang="en">`, `<li lang="zh" dir="auto"><a href="https://gpudesk.example/news/2">壁仞科技发布新一代通用GPU芯片</a>`,
+		`<li lang="ar" dir="auto">`, "&amp; names &lt;underwriters&gt;", `name="viewport"`, "default-src 'none'"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	// Self-contained: no script, no stylesheet, image or font from elsewhere.
+	for _, bad := range []string{"<script", "<link", "<img", "@import", "url(", "src="} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the page holds %q", bad)
+		}
+	}
+
+	var j brief
+	if err := json.Unmarshal([]byte(ftRun(t, db, 0, "brief", "--format", "json").stdout), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Counts.Items != 5 || j.Counts.Changes != 1 || j.Changes[0].Firm != "biren" || len(j.Groups) == 0 {
+		t.Errorf("json counts %+v changes %+v", j.Counts, j.Changes)
+	}
+
+	// Narrowed: a query, and the watch list.
+	q := ftRun(t, db, 0, "brief", "--query", "firm:huawei", "--format", "json").stdout
+	json.Unmarshal([]byte(q), &j)
+	if j.Counts.Items != 1 || j.Counts.Changes != 0 {
+		t.Errorf("--query firm:huawei: %+v", j.Counts)
+	}
+	w := ftRun(t, db, 0, "brief", "--watch", "--format", "json").stdout
+	json.Unmarshal([]byte(w), &j)
+	if j.Counts.Items != 3 || j.Counts.Changes != 1 || j.Scope != "the watch list" {
+		t.Errorf("--watch: %+v %q", j.Counts, j.Scope)
+	}
+}
+
+func TestBriefBadInput(t *testing.T) {
+	db := ftStore(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"brief", "--format", "pdf"}, 2, `--format "pdf": use md, html or json`},
+		{[]string{"brief", "--since", "soon"}, 2, `--since "soon": expected a duration`},
+		{[]string{"brief", "--query", "is:maybe"}, 1, "--query: query: unknown is:maybe"},
+		{[]string{"brief", "--watch"}, 1, "the watch list is empty"},
+		{[]string{"brief", "-o", "/nonexistent/dir/brief.md"}, 1, "unable to write /nonexistent/dir/brief.md"},
+	} {
+		r := runCLI(t, db, "", tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d, %q", tc.args, r.code, r.stderr, tc.code, tc.want)
+		}
+	}
+}

@@ -348,3 +348,19 @@ func (db *DB) MarkDelivered(ctx context.Context, channel string, ids []int64) er
 	})
 	return db.wrap("record the delivery of alerts "+strconv.Itoa(len(ids)), err)
 }
+
+// DesignationChanges returns the designation events since since, oldest
+// first, without those the first seed logged: the reference dataset's
+// history is not news of the week.
+func (db *DB) DesignationChanges(ctx context.Context, since time.Time) ([]store.DesignationEvent, error) {
+	evs, err := db.DesignationEvents(ctx, "", since)
+	if err != nil {
+		return nil, err
+	}
+	v, err := db.meta(ctx, metaSeedEvents)
+	if err != nil {
+		return nil, err
+	}
+	mark, _ := strconv.ParseInt(v, 10, 64)
+	return slices.DeleteFunc(evs, func(e store.DesignationEvent) bool { return e.ID <= mark }), nil
+}

@@ -36,3 +36,9 @@ CREATE INDEX IF NOT EXISTS alerts_open ON alerts (acked, id);
 INSERT OR IGNORE INTO meta (key, value) VALUES
 	('alerts_item_mark', (SELECT coalesce(max(id), 0) FROM items)),
 	('alerts_event_mark', (SELECT coalesce(max(id), 0) FROM designation_events));
+
+-- The designation events the first seed logged are the dataset's history,
+-- not changes: on a store seeded before, they are those logged in the
+-- second of the log's first event (the seed sets this key from now on).
+INSERT OR IGNORE INTO meta (key, value) VALUES
+	('seed_events', coalesce((SELECT max(id) FROM designation_events WHERE at = (SELECT min(at) FROM designation_events)), 0));
