@@ -20,6 +20,8 @@ func (m Model) overlayView(body rect) string {
 		return m.feeds.View()
 	case overlayChanges:
 		return m.changes.View()
+	case overlayAlerts:
+		return m.alerts.View()
 	}
 	return m.helpView(body.w, body.h)
 }

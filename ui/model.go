@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/alerts"
 	"github.com/aiwatch/aiwatch/ui/alliances"
 	"github.com/aiwatch/aiwatch/ui/changes"
 	"github.com/aiwatch/aiwatch/ui/feeds"
@@ -49,6 +50,7 @@ const (
 	overlayHelp
 	overlayFeeds
 	overlayChanges
+	overlayAlerts
 	overlayCount
 )
 
@@ -83,6 +85,7 @@ type Model struct {
 	reader    reader.Model
 	feeds     feeds.Model
 	changes   changes.Model
+	alerts    alerts.Model
 	filter    filterbar.Model
 
 	query      store.Filter // the filter bar's filter in force
@@ -90,6 +93,10 @@ type Model struct {
 	newsSet    bool // the news pane has been given a filter: syncNews skips one it shows
 	lists      []store.List
 	unseen     int // designation changes since the user last looked
+	alertCount int // unacknowledged alerts
+	// pin is what the reader shows after a jump from the alerts view,
+	// until the focus moves to a list or esc.
+	pin reader.Subject
 
 	version   int64 // the store's data version last seen
 	pollEvery time.Duration
@@ -125,6 +132,7 @@ func New(cfg Config) Model {
 		reader:    reader.New(src, ks.Map(keys.Reader), th, cfg.Now),
 		feeds:     feeds.New(src, ks.Map(keys.Feeds), th, cfg.Now),
 		changes:   changes.New(src, ks.Map(keys.Changes), th, cfg.Now),
+		alerts:    alerts.New(cfg.Alerts, ks.Map(keys.Alerts), th, cfg.Now),
 		filter:    filterbar.New(cfg.ParseQuery, ks.Map(keys.Filter), th),
 		pollEvery: pollEvery,
 		follows:   paneAlliances,
@@ -142,6 +150,7 @@ func New(cfg Config) Model {
 		m.feeds.LoadStatus(),
 		loadLists(src),
 		countUnseenChanges(src),
+		m.loadAlerts(),
 		checkDataVersion(src),
 	)
 	return m
@@ -175,7 +184,7 @@ func (m *Model) panes() [paneCount]pane.Pane {
 // views returns the views that open in the body's place, by overlay; the
 // help has no pane of its own.
 func (m *Model) views() [overlayCount]pane.Pane {
-	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes}
+	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes, overlayAlerts: &m.alerts}
 }
 
 // applyTheme rebuilds the styles for the terminal.
@@ -207,3 +216,12 @@ type viewSource struct {
 }
 
 func (v viewSource) Views(ctx context.Context) ([]store.View, error) { return v.views(ctx) }
+
+// loadAlerts reads the alerts for the status line's count, and for the
+// alerts view when it is open; nil when there is no AlertSource.
+func (m Model) loadAlerts() tea.Cmd {
+	if m.cfg.Alerts == nil {
+		return nil
+	}
+	return m.alerts.Load()
+}

@@ -26,6 +26,7 @@ func (m *Model) setFocus(p paneID) tea.Cmd {
 	}
 	if p != paneReader {
 		m.follows = p
+		m.pin = reader.Subject{}
 	}
 	if p == paneAlliances || p == paneFirms {
 		m.newsByFirm = p == paneFirms
@@ -90,6 +91,8 @@ func (m *Model) syncNews() tea.Cmd {
 // follows the alliances pane, and otherwise the selected news item.
 func (m Model) readerSubject() reader.Subject {
 	switch {
+	case m.pin != reader.Subject{}:
+		return m.pin
 	case m.firmCard || m.follows == paneFirms:
 		return reader.FirmSubject(m.firms.SelectedID())
 	case m.follows == paneAlliances && alliances.IsView(m.alliances.Selected()):
@@ -127,6 +130,7 @@ func (m *Model) reloadAll() tea.Cmd {
 	if m.cfg.DataChanged != nil {
 		cmds = append(cmds, dataChanged(m.cfg.DataChanged))
 	}
+	cmds = append(cmds, m.loadAlerts())
 	if m.overlay == overlayFeeds {
 		cmds = append(cmds, m.feeds.Load())
 	} else {

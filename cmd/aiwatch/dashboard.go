@@ -117,7 +117,15 @@ func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
 		Colors:      a.cfg.Display.Colors,
 		Bidi:        a.bidiMode(),
 		Articles:    &lazyArticles{a: a},
+		Alerts:      alertSource{db},
 	}, nil
+}
+
+// alertSource is the dashboard's ui.AlertSource, with its errors logged.
+type alertSource struct{ db *sqlite.DB }
+
+func (s alertSource) Alerts(ctx context.Context, all bool) ([]store.Alert, error) {
+	return logged(s.db.Alerts(ctx, all))
 }
 
 // lazyArticles is the dashboard's ui.ArticleSource. It builds the
