@@ -282,7 +282,7 @@ func cmdAlerts(a *app, args []string) error {
 			truncateCells(store.CleanLine(al.Watch, 200), 30), al.Firm, item, truncateCells(title, 80))
 	}
 	t.write(a, a.stdout)
-	fmt.Fprintf(a.stdout, "\n%d alerts. aiwatch alerts ack ID... or --all acknowledges them; aiwatch items --query shows items.\n", len(as))
+	fmt.Fprintf(a.stdout, "\n%s. aiwatch alerts ack ID... (or --all) acknowledges them.\n", plural(len(as), "alert", "alerts"))
 	return nil
 }
 

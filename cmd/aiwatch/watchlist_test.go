@@ -85,7 +85,7 @@ func TestWatchAlertsDoneWhen(t *testing.T) {
 
 	// The text list, and acknowledging.
 	r = ftRun(t, db, 0, "alerts")
-	for _, want := range []string{"壁仞科技发布新一代通用GPU芯片", "Biren files for a Hong Kong listing", "firm:biren", "3 alerts"} {
+	for _, want := range []string{"壁仞科技发布新一代通用GPU芯片", "Biren files for a Hong Kong listing", "firm:biren", "3 alerts."} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("alerts lacks %q:\n%s", want, r.stdout)
 		}

@@ -156,7 +156,8 @@ func (m Model) View() string {
 	case len(m.alerts) == 0:
 		lines = append(lines, pane.Note(t, " No alerts. aiwatch watch add firm:ID, alliance:ID or \"QUERY\" watches news; alerts come with fetches.", w))
 	default:
-		lines = append(lines, t.Label.Render(cell.Fit(" date        watch                firm          title", w)))
+		ww, fw := m.columns()
+		lines = append(lines, t.Label.Render(cell.Fit(" date        "+cell.Fit("watch", ww)+" "+cell.Fit("firm", fw)+" title", w)))
 		from, to := m.nav.Visible()
 		for i := from; i < to; i++ {
 			lines = append(lines, m.row(m.alerts[i], i == m.nav.Cursor, w))
@@ -165,16 +166,26 @@ func (m Model) View() string {
 	return pane.Join(lines, w, m.Height)
 }
 
+// columns are the widths of the watch and firm columns: narrower on a
+// small screen, so that the title keeps most of it.
+func (m Model) columns() (watch, firm int) {
+	if m.Width < 100 {
+		return 14, 10
+	}
+	return 20, 13
+}
+
 func (m Model) row(a store.Alert, cursor bool, w int) string {
 	t := m.Theme
 	date := cell.Fit(a.At.In(m.Now().Location()).Format("2006-01-02"), 11)
-	watch := cell.Fit(cell.Line(a.Watch), 20)
-	firm := cell.Fit(cell.Line(a.Firm), 13)
+	ww, fw := m.columns()
+	watch := cell.Fit(cell.Line(a.Watch), ww)
+	firm := cell.Fit(cell.Line(a.Firm), fw)
 	mark := " "
 	if a.Kind == store.AlertDesignation {
 		mark = "§"
 	}
-	title := cell.Text(t.Bidi, cell.Line(mark+" "+a.Title), max(w-48, 1))
+	title := cell.Text(t.Bidi, cell.Line(mark+" "+a.Title), max(w-15-ww-fw, 1))
 	plain := " " + date + " " + watch + " " + firm + " " + title
 	st := t.Unread
 	if a.Kind == store.AlertDesignation {
