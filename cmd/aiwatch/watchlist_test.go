@@ -501,3 +501,37 @@ func TestBriefBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchWatchDelivers runs fetch --watch: its round checks for alerts
+// and delivers them, and logs the line with the time.
+func TestFetchWatchDelivers(t *testing.T) {
+	db, _, _ := wlSetup(t) // the feed is new, so due at once
+	h := newHook(t)
+	cfg := alertConfig(t, "alerts:\n  notify: \"off\"\n  webhook: "+h.URL+"\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := &fakeClock{t: testNow, stopAt: 1, cancel: cancel}
+	var out, errb bytes.Buffer
+	e := env{
+		stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		getenv: func(k string) string {
+			switch k {
+			case "AIWATCH_DB":
+				return db
+			case "AIWATCH_CONFIG":
+				return cfg
+			}
+			return ""
+		},
+		now: clock.now, after: clock.after, isTerminal: func(io.Writer) bool { return false },
+	}
+	if code := run(ctx, []string{"fetch", "--watch"}, e); code != 0 {
+		t.Fatalf("fetch --watch: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if want := testNow.UTC().Format(time.RFC3339) + " 2 new alerts (aiwatch alerts)"; !strings.Contains(out.String(), want) {
+		t.Errorf("the watch log lacks %q:\n%s", want, out.String())
+	}
+	if got := h.got(); len(got) != 1 || len(got[0]) != 2 {
+		t.Errorf("webhook got %+v", got)
+	}
+}
