@@ -13,7 +13,12 @@ import (
 )
 
 // fakeAlerts is an AlertSource over a fixed list.
-type fakeAlerts struct{ list []store.Alert }
+type fakeAlerts struct {
+	list    []store.Alert
+	watches []store.Watch
+}
+
+func (f *fakeAlerts) Watches(context.Context) ([]store.Watch, error) { return f.watches, nil }
 
 func (f *fakeAlerts) Alerts(_ context.Context, all bool) ([]store.Alert, error) {
 	var out []store.Alert
@@ -35,12 +40,24 @@ func TestAlertsView(t *testing.T) {
 		{ID: 3, At: uitest.Now, Kind: store.AlertItem, Watch: "firm:huawei", Firm: "huawei", ItemID: its[1].ID, Title: its[1].Title},
 		{ID: 2, At: uitest.Now, Kind: store.AlertDesignation, Watch: "firm:biren", Firm: "biren", EventID: 7, Title: "biren: added to OFAC SDN"},
 		{ID: 1, At: uitest.Now, Kind: store.AlertItem, Watch: "firm:huawei", Firm: "huawei", ItemID: its[0].ID, Title: "acknowledged", Acked: true},
-	}}
+	}, watches: []store.Watch{{ID: 1, Kind: store.WatchFirm, Value: "huawei"}, {ID: 2, Kind: store.WatchAlliance, Value: "model-chip"},
+		{ID: 3, Kind: store.WatchQuery, Value: "biren"}}}
 	cfg := testConfig(src)
 	cfg.Alerts = fa
 	m := start(t, cfg, 120, 40)
-	if s := screen(m); !strings.Contains(s, "2 alerts (a)") {
-		t.Errorf("the status line lacks the alert count:\n%s", s)
+	s0 := screen(m)
+	if !strings.Contains(s0, "2 alerts (a)") {
+		t.Errorf("the status line lacks the alert count:\n%s", s0)
+	}
+	// Watched firms and alliances are marked in their panes; a query
+	// naming a firm marks nothing.
+	for _, want := range []string{"◉Huawei", "◉Model-Chip"} {
+		if !strings.Contains(s0, want) {
+			t.Errorf("the panes lack %q:\n%s", want, s0)
+		}
+	}
+	if strings.Contains(s0, "◉Biren") || strings.Count(s0, "◉") != 2 {
+		t.Errorf("marks beyond the watch list:\n%s", s0)
 	}
 	m = press(m, "a")
 	s := screen(m)

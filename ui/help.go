@@ -95,6 +95,7 @@ func (m Model) legend() string {
 		cell.Fit("", 6)+" removed listings: no badge",
 		t.UnreadMark.Render(theme.MarkUnread)+" unread  "+t.Star.Render(theme.MarkStar)+" starred  "+
 			t.Sanctions.Render(theme.MarkSanctions)+" sanctions news",
+		t.Star.Render(theme.MarkWatched)+" on the watch list (aiwatch watch)",
 	)
 	return strings.Join(lines, "\n")
 }

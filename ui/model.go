@@ -13,6 +13,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -223,5 +224,31 @@ func (m Model) loadAlerts() tea.Cmd {
 	if m.cfg.Alerts == nil {
 		return nil
 	}
-	return m.alerts.Load()
+	return tea.Batch(m.alerts.Load(), loadWatched(m.cfg.Alerts))
+}
+
+// watchedMsg carries the firms and alliances on the watch list.
+type watchedMsg struct {
+	firms, alliances map[string]bool
+	err              error
+}
+
+// loadWatched reads the watch list, for the marks in the panes.
+func loadWatched(src AlertSource) tea.Cmd {
+	return func() tea.Msg {
+		ws, err := src.Watches(context.Background())
+		if err != nil {
+			return watchedMsg{err: fmt.Errorf("ui: unable to read the watch list: %w", err)}
+		}
+		msg := watchedMsg{firms: map[string]bool{}, alliances: map[string]bool{}}
+		for _, w := range ws {
+			switch w.Kind {
+			case store.WatchFirm:
+				msg.firms[w.Value] = true
+			case store.WatchAlliance:
+				msg.alliances[w.Value] = true
+			}
+		}
+		return msg
+	}
 }

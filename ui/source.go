@@ -82,6 +82,9 @@ type AlertSource interface {
 	// Alerts returns the alerts, newest first: the unacknowledged ones,
 	// or all with all.
 	Alerts(ctx context.Context, all bool) ([]store.Alert, error)
+	// Watches returns the watch list, whose firms and alliances the
+	// panes mark.
+	Watches(ctx context.Context) ([]store.Watch, error)
 }
 
 // ArticleSource brings an item's article: the kept one, else fetched

@@ -112,6 +112,13 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.alerts, cmd = m.alerts.Update(msg)
 		return m, cmd
+	case watchedMsg:
+		if msg.err != nil {
+			m.status = errorStatus(msg.err)
+			return m, nil
+		}
+		m.firms.SetWatched(msg.firms)
+		m.alliances.SetWatched(msg.alliances)
 	case alerts.JumpMsg:
 		return m, m.jump(msg.Alert)
 	case filterbar.SaveViewMsg:

@@ -128,6 +128,10 @@ func (s alertSource) Alerts(ctx context.Context, all bool) ([]store.Alert, error
 	return logged(s.db.Alerts(ctx, all))
 }
 
+func (s alertSource) Watches(ctx context.Context) ([]store.Watch, error) {
+	return logged(s.db.Watches(ctx))
+}
+
 // lazyArticles is the dashboard's ui.ArticleSource. It builds the
 // matcher and the client at the first b, not before the first frame.
 type lazyArticles struct {
