@@ -226,16 +226,17 @@ func (db *DB) eventAlerts(ctx context.Context, w store.WatchMatch, lo, hi int64,
 		marks[i] = "?"
 		args = append(args, f)
 	}
-	q := `SELECT e.id, e.firm_id, e.list_id, e.action, e.detail, coalesce(l.name, e.list_id)
-		FROM designation_events e LEFT JOIN lists l ON l.id = e.list_id
+	q := `SELECT e.id, e.firm_id, e.list_id, e.action, e.detail, coalesce(l.name, e.list_id),
+			coalesce(nullif(f.short, ''), f.name, e.firm_id)
+		FROM designation_events e LEFT JOIN lists l ON l.id = e.list_id LEFT JOIN firms f ON f.id = e.firm_id
 		WHERE e.id > ? AND e.id <= ? AND e.firm_id IN (` + strings.Join(marks, ",") + `) ORDER BY e.id`
 	return scanAll(ctx, db, "check for alerts", q, args, func(rows *sql.Rows, a *store.Alert) error {
-		var list, action, detail, listName string
-		if err := rows.Scan(&a.EventID, &a.Firm, &list, &action, &detail, &listName); err != nil {
+		var list, action, detail, listName, firmName string
+		if err := rows.Scan(&a.EventID, &a.Firm, &list, &action, &detail, &listName, &firmName); err != nil {
 			return err
 		}
 		a.At, a.Kind, a.WatchID, a.Watch = now, store.AlertDesignation, w.Watch.ID, w.Watch.String()
-		a.Title = store.CleanLine(a.Firm+": "+action+" "+designationPreposition(action)+" "+listName, 300)
+		a.Title = store.CleanLine(firmName+": "+action+" "+designationPreposition(action)+" "+listName, 300)
 		a.Detail = store.CleanLine(detail, 300)
 		return nil
 	})

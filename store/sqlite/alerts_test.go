@@ -172,7 +172,7 @@ func TestAlertsDesignations(t *testing.T) {
 	change("biren")
 	change("huawei")
 	as := check(t, db)
-	if len(as) != 1 || as[0].Kind != store.AlertDesignation || as[0].Firm != "biren" || as[0].EventID == 0 {
+	if len(as) != 1 || as[0].Kind != store.AlertDesignation || as[0].Firm != "biren" || as[0].EventID == 0 || as[0].Title != "Biren: added to OFAC SDN" {
 		t.Fatalf("designation alerts: %+v", as)
 	}
 	if as := check(t, db); len(as) != 0 {
