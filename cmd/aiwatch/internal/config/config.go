@@ -1,6 +1,6 @@
 // Package config reads aiwatch's one configuration file: keymaps, saved
 // views, ignore rules, the feed schedule and fetch limits, display
-// settings and the sanctions update. A file is applied whole or not at
+// settings, the sanctions update and alert delivery. A file is applied whole or not at
 // all: any unknown key, wrong type or bad value is an error of the form
 // FILE:LINE:COL: message, and misspelt keys get a "did you mean".
 package config
