@@ -45,6 +45,9 @@ const (
 // delivers them. Problems are reported to out and never returned: a
 // fetch stands whatever happens here. It returns how many alerts are new.
 func (a *app) afterFetch(out io.Writer) int {
+	if a.ctx.Err() != nil {
+		return 0 // interrupted: the next fetch checks what this one saved
+	}
 	note := func(msg string) { fmt.Fprintf(out, "alerts: %s\n", msg) }
 	added, err := a.checkAlerts(note)
 	if err != nil {

@@ -480,6 +480,7 @@ func feedsAdd(a *app, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "Saved %d new items; aiwatch fetch checks it for more.\n", res.Saved.New)
+	a.afterFetch(a.stdout)
 	return nil
 }
 

@@ -102,7 +102,10 @@ func watchAdd(a *app, pos []string) error {
 		return err
 	}
 	w := store.Watch{Kind: store.WatchQuery, Value: q}
-	if k, v, ok := strings.Cut(q, ":"); ok && !strings.ContainsAny(q, " \t") {
+	// One term, firm:X or alliance:X (X may be quoted), names an entity.
+	k, v, ok := strings.Cut(q, ":")
+	quoted := len(v) >= 2 && v[0] == '"' && strings.IndexByte(v[1:], '"') == len(v)-2
+	if ok && (quoted || !strings.ContainsAny(q, " \t")) {
 		switch strings.ToLower(k) {
 		case "firm":
 			f, err := a.firm(strings.Trim(v, `"`))
@@ -335,6 +338,8 @@ func (a *app) watchMatches(note func(string)) ([]store.WatchMatch, error) {
 	if err != nil || len(ws) == 0 {
 		return nil, err
 	}
+	// Names may have changed since the last round of fetch --watch or F.
+	a.res = nil
 	var alliances []store.Alliance
 	var out []store.WatchMatch
 	for _, w := range ws {

@@ -169,6 +169,7 @@ func TestWatchBadInput(t *testing.T) {
 		{"unknown firm", []string{"watch", "add", "firm:hauwei"}, 1, []string{`no firm "hauwei" (did you mean "huawei"?)`}},
 		{"unknown alliance", []string{"watch", "add", "alliance:nope"}, 1, []string{`no alliance "nope"`}},
 		{"twice", []string{"watch", "add", "firm:Huawei"}, 1, []string{"firm:huawei is on the watch list already"}},
+		{"twice, by a quoted alias", []string{"watch", "add", `firm:"CloudMatrix 384"`}, 1, []string{"firm:huawei is on the watch list already"}},
 		{"nothing", []string{"watch", "add"}, 2, []string{"watch add takes firm:ID, alliance:ID or a QUERY"}},
 		{"rm unknown", []string{"watch", "rm", "1", "99"}, 1, []string{"no watch entry 99"}},
 		{"rm not a number", []string{"watch", "rm", "huawei"}, 2, []string{`"huawei" is not a watch entry ID`}},
