@@ -127,6 +127,15 @@ func (db *DB) CheckAlerts(ctx context.Context, ws []store.WatchMatch) ([]store.A
 	var added []store.Alert
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		added = added[:0]
+		// An item deleted since it was read, or a watch removed, gives
+		// no alert.
+		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO alerts (at, kind, watch_id, firm, item_id, event_id, title, detail)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?
+			WHERE EXISTS (SELECT 1 FROM watches WHERE id = ?) AND (?5 IS NULL OR EXISTS (SELECT 1 FROM items WHERE id = ?5))`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
 		for _, a := range found {
 			var item, event any
 			if a.Kind == store.AlertItem {
@@ -134,12 +143,7 @@ func (db *DB) CheckAlerts(ctx context.Context, ws []store.WatchMatch) ([]store.A
 			} else {
 				event = a.EventID
 			}
-			// An item deleted since it was read, or a watch removed,
-			// gives no alert.
-			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO alerts (at, kind, watch_id, firm, item_id, event_id, title, detail)
-				SELECT ?, ?, ?, ?, ?, ?, ?, ?
-				WHERE EXISTS (SELECT 1 FROM watches WHERE id = ?) AND (?5 IS NULL OR EXISTS (SELECT 1 FROM items WHERE id = ?5))`,
-				a.At.Unix(), a.Kind, a.WatchID, a.Firm, item, event, a.Title, a.Detail, a.WatchID)
+			res, err := ins.ExecContext(ctx, a.At.Unix(), a.Kind, a.WatchID, a.Firm, item, event, a.Title, a.Detail, a.WatchID)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -246,5 +247,53 @@ func TestAlertDelivery(t *testing.T) {
 	}
 	if !slices.ContainsFunc(p, func(a store.Alert) bool { return a.Watch == "firm:huawei" }) {
 		t.Errorf("watch label: %+v", p)
+	}
+}
+
+// BenchmarkCheckAlerts is the check after a fetch that saved 20,000 new
+// items, with five entries on the watch list: three firms, an alliance
+// and a text query.
+func BenchmarkCheckAlerts(b *testing.B) {
+	db := mustOpen(b)
+	feed, _ := db.AddFeed(ctx, store.Feed{URL: "https://example.org/big.xml", Enabled: true})
+	var ms []store.WatchMatch
+	for _, w := range []store.Watch{{Kind: store.WatchFirm, Value: "huawei"}, {Kind: store.WatchFirm, Value: "biren"},
+		{Kind: store.WatchFirm, Value: "sensetime"}, {Kind: store.WatchAlliance, Value: "model-chip"}, {Kind: store.WatchQuery, Value: "chip"}} {
+		w, err := db.AddWatch(ctx, w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := store.WatchMatch{Watch: w}
+		switch w.Kind {
+		case store.WatchFirm:
+			m.Filter.Firms, m.Firms = []string{w.Value}, []string{w.Value}
+		case store.WatchAlliance:
+			m.Filter.Alliances = []string{w.Value}
+		default:
+			m.Filter.Text = []string{w.Value}
+		}
+		ms = append(ms, m)
+	}
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	firms := []string{"huawei", "biren", "sensetime", "alibaba", "tencent", "baidu", "stepfun", "megvii"}
+	items := make([]store.Item, 20000)
+	for i := range items {
+		items[i] = store.Item{Key: fmt.Sprint(i), Title: fmt.Sprintf("Item %d about a chip", i), Published: now.Add(time.Duration(i) * time.Second),
+			Firms: []string{firms[i%len(firms)]}}
+	}
+	if _, err := db.SaveItems(ctx, feed, items); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db.SQL().Exec(`DELETE FROM alerts`)
+		db.SQL().Exec(`UPDATE meta SET value = '0' WHERE key = 'alerts_item_mark'`)
+		b.StartTimer()
+		as, err := db.CheckAlerts(ctx, ms)
+		if err != nil || len(as) == 0 {
+			b.Fatal(len(as), err)
+		}
+		b.ReportMetric(float64(len(as)), "alerts")
 	}
 }
