@@ -356,6 +356,41 @@ func (f Filter) Equal(g Filter) bool {
 		f.Limit == g.Limit && f.Offset == g.Offset
 }
 
+// And joins two filters: an item must meet both. The later of the two
+// Since and the earlier Until hold; of two contradicting tristates
+// (is:read and is:unread), f's holds; g's IDs, when set, replace f's.
+func (f Filter) And(g Filter) Filter {
+	f.Text = append(slices.Clone(f.Text), g.Text...)
+	f.NotText = append(slices.Clone(f.NotText), g.NotText...)
+	f.Firms = append(slices.Clone(f.Firms), g.Firms...)
+	f.NotFirms = append(slices.Clone(f.NotFirms), g.NotFirms...)
+	f.Alliances = append(slices.Clone(f.Alliances), g.Alliances...)
+	f.NotAlliances = append(slices.Clone(f.NotAlliances), g.NotAlliances...)
+	f.Lists = append(slices.Clone(f.Lists), g.Lists...)
+	f.NotLists = append(slices.Clone(f.NotLists), g.NotLists...)
+	f.Langs = append(slices.Clone(f.Langs), g.Langs...)
+	f.NotLangs = append(slices.Clone(f.NotLangs), g.NotLangs...)
+	f.Feeds = append(slices.Clone(f.Feeds), g.Feeds...)
+	f.NotFeeds = append(slices.Clone(f.NotFeeds), g.NotFeeds...)
+	if g.Since.After(f.Since) {
+		f.Since = g.Since
+	}
+	if !g.Until.IsZero() && (f.Until.IsZero() || g.Until.Before(f.Until)) {
+		f.Until = g.Until
+	}
+	tri := func(a, b Tristate) Tristate {
+		if a == Any {
+			return b
+		}
+		return a
+	}
+	f.Unread, f.Starred, f.Sanctions = tri(f.Unread, g.Unread), tri(f.Starred, g.Starred), tri(f.Sanctions, g.Sanctions)
+	if g.IDs != nil {
+		f.IDs = g.IDs
+	}
+	return f
+}
+
 // Counts are unread and total item counts.
 type Counts struct {
 	Total  int

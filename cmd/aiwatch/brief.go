@@ -155,7 +155,7 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 		if err != nil {
 			return b, fmt.Errorf("--query: %w", err)
 		}
-		base = and(f, base)
+		base = f.And(base)
 		b.Scope = "query: " + q
 	}
 	// The filters whose items the brief lists, and the firms whose
@@ -179,7 +179,7 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 		filters = filters[:0]
 		var firms []string
 		for _, m := range ms {
-			filters = append(filters, and(m.Filter, base))
+			filters = append(filters, m.Filter.And(base))
 			firms = append(firms, m.Firms...)
 		}
 		if changeFirms == nil {
@@ -425,40 +425,6 @@ func cmpOr(vals ...string) string {
 		}
 	}
 	return ""
-}
-
-// and joins two filters: an item must meet both (the dashboard's rule,
-// ui/sync.go, for the filters a command builds).
-func and(f, g store.Filter) store.Filter {
-	f.Text = append(slices.Clone(f.Text), g.Text...)
-	f.NotText = append(slices.Clone(f.NotText), g.NotText...)
-	f.Firms = append(slices.Clone(f.Firms), g.Firms...)
-	f.NotFirms = append(slices.Clone(f.NotFirms), g.NotFirms...)
-	f.Alliances = append(slices.Clone(f.Alliances), g.Alliances...)
-	f.NotAlliances = append(slices.Clone(f.NotAlliances), g.NotAlliances...)
-	f.Lists = append(slices.Clone(f.Lists), g.Lists...)
-	f.NotLists = append(slices.Clone(f.NotLists), g.NotLists...)
-	f.Langs = append(slices.Clone(f.Langs), g.Langs...)
-	f.NotLangs = append(slices.Clone(f.NotLangs), g.NotLangs...)
-	f.Feeds = append(slices.Clone(f.Feeds), g.Feeds...)
-	f.NotFeeds = append(slices.Clone(f.NotFeeds), g.NotFeeds...)
-	if g.Since.After(f.Since) {
-		f.Since = g.Since
-	}
-	if !g.Until.IsZero() && (f.Until.IsZero() || g.Until.Before(f.Until)) {
-		f.Until = g.Until
-	}
-	tri := func(a, b store.Tristate) store.Tristate {
-		if a == store.Any {
-			return b
-		}
-		return a
-	}
-	f.Unread, f.Starred, f.Sanctions = tri(f.Unread, g.Unread), tri(f.Starred, g.Starred), tri(f.Sanctions, g.Sanctions)
-	if g.IDs != nil {
-		f.IDs = g.IDs
-	}
-	return f
 }
 
 // mdEscaper escapes what Markdown (GitHub's included) would read as
