@@ -435,6 +435,13 @@ var mdEscaper = strings.NewReplacer(
 
 func md(s string) string { return mdEscaper.Replace(s) }
 
+// webURL reports whether u is an http(s) address, the only links a
+// brief makes.
+func webURL(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
+}
+
 // mdURL makes a link target that ends where Markdown expects it to.
 func mdURL(u string) string {
 	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u)
@@ -472,7 +479,7 @@ func writeBriefMarkdown(w io.Writer, b brief) {
 			fmt.Fprintf(w, "### %s: %s\n\n", fname, plural(len(f.Items), "item", "items"))
 			for _, it := range f.Items {
 				title := md(it.Title)
-				if it.URL != "" {
+				if webURL(it.URL) {
 					title = "[" + title + "](" + mdURL(it.URL) + ")"
 				}
 				meta := cmpOr(md(it.Source), "unknown source")
@@ -494,6 +501,7 @@ var briefHTML string
 
 var briefTmpl = template.Must(template.New("brief").Funcs(template.FuncMap{
 	"plural": plural,
+	"web":    webURL,
 	"join":   strings.Join,
 }).Parse(briefHTML))
 

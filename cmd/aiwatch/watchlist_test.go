@@ -536,3 +536,34 @@ func TestFetchWatchDelivers(t *testing.T) {
 		t.Errorf("webhook got %+v", got)
 	}
 }
+
+// FuzzBriefFormats writes a brief of one hostile item in Markdown and
+// HTML: no text of it may become markup in either.
+func FuzzBriefFormats(f *testing.F) {
+	f.Add("Biren files <script>alert(1)</script>", "GPU Desk", "https://example.org/a?x=(1)")
+	f.Add("[click](javascript:alert(1)) | # ** _x_", "](x)", "https://example.org/a b")
+	f.Add("壁仞科技 ‮evil‬ هواوي", "src\nline", "")
+	f.Add("x", "y", "javascript:alert(1)")
+	f.Fuzz(func(t *testing.T, title, source, url string) {
+		b := brief{Since: "2026-11-21", Until: "2026-11-28", Scope: title, Counts: briefCounts{Items: 1},
+			Changes: []briefChange{{Date: "2026-11-28", FirmName: title, Action: "added", ListName: source, Detail: title}},
+			Groups: []briefGroup{{Name: title, Count: 1, Firms: []briefFirm{{Firm: "x", Name: source,
+				Items: []briefItem{{ID: 1, Title: title, Source: source, Date: "2026-11-27", URL: url, Lang: "en", Also: []string{}}}}}}}}
+		var md, page bytes.Buffer
+		writeBriefMarkdown(&md, b)
+		if strings.Contains(md.String(), "<") {
+			t.Errorf("raw < in the Markdown:\n%s", md.String())
+		}
+		if err := writeBriefHTML(&page, b); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ToLower(md.String()), "](javascript:") {
+			t.Errorf("a javascript: link in the Markdown:\n%s", md.String())
+		}
+		for _, bad := range []string{"<script", "<img", "<iframe", `href="javascript:`} {
+			if strings.Contains(strings.ToLower(page.String()), bad) {
+				t.Errorf("%q in the page:\n%s", bad, page.String())
+			}
+		}
+	})
+}
