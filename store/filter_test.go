@@ -83,3 +83,20 @@ func TestFilterEqualEmptyAndNil(t *testing.T) {
 		})
 	}
 }
+
+func TestFilterAnd(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 11, day, 0, 0, 0, 0, time.UTC) }
+	f := Filter{Firms: []string{"huawei"}, Since: d(1), Until: d(20), Unread: Yes, Text: []string{"chip"}}
+	g := Filter{Firms: []string{"biren"}, Since: d(5), Until: d(25), Unread: No, Starred: Yes, IDs: []int64{7}}
+	h := f.And(g)
+	want := Filter{Firms: []string{"huawei", "biren"}, Since: d(5), Until: d(20), Unread: Yes, Starred: Yes, Text: []string{"chip"}, IDs: []int64{7}}
+	if !h.Equal(want) {
+		t.Errorf("And = %+v\nwant  %+v", h, want)
+	}
+	if len(f.Firms) != 1 {
+		t.Errorf("And changed its receiver: %+v", f.Firms)
+	}
+	if got := (Filter{}).And(Filter{Until: d(3)}); !got.Until.Equal(d(3)) || got.IDs != nil {
+		t.Errorf("an empty filter and an Until: %+v", got)
+	}
+}

@@ -419,6 +419,41 @@ func (f Filter) Equal(g Filter) bool {
 		f.Limit == g.Limit && f.Offset == g.Offset
 }
 
+// And joins two filters: an item must meet both. The later of the two
+// Since and the earlier Until hold; of two contradicting tristates
+// (is:read and is:unread), f's holds; g's IDs, when set, replace f's.
+func (f Filter) And(g Filter) Filter {
+	f.Text = append(slices.Clone(f.Text), g.Text...)
+	f.NotText = append(slices.Clone(f.NotText), g.NotText...)
+	f.Firms = append(slices.Clone(f.Firms), g.Firms...)
+	f.NotFirms = append(slices.Clone(f.NotFirms), g.NotFirms...)
+	f.Alliances = append(slices.Clone(f.Alliances), g.Alliances...)
+	f.NotAlliances = append(slices.Clone(f.NotAlliances), g.NotAlliances...)
+	f.Lists = append(slices.Clone(f.Lists), g.Lists...)
+	f.NotLists = append(slices.Clone(f.NotLists), g.NotLists...)
+	f.Langs = append(slices.Clone(f.Langs), g.Langs...)
+	f.NotLangs = append(slices.Clone(f.NotLangs), g.NotLangs...)
+	f.Feeds = append(slices.Clone(f.Feeds), g.Feeds...)
+	f.NotFeeds = append(slices.Clone(f.NotFeeds), g.NotFeeds...)
+	if g.Since.After(f.Since) {
+		f.Since = g.Since
+	}
+	if !g.Until.IsZero() && (f.Until.IsZero() || g.Until.Before(f.Until)) {
+		f.Until = g.Until
+	}
+	tri := func(a, b Tristate) Tristate {
+		if a == Any {
+			return b
+		}
+		return a
+	}
+	f.Unread, f.Starred, f.Sanctions = tri(f.Unread, g.Unread), tri(f.Starred, g.Starred), tri(f.Sanctions, g.Sanctions)
+	if g.IDs != nil {
+		f.IDs = g.IDs
+	}
+	return f
+}
+
 // Counts are unread and total item counts.
 type Counts struct {
 	Total  int
@@ -580,4 +615,62 @@ func (t Trend) Sparkline() string {
 		b.WriteRune(sparks[(c*len(sparks)-1)/top])
 	}
 	return b.String()
+}
+
+// WatchKind says what a watch entry watches.
+type WatchKind string
+
+// Watch entry kinds.
+const (
+	WatchFirm     WatchKind = "firm"     // a firm: its news and its designation changes
+	WatchAlliance WatchKind = "alliance" // an alliance: news naming it or a member, members' designation changes
+	WatchQuery    WatchKind = "query"    // a query in the filter language: its news
+)
+
+// Watch is one entry of the watch list.
+type Watch struct {
+	ID      int64
+	Kind    WatchKind
+	Value   string // firm ID, alliance ID, or the query as typed
+	Created time.Time
+}
+
+// String is the entry as the user writes it: firm:ID, alliance:ID, or
+// the query.
+func (w Watch) String() string {
+	if w.Kind == WatchQuery {
+		return w.Value
+	}
+	return string(w.Kind) + ":" + w.Value
+}
+
+// Alert kinds.
+const (
+	AlertItem        = "item"        // a new item matched a watch entry
+	AlertDesignation = "designation" // a watched firm's designation changed
+)
+
+// Alert is a new item that matched a watch entry, or a designation change
+// of a watched firm. There is at most one per item (or designation event)
+// per watch entry.
+type Alert struct {
+	ID      int64
+	At      time.Time
+	Kind    string // AlertItem or AlertDesignation
+	WatchID int64
+	Watch   string // the entry as written (Watch.String)
+	Firm    string // the firm concerned, "" when the item names none
+	ItemID  int64  // AlertItem: the item
+	EventID int64  // AlertDesignation: the designation event
+	Title   string // the item's title, or the change in a line
+	Detail  string // the item's source and date, or the change's detail
+	Acked   bool
+}
+
+// WatchMatch is a watch entry with what it selects, for the alert check:
+// the items its Filter matches, and designation changes of Firms.
+type WatchMatch struct {
+	Watch  Watch
+	Filter Filter
+	Firms  []string
 }

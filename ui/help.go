@@ -20,6 +20,8 @@ func (m Model) overlayView(body rect) string {
 		return m.feeds.View()
 	case overlayChanges:
 		return m.changes.View()
+	case overlayAlerts:
+		return m.alerts.View()
 	}
 	return m.helpView(body.w, body.h)
 }
@@ -93,6 +95,7 @@ func (m Model) legend() string {
 		cell.Fit("", 6)+" removed listings: no badge",
 		t.UnreadMark.Render(theme.MarkUnread)+" unread  "+t.Star.Render(theme.MarkStar)+" starred  "+
 			t.Sanctions.Render(theme.MarkSanctions)+" sanctions news",
+		t.Star.Render(theme.MarkWatched)+" on the watch list (aiwatch watch)",
 	)
 	return strings.Join(lines, "\n")
 }

@@ -13,11 +13,13 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/alerts"
 	"github.com/aiwatch/aiwatch/ui/alliances"
 	"github.com/aiwatch/aiwatch/ui/changes"
 	"github.com/aiwatch/aiwatch/ui/feeds"
@@ -49,6 +51,7 @@ const (
 	overlayHelp
 	overlayFeeds
 	overlayChanges
+	overlayAlerts
 	overlayCount
 )
 
@@ -87,6 +90,7 @@ type Model struct {
 	reader    reader.Model
 	feeds     feeds.Model
 	changes   changes.Model
+	alerts    alerts.Model
 	filter    filterbar.Model
 
 	query      store.Filter // the filter bar's filter in force
@@ -94,6 +98,10 @@ type Model struct {
 	newsSet    bool // the news pane has been given a filter: syncNews skips one it shows
 	lists      []store.List
 	unseen     int // designation changes since the user last looked
+	alertCount int // unacknowledged alerts
+	// pin is what the reader shows after a jump from the alerts view,
+	// until the focus moves to a list or esc.
+	pin reader.Subject
 
 	version   int64 // the store's data version last seen
 	pollEvery time.Duration
@@ -129,6 +137,7 @@ func New(cfg Config) Model {
 		reader:    reader.New(src, ks.Map(keys.Reader), th, cfg.Now),
 		feeds:     feeds.New(src, ks.Map(keys.Feeds), th, cfg.Now),
 		changes:   changes.New(src, ks.Map(keys.Changes), th, cfg.Now),
+		alerts:    alerts.New(cfg.Alerts, ks.Map(keys.Alerts), th, cfg.Now),
 		filter:    filterbar.New(cfg.ParseQuery, ks.Map(keys.Filter), th),
 		pollEvery: pollEvery,
 		follows:   paneAlliances,
@@ -146,6 +155,7 @@ func New(cfg Config) Model {
 		m.feeds.LoadStatus(),
 		loadLists(src),
 		countUnseenChanges(src),
+		m.loadAlerts(),
 		checkDataVersion(src, true),
 		waitChange(cfg.Changes),
 	)
@@ -183,7 +193,7 @@ func (m *Model) panes() [paneCount]pane.Pane {
 // views returns the views that open in the body's place, by overlay; the
 // help has no pane of its own.
 func (m *Model) views() [overlayCount]pane.Pane {
-	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes}
+	return [overlayCount]pane.Pane{overlayFeeds: &m.feeds, overlayChanges: &m.changes, overlayAlerts: &m.alerts}
 }
 
 // applyTheme rebuilds the styles for the terminal.
@@ -215,3 +225,38 @@ type viewSource struct {
 }
 
 func (v viewSource) Views(ctx context.Context) ([]store.View, error) { return v.views(ctx) }
+
+// loadAlerts reads the alerts for the status line's count, and for the
+// alerts view when it is open; nil when there is no AlertSource.
+func (m Model) loadAlerts() tea.Cmd {
+	if m.cfg.Alerts == nil {
+		return nil
+	}
+	return tea.Batch(m.alerts.Load(), loadWatched(m.cfg.Alerts))
+}
+
+// watchedMsg carries the firms and alliances on the watch list.
+type watchedMsg struct {
+	firms, alliances map[string]bool
+	err              error
+}
+
+// loadWatched reads the watch list, for the marks in the panes.
+func loadWatched(src AlertSource) tea.Cmd {
+	return func() tea.Msg {
+		ws, err := src.Watches(context.Background())
+		if err != nil {
+			return watchedMsg{err: fmt.Errorf("ui: unable to read the watch list: %w", err)}
+		}
+		msg := watchedMsg{firms: map[string]bool{}, alliances: map[string]bool{}}
+		for _, w := range ws {
+			switch w.Kind {
+			case store.WatchFirm:
+				msg.firms[w.Value] = true
+			case store.WatchAlliance:
+				msg.alliances[w.Value] = true
+			}
+		}
+		return msg
+	}
+}

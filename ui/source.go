@@ -77,6 +77,20 @@ type Config struct {
 	// brings an item's article, the kept one or else fetched from the
 	// item's page, for the reader (the b key).
 	Articles ArticleSource
+	// Alerts may be nil: a then says alerts are unavailable, and the
+	// status line counts none.
+	Alerts AlertSource
+}
+
+// AlertSource lists the watch list's alerts (the a key and the status
+// line's count).
+type AlertSource interface {
+	// Alerts returns the alerts, newest first: the unacknowledged ones,
+	// or all with all.
+	Alerts(ctx context.Context, all bool) ([]store.Alert, error)
+	// Watches returns the watch list, whose firms and alliances the
+	// panes mark.
+	Watches(ctx context.Context) ([]store.Watch, error)
 }
 
 // ArticleSource brings an item's article: the kept one, else fetched

@@ -77,6 +77,9 @@ func (m Model) statusView(w int) string {
 	if failing > 0 {
 		segs = append(segs, segment{strconv.Itoa(failing) + " feeds failing (f)", t.StatusError.Render, 4})
 	}
+	if m.alertCount > 0 {
+		segs = append(segs, segment{plural(m.alertCount, "alert", "alerts") + " (a)", t.StatusNote.Render, 4})
+	}
 	if m.unseen > 0 {
 		segs = append(segs, segment{strconv.Itoa(m.unseen) + " sanction changes (c)", t.StatusNote.Render, 3})
 	}
@@ -111,4 +114,11 @@ func (m Model) statusView(w int) string {
 		left = t.Status.Render(cell.Truncate(" "+segs[0].text, lw))
 	}
 	return cell.Fit(left, lw) + " " + right + " "
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -26,6 +26,7 @@ func (m *Model) setFocus(p paneID) tea.Cmd {
 	}
 	if p != paneReader {
 		m.follows = p
+		m.pin = reader.Subject{}
 	}
 	if p == paneAlliances || p == paneFirms {
 		m.newsByFirm = p == paneFirms
@@ -51,7 +52,7 @@ func (m Model) newsFilter() (store.Filter, string) {
 		}
 	case alliances.IsView(m.alliances.Selected()):
 		v, _ := m.alliances.SavedView(m.alliances.Selected())
-		f = and(f, v.Filter)
+		f = f.And(v.Filter)
 		title = v.Name
 	case m.alliances.Selected() != alliances.AllFirms:
 		id := m.alliances.Selected()
@@ -90,6 +91,8 @@ func (m *Model) syncNews() tea.Cmd {
 // follows the alliances pane, and otherwise the selected news item.
 func (m Model) readerSubject() reader.Subject {
 	switch {
+	case m.pin != reader.Subject{}:
+		return m.pin
 	case m.firmCard || m.follows == paneFirms:
 		return reader.FirmSubject(m.firms.SelectedID())
 	case m.follows == paneAlliances && alliances.IsView(m.alliances.Selected()):
@@ -127,6 +130,7 @@ func (m *Model) reloadAll() tea.Cmd {
 	if m.cfg.DataChanged != nil {
 		cmds = append(cmds, dataChanged(m.cfg.DataChanged))
 	}
+	cmds = append(cmds, m.loadAlerts())
 	if m.overlay == overlayFeeds {
 		cmds = append(cmds, m.feeds.Load())
 	} else {
@@ -140,37 +144,4 @@ func (m *Model) reloadAll() tea.Cmd {
 // reloadCounts reads the unread counts of every pane again, after a mark.
 func (m *Model) reloadCounts() tea.Cmd {
 	return tea.Batch(m.alliances.LoadCounts(), m.firms.LoadCounts(), m.items.LoadCounts())
-}
-
-// and joins two filters: an item must meet both.
-func and(f, g store.Filter) store.Filter {
-	f.Text = append(slices.Clone(f.Text), g.Text...)
-	f.NotText = append(slices.Clone(f.NotText), g.NotText...)
-	f.Firms = append(slices.Clone(f.Firms), g.Firms...)
-	f.NotFirms = append(slices.Clone(f.NotFirms), g.NotFirms...)
-	f.Alliances = append(slices.Clone(f.Alliances), g.Alliances...)
-	f.NotAlliances = append(slices.Clone(f.NotAlliances), g.NotAlliances...)
-	f.Lists = append(slices.Clone(f.Lists), g.Lists...)
-	f.NotLists = append(slices.Clone(f.NotLists), g.NotLists...)
-	f.Langs = append(slices.Clone(f.Langs), g.Langs...)
-	f.NotLangs = append(slices.Clone(f.NotLangs), g.NotLangs...)
-	f.Feeds = append(slices.Clone(f.Feeds), g.Feeds...)
-	f.NotFeeds = append(slices.Clone(f.NotFeeds), g.NotFeeds...)
-	if g.Since.After(f.Since) {
-		f.Since = g.Since
-	}
-	if !g.Until.IsZero() && (f.Until.IsZero() || g.Until.Before(f.Until)) {
-		f.Until = g.Until
-	}
-	tri := func(a, b store.Tristate) store.Tristate {
-		if a == store.Any {
-			return b
-		}
-		return a // a contradiction (is:read is:unread) keeps the filter bar's
-	}
-	f.Unread, f.Starred, f.Sanctions = tri(f.Unread, g.Unread), tri(f.Starred, g.Starred), tri(f.Sanctions, g.Sanctions)
-	if g.IDs != nil {
-		f.IDs = g.IDs
-	}
-	return f
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/alerts"
 	"github.com/aiwatch/aiwatch/ui/alliances"
 	"github.com/aiwatch/aiwatch/ui/changes"
 	"github.com/aiwatch/aiwatch/ui/feeds"
@@ -105,6 +106,23 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.status = errorStatus(msg.Err)
 		}
 		return m, cmd
+	case alerts.LoadedMsg:
+		if msg.Err != nil {
+			m.status = errorStatus(msg.Err)
+		} else {
+			m.alertCount = len(msg.Alerts)
+		}
+		m.alerts, cmd = m.alerts.Update(msg)
+		return m, cmd
+	case watchedMsg:
+		if msg.err != nil {
+			m.status = errorStatus(msg.err)
+			return m, nil
+		}
+		m.firms.SetWatched(msg.firms)
+		m.alliances.SetWatched(msg.alliances)
+	case alerts.JumpMsg:
+		return m, m.jump(msg.Alert)
 	case filterbar.SaveViewMsg:
 		return m, m.saveView(msg)
 	case viewSavedMsg:
@@ -250,6 +268,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Changes):
 		m.overlay = overlayChanges
 		return m, m.changes.Load()
+	case key.Matches(msg, k.Alerts):
+		if m.cfg.Alerts == nil {
+			m.status = noteStatus("alerts are unavailable here")
+			return m, nil
+		}
+		m.overlay = overlayAlerts
+		return m, m.alerts.Load()
 	case key.Matches(msg, k.Feeds):
 		m.overlay = overlayFeeds
 		return m, m.feeds.Load()
@@ -280,6 +305,9 @@ func (m Model) toggle(flip func(items.Model) (items.Model, tea.Cmd), verb string
 // reader, in that order.
 func (m Model) back() (Model, tea.Cmd) {
 	switch {
+	case m.pin != reader.Subject{}:
+		m.pin = reader.Subject{}
+		return m, m.syncReader()
 	case m.firmCard:
 		m.firmCard = false
 		return m, m.syncReader()
@@ -301,6 +329,8 @@ func (m Model) handleOverlayKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		closeKey = k.Feeds
 	case overlayChanges:
 		closeKey = k.Changes
+	case overlayAlerts:
+		closeKey = k.Alerts
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -389,4 +419,23 @@ func (m *Model) versionChecked(msg versionMsg) tea.Cmd {
 		cmds = append(cmds, tea.Tick(m.pollEvery, func(time.Time) tea.Msg { return pollMsg{} }))
 	}
 	return tea.Batch(cmds...)
+}
+
+// jump closes the alerts view and shows what the alert is about in the
+// reader, pinned there until esc or a move to a list: the item, or for a
+// designation change the firm's card.
+func (m *Model) jump(a store.Alert) tea.Cmd {
+	m.overlay = overlayNone
+	m.firmCard = false
+	pin := reader.ItemSubject(a.ItemID)
+	if a.Kind == store.AlertDesignation || a.ItemID == 0 {
+		pin = reader.FirmSubject(a.Firm)
+	}
+	if pin == (reader.Subject{}) {
+		m.status = noteStatus("this alert names no item or firm")
+		return nil
+	}
+	focus := m.setFocus(paneReader)
+	m.pin = pin
+	return tea.Batch(focus, m.syncReader())
 }

@@ -67,6 +67,9 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 		// The sanctions data too; its one line goes to the log.
 		r.a.updateSanctionsIfStale(r.a.sanctions.MaxAge, r.a.sanctions.CSLURL, log.Writer())
 	}
+	// Alerts are checked and delivered as after aiwatch fetch; the
+	// dashboard sees the new ones when the data version moves.
+	r.a.afterFetch(log.Writer())
 	return p, logError(err)
 }
 
@@ -155,7 +158,19 @@ func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
 		Colors:      a.cfg.Display.Colors,
 		Bidi:        a.bidiMode(),
 		Articles:    &lazyArticles{a: a},
+		Alerts:      alertSource{db},
 	}, nil
+}
+
+// alertSource is the dashboard's ui.AlertSource, with its errors logged.
+type alertSource struct{ db *sqlite.DB }
+
+func (s alertSource) Alerts(ctx context.Context, all bool) ([]store.Alert, error) {
+	return logged(s.db.Alerts(ctx, all))
+}
+
+func (s alertSource) Watches(ctx context.Context) ([]store.Watch, error) {
+	return logged(s.db.Watches(ctx))
 }
 
 // lazyArticles is the dashboard's ui.ArticleSource. It builds the

@@ -80,6 +80,7 @@ func cmdFetch(a *app, args []string) error {
 	wait := fs.Bool("wait", false, "wait for another running fetch to finish instead of exiting")
 	quiet := fs.Bool("quiet", false, "print only failures and the summary")
 	maxArticles := fs.Int("articles", bodiesPerRun, "fetch at most `N` articles of new items this run, for feeds set to --bodies always ("+strconv.Itoa(bodiesPerHost)+" at most from one host; 0: none)")
+	alertsExit := fs.Bool("alerts-exit", false, "exit 10 when the fetch brought new alerts (for cron)")
 	pos, err := a.parse(fs, "fetch", args)
 	if err != nil {
 		return err
@@ -157,7 +158,15 @@ func cmdFetch(a *app, args []string) error {
 		// A whole fetch also keeps the sanctions data current.
 		a.updateSanctionsIfStale(a.sanctions.MaxAge, a.sanctions.CSLURL, a.stdout)
 	}
-	return storeFailure(db.Path(), sum)
+	// What was saved alerts even when the run was cut short.
+	newAlerts := a.afterFetch(a.stdout)
+	if err := storeFailure(db.Path(), sum); err != nil {
+		return err
+	}
+	if *alertsExit && newAlerts > 0 {
+		return exitCode(10)
+	}
+	return nil
 }
 
 // A fetch run brings the articles of new items of feeds set to --bodies
@@ -524,6 +533,7 @@ func feedsAdd(a *app, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "Saved %d new items; aiwatch fetch checks it for more.\n", res.Saved.New)
+	a.afterFetch(a.stdout)
 	return nil
 }
 

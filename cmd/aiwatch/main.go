@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -35,7 +37,7 @@ func main() {
 	code := run(ctx, os.Args[1:], env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		getenv: os.Getenv, now: time.Now, isTerminal: isTerminal,
-		sanctions: defaultSanctions, spawnRetag: spawnRetag,
+		sanctions: defaultSanctions, spawnRetag: spawnRetag, lookPath: exec.LookPath,
 	})
 	stop()
 	os.Exit(code)
@@ -57,6 +59,11 @@ type env struct {
 	// spawnRetag starts the background re-tag after a change of
 	// spellings; nil (as in tests) re-tags in the command itself.
 	spawnRetag func(a *app) error
+	// lookPath finds notify-send for alert notifications; nil (as in
+	// tests) finds nothing.
+	lookPath func(string) (string, error)
+	// retryWait replaces the pause before a webhook's retry when set.
+	retryWait time.Duration
 }
 
 // app is one invocation.
@@ -77,6 +84,12 @@ type app struct {
 	// fetchAll fetches every enabled feed, due or not.
 	fetchAll bool
 }
+
+// exitCode makes run exit with code after printing nothing more, as
+// fetch --alerts-exit does when there are new alerts.
+type exitCode int
+
+func (e exitCode) Error() string { return "exit " + strconv.Itoa(int(e)) }
 
 // usageError makes run print usage and exit 2.
 type usageError struct{ msg string }
@@ -110,7 +123,10 @@ func init() {
 		{"tag", "[--json]", "show which firms and alliances the text on stdin names, and why", cmdTag},
 		{"retag", "[--if-stale] [--quiet]", "re-derive every item's tags after an alias change", cmdRetag},
 		{"alias", "add|rm FIRM ALIAS [--lang xx] [--case-sensitive] [--alliance]", "teach aiwatch a new spelling, or forget one", cmdAlias},
-		{"fetch", "[--feed ID]... [--all] [--watch] [--concurrency N] [--timeout DUR]", "fetch the feeds that are due", cmdFetch},
+		{"fetch", "[--feed ID]... [--all] [--watch] [--alerts-exit] [--concurrency N] [--timeout DUR]", "fetch the feeds that are due", cmdFetch},
+		{"watch", "add|list|rm ...", "the watch list: firms, alliances and queries whose news alerts you", cmdWatch},
+		{"alerts", "[--json] [--all] | ack ID...|--all", "list the watch list's alerts, or acknowledge them", cmdAlerts},
+		{"brief", "[--since 7d] [--watch] [--query Q] [--format md|html|json] [-o FILE]", "write a brief of the new items and designation changes to hand on", cmdBrief},
 		{"feeds", "list|add|rm|enable|disable ...", "manage feeds", cmdFeeds},
 		{"opml", "import FILE | export", "import or export feeds as OPML 2.0", cmdOPML},
 		{"sanctions", "update|status|import|confirm|set|history ...", "keep sanction status current from the Consolidated Screening List", cmdSanctions},
@@ -207,9 +223,12 @@ func findCommand(name string) *command {
 // finish turns a command's error into output and an exit code.
 func (a *app) finish(err error) int {
 	var ue usageError
+	var code exitCode
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &code):
+		return int(code)
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):

@@ -38,6 +38,7 @@ func (a *app) watch(r *feeds.Refresher) error {
 			break
 		}
 		a.watchSanctions()
+		a.watchAlerts()
 		wait, err := a.untilNextDue()
 		if err != nil {
 			return err
@@ -90,6 +91,17 @@ func (a *app) watchSanctions() {
 	var b bytes.Buffer
 	at := a.now()
 	a.updateSanctionsIfStale(a.sanctions.MaxAge, a.sanctions.CSLURL, &b)
+	for line := range strings.Lines(b.String()) {
+		fmt.Fprintf(a.stdout, "%s %s", at.UTC().Format(time.RFC3339), line)
+	}
+}
+
+// watchAlerts checks for alerts and delivers them between rounds, as a
+// fetch does, and logs its lines, if any, with the time.
+func (a *app) watchAlerts() {
+	var b bytes.Buffer
+	at := a.now()
+	a.afterFetch(&b)
 	for line := range strings.Lines(b.String()) {
 		fmt.Fprintf(a.stdout, "%s %s", at.UTC().Format(time.RFC3339), line)
 	}

@@ -6,6 +6,8 @@ package fetch
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -78,6 +80,11 @@ type Request struct {
 	// positive (per-feed settings).
 	MaxBody int64
 	Timeout time.Duration
+	// Method is GET when empty. A POST sends Body with ContentType (an
+	// alert webhook); its answer is read like any other, under the caps.
+	Method      string
+	Body        []byte
+	ContentType string
 }
 
 // Response is a successful fetch: a 2xx with its body, or a 304.
@@ -220,16 +227,28 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 }
 
 func (c *Client) do(ctx context.Context, u *url.URL, r Request) (*Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	method := cmp.Or(r.Method, http.MethodGet)
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
 		return nil, err
+	}
+	if r.ContentType != "" {
+		req.Header.Set("Content-Type", r.ContentType)
 	}
 	ua := c.userAgent
 	if r.UserAgent != "" {
 		ua = r.UserAgent
 	}
 	req.Header.Set("User-Agent", ua)
-	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
+	if method == http.MethodGet {
+		req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
+	} else {
+		req.Header.Set("Accept", "*/*")
+	}
 	req.Header.Set("Accept-Encoding", "gzip, deflate")
 	if r.ETag != "" {
 		req.Header.Set("If-None-Match", r.ETag)

@@ -570,3 +570,31 @@ func TestFetchProgress(t *testing.T) {
 		})
 	}
 }
+
+func TestFetchPost(t *testing.T) {
+	var got struct {
+		method, ctype, body string
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got.method, got.ctype, got.body = r.Method, r.Header.Get("Content-Type"), string(b)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	c := New(Options{})
+	resp, err := c.Fetch(t.Context(), Request{URL: srv.URL, Method: http.MethodPost, Body: []byte(`[{"id":1}]`), ContentType: "application/json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != http.StatusNoContent || got.method != "POST" || got.ctype != "application/json" || got.body != `[{"id":1}]` {
+		t.Errorf("status %d, server saw %+v", resp.Status, got)
+	}
+	// The caps hold for a POST: its answer is cut like a feed's.
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(make([]byte, 2<<20))
+	}))
+	defer big.Close()
+	if _, err := c.Fetch(t.Context(), Request{URL: big.URL, Method: http.MethodPost, Body: []byte("{}"), MaxBody: 1 << 20}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a large answer to a POST: %v", err)
+	}
+}

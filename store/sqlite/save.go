@@ -114,7 +114,10 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 		return st, err
 	}
 	var firstID int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM items`).Scan(&firstID); err != nil {
+	// New ids go above the alert check's mark too (alerts.go), so that an
+	// item saved after the newest ones were deleted is still new to it.
+	if err := tx.QueryRowContext(ctx, `SELECT max(coalesce(max(id), 0),
+		coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'alerts_item_mark'), 0)) + 1 FROM items`).Scan(&firstID); err != nil {
 		return st, err
 	}
 

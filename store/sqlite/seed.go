@@ -16,6 +16,7 @@ import (
 const (
 	metaDatasetVersion = "dataset_version"
 	metaChangesSeen    = "changes_seen"
+	metaSeedEvents     = "seed_events" // the last designation event logged by the first seed
 )
 
 // Seed applies the reference dataset when the store was seeded with a
@@ -230,6 +231,11 @@ func (db *DB) seed(ctx context.Context, tx *sql.Tx, ds *reference.Dataset, first
 	if first {
 		// Nothing is "new" to a new user: the what-changed view starts here.
 		if err := setMeta(ctx, tx, metaChangesSeen, fmt.Sprint(now.Unix())); err != nil {
+			return err
+		}
+		// Nor is the dataset's history a change of this week (a brief).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, (SELECT coalesce(max(id), 0) FROM designation_events))
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaSeedEvents); err != nil {
 			return err
 		}
 	}

@@ -63,6 +63,7 @@ type Model struct {
 	views    ViewSource // nil: no Views group
 	parse    ParseFunc
 	viewList []View
+	watched  map[string]bool // alliance IDs on the watch list
 }
 
 // allFirms is the first row.
@@ -219,10 +220,17 @@ func (m Model) View() string {
 	return pane.Join(lines, w, m.Height)
 }
 
+// SetWatched marks the alliances on the watch list.
+func (m *Model) SetWatched(ids map[string]bool) { m.watched = ids }
+
 // row draws alliance i as two lines: the name, then its counts.
 func (m Model) row(i, w int) []string {
 	a := m.pick.Rows()[i]
-	name := " " + cell.Text(m.Theme.Bidi, cell.Line(a.Name), w-1)
+	lead := " "
+	if m.watched[a.ID] {
+		lead = theme.MarkWatched
+	}
+	name := lead + cell.Text(m.Theme.Bidi, cell.Line(a.Name), w-1)
 	c := m.pick.Counts(a.ID)
 	facts := []string{plural(c.Total, "item")}
 	switch v, isView := m.SavedView(a.ID); {

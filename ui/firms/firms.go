@@ -62,6 +62,7 @@ type Model struct {
 	loading  bool
 	loaded   bool
 	err      error
+	watched  map[string]bool // firm IDs on the watch list
 }
 
 // New returns the pane; SetAlliance fills it.
@@ -268,6 +269,9 @@ func (m Model) columns(from, to, w int) (nameW, badgeW int, trend bool) {
 	return nameW, badgeW, trend
 }
 
+// SetWatched marks the firms on the watch list.
+func (m *Model) SetWatched(ids map[string]bool) { m.watched = ids }
+
 func displayName(f store.Firm) string {
 	if f.Short != "" {
 		return cell.Line(f.Short)
@@ -290,12 +294,16 @@ func (m Model) row(i, w, nameW, badgeW int, trend bool) string {
 		spark = " " + c.Trend.Sparkline()
 		styledSpark = " " + m.Theme.Dim.Render(c.Trend.Sparkline())
 	}
-	plain := " " + name + " " + plainBadges + spark + unread
+	lead, styledLead := " ", " "
+	if m.watched[f.ID] {
+		lead, styledLead = theme.MarkWatched, m.Theme.Star.Render(theme.MarkWatched)
+	}
+	plain := lead + name + " " + plainBadges + spark + unread
 	styledName := name
 	if c.Unread > 0 {
 		styledName = m.Theme.Unread.Render(name)
 	}
-	styled := " " + styledName + " " + cell.Fit(badge.Render(*m.Theme, m.badges[i], badgeW, true), badgeW) +
+	styled := styledLead + styledName + " " + cell.Fit(badge.Render(*m.Theme, m.badges[i], badgeW, true), badgeW) +
 		styledSpark + m.Theme.UnreadCount.Render(unread)
 	return pane.Row(m.Theme, plain, styled, w, i == m.pick.Nav.Cursor, m.Focused())
 }

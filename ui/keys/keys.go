@@ -38,6 +38,7 @@ type KeyMap struct {
 	Clear    key.Binding
 	FirmCard key.Binding
 	Changes  key.Binding
+	Alerts   key.Binding
 	Feeds    key.Binding
 	Refresh  key.Binding
 	Help     key.Binding
@@ -82,6 +83,7 @@ func DefaultKeyMap() KeyMap {
 		Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear/back")),
 		FirmCard: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "firm card")),
 		Changes:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "what changed")),
+		Alerts:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "alerts")),
 		Feeds:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "feeds")),
 		Refresh:  key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fetch feeds")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -106,6 +108,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Pane4},
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Open, k.OpenLink, k.CopyLink, k.ToggleRead, k.MarkAllRead, k.Star, k.UnreadOnly, k.Article},
-		{k.Filter, k.Clear, k.FirmCard, k.Changes, k.Feeds, k.Refresh, k.Help, k.Quit},
+		{k.Filter, k.Clear, k.FirmCard, k.Changes, k.Alerts, k.Feeds, k.Refresh, k.Help, k.Quit},
 	}
 }

@@ -17,7 +17,7 @@ func TestFullHelpCoversEveryBinding(t *testing.T) {
 	}
 	for _, b := range []key.Binding{k.NextPane, k.PrevPane, k.Pane1, k.Pane4, k.Up, k.Down, k.Top, k.Bottom,
 		k.PageUp, k.PageDown, k.Open, k.OpenLink, k.CopyLink, k.ToggleRead, k.MarkAllRead, k.Star, k.UnreadOnly,
-		k.Filter, k.Clear, k.FirmCard, k.Changes, k.Feeds, k.Refresh, k.Help, k.Quit} {
+		k.Filter, k.Clear, k.FirmCard, k.Changes, k.Alerts, k.Feeds, k.Refresh, k.Help, k.Quit} {
 		if !inHelp[b.Help().Desc] {
 			t.Errorf("binding %q (%s) missing from the help", b.Help().Key, b.Help().Desc)
 		}

@@ -23,12 +23,13 @@ const (
 	Reader    Context = "reader"
 	Feeds     Context = "feeds"
 	Changes   Context = "changes"
+	Alerts    Context = "alerts"
 	Filter    Context = "filter"
 )
 
 // Contexts returns every context, in order.
 func Contexts() []Context {
-	return []Context{Global, Alliances, Firms, News, Reader, Feeds, Changes, Filter}
+	return []Context{Global, Alliances, Firms, News, Reader, Feeds, Changes, Alerts, Filter}
 }
 
 // action is one thing a key does, under the name the config file uses.
@@ -58,6 +59,7 @@ var (
 		act("back", func(k *KeyMap) *key.Binding { return &k.Clear }),
 		act("firm_card", func(k *KeyMap) *key.Binding { return &k.FirmCard }),
 		act("changes", func(k *KeyMap) *key.Binding { return &k.Changes }),
+		act("alerts", func(k *KeyMap) *key.Binding { return &k.Alerts }),
 		act("feeds", func(k *KeyMap) *key.Binding { return &k.Feeds }),
 		act("refresh", func(k *KeyMap) *key.Binding { return &k.Refresh }),
 		act("help", func(k *KeyMap) *key.Binding { return &k.Help }),
@@ -88,6 +90,7 @@ var byContext = map[Context][]action{
 	Reader:    listActions,
 	Feeds:     listActions,
 	Changes:   listActions,
+	Alerts:    append(slices.Clip(listActions), openAction),
 	Filter:    filterActions,
 }
 
@@ -122,6 +125,8 @@ func DefaultSet() Set {
 			km.Open.SetHelp("enter", "its firms, or a view's news")
 		case Firms:
 			km.Open.SetHelp("enter", "its news")
+		case Alerts:
+			km.Open.SetHelp("enter", "show the item or firm")
 		}
 		s.maps[c] = &km
 	}

@@ -20,6 +20,7 @@ import (
 const (
 	MarkUnread    = "●"
 	MarkStar      = "★"
+	MarkWatched   = "◉" // a firm or alliance on the watch list
 	MarkSanctions = "⚑"
 	MarkCursor    = "▌"
 )

@@ -1,6 +1,6 @@
 // Package config reads aiwatch's one configuration file: keymaps, saved
 // views, ignore rules, the feed schedule and fetch limits, display
-// settings and the sanctions update. A file is applied whole or not at
+// settings, the sanctions update and alert delivery. A file is applied whole or not at
 // all: any unknown key, wrong type or bad value is an error of the form
 // FILE:LINE:COL: message, and misspelt keys get a "did you mean".
 package config
@@ -57,6 +57,7 @@ type Config struct {
 	Feeds     Feeds
 	Display   Display
 	Sanctions Sanctions
+	Alerts    Alerts
 }
 
 // Pos is a place in the file, for errors found after it was read, such
@@ -122,6 +123,19 @@ type Sanctions struct {
 	CSLURL string
 }
 
+// Alerts says how new alerts are delivered after a fetch.
+type Alerts struct {
+	// Notify is "auto" (a desktop notification through notify-send, when
+	// it is installed) or "off".
+	Notify string
+	// Command is a program and its arguments, run without a shell, with
+	// the new alerts as JSON on its standard input; nil runs nothing.
+	Command []string
+	// Webhook is a URL the new alerts are POSTed to as JSON; "" posts
+	// nothing.
+	Webhook string
+}
+
 // Default returns the configuration used when there is no file.
 func Default() Config {
 	return Config{
@@ -135,6 +149,7 @@ func Default() Config {
 		},
 		Display:   Display{Theme: "auto", DateFormat: DefaultDateFormat, Bidi: "auto"},
 		Sanctions: Sanctions{MaxAge: DefaultMaxAge},
+		Alerts:    Alerts{Notify: "auto"},
 	}
 }
 

@@ -45,11 +45,20 @@ display:
 sanctions:
   max_age: 1s
   csl_url: http://127.0.0.1:9/consolidated.csv
-alerts: {}
+alerts:
+  notify: "off"
+  command: [/usr/local/bin/page-me, --urgent]
+  webhook: https://hooks.example.org/aiwatch
 user:
 `))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if a := c.Alerts; a.Notify != "off" || len(a.Command) != 2 || a.Command[1] != "--urgent" || a.Webhook != "https://hooks.example.org/aiwatch" {
+		t.Errorf("alerts = %+v", a)
+	}
+	if d := Default().Alerts; d.Notify != "auto" || d.Command != nil || d.Webhook != "" {
+		t.Errorf("default alerts = %+v", d)
 	}
 	news := c.Keys.Map(keys.News)
 	if !key.Matches(tea.KeyPressMsg{Code: 'n', Text: "n"}, news.Down) {
@@ -122,7 +131,11 @@ func TestErrors(t *testing.T) {
 		{"empty ignore", "ignore:\n  - \"\"\n", `c.yml:2:5: ignore: an empty query would hide every item`},
 		{"ignore not a list", "ignore: feed:x\n", `c.yml:1:9: ignore: expected a list of queries, found "feed:x"`},
 		{"key set twice", "feeds:\n  timeout: 1s\n  timeout: 2s\n", `c.yml:3:3: feeds: "timeout" is set twice`},
-		{"reserved section holds nothing yet", "alerts:\n  notify: auto\n", `c.yml:2:3: alerts: unknown key "notify"`},
+		{"bad notify", "alerts:\n  notify: yes\n", `c.yml:2:11: alerts.notify: "yes" is not one of auto, off`},
+		{"command as a string", "alerts:\n  command: notify-me --urgent\n", `c.yml:2:12: alerts.command: expected a list: the program and its arguments, run without a shell`},
+		{"empty program", "alerts:\n  command: [\"\", x]\n", `c.yml:2:12: alerts.command: the first item is the program to run, and it is empty`},
+		{"webhook not http", "alerts:\n  webhook: file:///etc/passwd\n", `c.yml:2:12: alerts.webhook: "file:///etc/passwd" is not an http(s) URL`},
+		{"unknown alerts key", "alerts:\n  email: me@example.org\n", `c.yml:2:3: alerts: unknown key "email"`},
 		{"syntax", "keys:\n  news: {down: [n]\n", `c.yml:2: not valid YAML: did not find`},
 	}
 	for _, tt := range tests {

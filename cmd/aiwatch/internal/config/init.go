@@ -90,9 +90,22 @@ sanctions:
   max_age: %s
   # Where the list is downloaded from; empty means the official address.
   csl_url: ""
+
+# alerts: how the alerts of the watch list (aiwatch watch add) reach you
+# after a fetch. A delivery that fails is logged and tried again at the
+# next fetch; it never fails the fetch.
+alerts:
+  # auto shows a desktop notification through notify-send when it is
+  # installed; off never does.
+  notify: %s
+  # A program and its arguments, run without a shell, with the new alerts
+  # as JSON on its standard input, e.g. [/usr/local/bin/page-me, --urgent].
+  command: []
+  # A URL the new alerts are POSTed to as JSON; empty posts nothing.
+  webhook: ""
 `, FormatDuration(MinInterval), FormatDuration(MaxInterval), FormatDuration(d.Feeds.Interval), FormatSize(d.Feeds.MaxBody),
 		FormatDuration(d.Feeds.Timeout), d.Feeds.Concurrency, d.Feeds.PerHost,
-		d.Display.Theme, strings.Join(colorNames, ", "), d.Display.DateFormat, d.Display.Bidi, FormatDuration(d.Sanctions.MaxAge))
+		d.Display.Theme, strings.Join(colorNames, ", "), d.Display.DateFormat, d.Display.Bidi, FormatDuration(d.Sanctions.MaxAge), d.Alerts.Notify)
 	return b.String()
 }
 
@@ -158,6 +171,11 @@ func Show(c Config) string {
 	}
 	w("  date_format: %s\n  bidi: %s\n", strconv.Quote(d.DateFormat), d.Bidi)
 	w("sanctions:\n  max_age: %s\n  csl_url: %s\n", FormatDuration(c.Sanctions.MaxAge), strconv.Quote(c.Sanctions.CSLURL))
+	cmd := make([]string, len(c.Alerts.Command))
+	for i, a := range c.Alerts.Command {
+		cmd[i] = strconv.Quote(a)
+	}
+	w("alerts:\n  notify: %s\n  command: [%s]\n  webhook: %s\n", c.Alerts.Notify, strings.Join(cmd, ", "), strconv.Quote(c.Alerts.Webhook))
 	return b.String()
 }
 

@@ -28,10 +28,11 @@ var (
 	feedKeys      = []string{"interval", "max_body", "timeout", "concurrency", "per_host", "user_agent"}
 	displayKeys   = []string{"theme", "colors", "date_format", "bidi"}
 	sanctionsKeys = []string{"max_age", "csl_url"}
-	// alertsKeys and userKeys are sections later work fills in; they are
-	// known so that the file may hold them, empty, already.
-	alertsKeys = []string{}
-	userKeys   = []string{}
+	alertsKeys    = []string{"notify", "command", "webhook"}
+	// userKeys is a section later work fills in; it is known so that the
+	// file may hold it, empty, already.
+	userKeys    = []string{}
+	notifyModes = []string{"auto", "off"}
 
 	themes     = []string{"auto", "dark", "light"}
 	bidiModes  = []string{"auto", "app", "terminal"}
@@ -284,7 +285,7 @@ func (p *parser) top(n *yaml.Node) {
 		case "sanctions":
 			p.sanctions(v)
 		case "alerts":
-			p.mapping(v, "alerts", alertsKeys, func(string, *yaml.Node, *yaml.Node) {})
+			p.alerts(v)
 		case "user":
 			p.mapping(v, "user", userKeys, func(string, *yaml.Node, *yaml.Node) {})
 		}
@@ -651,4 +652,53 @@ func FormatSize(n int64) string {
 		}
 	}
 	return strconv.FormatInt(n, 10) + "B"
+}
+
+func (p *parser) alerts(n *yaml.Node) {
+	a := &p.c.Alerts
+	p.mapping(n, "alerts", alertsKeys, func(k string, _, v *yaml.Node) {
+		where := "alerts." + k
+		switch k {
+		case "notify":
+			if s, ok := p.oneOf(v, where, notifyModes); ok {
+				a.Notify = s
+			}
+		case "command":
+			if isNull(v) {
+				return
+			}
+			if v.Kind != yaml.SequenceNode {
+				p.errorf(v, "%s: expected a list: the program and its arguments, run without a shell, e.g. [/usr/local/bin/page-me, --urgent]; found %s", where, describe(v))
+				return
+			}
+			var argv []string
+			for _, an := range v.Content {
+				s, ok := p.str(an, where)
+				if !ok {
+					return
+				}
+				if strings.ContainsRune(s, 0) {
+					p.errorf(an, "%s: an argument cannot hold a NUL byte", where)
+					return
+				}
+				argv = append(argv, s)
+			}
+			if len(argv) > 0 && strings.TrimSpace(argv[0]) == "" {
+				p.errorf(v, "%s: the first item is the program to run, and it is empty", where)
+				return
+			}
+			a.Command = argv
+		case "webhook":
+			raw, ok := p.str(v, where)
+			if !ok || raw == "" {
+				return
+			}
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				p.errorf(v, "%s: %q is not an http(s) URL", where, raw)
+				return
+			}
+			a.Webhook = raw
+		}
+	})
 }
