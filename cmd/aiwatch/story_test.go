@@ -47,8 +47,8 @@ func TestOneStoryFromTwoFeeds(t *testing.T) {
 	}
 	got := titles(mine())
 	want := []string{
-		"Wire B: 华为向云客户交付新一代昇腾加速器 ", // one event in Chinese: another story
-		"Wire B: Moore Threads raises funds ",   // a short title says nothing
+		"Wire B: 华为向云客户交付新一代昇腾加速器 ",           // one event in Chinese: another story
+		"Wire B: Moore Threads raises funds ", // a short title says nothing
 		"Wire A: Moore Threads raises funds ",
 		"Wire A: Huawei ships new Ascend accelerators to cloud customers Wire B",
 	}

@@ -208,7 +208,9 @@ func (db *DB) init(o Options) error {
 
 // migrationCode holds the Go side of a migration, by version: work SQL
 // cannot do, run in the migration's transaction before and after its SQL.
-var migrationCode = map[int]struct{ before, after func(context.Context, *sql.Tx) error }{
+var migrationCode = map[int]struct {
+	before, after func(context.Context, *sql.Tx) error
+}{
 	13: {before: addStoryColumns, after: regroupAll},
 }
 
