@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The story rule: when two items from different feeds are one story.
@@ -112,19 +113,30 @@ func isTracking(name string) bool {
 // are one title, and so are 華為發布 and 华为发布. Nothing is translated:
 // an English and a Chinese headline of one event are two stories.
 func StoryTitle(title string) string {
+	if len(title) < MinStoryTitle {
+		return "" // no character weighs more than its bytes
+	}
 	folded := FoldAlias(title, false)
 	var b strings.Builder
 	b.Grow(len(folded))
 	weight := 0
 	for _, r := range folded {
-		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+		switch {
+		case r < utf8.RuneSelf:
+			// Folded: no upper case is left.
+			if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+				continue
+			}
+			b.WriteByte(byte(r))
+			weight++
 			continue
+		case !unicode.IsLetter(r) && !unicode.IsNumber(r):
+			continue
+		case r >= 0x1100 && wide(r):
+			weight++
 		}
 		b.WriteRune(r)
 		weight++
-		if wide(r) {
-			weight++
-		}
 	}
 	if weight < MinStoryTitle {
 		return ""

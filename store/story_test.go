@@ -101,3 +101,31 @@ func FuzzStoryLink(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkStoryTitle(b *testing.B) {
+	titles := []string{"Huawei unveils Ascend 910C accelerator for data centres", "华为发布用于数据中心的昇腾910C加速器", "هواوي تكشف عن رقاقة جديدة للذكاء الاصطناعي"}
+	for i := 0; b.Loop(); i++ {
+		StoryTitle(titles[i%len(titles)])
+	}
+}
+
+func BenchmarkStoryLink(b *testing.B) {
+	for b.Loop() {
+		StoryLink("https://www.example.com/news/2026/12/04/huawei-ascend.html?utm_source=rss&utm_medium=feed&id=42")
+	}
+}
+
+func BenchmarkStoryTitleLang(b *testing.B) {
+	for _, tt := range []struct{ name, title string }{{"en", "Huawei unveils Ascend 910C accelerator for data centres"}, {"zh", "华为发布用于数据中心的昇腾910C加速器"}, {"ar", "هواوي تكشف عن رقاقة جديدة للذكاء الاصطناعي"}} {
+		b.Run(tt.name, func(b *testing.B) {
+			for b.Loop() {
+				StoryTitle(tt.title)
+			}
+		})
+		b.Run(tt.name+"/fold", func(b *testing.B) {
+			for b.Loop() {
+				FoldText(tt.title, false)
+			}
+		})
+	}
+}

@@ -79,7 +79,8 @@ func benchDB(b *testing.B, n int) string {
 	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
 		dir = "/dev/shm"
 	}
-	tmp := filepath.Join(dir, filepath.Base(path)+".building")
+	// The process id keeps two builds at once (two checkouts) apart.
+	tmp := filepath.Join(dir, fmt.Sprintf("%s.%d.building", filepath.Base(path), os.Getpid()))
 	defer func() {
 		for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm", path + ".copy"} {
 			os.Remove(p)

@@ -36,3 +36,11 @@ func MigrationCount() int {
 	m, _ := migrations()
 	return latest(m)
 }
+
+// SetRegroupPage makes migration 0013 read n items at a time, until the
+// returned function restores the default.
+func SetRegroupPage(n int) func() {
+	old := regroupPage
+	regroupPage = n
+	return func() { regroupPage = old }
+}

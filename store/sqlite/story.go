@@ -271,44 +271,58 @@ func addStoryColumns(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// regroupPage is how many items regroupAll reads at a time.
+var regroupPage = 8192
+
 // regroupAll is the Go side of migration 0013: it fills link_key and
 // title_key for every stored item, groups the items by the story rule as
 // if each were saved anew in id order, makes each story's marks one (read
 // if any copy was read, starred if any was starred), and creates the key
 // indexes. The triggers keep the counters through its updates.
 func regroupAll(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, feed_id, url, title, published, read, starred FROM items ORDER BY id`)
-	if err != nil {
-		return err
-	}
+	// Read a page of items at a time and keep only what the rule needs:
+	// folding titles is the dear part, done on every core.
+	page := regroupPage
 	var items []storyRow
-	var urls, titles []string
-	for rows.Next() {
-		var r storyRow
-		var u, t string
-		if err := rows.Scan(&r.id, &r.feed, &u, &t, &r.published, &r.read, &r.starred); err != nil {
-			rows.Close()
+	var links, tkeys []int64
+	last := int64(-1 << 63)
+	for {
+		rows, err := tx.QueryContext(ctx, `SELECT id, feed_id, url, title, published, read, starred FROM items WHERE id > ? ORDER BY id LIMIT ?`, last, page)
+		if err != nil {
 			return err
 		}
-		items, urls, titles = append(items, r), append(urls, u), append(titles, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	// Folding titles is the dear part: on every core.
-	links, tkeys := make([]int64, len(items)), make([]int64, len(items))
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(items); i += workers {
-				links[i], tkeys[i] = linkKey(urls[i]), titleKey(titles[i])
+		var urls, titles []string
+		from := len(items)
+		for rows.Next() {
+			var r storyRow
+			var u, t string
+			if err := rows.Scan(&r.id, &r.feed, &u, &t, &r.published, &r.read, &r.starred); err != nil {
+				rows.Close()
+				return err
 			}
-		})
+			items, urls, titles = append(items, r), append(urls, u), append(titles, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		links = append(links, make([]int64, len(urls))...)
+		tkeys = append(tkeys, make([]int64, len(urls))...)
+		var wg sync.WaitGroup
+		workers := runtime.GOMAXPROCS(0)
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(urls); i += workers {
+					links[from+i], tkeys[from+i] = linkKey(urls[i]), titleKey(titles[i])
+				}
+			})
+		}
+		wg.Wait()
+		if len(urls) < page {
+			break
+		}
+		last = items[len(items)-1].id
 	}
-	wg.Wait()
-	urls, titles = nil, nil
 
 	byLink, byTitle := map[int64][]int{}, map[int64][]int{}
 	copies := map[int64][]int{} // story → indexes of its items

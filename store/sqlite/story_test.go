@@ -302,6 +302,7 @@ func TestStoryMigration(t *testing.T) {
 		}
 	}
 	raw.Close()
+	defer sqlite.SetRegroupPage(2)() // three items: two pages
 	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
