@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -114,16 +115,20 @@ type storyStmts struct {
 }
 
 // candidateSQL finds the items of other feeds with one of insertRows keys.
-// Title candidates are looked for within the window around the block's
-// dates, along the index (title_key, published).
-const (
-	linkCandidates = `SELECT id, feed_id, story, published, copy, read, starred, link_key FROM items
-	WHERE link_key IN (` + qmarks32 + `) AND link_key <> 0 AND feed_id <> ? ORDER BY id`
-	titleCandidates = `SELECT id, feed_id, story, published, copy, read, starred, title_key FROM items
-	WHERE title_key IN (` + qmarks32 + `) AND title_key <> 0 AND published BETWEEN ? AND ? AND feed_id <> ? ORDER BY id`
+// The candidates of a block of new items: the items of other feeds with
+// one of their link keys, and those with one of their title keys
+// published within the window of that item's date, each title key's
+// range read along the index (title_key, published). The planner is
+// told the indexes: left to itself, it may walk items_published over the
+// whole window instead.
+var (
+	linkCandidates = `SELECT id, feed_id, story, published, copy, read, starred, link_key FROM items INDEXED BY items_link_key
+	WHERE link_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", insertRows), ", ") + `) AND link_key <> 0 AND feed_id <> ? ORDER BY id`
+	titleCandidates = `WITH k (key, lo, hi) AS (VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", insertRows), ", ") + `)
+	SELECT i.id, i.feed_id, i.story, i.published, i.copy, i.read, i.starred, i.title_key
+	FROM k CROSS JOIN items i INDEXED BY items_title_key ON i.title_key = k.key AND i.published BETWEEN k.lo AND k.hi
+	WHERE i.title_key <> 0 AND i.feed_id <> ? ORDER BY i.id`
 )
-
-const qmarks32 = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 
 func (s *itemStmts) prepareStoryStmts(ctx context.Context) error {
 	var err error
@@ -144,24 +149,10 @@ func (s *itemStmts) prepareStoryStmts(ctx context.Context) error {
 	return err
 }
 
-// candidates returns the items of other feeds whose key in col (the
-// statement st) is one of keys, by key, in id order.
-func (s *itemStmts) candidates(ctx context.Context, st *sql.Stmt, keys []int64, extra ...any) (map[int64][]storyRow, error) {
-	args := make([]any, 0, insertRows+1)
-	n := 0
-	for _, k := range keys {
-		if k != 0 {
-			args = append(args, k)
-			n++
-		}
-	}
-	if n == 0 {
-		return nil, nil
-	}
-	for len(args) < insertRows {
-		args = append(args, 0)
-	}
-	rows, err := st.QueryContext(ctx, append(args, extra...)...)
+// candidates runs a candidate statement (linkCandidates or
+// titleCandidates) and returns its items by key, in id order, each once.
+func candidates(ctx context.Context, st *sql.Stmt, args []any) (map[int64][]storyRow, error) {
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +163,9 @@ func (s *itemStmts) candidates(ctx context.Context, st *sql.Stmt, keys []int64, 
 		var k int64
 		if err := rows.Scan(&r.id, &r.feed, &r.story, &r.published, &r.copy, &r.read, &r.starred, &k); err != nil {
 			return nil, err
+		}
+		if l := out[k]; len(l) > 0 && l[len(l)-1].id == r.id {
+			continue // two new items' windows both hold it
 		}
 		out[k] = append(out[k], r)
 	}
@@ -205,21 +199,39 @@ func (s *itemStmts) copiesOf(ctx context.Context, c storyRow) ([]storyRow, error
 // earliest copy when a new item is earlier still. A new copy takes its
 // story's read and starred marks.
 func (s *itemStmts) group(ctx context.Context, feedID, id int64, ps []*prepared) error {
-	links := make([]int64, len(ps))
-	titles := make([]int64, len(ps))
-	lo, hi := ps[0].it.Published.Unix(), ps[0].it.Published.Unix()
-	for i, p := range ps {
-		links[i], titles[i] = p.link, p.title
+	// Unused places hold key 0, which no item has.
+	links := make([]any, insertRows, insertRows+1)
+	titles := make([]any, 3*insertRows, 3*insertRows+1)
+	for i := range links {
+		links[i], titles[3*i], titles[3*i+1], titles[3*i+2] = 0, 0, 0, 0
+	}
+	nl, nt := 0, 0
+	for _, p := range ps {
 		p.story, p.copy, p.read, p.starred = 0, false, false, false
-		lo, hi = min(lo, p.it.Published.Unix()), max(hi, p.it.Published.Unix())
+		if p.link != 0 {
+			links[nl] = p.link
+			nl++
+		}
+		if p.title != 0 {
+			at := p.it.Published.Unix()
+			titles[3*nt], titles[3*nt+1], titles[3*nt+2] = p.title, at-window, at+window
+			nt++
+		}
 	}
-	byLink, err := s.candidates(ctx, s.story.byLink, links, feedID)
-	if err != nil {
-		return err
+	var byLink, byTitle map[int64][]storyRow
+	var err error
+	if nl > 0 {
+		if byLink, err = candidates(ctx, s.story.byLink, append(links, feedID)); err != nil {
+			return err
+		}
 	}
-	byTitle, err := s.candidates(ctx, s.story.byTitle, titles, lo-window, hi+window, feedID)
-	if err != nil || (byLink == nil && byTitle == nil) {
-		return err
+	if nt > 0 {
+		if byTitle, err = candidates(ctx, s.story.byTitle, append(titles, feedID)); err != nil {
+			return err
+		}
+	}
+	if len(byLink) == 0 && len(byTitle) == 0 {
+		return nil
 	}
 	members := func(c storyRow) ([]storyRow, error) { return s.copiesOf(ctx, c) }
 	taken := func(story int64) bool { return s.story.taken[story] }
