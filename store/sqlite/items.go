@@ -491,7 +491,10 @@ func (db *DB) items(ctx context.Context, f store.Filter, ignore []cond) ([]store
 			page += " OFFSET " + strconv.Itoa(f.Offset)
 		}
 	}
-	if len(cs) > 0 && f.Limit > 0 && !p.sparse && f.IDs == nil {
+	// The story condition alone holds for most rows: the newest rows
+	// answer at once, without the window's bound.
+	storyOnly := len(cs) == 1 && cs[0].story
+	if len(cs) > 0 && f.Limit > 0 && !p.sparse && f.IDs == nil && !storyOnly {
 		// Look among the newest rows first, walking the date index and
 		// testing each row; stop at the scanShare×(offset+limit)-th row.
 		var bound sql.NullInt64
