@@ -327,3 +327,102 @@ func TestStoryMigration(t *testing.T) {
 		t.Errorf("after a new copy: %q", got)
 	}
 }
+
+// TestStoryMigrationMatchesSave groups the same items twice: saved one
+// feed's part at a time, and written as an older aiwatch would have
+// written them, then upgraded. The upgrade decides as the write path
+// does.
+func TestStoryMigrationMatchesSave(t *testing.T) {
+	titles := []string{
+		"Huawei ships Ascend accelerators to new data centres", "HUAWEI SHIPS ASCEND ACCELERATORS TO NEW DATA CENTRES!",
+		"摩尔线程发布新一代图形处理器芯片产品线", "摩爾線程發布新一代圖形處理器芯片產品線", "Market wrap", "Cambricon revenue rises again in the third quarter",
+	}
+	type row struct {
+		feed      int64
+		key, url  string
+		title     string
+		published int64
+	}
+	var rows []row
+	db, feeds := storyStore(t, "F1", "F2", "F3", "F4", "F5")
+	for round := range 6 {
+		for fi, feed := range feeds {
+			var items []store.Item
+			for j := range 7 {
+				n := round*100 + fi*10 + j
+				at := day0.Add(time.Duration((n*7919)%(9*24*60)) * time.Minute)
+				url := fmt.Sprintf("https://site%d.example.com/story/%d?utm_source=f%d", n%4, (n*31)%23, fi)
+				it := storyItem(fmt.Sprintf("k%d", n), url, titles[(n*13)%len(titles)], at)
+				items = append(items, it)
+			}
+			save(t, db, feed, items...)
+		}
+	}
+	q, err := db.SQL().Query(`SELECT feed_id, key, url, title, published FROM items ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q.Next() {
+		var r row
+		if err := q.Scan(&r.feed, &r.key, &r.url, &r.title, &r.published); err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, r)
+	}
+	q.Close()
+	grouping := func(db *sqlite.DB) map[string]string {
+		out := map[string]string{}
+		rs, err := db.SQL().Query(`SELECT i.key, coalesce((SELECT s.key FROM items s WHERE s.id = i.story), ''), i.copy FROM items i`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var k, s string
+			var c bool
+			if err := rs.Scan(&k, &s, &c); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = fmt.Sprintf("story %q copy %v", s, c)
+		}
+		return out
+	}
+	saved := grouping(db)
+	if n := count(t, db, `SELECT count(*) FROM items WHERE copy = 1`); n < 20 {
+		t.Fatalf("only %d copies: the test says little", n)
+	}
+
+	path := filepath.Join(t.TempDir(), "old.db")
+	if err := sqlite.CreateAtVersion(path, 12); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range feeds {
+		if _, err := raw.Exec(`INSERT INTO feeds (id, url, title) VALUES (?, ?, ?)`, f, fmt.Sprintf("https://f%d.example.org/feed", i), fmt.Sprintf("F%d", i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, r := range rows {
+		if _, err := raw.Exec(`INSERT INTO items (id, feed_id, key, url, title, published) VALUES (?, ?, ?, ?, ?, ?)`, i+1, r.feed, r.key, r.url, r.title, r.published); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Exec(`UPDATE tag_counts SET total = (SELECT count(*) FROM items), unread = (SELECT count(*) FROM items) WHERE kind = '' AND entity = ''`)
+	raw.Close()
+	defer sqlite.SetRegroupPage(50)()
+	up, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	upgraded := grouping(up)
+	for k, want := range saved {
+		if got := upgraded[k]; got != want {
+			t.Errorf("item %s: saved as %s, upgraded as %s", k, want, got)
+		}
+	}
+	checkCounts(t, up)
+}
