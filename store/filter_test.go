@@ -47,6 +47,8 @@ func TestFilterEqual(t *testing.T) {
 				*x = (*x + 1) % 3
 			case *int:
 				*x++
+			case *bool:
+				*x = !*x
 			default:
 				t.Fatalf("the test does not know how to change a %s; teach it, and Equal", field.Type)
 			}

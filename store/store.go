@@ -315,6 +315,10 @@ type Item struct {
 	Firms     []string // sorted firm IDs
 	Alliances []string // sorted alliance IDs
 	Mentions  []Mention
+
+	// AlsoIn are the titles of the other feeds that carry the item's
+	// story (see StoryLink), earliest copy first; nil when none do.
+	AlsoIn []string
 }
 
 // Field names a part of an item that a mention is found in.
@@ -397,6 +401,10 @@ type Filter struct {
 	Starred      Tristate
 	Sanctions    Tristate
 	IDs          []int64 // restrict to these item IDs, when non-nil
+	// AllCopies lists every copy of a story. Without it a list shows
+	// each story once, as its earliest copy, unless Feeds or IDs name
+	// the items to show.
+	AllCopies bool
 
 	Limit  int // 0 means no limit
 	Offset int
@@ -415,7 +423,7 @@ func (f Filter) Equal(g Filter) bool {
 		slices.Equal(f.Feeds, g.Feeds) && slices.Equal(f.NotFeeds, g.NotFeeds) &&
 		f.Since.Equal(g.Since) && f.Until.Equal(g.Until) &&
 		f.Unread == g.Unread && f.Starred == g.Starred && f.Sanctions == g.Sanctions &&
-		(f.IDs == nil) == (g.IDs == nil) && slices.Equal(f.IDs, g.IDs) &&
+		(f.IDs == nil) == (g.IDs == nil) && slices.Equal(f.IDs, g.IDs) && f.AllCopies == g.AllCopies &&
 		f.Limit == g.Limit && f.Offset == g.Offset
 }
 

@@ -472,7 +472,8 @@ func checkFrame(tb testing.TB, frame string, total int) {
 	}
 }
 
-// storeTotal counts every item of the store at path.
+// storeTotal counts the stories of the store at path: what the dashboard
+// says it holds.
 func storeTotal(tb testing.TB, path string) int {
 	db, err := sqlite.Open(path)
 	if err != nil {

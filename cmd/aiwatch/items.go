@@ -31,6 +31,8 @@ type itemJSON struct {
 	Sanctions bool     `json:"sanctions"`
 	FeedID    int64    `json:"feed_id"`
 	Summary   string   `json:"summary"`
+	// AlsoIn are the other feeds that carry the item's story.
+	AlsoIn []string `json:"also_in"`
 }
 
 // resolver returns the query language's names, read from the store once
@@ -69,6 +71,7 @@ func cmdItems(a *app, args []string) error {
 	fs.BoolVar(&a.includeIgnored, "include-ignored", false, "show the items the config file's ignore rules hide")
 	since := fs.String("since", "", "only items published since `7d|2025-07-01`")
 	limit := fs.Int("limit", 50, "show at most `N` items (0: all)")
+	allCopies := fs.Bool("all-copies", false, "list every feed's copy of a story, not only its earliest")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := a.parse(fs, "items", args)
 	if err != nil {
@@ -137,6 +140,7 @@ func cmdItems(a *app, args []string) error {
 		f.Starred = store.Yes
 	}
 	f.Limit = *limit
+	f.AllCopies = *allCopies
 	items, err := a.db.Items(a.ctx, f)
 	if err != nil {
 		return err
@@ -148,7 +152,7 @@ func cmdItems(a *app, args []string) error {
 				ID: it.ID, Feed: it.FeedTitle, Title: it.Title, URL: it.URL,
 				Published: it.Published.UTC().Format(time.RFC3339), Lang: it.Lang,
 				Read: it.Read, Starred: it.Starred, Firms: nonNil(it.Firms), Alliances: nonNil(it.Alliances),
-				Sanctions: it.Sanctions, FeedID: it.FeedID, Summary: it.Summary,
+				Sanctions: it.Sanctions, FeedID: it.FeedID, Summary: it.Summary, AlsoIn: nonNil(it.AlsoIn),
 			})
 		}
 		return writeJSON(a.stdout, out)

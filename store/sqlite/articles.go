@@ -41,8 +41,8 @@ func (db *DB) SaveArticle(ctx context.Context, a store.Article, tags store.Item)
 	}
 	bj, _ := json.Marshal(bodyOnly)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var read bool
-		err := tx.QueryRowContext(ctx, `SELECT read FROM items WHERE id = ?`, a.ItemID).Scan(&read)
+		var read, copy bool
+		err := tx.QueryRowContext(ctx, `SELECT read, copy FROM items WHERE id = ?`, a.ItemID).Scan(&read, &copy)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("item %d: %w", a.ItemID, store.ErrNotFound)
 		}
@@ -69,7 +69,7 @@ func (db *DB) SaveArticle(ctx context.Context, a store.Article, tags store.Item)
 		if err != nil {
 			return err
 		}
-		if err := s.writeTags(ctx, a.ItemID, &tags, !read); err != nil {
+		if err := s.writeTags(ctx, a.ItemID, &tags, !read, copy); err != nil {
 			return err
 		}
 		if err := s.flushTags(ctx); err != nil {

@@ -206,6 +206,14 @@ func (db *DB) init(o Options) error {
 	return db.migrate(ctx, version, migs)
 }
 
+// migrationCode holds the Go side of a migration, by version: work SQL
+// cannot do, run in the migration's transaction before and after its SQL.
+var migrationCode = map[int]struct {
+	before, after func(context.Context, *sql.Tx) error
+}{
+	13: {before: addStoryColumns, after: regroupAll},
+}
+
 type migration struct {
 	version int
 	name    string
@@ -264,8 +272,19 @@ func (db *DB) migrate(ctx context.Context, version int, migs []migration) error 
 			if cur >= m.version {
 				return nil
 			}
+			code := migrationCode[m.version]
+			if code.before != nil {
+				if err := code.before(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
+			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if code.after != nil {
+				if err := code.after(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
 			return err

@@ -56,3 +56,11 @@ func RunMigration(db *DB, version int) error {
 	}
 	return fmt.Errorf("no migration %d", version)
 }
+
+// SetRegroupPage makes migration 0013 read n items at a time, until the
+// returned function restores the default.
+func SetRegroupPage(n int) func() {
+	old := regroupPage
+	regroupPage = n
+	return func() { regroupPage = old }
+}

@@ -104,11 +104,11 @@ func (db *DB) countIgnored(ctx context.Context, kind string) (map[string]store.C
 	w, args := db.ignored()
 	var q string
 	if kind == "" {
-		q = `SELECT '', count(*), coalesce(sum(i.read = 0), 0) FROM items i WHERE ` + w
+		q = `SELECT '', count(*), coalesce(sum(i.read = 0), 0) FROM items i WHERE i.copy = 0 AND ` + w
 	} else {
 		q = `SELECT t.entity, count(*), coalesce(sum(t.unread), 0) FROM items i
 			CROSS JOIN item_tags t INDEXED BY item_tags_item ON t.item_id = i.id AND t.kind = ?
-			WHERE ` + w + ` GROUP BY t.entity`
+			WHERE t.copy = 0 AND ` + w + ` GROUP BY t.entity`
 		args = append([]any{kind}, args...)
 	}
 	rows, err := db.db.QueryContext(ctx, q, args...)

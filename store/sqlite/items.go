@@ -163,6 +163,26 @@ type cond struct {
 	// positive tags and text; nil otherwise.
 	drive *driver
 	ids   bool // the condition is Filter.IDs
+	story bool // the condition is storyCond's
+}
+
+// storyCond returns the condition that an item is the copy its story is
+// listed as (its earliest), unless f lists every copy: AllCopies, or a
+// filter naming the feeds or the items to show, which are listed as they
+// are. ok is false when there is no such condition.
+func storyCond(f store.Filter) (c cond, ok bool) {
+	if f.AllCopies || len(f.Feeds) > 0 || f.IDs != nil {
+		return cond{}, false
+	}
+	return cond{set: `i.copy = 0`, probe: `i.copy = 0`, story: true}, true
+}
+
+// withStory returns cs with f's storyCond, if any.
+func withStory(cs []cond, f store.Filter) []cond {
+	if c, ok := storyCond(f); ok {
+		return append(cs, c)
+	}
+	return cs
 }
 
 // driver is a row source that yields the items meeting one condition,
@@ -428,7 +448,14 @@ func (db *DB) tagSizes(ctx context.Context, cs []cond, tags []int) (map[int]int,
 // itemColumns are the columns Items reads, from items i joined with feeds fd.
 const itemColumns = `i.id, i.feed_id, fd.title, i.key, i.url, i.title, i.summary, i.author, i.lang, i.published, i.updated, i.fetched,
 		i.read, i.starred, i.sanctions,
-		(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance'))`
+		(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance')),
+		` + alsoInSQL
+
+// alsoInSQL is the titles of the feeds of an item's other copies,
+// earliest first, joined by the unit separator; NULL for an item alone.
+const alsoInSQL = `CASE WHEN i.story <> 0 THEN (SELECT group_concat(t, char(31)) FROM (
+			SELECT CASE WHEN f2.title <> '' THEN f2.title ELSE f2.url END AS t FROM items j JOIN feeds f2 ON f2.id = j.feed_id
+			WHERE j.story = i.story AND j.story <> 0 AND j.id <> i.id ORDER BY j.published, j.id)) END`
 
 // newestFirst orders items as every list shows them.
 const newestFirst = ` ORDER BY i.published DESC, i.id DESC`
@@ -452,7 +479,7 @@ func (db *DB) items(ctx context.Context, f store.Filter, ignore []cond) ([]store
 	if err != nil {
 		return nil, db.wrap("list items", err)
 	}
-	cs := append(conditions(f, bodies), ignore...)
+	cs := append(withStory(conditions(f, bodies), f), ignore...)
 	p, err := db.plan(ctx, cs)
 	if err != nil {
 		return nil, db.wrap("list items", err)
@@ -464,7 +491,10 @@ func (db *DB) items(ctx context.Context, f store.Filter, ignore []cond) ([]store
 			page += " OFFSET " + strconv.Itoa(f.Offset)
 		}
 	}
-	if len(cs) > 0 && f.Limit > 0 && !p.sparse && f.IDs == nil {
+	// The story condition alone holds for most rows: the newest rows
+	// answer at once, without the window's bound.
+	storyOnly := len(cs) == 1 && cs[0].story
+	if len(cs) > 0 && f.Limit > 0 && !p.sparse && f.IDs == nil && !storyOnly {
 		// Look among the newest rows first, walking the date index and
 		// testing each row; stop at the scanShare×(offset+limit)-th row.
 		var bound sql.NullInt64
@@ -502,10 +532,13 @@ func (db *DB) items(ctx context.Context, f store.Filter, ignore []cond) ([]store
 func (db *DB) queryItems(ctx context.Context, q string, args []any) ([]store.Item, error) {
 	return scanAll(ctx, db, "list items", q, args, func(rows *sql.Rows, it *store.Item) error {
 		var pub, upd, fet int64
-		var tags sql.NullString
+		var tags, also sql.NullString
 		if err := rows.Scan(&it.ID, &it.FeedID, &it.FeedTitle, &it.Key, &it.URL, &it.Title, &it.Summary, &it.Author, &it.Lang,
-			&pub, &upd, &fet, &it.Read, &it.Starred, &it.Sanctions, &tags); err != nil {
+			&pub, &upd, &fet, &it.Read, &it.Starred, &it.Sanctions, &tags, &also); err != nil {
 			return err
+		}
+		if also.String != "" {
+			it.AlsoIn = strings.Split(also.String, "\x1f")
 		}
 		it.Published, it.Updated, it.Fetched = fromUnix(pub), fromUnix(upd), fromUnix(fet)
 		it.Firms, it.Alliances = splitTags(tags.String)
@@ -564,7 +597,7 @@ func (db *DB) CountItems(ctx context.Context, f store.Filter) (store.Counts, err
 	if err != nil {
 		return c, db.wrap("count items", err)
 	}
-	cs := append(conditions(f, bodies), db.ignoreConds()...)
+	cs := append(withStory(conditions(f, bodies), f), db.ignoreConds()...)
 	p, err := db.plan(ctx, cs)
 	if err != nil {
 		return c, db.wrap("count items", err)
@@ -588,8 +621,11 @@ func tagCount(cs []cond, drive int) (string, []any, bool) {
 		return "", nil, false
 	}
 	var tags []*driver
+	story := false
 	for i, c := range cs {
 		switch {
+		case c.story:
+			story = true // item_tags.copy says it
 		case c.drive != nil && c.drive.kind != "":
 			if i != drive {
 				tags = append(tags, c.drive)
@@ -605,6 +641,9 @@ func tagCount(cs []cond, drive int) (string, []any, bool) {
 	if d.kind != "" {
 		q, id = `SELECT count(*), sum(d.unread) FROM item_tags d WHERE d.kind = ? AND d.entity = ?`, "d.item_id"
 		args = []any{d.kind, d.entity}
+		if story {
+			q += ` AND d.copy = 0`
+		}
 	} else {
 		if len(tags) == 0 {
 			return "", nil, false // the unread count needs the items
@@ -614,6 +653,9 @@ func tagCount(cs []cond, drive int) (string, []any, bool) {
 		tags = tags[1:]
 		q = `SELECT count(*), sum(u.unread) FROM ` + d.table + ` w CROSS JOIN item_tags u INDEXED BY item_tags_item
 			ON u.item_id = w.rowid AND u.kind = ? AND u.entity = ? WHERE ` + d.on
+		if story {
+			q += ` AND u.copy = 0`
+		}
 		id, args = "w.rowid", append([]any{u.kind, u.entity}, d.args...)
 	}
 	for _, t := range tags {
@@ -644,7 +686,7 @@ func isEmptyFilter(f store.Filter) bool {
 	return len(f.Text)+len(f.NotText)+len(f.Firms)+len(f.NotFirms)+len(f.Alliances)+len(f.NotAlliances)+
 		len(f.Lists)+len(f.NotLists)+len(f.Langs)+len(f.NotLangs)+len(f.Feeds)+len(f.NotFeeds) == 0 &&
 		f.Since.IsZero() && f.Until.IsZero() && f.Unread == store.Any && f.Starred == store.Any &&
-		f.Sanctions == store.Any && f.IDs == nil
+		f.Sanctions == store.Any && f.IDs == nil && !f.AllCopies
 }
 
 // Item returns one item with its full text and mentions.
@@ -745,7 +787,7 @@ func (db *DB) MarkAllRead(ctx context.Context, f store.Filter) (int, error) {
 	f.Limit, f.Offset = 0, 0
 	f.Unread = store.Yes
 	w, args := where(f)
-	for _, c := range db.ignoreConds() {
+	for _, c := range withStory(db.ignoreConds(), f) {
 		if w == "" {
 			w = " WHERE " + c.set
 		} else {

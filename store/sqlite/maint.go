@@ -95,7 +95,7 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	}
 	var bad int
 	err = db.db.QueryRowContext(ctx, `SELECT count(*) FROM (
-		SELECT kind, entity, count(*) AS total, sum(unread) AS unread FROM item_tags GROUP BY kind, entity) t
+		SELECT kind, entity, count(*) AS total, sum(unread) AS unread FROM item_tags WHERE copy = 0 GROUP BY kind, entity) t
 		LEFT JOIN tag_counts c USING (kind, entity) WHERE c.total IS NOT t.total OR c.unread IS NOT t.unread`).Scan(&bad)
 	if err != nil {
 		return r, db.wrap("check counters", err)
@@ -108,11 +108,15 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 		return r, db.wrap("check counters", err)
 	}
 	bad += badWeeks
-	var total, unread int
+	// The counters count stories: the copies lists show (copy = 0).
+	var total, unread, stories, storiesUnread int
 	if err := db.db.QueryRowContext(ctx, `SELECT total, unread FROM tag_counts WHERE kind = '' AND entity = ''`).Scan(&total, &unread); err != nil {
 		return r, db.wrap("check counters", err)
 	}
-	r.CountsOK = bad == 0 && total == r.Counts["items"] && unread == r.Counts["unread"]
+	if err := db.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(read = 0), 0) FROM items WHERE copy = 0`).Scan(&stories, &storiesUnread); err != nil {
+		return r, db.wrap("check counters", err)
+	}
+	r.CountsOK = bad == 0 && total == stories && unread == storiesUnread
 	var oldest, newest sql.NullInt64
 	db.db.QueryRowContext(ctx, `SELECT min(published), max(published) FROM items`).Scan(&oldest, &newest)
 	r.ItemsOldest, r.ItemsNewest = fromUnix(oldest.Int64), fromUnix(newest.Int64)
@@ -132,8 +136,8 @@ func (db *DB) RepairCounts(ctx context.Context) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM tag_counts`,
-			`INSERT INTO tag_counts (kind, entity, total, unread) SELECT kind, entity, count(*), sum(unread) FROM item_tags GROUP BY kind, entity`,
-			`INSERT INTO tag_counts (kind, entity, total, unread) SELECT '', '', count(*), coalesce(sum(read = 0), 0) FROM items`,
+			`INSERT INTO tag_counts (kind, entity, total, unread) SELECT kind, entity, count(*), sum(unread) FROM item_tags WHERE copy = 0 GROUP BY kind, entity`,
+			`INSERT INTO tag_counts (kind, entity, total, unread) SELECT '', '', count(*), coalesce(sum(read = 0), 0) FROM items WHERE copy = 0`,
 			`DELETE FROM tag_weeks`,
 			`INSERT INTO tag_weeks (kind, entity, week, total) SELECT t.kind, t.entity, ` + store.WeekSQL("i.published") + `, count(*)
 				FROM ` + weeksJoin + ` GROUP BY 1, 2, 3`,

@@ -72,5 +72,7 @@ func prepareItem(it *store.Item) prepared {
 		hash:  itemHash(it),
 		words: shortTokens(it.Title, it.Summary, it.Content),
 		tags:  itemTags(it),
+		link:  linkKey(it.URL),
+		title: titleKey(it.Title),
 	}
 }

@@ -55,6 +55,11 @@ type prepared struct {
 	hash  int64
 	words string   // the item's text for items_words
 	tags  []tagRow // without the alliance roll-up, which the writer adds
+	// link and title are the item's story keys (story.go). The writer
+	// sets story, copy and the marks of a new item (itemStmts.group).
+	link, title         int64
+	story               int64
+	copy, read, starred bool
 }
 
 // tagRow is one row of item_tags.
@@ -67,6 +72,7 @@ type existing struct {
 	id   int64
 	hash int64
 	read bool
+	copy bool
 }
 
 // saveItems saves the prepared items of chunks (see prepare), in the
@@ -93,17 +99,20 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 		return st, err
 	}
 	s.inline = ix == nil
+	if err := s.prepareStoryStmts(ctx); err != nil {
+		return st, err
+	}
 
 	// One query for the feed's stored items beats one per item.
 	have := map[string]existing{}
-	rows, err := tx.QueryContext(ctx, `SELECT key, id, hash, read FROM items WHERE feed_id = ?`, feedID)
+	rows, err := tx.QueryContext(ctx, `SELECT key, id, hash, read, copy FROM items WHERE feed_id = ?`, feedID)
 	if err != nil {
 		return st, err
 	}
 	for rows.Next() {
 		var k string
 		var e existing
-		if err := rows.Scan(&k, &e.id, &e.hash, &e.read); err != nil {
+		if err := rows.Scan(&k, &e.id, &e.hash, &e.read, &e.copy); err != nil {
 			rows.Close()
 			return st, err
 		}
@@ -172,7 +181,6 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 	if err := s.flushTags(ctx); err != nil {
 		return st, err
 	}
-	s.count("", "", st.New, st.New) // new items are unread
 	if err := s.flushCounts(ctx); err != nil {
 		return st, err
 	}
@@ -203,6 +211,7 @@ type itemStmts struct {
 	members map[string][]string
 	// inline: index as the items are written (see saveItems).
 	inline bool
+	story  storyStmts // see story.go
 }
 
 // txStmts are one transaction's statements by query. Each is prepared once
@@ -239,8 +248,8 @@ func (c *txStmts) rows(ctx context.Context, head, row string, n int) (*sql.Stmt,
 // tagArgs is a tag row with its item.
 type tagArgs struct {
 	tagRow
-	id     int64
-	unread bool
+	id           int64
+	unread, copy bool
 }
 
 func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, error) {
@@ -255,7 +264,8 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 		return st
 	}
 	s.update = prep(`UPDATE items SET url = ?, title = ?, summary = ?, content = ?, author = ?, lang = ?,
-		published = CASE WHEN ? THEN published ELSE ? END, updated = ?, fetched = ?, sanctions = ?, hash = ? WHERE id = ?`)
+		published = CASE WHEN ? THEN published ELSE ? END, updated = ?, fetched = ?, sanctions = ?, hash = ?,
+		link_key = ?, title_key = ? WHERE id = ?`)
 	s.old = prep(`SELECT title, summary, content FROM items WHERE id = ?`)
 	s.delTags = prep(`DELETE FROM item_tags WHERE item_id = ?`)
 	s.published = prep(`SELECT published FROM items WHERE id = ?`)
@@ -284,18 +294,26 @@ func (db *DB) prepareItemStmts(ctx context.Context, tx *sql.Tx) (*itemStmts, err
 // insertNew inserts new items with ids from id on, with their word-index
 // rows, and queues their tag rows.
 func (s *itemStmts) insertNew(ctx context.Context, feedID, id int64, ps []*prepared, work *ftsWork) error {
-	ins, err := s.rows(ctx, `INSERT INTO items (id, feed_id, key, url, title, summary, content, author, lang, published, updated, fetched, sanctions, hash) VALUES `,
-		`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, len(ps))
+	if err := s.group(ctx, feedID, id, ps); err != nil {
+		return err
+	}
+	ins, err := s.rows(ctx, `INSERT INTO items (id, feed_id, key, url, title, summary, content, author, lang, published, updated, fetched, sanctions, hash,
+		story, copy, read, starred, link_key, title_key) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, len(ps))
 	if err != nil {
 		return err
 	}
-	args := make([]any, 0, 14*len(ps))
+	args := make([]any, 0, 20*len(ps))
 	words := make([]wordRow, len(ps))
 	for i, p := range ps {
 		it := p.it
 		args = append(args, id+int64(i), feedID, it.Key, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
-			it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash)
+			it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash,
+			p.story, p.copy, p.read, p.starred, p.link, p.title)
 		words[i] = wordRow{id + int64(i), p.words}
+		if !p.copy {
+			s.count("", "", 1, b2i(!p.read)) // the story counters count the copy shown
+		}
 	}
 	if _, err := ins.ExecContext(ctx, args...); err != nil {
 		return err
@@ -311,7 +329,7 @@ func (s *itemStmts) insertNew(ctx context.Context, feedID, id int64, ps []*prepa
 		work.words = append(work.words, words...)
 	}
 	for i, p := range ps {
-		if err := s.queueTags(ctx, id+int64(i), true, p.it.Published.Unix(), s.withAlly(p)); err != nil {
+		if err := s.queueTags(ctx, id+int64(i), !p.read, p.copy, p.it.Published.Unix(), s.withAlly(p)); err != nil {
 			return err
 		}
 	}
@@ -337,13 +355,19 @@ func (s *itemStmts) updateOne(ctx context.Context, old existing, p *prepared, wo
 	it := p.it
 	// An undated item keeps the date of its first fetch.
 	if _, err := s.update.ExecContext(ctx, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang,
-		it.Undated, it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash, old.id); err != nil {
+		it.Undated, it.Published.Unix(), unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash, p.link, p.title, old.id); err != nil {
 		return err
 	}
 	if _, err := s.delTags.ExecContext(ctx, old.id); err != nil {
 		return err
 	}
-	return s.queueTags(ctx, old.id, !old.read, it.Published.Unix(), s.withAlly(p))
+	published := it.Published.Unix()
+	if it.Undated { // the date stored, not this fetch's time
+		if err := s.published.QueryRowContext(ctx, old.id).Scan(&published); err != nil {
+			return err
+		}
+	}
+	return s.queueTags(ctx, old.id, !old.read, old.copy, published, s.withAlly(p))
 }
 
 // keepArticleTags returns p with the tags of item id's article added, when
@@ -413,6 +437,13 @@ func (s *itemStmts) keepArticleTags(ctx context.Context, id int64, p *prepared) 
 		}
 	}
 	return &prepared{it: &merged, hash: p.hash, words: p.words, tags: itemTags(&merged)}, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func unixOrZero(t time.Time) int64 {

@@ -41,7 +41,7 @@ func (s *itemStmts) withAlly(p *prepared) []tagRow {
 }
 
 // writeTags replaces an item's tags with those of it (aiwatch retag).
-func (s *itemStmts) writeTags(ctx context.Context, id int64, it *store.Item, unread bool) error {
+func (s *itemStmts) writeTags(ctx context.Context, id int64, it *store.Item, unread, copy bool) error {
 	if _, err := s.delTags.ExecContext(ctx, id); err != nil {
 		return err
 	}
@@ -49,22 +49,21 @@ func (s *itemStmts) writeTags(ctx context.Context, id int64, it *store.Item, unr
 	if err := s.published.QueryRowContext(ctx, id).Scan(&published); err != nil {
 		return err
 	}
-	return s.queueTags(ctx, id, unread, published, s.withAlly(&prepared{it: it, tags: itemTags(it)}))
+	return s.queueTags(ctx, id, unread, copy, published, s.withAlly(&prepared{it: it, tags: itemTags(it)}))
 }
 
 // queueTags queues the tag rows of an item published at published (unix
 // seconds), writing them a block at a time, and notes what they add to
-// the counters.
-func (s *itemStmts) queueTags(ctx context.Context, id int64, unread bool, published int64, rows []tagRow) error {
+// the counters and the weekly counters, which count only the copy of a
+// story that lists show.
+func (s *itemStmts) queueTags(ctx context.Context, id int64, unread, copy bool, published int64, rows []tagRow) error {
 	week := store.Week(published)
 	for _, r := range rows {
-		s.tagBuf = append(s.tagBuf, tagArgs{r, id, unread})
-		u := 0
-		if unread {
-			u = 1
+		s.tagBuf = append(s.tagBuf, tagArgs{r, id, unread, copy})
+		if !copy {
+			s.count(r.kind, r.entity, 1, b2i(unread))
+			s.weeks[weekKey{r.kind, r.entity, week}]++
 		}
-		s.count(r.kind, r.entity, 1, u)
-		s.weeks[weekKey{r.kind, r.entity, week}]++
 	}
 	if len(s.tagBuf) >= tagRows {
 		return s.flushTags(ctx)
@@ -76,13 +75,13 @@ func (s *itemStmts) queueTags(ctx context.Context, id int64, unread bool, publis
 func (s *itemStmts) flushTags(ctx context.Context) error {
 	for len(s.tagBuf) > 0 {
 		n := min(len(s.tagBuf), tagRows)
-		st, err := s.rows(ctx, `INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread, mentions) VALUES `, `(?, ?, ?, ?, ?)`, n)
+		st, err := s.rows(ctx, `INSERT OR IGNORE INTO item_tags (kind, entity, item_id, unread, copy, mentions) VALUES `, `(?, ?, ?, ?, ?, ?)`, n)
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, 5*n)
+		args := make([]any, 0, 6*n)
 		for _, r := range s.tagBuf[:n] {
-			args = append(args, r.kind, r.entity, r.id, r.unread, r.mentions)
+			args = append(args, r.kind, r.entity, r.id, r.unread, r.copy, r.mentions)
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err

@@ -76,7 +76,7 @@ func (db *DB) retagWith(ctx context.Context, tag TagFunc, feedURL, aliasVersion 
 		const chunk = 5000
 		var last int64
 		for {
-			rows, err := tx.QueryContext(ctx, `SELECT i.id, (SELECT url FROM feeds f WHERE f.id = i.feed_id), i.title, i.summary, i.content, i.read, i.sanctions,
+			rows, err := tx.QueryContext(ctx, `SELECT i.id, (SELECT url FROM feeds f WHERE f.id = i.feed_id), i.title, i.summary, i.content, i.read, i.copy, i.sanctions,
 				(SELECT group_concat(kind || ':' || entity, ',') FROM item_tags t WHERE t.item_id = i.id AND t.kind IN ('firm', 'alliance')),
 				(SELECT coalesce(sum(json_array_length(mentions)), 0) FROM item_tags t WHERE t.item_id = i.id AND t.mentions <> ''),
 				a.text, a.body_only
@@ -87,7 +87,7 @@ func (db *DB) retagWith(ctx context.Context, tag TagFunc, feedURL, aliasVersion 
 			type row struct {
 				id                            int64
 				feed, title, summary, content string
-				read, sanctions               bool
+				read, copy, sanctions         bool
 				tags                          sql.NullString
 				mentions                      int
 				article                       []byte // compressed article text, nil if none
@@ -96,7 +96,7 @@ func (db *DB) retagWith(ctx context.Context, tag TagFunc, feedURL, aliasVersion 
 			var batch []row
 			for rows.Next() {
 				var r row
-				if err := rows.Scan(&r.id, &r.feed, &r.title, &r.summary, &r.content, &r.read, &r.sanctions, &r.tags, &r.mentions, &r.article, &r.bodyOnly); err != nil {
+				if err := rows.Scan(&r.id, &r.feed, &r.title, &r.summary, &r.content, &r.read, &r.copy, &r.sanctions, &r.tags, &r.mentions, &r.article, &r.bodyOnly); err != nil {
 					rows.Close()
 					return err
 				}
@@ -134,7 +134,7 @@ func (db *DB) retagWith(ctx context.Context, tag TagFunc, feedURL, aliasVersion 
 					continue
 				}
 				changed++
-				if err := s.writeTags(ctx, r.id, &it, !r.read); err != nil {
+				if err := s.writeTags(ctx, r.id, &it, !r.read, r.copy); err != nil {
 					return err
 				}
 				if _, err := setSanctions.ExecContext(ctx, it.Sanctions, r.id, it.Sanctions); err != nil {

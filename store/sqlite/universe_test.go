@@ -162,7 +162,7 @@ func TestJoinLeave(t *testing.T) {
 	if err := db.AddAlliance(ctx, store.Alliance{ID: "robots", Name: "Embodied AI Alliance", NameZH: "具身智能联盟", Launched: "2026-07", Convener: "huawei"}); err != nil {
 		t.Fatal(err)
 	}
-	feed := addFeed(t, db)
+	feed := addUniverseFeed(t, db)
 	if _, err := db.SaveItems(ctx, feed, []store.Item{
 		{Key: "1", Title: "Unitree ships", Published: db.Now(), Firms: []string{"unitree"}},
 		{Key: "2", Title: "AgiBot ships", Published: db.Now(), Firms: []string{"agibot"}},
@@ -329,7 +329,7 @@ func TestUserUniverseSurvivesReseed(t *testing.T) {
 
 func TestRetagIfStale(t *testing.T) {
 	db := mustOpen(t)
-	feed := addFeed(t, db)
+	feed := addUniverseFeed(t, db)
 	if _, err := db.SaveItems(ctx, feed, []store.Item{
 		{Key: "1", Title: "Unitree shows a robot", Published: time.Now()},
 		{Key: "2", Title: "宇树科技发布", Published: time.Now()},
@@ -384,7 +384,7 @@ func TestRetagIfStale(t *testing.T) {
 	}
 }
 
-func addFeed(t *testing.T, db *sqlite.DB) int64 {
+func addUniverseFeed(t *testing.T, db *sqlite.DB) int64 {
 	t.Helper()
 	id, err := db.AddFeed(ctx, store.Feed{URL: "https://example.org/universe.xml", Enabled: true})
 	if err != nil {

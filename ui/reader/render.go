@@ -138,6 +138,16 @@ func (m Model) itemLines(w int) []string {
 		metaLine += " " + t.Sanctions.Render(theme.MarkSanctions+" sanctions")
 	}
 	lines = append(lines, metaLine)
+	if len(it.AlsoIn) > 0 {
+		// The story's other copies, by feed (store.StoryLink).
+		names := make([]string, 0, len(it.AlsoIn))
+		for _, f := range it.AlsoIn {
+			if f = cell.Line(f); f != "" {
+				names = append(names, f)
+			}
+		}
+		lines = append(lines, m.wrapped("also in: ", strings.Join(names, ", "), w, t.Dim, t.Dim)...)
+	}
 	if u := cell.Line(it.URL); u != "" {
 		for _, sp := range cell.WrapSpansMode(t.Bidi, u, w) {
 			lines = append(lines, cell.Draw(t.Bidi, u[sp.Start:sp.End], w, []cell.Run{{End: sp.End - sp.Start, Style: t.Link.Render}}))
