@@ -114,6 +114,10 @@ func (db *DB) ImportUniverse(ctx context.Context, u store.Universe, dryRun bool)
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		return store.ImportResult{}, fmt.Errorf("sqlite: %w", err)
+	}
 	if err != nil {
 		return store.ImportResult{}, db.userErr("import the universe", err)
 	}
@@ -137,8 +141,33 @@ func (im *importer) change(section string, i int, op, what, detail string) {
 	im.res.Changes = append(im.res.Changes, store.UniverseChange{Section: section, Index: i, Op: op, What: what, Detail: detail})
 }
 
-// at names an entry of the file in a refusal.
-func at(section string, i int) string { return fmt.Sprintf("%s[%d]", section, i) }
+// ImportError is a refusal of one entry of an imported universe.
+type ImportError struct {
+	Section string // "firms", "aliases"…
+	Index   int    // the entry's place in its section, from 0
+	Msg     string
+}
+
+func (e *ImportError) Error() string { return fmt.Sprintf("%s[%d]: %s", e.Section, e.Index, e.Msg) }
+
+// entry names an entry of the universe in a refusal.
+type entry struct {
+	section string
+	i       int
+}
+
+func (p entry) refuse(format string, args ...any) error {
+	return &ImportError{p.section, p.i, fmt.Sprintf(format, args...)}
+}
+
+// wrap places a refusal worded for the user; other errors pass.
+func (p entry) wrap(err error) error {
+	var ue userError
+	if errors.As(err, &ue) || errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		return p.refuse("%s", err)
+	}
+	return err
+}
 
 func (im *importer) run(u store.Universe) error {
 	for i, f := range u.Firms {
@@ -211,14 +240,14 @@ func sourcesJSON(s []string) string {
 }
 
 func (im *importer) firm(i int, f store.Firm) error {
-	place := at("firms", i)
+	place := entry{"firms", i}
 	if err := store.CheckID(f.ID); err != nil {
-		return refuse("%s: %s", place, err)
+		return place.refuse("%s", err)
 	}
 	f.Name, f.NameZH, f.NameAR = store.CleanLine(f.Name, 200), store.CleanLine(f.NameZH, 200), store.CleanLine(f.NameAR, 200)
 	f.Sector, f.HQ = store.CleanLine(f.Sector, 200), store.CleanLine(f.HQ, 200)
 	if f.Name == "" {
-		return refuse("%s: firm %q needs a name", place, f.ID)
+		return place.refuse("firm %q needs a name", f.ID)
 	}
 	src := sourcesJSON(f.Sources)
 	var old store.Firm
@@ -239,7 +268,7 @@ func (im *importer) firm(i int, f store.Firm) error {
 		return err
 	}
 	if old.Provenance != store.SourceUser {
-		return refuse("%s: firm %q is in the reference dataset, and an import cannot overwrite it; give your firm another ID, or add spellings under aliases:", place, f.ID)
+		return place.refuse("firm %q is in the reference dataset, and an import cannot overwrite it; give your firm another ID, or add spellings under aliases:", f.ID)
 	}
 	d := diff("name", old.Name, f.Name, "name_zh", old.NameZH, f.NameZH, "name_ar", old.NameAR, f.NameAR,
 		"sector", old.Sector, f.Sector, "hq", old.HQ, f.HQ, "sources", sourcesJSON(old.Sources), src)
@@ -260,7 +289,7 @@ func (im *importer) firm(i int, f store.Firm) error {
 
 // renamed moves the name aliases of an entity whose names changed: the
 // old name's user alias goes, the new name's comes.
-func (im *importer) renamed(place string, kind store.EntityKind, id string, names [][2]string) error {
+func (im *importer) renamed(place entry, kind store.EntityKind, id string, names [][2]string) error {
 	langs := []string{aliasLang(names[0][1], "en"), "zh", "ar"}
 	for j, n := range names {
 		if n[0] == n[1] {
@@ -283,13 +312,13 @@ func (im *importer) renamed(place string, kind store.EntityKind, id string, name
 }
 
 // aliases adds spellings as addAliases does, and notes when one is new.
-func (im *importer) aliases(place string, kind store.EntityKind, id string, as []store.Alias) error {
+func (im *importer) aliases(place entry, kind store.EntityKind, id string, as []store.Alias) error {
 	_, err := im.addSpellings(place, kind, id, as)
 	return err
 }
 
 // addSpellings adds the spellings the entity lacks and says how many.
-func (im *importer) addSpellings(place string, kind store.EntityKind, id string, as []store.Alias) (int, error) {
+func (im *importer) addSpellings(place entry, kind store.EntityKind, id string, as []store.Alias) (int, error) {
 	added := 0
 	for _, a := range as {
 		var n int
@@ -302,7 +331,7 @@ func (im *importer) addSpellings(place string, kind store.EntityKind, id string,
 			continue
 		}
 		if err := addAliases(im.ctx, im.tx, kind, id, []store.Alias{a}); err != nil {
-			return added, placed(place, err)
+			return added, place.wrap(err)
 		}
 		im.res.Spellings = true
 		added++
@@ -310,26 +339,17 @@ func (im *importer) addSpellings(place string, kind store.EntityKind, id string,
 	return added, nil
 }
 
-// placed puts the place in the file before a refusal.
-func placed(place string, err error) error {
-	var ue userError
-	if errors.As(err, &ue) || errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-		return refuse("%s: %s", place, err)
-	}
-	return err
-}
-
 func (im *importer) alliance(i int, a store.Alliance) error {
-	place := at("alliances", i)
+	place := entry{"alliances", i}
 	if err := store.CheckID(a.ID); err != nil {
-		return refuse("%s: %s", place, err)
+		return place.refuse("%s", err)
 	}
 	a.Name, a.NameZH = store.CleanLine(a.Name, 200), store.CleanLine(a.NameZH, 200)
 	if a.Name == "" {
-		return refuse("%s: alliance %q needs a name", place, a.ID)
+		return place.refuse("alliance %q needs a name", a.ID)
 	}
 	if err := CheckDate(a.Launched); err != nil {
-		return refuse("%s: launched: %s", place, err)
+		return place.refuse("launched: %s", err)
 	}
 	src := sourcesJSON(a.Sources)
 	var oldName, oldZH, oldLaunched, oldSrc, prov string
@@ -350,7 +370,7 @@ func (im *importer) alliance(i int, a store.Alliance) error {
 		return err
 	}
 	if prov != store.SourceUser {
-		return refuse("%s: alliance %q is in the reference dataset, and an import cannot overwrite it; give your alliance another ID", place, a.ID)
+		return place.refuse("alliance %q is in the reference dataset, and an import cannot overwrite it; give your alliance another ID", a.ID)
 	}
 	var oldSources []string
 	json.Unmarshal([]byte(oldSrc), &oldSources)
@@ -370,10 +390,10 @@ func (im *importer) alliance(i int, a store.Alliance) error {
 	return nil
 }
 
-func (im *importer) exists(place string, kind store.EntityKind, id string) error {
+func (im *importer) exists(place entry, kind store.EntityKind, id string) error {
 	if err := entityExists(im.ctx, im.tx, kind, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return refuse("%s: unknown %s %q: it is neither in the store nor in the file", place, kind, id)
+			return place.refuse("unknown %s %q: it is neither in the store nor in the file", kind, id)
 		}
 		return err
 	}
@@ -381,9 +401,9 @@ func (im *importer) exists(place string, kind store.EntityKind, id string) error
 }
 
 func (im *importer) alias(i int, a store.Alias) error {
-	place := at("aliases", i)
+	place := entry{"aliases", i}
 	if a.Kind != store.KindFirm && a.Kind != store.KindAlliance {
-		return refuse("%s: an alias belongs to a firm or an alliance", place)
+		return place.refuse("an alias belongs to a firm or an alliance")
 	}
 	if err := im.exists(place, a.Kind, a.Entity); err != nil {
 		return err
@@ -401,7 +421,7 @@ func (im *importer) alias(i int, a store.Alias) error {
 }
 
 func (im *importer) membership(i int, m store.Membership) error {
-	place := at("memberships", i)
+	place := entry{"memberships", i}
 	if err := im.exists(place, store.KindAlliance, m.Alliance); err != nil {
 		return err
 	}
@@ -412,10 +432,10 @@ func (im *importer) membership(i int, m store.Membership) error {
 		m.Role = "member"
 	}
 	if m.Role != "member" && m.Role != "convener" {
-		return refuse("%s: role %q: want member or convener", place, store.CleanLine(m.Role, 40))
+		return place.refuse("role %q: want member or convener", store.CleanLine(m.Role, 40))
 	}
 	if err := CheckDate(m.Since); err != nil {
-		return refuse("%s: since: %s", place, err)
+		return place.refuse("since: %s", err)
 	}
 	m.Source = store.CleanLine(m.Source, 500)
 	what := fmt.Sprintf("%s joins %s", m.Firm, m.Alliance)
@@ -459,7 +479,7 @@ func (im *importer) membership(i int, m store.Membership) error {
 }
 
 func (im *importer) leave(i int, e store.MembershipEvent) error {
-	place := at("leaves", i)
+	place := entry{"leaves", i}
 	if err := im.exists(place, store.KindAlliance, e.Alliance); err != nil {
 		return err
 	}
@@ -467,7 +487,7 @@ func (im *importer) leave(i int, e store.MembershipEvent) error {
 		return err
 	}
 	if err := CheckDate(e.Date); err != nil {
-		return refuse("%s: date: %s", place, err)
+		return place.refuse("date: %s", err)
 	}
 	var prov string
 	err := im.tx.QueryRowContext(im.ctx, `SELECT provenance FROM memberships WHERE alliance_id = ? AND firm_id = ?`, e.Alliance, e.Firm).Scan(&prov)
@@ -495,7 +515,7 @@ func (im *importer) leave(i int, e store.MembershipEvent) error {
 }
 
 func (im *importer) hide(i int, id string) error {
-	place := at("hidden", i)
+	place := entry{"hidden", i}
 	if err := im.exists(place, store.KindFirm, id); err != nil {
 		return err
 	}
@@ -515,10 +535,10 @@ func (im *importer) hide(i int, id string) error {
 }
 
 func (im *importer) watch(i int, w store.Watch) error {
-	place := at("watches", i)
+	place := entry{"watches", i}
 	w.Value = strings.TrimSpace(w.Value)
 	if w.Value == "" {
-		return refuse("%s: a watch entry needs a firm, an alliance or a query", place)
+		return place.refuse("a watch entry needs a firm, an alliance or a query")
 	}
 	switch w.Kind {
 	case store.WatchFirm:
@@ -531,7 +551,7 @@ func (im *importer) watch(i int, w store.Watch) error {
 		}
 	case store.WatchQuery:
 	default:
-		return refuse("%s: a watch entry is a firm, an alliance or a query", place)
+		return place.refuse("a watch entry is a firm, an alliance or a query")
 	}
 	var n int
 	if err := im.tx.QueryRowContext(im.ctx, `SELECT count(*) FROM watches WHERE kind = ? AND value = ?`, w.Kind, w.Value).Scan(&n); err != nil {
@@ -552,10 +572,10 @@ func (im *importer) watch(i int, w store.Watch) error {
 }
 
 func (im *importer) view(i int, v store.View) error {
-	place := at("views", i)
+	place := entry{"views", i}
 	v.Name = strings.TrimSpace(v.Name)
 	if v.Name == "" || strings.TrimSpace(v.Query) == "" {
-		return refuse("%s: a view needs a name and a query", place)
+		return place.refuse("a view needs a name and a query")
 	}
 	var name, q string
 	err := im.tx.QueryRowContext(im.ctx, `SELECT name, query FROM views WHERE name = ?`, v.Name).Scan(&name, &q)

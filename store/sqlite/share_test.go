@@ -1,6 +1,8 @@
 package sqlite_test
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -188,6 +190,10 @@ func TestImportUniverseRefusals(t *testing.T) {
 			_, err := db.ImportUniverse(ctx, tc.u, false)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want %q", err, tc.want)
+			}
+			var ie *sqlite.ImportError
+			if !errors.As(err, &ie) || !strings.HasPrefix(tc.want, fmt.Sprintf("%s[%d]", ie.Section, ie.Index)) {
+				t.Errorf("error %v names no entry of the universe, or the wrong one", err)
 			}
 			if shareState(t, db) != before {
 				t.Error("a refused import changed the store")
