@@ -112,6 +112,7 @@ func init() {
 		{"firm", "ID [--json]", "show one firm: names, aliases, alliances, designations and sources", cmdFirm},
 		{"alliances", "[--json] | add ID --name NAME [--name-zh Z] [--launched DATE] [--convener FIRM] [--source URL] | rm ID", "list alliances; add your own", cmdAlliances},
 		{"alliance", "ID [--json] | join ALLIANCE FIRM... [--source URL] [--since DATE] | leave ALLIANCE FIRM [--date DATE]", "show one alliance: members, joins and leaves, sources; record a join or leave", cmdAlliance},
+		{"universe", "export [FILE] | import FILE [--dry-run]", "share your own firms, aliases, alliances, joins and leaves, watch list and views as one YAML file", cmdUniverse},
 		{"items", "[--firm ID] [--alliance ID] [--unread] [--starred] [--query Q] [--view NAME] [--since 7d|2025-07-01] [--limit N] [--include-ignored] [--json]", "list news items, newest first", cmdItems},
 		{"views", "list|add|rm ...", "list, add and remove saved views", cmdViews},
 		{"read", "ID...", "mark items read", cmdMark("read", true)},

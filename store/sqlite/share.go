@@ -530,7 +530,7 @@ func (im *importer) hide(i int, id string) error {
 	if err := im.exec(`UPDATE firms SET hidden = 1 WHERE id = ?`, id); err != nil {
 		return err
 	}
-	im.change("hidden", i, "hide", "firm "+id, "")
+	im.change("hidden", i, "hide", "hide firm "+id, "")
 	return nil
 }
 
