@@ -94,8 +94,25 @@ type viewDoc struct {
 const universeUsage = "usage: aiwatch universe export [FILE] | import FILE [--dry-run]"
 
 func cmdUniverse(a *app, args []string) error {
-	if len(args) == 0 {
-		return usageError{universeUsage}
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
+		w := a.stdout
+		if len(args) == 0 {
+			w = a.stderr
+		}
+		fmt.Fprint(w, `Usage:
+  aiwatch universe export [FILE]            write your universe as YAML (to stdout without FILE)
+  aiwatch universe import FILE [--dry-run]  show what FILE adds or changes, then apply it all at once
+
+Your universe is what you added: your firms and alliances, the spellings you
+gave, the joins and leaves you recorded, the firms you hid, the watch list and
+the stored views (not the config file's). Importing the same file twice
+changes nothing the second time. A firm or alliance of yours with other
+fields is changed; an ID of the reference dataset is refused.
+`)
+		if len(args) == 0 {
+			return usageError{"universe needs a subcommand"}
+		}
+		return nil
 	}
 	switch args[0] {
 	case "export":

@@ -261,3 +261,29 @@ func TestUniverseExportWholeOrNothing(t *testing.T) {
 		t.Errorf("the file is not the export:\n%s", b)
 	}
 }
+
+// TestUniverseREADMEExample: the file README shows imports as it says.
+func TestUniverseREADMEExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "### Sharing your universe")
+	if !ok {
+		t.Fatal("README has no Sharing your universe section")
+	}
+	_, rest, _ = strings.Cut(rest, "```yaml\n")
+	example, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("README's sharing section has no YAML example")
+	}
+	path := filepath.Join(t.TempDir(), "team.yaml")
+	os.WriteFile(path, []byte(example), 0o644)
+	db := newStore(t)
+	r := ftRun(t, db, 0, "universe", "import", path)
+	for _, want := range []string{"+ firm unitree (Unitree)", "+ unitree joins embodied-ai", "- hide firm nvidia", "+ watch list:EL chip", "+ view Robots", "Imported:"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("importing README's example lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
