@@ -91,6 +91,9 @@ type viewDoc struct {
 	Query string `yaml:"query"`
 }
 
+// maxUniverseFile bounds what import reads.
+const maxUniverseFile = 64 << 20
+
 const universeUsage = "usage: aiwatch universe export [FILE] | import FILE [--dry-run]"
 
 func cmdUniverse(a *app, args []string) error {
@@ -309,11 +312,16 @@ func readUniverse(path string, data []byte) (store.Universe, map[string][]int, e
 		}
 		if al.Lang == "" {
 			al.Lang = scriptLang(al.Text)
+		} else if !langCode.MatchString(al.Lang) {
+			return u, nil, fileError(path, line("aliases", i), "aliases[%d]: lang %q: want a language code such as en, zh, zh-Hant or ar", i, store.CleanLine(al.Lang, 40))
 		}
 		u.Aliases = append(u.Aliases, al)
 	}
-	for _, m := range d.Memberships {
+	for i, m := range d.Memberships {
 		u.Memberships = append(u.Memberships, store.Membership{Alliance: m.Alliance, Firm: m.Firm, Role: m.Role, Since: m.Since, Source: m.Source})
+		if err := checkSources(nonEmpty(m.Source)); err != nil {
+			return u, nil, fileError(path, line("memberships", i), "memberships[%d]: %s", i, strings.TrimPrefix(err.Error(), "--"))
+		}
 	}
 	for _, e := range d.Leaves {
 		u.Leaves = append(u.Leaves, store.MembershipEvent{Alliance: e.Alliance, Firm: e.Firm, Action: "left", Date: e.Date})
@@ -433,12 +441,18 @@ func universeImport(a *app, args []string) error {
 	path := pos[0]
 	var data []byte
 	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(a.stdin, 64<<20))
+		data, err = io.ReadAll(io.LimitReader(a.stdin, maxUniverseFile+1))
+	} else if f, oerr := os.Open(path); oerr != nil {
+		err = oerr
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = io.ReadAll(io.LimitReader(f, maxUniverseFile+1))
+		f.Close()
 	}
 	if err != nil {
 		return fmt.Errorf("unable to read %s: %w", path, err)
+	}
+	if len(data) > maxUniverseFile {
+		return fileError(path, 0, "larger than %d MiB: not a universe file", maxUniverseFile>>20)
 	}
 	u, lines, err := readUniverse(path, data)
 	if err != nil {

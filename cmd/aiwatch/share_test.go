@@ -213,6 +213,9 @@ func TestUniverseImportBadInput(t *testing.T) {
 		{"view query that does not parse", head + "views:\n  - name: Bad\n    query: 'since:notadate'\n", "line 4: views[0]: the query does not parse"},
 		{"spelling of another firm", head + "aliases:\n  - firm: unitree\n    text: 华为\n", `line 4: aliases[0]: alias "华为" already names firm "huawei"`},
 		{"alias of both", head + "aliases:\n  - firm: unitree\n    alliance: robots\n    text: X\n", "line 4: aliases[0]: give either firm: or alliance:"},
+		{"bad lang", head + "aliases:\n  - firm: unitree\n    text: Yushu\n    lang: \"\\e[31m\"\n", "line 4: aliases[0]: lang \"\": want a language code"},
+		{"membership source not a URL", head + "memberships:\n  - {alliance: robots, firm: iflytek, source: my notes}\n", "line 4: memberships[0]: source \"my notes\": want an http(s) URL"},
+		{"hostile view name", head + "views:\n  - name: \"\\e]0;pwned\\a\"\n    query: firm:huawei\n", "line 4: views[0]: a view's name is one line of printable text"},
 		{"bad date", head + "leaves:\n  - {alliance: robots, firm: agibot, date: yesterday}\n", "line 4: leaves[0]: date: date \"yesterday\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
