@@ -259,7 +259,7 @@ func readUniverse(path string, data []byte) (store.Universe, map[string][]int, e
 	var u store.Universe
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return u, nil, fileError(path, 0, "not YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return u, nil, fileError(path, 0, "not YAML: %s", store.CleanLine(strings.TrimPrefix(err.Error(), "yaml: "), 300))
 	}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return u, nil, fileError(path, 0, "not an aiwatch universe file: want a mapping with aiwatch: universe and version: %d", universeVersion)
@@ -278,7 +278,8 @@ func readUniverse(path string, data []byte) (store.Universe, map[string][]int, e
 	dec.KnownFields(true)
 	if err := dec.Decode(&d); err != nil && !errors.Is(err, io.EOF) {
 		msg := strings.TrimPrefix(yamlTypes.Replace(err.Error()), "yaml: unmarshal errors:\n  ")
-		return u, nil, fileError(path, 0, "the file has the wrong shape: %s", strings.ReplaceAll(msg, "\n  ", "; "))
+		// The decoder quotes the file, whose text may be hostile.
+		return u, nil, fileError(path, 0, "the file has the wrong shape: %s", store.CleanLine(strings.ReplaceAll(msg, "\n  ", "; "), 500))
 	}
 	switch {
 	case d.Aiwatch != "universe":

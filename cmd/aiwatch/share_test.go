@@ -290,3 +290,25 @@ func TestUniverseREADMEExample(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadUniverse: any file is read or refused without a panic, and a
+// refusal never carries control characters or bidi overrides to the
+// terminal.
+func FuzzReadUniverse(f *testing.F) {
+	f.Add([]byte("aiwatch: universe\nversion: 1\nfirms:\n  - id: unitree\n    name: Unitree\n"))
+	f.Add([]byte("aiwatch: universe\nversion: 1\nfirms: \"\x1b[31mred\"\n"))
+	f.Add([]byte("aiwatch: universe\nversion: 1\nwatches:\n  - query: \"\u202e\"\n"))
+	f.Add([]byte("aiwatch: universe\nversion: 1\nhidden: {a: \x07}\n"))
+	f.Add([]byte("- [\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, err := readUniverse("u.yaml", data)
+		if err == nil {
+			return
+		}
+		if i := strings.IndexFunc(err.Error(), func(r rune) bool {
+			return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+		}); i >= 0 {
+			t.Errorf("the message carries a control character at %d: %q", i, err)
+		}
+	})
+}
