@@ -312,3 +312,31 @@ func FuzzReadUniverse(f *testing.F) {
 		}
 	})
 }
+
+// TestUniverseImportRetagsInTheBackground: the real binary returns at
+// once, and a process of its own tags the stored items with the
+// imported spellings.
+func TestUniverseImportRetagsInTheBackground(t *testing.T) {
+	site := newFTSite(t)
+	url := site.set("/robots.xml", "application/rss+xml", ftFixture(t, "../universe/robots.rss"))
+	db := ftStore(t)
+	ftAdd(t, db, url)
+	ftRun(t, db, 0, "fetch")
+	path := filepath.Join(t.TempDir(), "u.yaml")
+	os.WriteFile(path, []byte("aiwatch: universe\nversion: 1\nfirms:\n  - id: unitree\n    name: Unitree\n    name_zh: 宇树科技\n"), 0o644)
+	r := mustAiwatch(t, db, "universe", "import", path)
+	if !strings.Contains(r.stdout, "re-tagged in the background") {
+		t.Fatalf("universe import said:\n%s", r.stdout)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := firmItems(t, db, "unitree")
+		if slices.Equal(got, unitreeTitles) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s, items --firm unitree = %q", got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
