@@ -475,6 +475,10 @@ func universeImport(a *app, args []string) error {
 		return err
 	}
 	entries := len(res.Changes) + res.Unchanged
+	if entries == 0 {
+		fmt.Fprintf(a.stdout, "%s holds no entries: nothing to import.\n", path)
+		return nil
+	}
 	if len(res.Changes) == 0 {
 		fmt.Fprintf(a.stdout, "Nothing to import: the store holds all %s of %s as they are.\n", plural(entries, "entry", "entries"), path)
 		return nil

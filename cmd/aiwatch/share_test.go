@@ -184,6 +184,21 @@ views:
 	}
 }
 
+// TestUniverseEmpty: a store with nothing of the user's exports a file
+// with only the header, and importing it says there is nothing to do.
+func TestUniverseEmpty(t *testing.T) {
+	db := newStore(t)
+	out := ftRun(t, db, 0, "universe", "export").stdout
+	if !strings.HasSuffix(out, "\naiwatch: universe\nversion: 1\n") {
+		t.Errorf("an empty universe:\n%s", out)
+	}
+	path := filepath.Join(t.TempDir(), "u.yaml")
+	os.WriteFile(path, []byte(out), 0o644)
+	if r := ftRun(t, db, 0, "universe", "import", path); r.stdout != path+" holds no entries: nothing to import.\n" {
+		t.Errorf("importing an empty universe said %q", r.stdout)
+	}
+}
+
 // TestUniverseImportBadInput: each bad file gets one clear message that
 // names the place, exit 1, and the store is as it was.
 func TestUniverseImportBadInput(t *testing.T) {
