@@ -199,6 +199,23 @@ func TestUniverseEmpty(t *testing.T) {
 	}
 }
 
+// TestUniverseImportStdin: - reads the file from stdin.
+func TestUniverseImportStdin(t *testing.T) {
+	src := newStore(t)
+	buildUniverseCLI(t, src)
+	file := ftRun(t, src, 0, "universe", "export").stdout
+	dst := newStore(t)
+	if r := runCLI(t, dst, file, "universe", "import", "-", "--dry-run"); r.code != 0 || !strings.Contains(r.stdout, "-: 11 to add, 1 to leave, 1 to hide") {
+		t.Errorf("import - --dry-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, dst, file, "universe", "import", "-"); r.code != 0 {
+		t.Fatalf("import -: exit %d: %s", r.code, r.stderr)
+	}
+	if got := ftRun(t, dst, 0, "universe", "export").stdout; got != file {
+		t.Errorf("after import -, the export is\n%s\nwant\n%s", got, file)
+	}
+}
+
 // TestUniverseImportBadInput: each bad file gets one clear message that
 // names the place, exit 1, and the store is as it was.
 func TestUniverseImportBadInput(t *testing.T) {
