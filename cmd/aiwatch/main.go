@@ -123,6 +123,7 @@ func init() {
 		{"tag", "[--json]", "show which firms and alliances the text on stdin names, and why", cmdTag},
 		{"retag", "[--if-stale] [--quiet]", "re-derive every item's tags after an alias change", cmdRetag},
 		{"alias", "add|rm FIRM ALIAS [--lang xx] [--case-sensitive] [--alliance]", "teach aiwatch a new spelling, or forget one", cmdAlias},
+		{"universe", "export [FILE] | import FILE [--dry-run]", "share your own firms, aliases, alliances, joins and leaves, watch list and views as one YAML file", cmdUniverse},
 		{"fetch", "[--feed ID]... [--all] [--watch] [--alerts-exit] [--concurrency N] [--timeout DUR]", "fetch the feeds that are due", cmdFetch},
 		{"watch", "add|list|rm ...", "the watch list: firms, alliances and queries whose news alerts you", cmdWatch},
 		{"alerts", "[--json] [--all] | ack ID...|--all", "list the watch list's alerts, or acknowledge them", cmdAlerts},
