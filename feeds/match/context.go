@@ -491,6 +491,16 @@ func foldRules() ([]compiledRule, []string) {
 	return rules, names
 }
 
+// sanctionWords are rankingWords and companyWords, folded.
+type sanctionWords struct {
+	rankings, company wordSet
+}
+
+// compileSanctionWords folds the words once per process.
+var compileSanctionWords = sync.OnceValue(func() *sanctionWords {
+	return &sanctionWords{rankings: newWordSet(rankingWords), company: newWordSet(companyWords)}
+})
+
 // isWordQualifier reports whether a qualifier is a word (公司, شركة, AI)
 // rather than a quotation mark: only a word outweighs a veto.
 func isWordQualifier(q string) bool {

@@ -205,6 +205,26 @@ func TestSanctionsFlag(t *testing.T) {
 		{"حظرت الحكومة استيراد بعض السلع.", false},
 		{"美國對輝達晶片實施新的限制措施。", true},
 		{"高雄港的限制措施今日解除。", false},
+		// A list taken up again from an earlier sentence names a firm on
+		// it; a ranking is a list too, and does not count.
+		{"The list also included chipmaker SMIC and drone maker Autel Robotics.", true},
+		{"The list also included Alibaba and ByteDance, the most valuable unicorns in Asia.", false},
+		{"The list includes Huawei, according to the Hurun ranking.", false},
+		{"وشملت القائمة شركة هواوي وكيانات أخرى.", true},
+		{"وتضم القائمة شركة بايدو بين أغنى الشركات وفق تصنيف فوربس.", false},
+		{"该名单包括华为和中芯国际。", true},
+		{"胡润独角兽榜单上，该名单包括字节跳动。", false},
+		// A sanctions term whose sentence names no firm counts when the
+		// sentence refers back to a company ("the company", 该公司,
+		// الشركة) and the sentence just before it names a tracked firm.
+		{"Huawei launched a new phone. The company remains on the Entity List.", true},
+		{"Huawei launched a new phone. The Entity List grew by 23 entities.", false},
+		{"Huawei launched a new phone. Apple said the weather was fine. The company remains on the Entity List.", false},
+		{"The company remains on the Entity List. Huawei launched a new phone.", false},
+		{"华为发布了新手机。该公司仍在实体清单上。", true},
+		{"華為發佈了新手機。該公司仍在實體清單上。", true},
+		{"أطلقت هواوي هاتفا جديدا. وما زالت الشركة على قائمة الكيانات.", true},
+		{"أطلقت هواوي هاتفا جديدا. وأضافت الولايات المتحدة ست شركات إلى قائمة الكيانات.", false},
 	}
 	m := curated()
 	for _, tt := range tests {

@@ -4,6 +4,10 @@ package match
 type term struct {
 	text string
 	cs   bool // case-sensitive
+	// list marks a list taken up again ("the list also included", 该清单,
+	// وشملت القائمة): it is blocked by a ranking word in its sentence
+	// (rankingWords), since rankings are lists too.
+	list bool
 }
 
 // sanctionTerms flag text about designations or export controls. Chinese
@@ -77,12 +81,45 @@ var sanctionTerms = []term{
 	{text: "对中国大陆出口"}, {text: "向中国大陆出口"}, {text: "出口中国大陆"}, {text: "出口到中国大陆"}, {text: "出口至中国大陆"},
 	// A list named in an earlier sentence and taken up again (該清單,
 	// 這份名單): in news of Chinese firms, that list is a sanctions list.
-	{text: "该清单"}, {text: "该名单"}, {text: "清单上"}, {text: "名单上"}, {text: "增列"}, {text: "军工复合体"}, {text: "这份清单"}, {text: "这份名单"}, {text: "此清单"}, {text: "此名单"},
+	{text: "该清单", list: true}, {text: "该名单", list: true}, {text: "清单上", list: true}, {text: "名单上", list: true},
+	{text: "增列"}, {text: "军工复合体"},
+	{text: "这份清单", list: true}, {text: "这份名单", list: true}, {text: "此清单", list: true}, {text: "此名单", list: true},
+	// The same in English and Arabic: a sentence that goes on with a list
+	// named before it ("The list also included…", وشملت القائمة، تضم
+	// القائمة) and names a tracked firm on it.
+	{text: "the list also included", list: true}, {text: "the list also includes", list: true},
+	{text: "the list also include", list: true}, {text: "the list included", list: true},
+	{text: "the list includes", list: true}, {text: "the list include", list: true},
+	{text: "included in the list", list: true}, {text: "included on the list", list: true},
+	{text: "شملت القائمة", list: true}, {text: "تشمل القائمة", list: true}, {text: "تضم القائمة", list: true},
+	{text: "ضمت القائمة", list: true}, {text: "القائمة تضم", list: true}, {text: "القائمة تشمل", list: true},
+	{text: "القائمة شملت", list: true}, {text: "القائمة ضمت", list: true},
 	// Hong Kong and Taiwan wording of the lists and of the pressure on a
 	// firm: 未經驗證, 軍事終端用戶, 列管, 美國打壓 (not bare 打壓: firms
 	// 打壓 their rivals and traders 打壓 a share price).
 	{text: "未经验证"}, {text: "军事终端用户"}, {text: "列管"}, {text: "美国打压"}, {text: "美方打压"},
 	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
+}
+
+// rankingWords block a list taken up again (a term with list set): "the
+// list" of a sentence that also names a ranking, an award or a rich list
+// is not a sanctions list. Chinese words gain their traditional forms.
+var rankingWords = []string{
+	"ranking", "rankings", "ranked", "richest", "unicorn", "unicorns", "Fortune", "Forbes", "Hurun",
+	"most valuable", "most innovative", "top 10", "top 20", "top 50", "top 100", "Global 500", "award", "awards", "billionaires",
+	"榜单", "排行", "排名", "富豪", "独角兽", "财富", "福布斯", "胡润", "最具", "最有价值", "百强", "入选", "评选", "获奖", "500强",
+	"تصنيف", "ترتيب", "الأغنى", "أغنى", "فوربس", "فورتشن", "هورون", "الأكثر قيمة", "الأكثر ابتكارا", "يونيكورن", "جائزة", "جوائز",
+}
+
+// companyWords refer back to a firm named before ("the company", 该公司,
+// الشركة). A sanctions term whose sentence names no tracked firm counts
+// when its sentence has one of them and the sentence just before it, in
+// the same text, names a tracked firm: "Huawei launched a phone. The
+// company remains on the Entity List."
+var companyWords = []string{
+	"the company", "the firm", "the two companies", "both companies", "the two firms", "the chipmaker", "the startup",
+	"该公司", "这家公司", "两家公司", "该企业", "该集团", "这家企业",
+	"الشركة", "الشركتان", "الشركتين",
 }
 
 // blockPhrases are common phrases that contain an alias or a sanctions
