@@ -137,6 +137,10 @@ var contextRules = map[string]*contextRule{
 		stockCodes: true,
 		clues:      []string{"AI", "Hailuo", "海螺", "港股", "IPO", "HK", "模型", "model", "融资", "上市", "漲", "涨"},
 	},
+	// Zhipu in Arabic: bare زيبو is also Zibo, a city of Shandong, and
+	// تشيبو is also Tchibo, the coffee chain.
+	"زيبو":  zhipuArabic,
+	"تشيبو": zhipuArabic,
 	"علي بابا": {
 		// Arabic news puts firm names in quotation marks; the folk tale's
 		// quoted title is a blocking phrase, and its other sentences have
@@ -168,6 +172,17 @@ var contextRules = map[string]*contextRule{
 		// "A success story" is business news, not the folk tale.
 		notVetoes: []string{"قصه نجاح", "قصص نجاح", "قصه النجاح"},
 	},
+}
+
+// zhipuArabic is the rule of Zhipu's bare Arabic names.
+var zhipuArabic = &contextRule{
+	after:  []string{"AI", "إيه آي", "الصينيه", "الناشئه", "للذكاء", "”", "»", "\""},
+	before: []string{"شركه", "لشركه", "بشركه", "وشركه", "منصه", "“", "«", "\""},
+	clues: []string{
+		"الذكاء الاصطناعي", "ذكاء اصطناعي", "نموذج", "نماذج", "GLM", "ChatGLM", "OpenAI", "أوبن إيه آي",
+		"تشات جي بي تي", "ChatGPT", "روبوت محادثه", "قائمه الكيانات", "الشركه الناشئه", "Zhipu",
+	},
+	vetoes: []string{"مدينه", "مقاطعه", "شاندونغ", "شاندونج", "قهوه", "البن", "متاجر", "محمصه", "ألمانيا", "الألمانيه"},
 }
 
 // ruleIndex finds the rule of an alias, or -1.

@@ -56,6 +56,11 @@ func TestBothSenses(t *testing.T) {
 		{"علي بابا the firm, after a feminine verb", "وأعلنت علي بابا أرباحاً قياسية هذا الربع.", "alibaba", "qualifier"},
 		{"علي بابا the firm, before a feminine verb", "علي بابا تطلق تطبيقاً جديداً للهواتف.", "alibaba", "qualifier"},
 		{"علي بابا the man, after a masculine verb", "قال علي بابا لزوجته إن الكنز كبير.", "", "ordinary word"},
+		{"تشيبو the firm, quoted after شركة", "أضافت الولايات المتحدة شركة \"تشيبو\" الناشئة إلى القائمة السوداء.", "zhipu", "qualifier"},
+		{"زيبو the firm, by its model", "وأطلقت زيبو نموذج GLM الجديد.", "zhipu", "clue"},
+		{"زيبو the city", "تقع مدينة زيبو في مقاطعة شاندونغ شرقي الصين.", "", "veto"},
+		{"زيبو the place, no context", "زار الوفد مصنعا في زيبو الأسبوع الماضي.", "", "ordinary word"},
+		{"تشيبو the coffee chain", "افتتحت تشيبو متجرا جديدا للقهوة في برلين.", "", "veto"},
 		{"علي بابا the tale", "تحكي هذه القصة عن رجل فقير يُدعى علي بابا، يدخل مغارة سحرية ويكشف سر كنزٍ مخفيٍّ وراء كلمةٍ بسيطة: افتح يا سمسم.", "", "veto"},
 		{"Minimax the firm", "截至發稿,MINIMAX-WP(00100.HK)漲15.98%。", "minimax", ""},
 		{"Minimax the algorithm", "Minimax is a decision rule used in game theory.", "", "ordinary word"},
@@ -205,6 +210,8 @@ func TestSanctionsFlag(t *testing.T) {
 		{"حظرت الحكومة استيراد بعض السلع.", false},
 		{"美國對輝達晶片實施新的限制措施。", true},
 		{"高雄港的限制措施今日解除。", false},
+		{"川普政府告訴輝達，禁止H20晶片銷陸。", true},
+		{"新款手機在各地促銷陸續登場，華為也參與其中。", false},
 		// A list taken up again from an earlier sentence names a firm on
 		// it; a ranking is a list too, and does not count.
 		{"The list also included chipmaker SMIC and drone maker Autel Robotics.", true},

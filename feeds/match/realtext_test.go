@@ -79,7 +79,6 @@ var knownMisses = map[string]string{
 	"The additions in the final rule":    "sanctions: the Entity List is named only earlier",
 	"According to a notice published":    "sanctions: \"added … to the list\" is split by the firm names",
 	"Due to the US government's":         "sanctions: pressure and a cut-off of services, no list or control named",
-	"路透社指，其中2間中國公司":                      "sanctions: 處罰 (penalised) names no list or control",
 	"对于曙光而言":                             "曙光 alone, with no qualifier or clue, reads as dawn",
 	"وأوضحت المصادر، أن ضوابط التصدير":   "sanctions: the controls are on Nvidia's chip; DeepSeek, the firm in the sentence, only uses it",
 	"美國總統川普周一同意輝達可以":                     "sanctions: an export licence told as shipping to approved customers, no control named",
@@ -173,7 +172,6 @@ func TestRealTextHeldOut(t *testing.T) {
 // that reads one sentence cannot see (knownMisses).
 var belowBar = map[string]string{
 	"zh-Hant": "sanctions flag 0.903 at the last run",
-	"ar":      "recall 0.949, sanctions flag 0.938 at the last run",
 }
 
 // TestRealTextSizes keeps the set as large and as wide as the product

@@ -99,6 +99,11 @@ var sanctionTerms = []term{
 	// 打壓 their rivals and traders 打壓 a share price).
 	{text: "未经验证"}, {text: "军事终端用户"}, {text: "列管"}, {text: "美国打压"}, {text: "美方打压"},
 	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
+	// Sales to the mainland barred or licensed, split by the goods
+	// (禁止H20晶片銷陸); the licence review of BIS (許可審查政策, 推定拒絕),
+	// and a penalty by the US side (遭美方處罰). Bare 銷陸 also starts
+	// 銷陸續 ("sold one after another"): see blockPhrases.
+	{text: "销陆"}, {text: "许可审查"}, {text: "推定拒绝"}, {text: "美方处罚"},
 }
 
 // rankingWords block a list taken up again (a term with list set): "the
@@ -157,6 +162,9 @@ var blockPhrases = []term{
 	{text: "上海光"}, {text: "上海思"},
 	// Alishan in Taiwan; Muhammad Ali (·阿里).
 	{text: "阿里山"}, {text: "·阿里"}, {text: "•阿里"},
+	// 銷 followed by a word that starts with 陸: 陸續 (one after another),
+	// 陸地, 陸路, 陸上, 陸軍, 陸家嘴.
+	{text: "销陆续"}, {text: "销陆地"}, {text: "销陆路"}, {text: "销陆上"}, {text: "销陆军"}, {text: "销陆家"},
 	// Units of data: a kilobyte is not ByteDance.
 	{text: "千字节"}, {text: "兆字节"}, {text: "吉字节"}, {text: "太字节"}, {text: "拍字节"},
 	{text: "字节码"}, {text: "字节序"}, {text: "字节流"}, {text: "字节数"},

@@ -153,9 +153,13 @@ var firmAliases = []struct {
 	}},
 	{"zhipu", []aliasEntry{
 		en("Zhipu"), zh("智谱"), en("ChatGLM"), en("GLM-4.5"),
-		// Not bare زيبو: Zibo (淄博) is a Chinese city.
 		ar("زيبو AI").seen("https://techalarab.com/%d8%b1%d9%88%d8%a7%d8%af-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a%d9%88%d9%86-%d9%8a%d9%84%d9%81%d8%aa%d9%88"),
 		ar("تشيبو إيه آي").seen("https://twaslnews.com/annahar/1260669"),
+		// Bare زيبو (Zibo, a Chinese city) and تشيبو (Tchibo, a coffee
+		// chain) are ordinary names too: feeds/match counts them only with
+		// context.
+		ar("زيبو").seen("https://techalarab.com/%d8%b1%d9%88%d8%a7%d8%af-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a%d9%88%d9%86-%d9%8a%d9%84%d9%81%d8%aa%d9%88").ambiguous(),
+		ar("تشيبو").seen("https://asharqbusiness.com/economics/67004/%D8%A3%D9%85%D9%8A%D8%B1%D9%83%D8%A7-%D8%AA%D8%AF%D8%B1%D8%AC-%D8%B4%D8%B1%D9%83%D8%A9-%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D9%85%D8%AF%D8%B9%D9%88%D9%85%D8%A9-%D9%85%D9%86-%D8%AA%D9%8A%D9%86%D8%B3%D9%86%D8%AA-%D8%A8%D9%82%D8%A7%D8%A6%D9%85%D8%A9-%D8%B3%D9%88%D8%AF%D8%A7%D8%A1").ambiguous(),
 		ar("زيهبو").seen("https://www.binance.bh/sl/square/post/34951100871337"),
 	}},
 	{"deepseek", []aliasEntry{
