@@ -506,14 +506,14 @@ func foldRules() ([]compiledRule, []string) {
 	return rules, names
 }
 
-// sanctionWords are rankingWords and companyWords, folded.
+// sanctionWords are rankingWords, companyWords and usActors, folded.
 type sanctionWords struct {
-	rankings, company wordSet
+	rankings, company, us wordSet
 }
 
 // compileSanctionWords folds the words once per process.
 var compileSanctionWords = sync.OnceValue(func() *sanctionWords {
-	return &sanctionWords{rankings: newWordSet(rankingWords), company: newWordSet(companyWords)}
+	return &sanctionWords{rankings: newWordSet(rankingWords), company: newWordSet(companyWords), us: newWordSet(usActors)}
 })
 
 // isWordQualifier reports whether a qualifier is a word (公司, شركة, AI)

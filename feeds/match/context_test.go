@@ -212,6 +212,9 @@ func TestSanctionsFlag(t *testing.T) {
 		{"高雄港的限制措施今日解除。", false},
 		{"川普政府告訴輝達，禁止H20晶片銷陸。", true},
 		{"新款手機在各地促銷陸續登場，華為也參與其中。", false},
+		// A licence counts beside the US side, not alone.
+		{"美國企業須先獲得商務部許可，才能向中芯國際出貨。", true},
+		{"百度获得无人驾驶出行服务许可。", false},
 		// A list taken up again from an earlier sentence names a firm on
 		// it; a ranking is a list too, and does not count.
 		{"The list also included chipmaker SMIC and drone maker Autel Robotics.", true},

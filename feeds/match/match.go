@@ -108,6 +108,7 @@ type target struct {
 	form   string // Match.Form
 	block  bool   // a blocking phrase: it hides what it covers and is not reported
 	list   bool   // a sanctions term that takes up a list named before (term.list)
+	us     bool   // a sanctions term that needs the US side in its sentence (term.us)
 	rule   int16  // index into Matcher.rules of an ambiguous name, or -1
 	eid    int32  // index of (kind, entity) among the matcher's firms and alliances
 }
@@ -165,7 +166,7 @@ func New(aliases []store.Alias) *Matcher {
 		}
 	}
 	for _, t := range sanctionTerms {
-		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1, list: t.list}, zhVariants(t.text), t.cs)
+		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1, list: t.list, us: t.us}, zhVariants(t.text), t.cs)
 	}
 	for _, t := range blockPhrases {
 		b.add(target{alias: t.text, block: true, rule: -1}, zhVariants(t.text), t.cs)
@@ -430,6 +431,15 @@ func (m *Matcher) decide(s *scratch, text string, folded []byte, offsets []int32
 				if ws, we := m.words.rankings.find(folded, lo, hi, -1, -1); ws >= 0 {
 					state[i], why[i] = stateBlocked, say(func() string {
 						return "ranking word " + text[offsets[ws]:origEnd(we)] + " in the sentence: this list is a ranking, not a sanctions list"
+					})
+					continue
+				}
+			}
+			if t.us {
+				lo, hi := sc.around(int(c.fs), int(c.fe))
+				if ws, _ := m.words.us.find(folded, lo, hi, -1, -1); ws < 0 {
+					state[i], why[i] = stateBlocked, say(func() string {
+						return "no US actor in the sentence: " + orig(c) + " is an export licence only beside the US side"
 					})
 					continue
 				}

@@ -8,6 +8,10 @@ type term struct {
 	// وشملت القائمة): it is blocked by a ranking word in its sentence
 	// (rankingWords), since rankings are lists too.
 	list bool
+	// us marks a word that is a sanctions term only beside the US side
+	// (许可, a licence): it counts when its sentence also has one of
+	// usActors.
+	us bool
 }
 
 // sanctionTerms flag text about designations or export controls. Chinese
@@ -104,6 +108,12 @@ var sanctionTerms = []term{
 	// and a penalty by the US side (遭美方處罰). Bare 銷陸 also starts
 	// 銷陸續 ("sold one after another"): see blockPhrases.
 	{text: "销陆"}, {text: "许可审查"}, {text: "推定拒绝"}, {text: "美方处罚"},
+	// Listed (被列名單), Taiwan's word for export control (輸出管制),
+	// exports to China (對中國出口, 對華出口), and a licence (許可) when
+	// the US side is in the sentence: 須先獲得商務部許可, 川普…將能獲得
+	// 許可. A licence alone is not: Baidu's robotaxis get 许可 too.
+	{text: "被列名单"}, {text: "被列清单"}, {text: "输出管制"}, {text: "对中国出口"}, {text: "对华出口"},
+	{text: "许可", us: true},
 }
 
 // rankingWords block a list taken up again (a term with list set): "the
@@ -114,6 +124,13 @@ var rankingWords = []string{
 	"most valuable", "most innovative", "top 10", "top 20", "top 50", "top 100", "Global 500", "award", "awards", "billionaires",
 	"榜单", "排行", "排名", "富豪", "独角兽", "财富", "福布斯", "胡润", "最具", "最有价值", "百强", "入选", "评选", "获奖", "500强",
 	"تصنيف", "ترتيب", "الأغنى", "أغنى", "فوربس", "فورتشن", "هورون", "الأكثر قيمة", "الأكثر ابتكارا", "يونيكورن", "جائزة", "جوائز",
+}
+
+// usActors are the US side of an export licence: a term with us set
+// counts only in a sentence that has one of them.
+var usActors = []string{
+	"美国", "美方", "华府", "华盛顿", "白宫", "商务部", "工业与安全局", "工业和安全局", "工业暨安全局", "BIS",
+	"川普", "特朗普", "拜登", "卢特尼克",
 }
 
 // companyWords refer back to a firm named before ("the company", 该公司,
