@@ -130,6 +130,12 @@ var contextRules = map[string]*contextRule{
 		clues:  append([]string{"通义", "千问", "Qwen", "淘宝", "天猫", "马云", "吴泳铭", "蔡崇信", "平头哥", "大厂", "巨头", "电商", "领投", "投资"}, zhTrade...),
 		vetoes: []string{"阿里山", "森林", "铁路", "嘉义", "阿里地区", "拳王", "拳击"},
 	},
+	// 算能, Sophgo, is also the end of 计算能力 ("computing power") and
+	// of 就算能 ("even if it can"); blockPhrases hide those.
+	"算能": {
+		after: zhQualifiers,
+		clues: append([]string{"台积电", "比特大陆", "芯片", "晶片", "SOPHON", "Sophgo", "TPU", "RISC-V", "昇腾", "实体清单", "黑名单", "制裁"}, zhTrade...),
+	},
 	"Minimax": {
 		clues: []string{"AI", "Hailuo", "海螺", "港股", "IPO", "HK", "模型", "model", "Music", "Agent", "融资", "上市", "漲", "涨"},
 	},

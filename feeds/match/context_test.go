@@ -65,6 +65,11 @@ func TestBothSenses(t *testing.T) {
 		{"Minimax the firm", "截至發稿,MINIMAX-WP(00100.HK)漲15.98%。", "minimax", ""},
 		{"Minimax the algorithm", "Minimax is a decision rule used in game theory.", "", "ordinary word"},
 		{"旷世 a misspelling of 旷视", "旷世上市的光环与暗影:阿里投资以及52亿巨亏", "megvii", "clue 上市"},
+		{"算能 the firm, beside 华为", "算能与华为的关系引发关注。", "sophgo", "firm huawei"},
+		{"算能 the firm, by TSMC", "算能从台积电订购的一款芯片。", "sophgo", "clue"},
+		{"算能 in computing power", "华为昇腾芯片的计算能力大幅提升。", "", ""},
+		{"算能 in even if it can", "就算能买到芯片，价格也太高。", "", ""},
+		{"算能 with no context", "这样算能省下不少钱。", "", "ordinary word"},
 		{"旷世 the word unrivalled", "他是一位旷世奇才。", "", "veto"},
 	}
 	m := curated()

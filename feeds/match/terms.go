@@ -182,6 +182,9 @@ var blockPhrases = []term{
 	// 銷 followed by a word that starts with 陸: 陸續 (one after another),
 	// 陸地, 陸路, 陸上, 陸軍, 陸家嘴.
 	{text: "销陆续"}, {text: "销陆地"}, {text: "销陆路"}, {text: "销陆上"}, {text: "销陆军"}, {text: "销陆家"},
+	// 算能 (Sophgo) inside computing power and "even if it can".
+	{text: "算能力"}, {text: "就算能"}, {text: "打算能"}, {text: "还算能"}, {text: "也算能"}, {text: "总算能"}, {text: "算能否"},
+	{text: "算能不能"}, {text: "算能够"},
 	// Units of data: a kilobyte is not ByteDance.
 	{text: "千字节"}, {text: "兆字节"}, {text: "吉字节"}, {text: "太字节"}, {text: "拍字节"},
 	{text: "字节码"}, {text: "字节序"}, {text: "字节流"}, {text: "字节数"},

@@ -46,12 +46,13 @@ func (e aliasEntry) ambiguous() aliasEntry { return e }
 //
 //   - 海思 is kept: feeds/match blocks it inside 上海思 (上海思源…).
 //   - ambiguous, counted with context: 地平线, 寒武纪, 商汤, 月之暗面, 蚂蚁,
-//     浪潮, 曙光, 海光, 字节, 阿里, 思元, 旷世, علي بابا, Minimax, MINIMAX.
+//     浪潮, 曙光, 海光, 字节, 阿里, 思元, 旷世, 算能, علي بابا, زيبو, تشيبو,
+//     Minimax, MINIMAX. (算能 is blocked inside 计算能力 and 就算能.)
 //   - left out: Ascend, Apollo, Spark (星火), Journey (征程), CANN, GLM,
 //     MUSA, ABAB, Talkie, Wan, H20, H200, Kimi, Ernie, 文心, Pangu (盘古),
 //     Step-1V/Step-2/Step-3 (how-to steps), Yuewen (also China
 //     Literature), Dawning, Shuguang, MLU, HMC,
-//     讯飞 (inside 资讯飞速), 依图 (依图所示), 算能 (计算能力), 豆包 (a bun),
+//     讯飞 (inside 资讯飞速), 依图 (依图所示), 豆包 (a bun),
 //     夸克 (physics), 混元 (Taoist term), 平头哥 (honey-badger meme), 云从,
 //     كوين for Qwen (also "coin": بيتكوين).
 //   - WeChat (微信) is left out on purpose: "follow our WeChat account"
@@ -218,6 +219,7 @@ var firmAliases = []struct {
 	}},
 	{"sophgo", []aliasEntry{
 		en("Sophgo"), enCS("SOPHON"), zh("算能科技"),
+		zh("算能").seen("http://money.udn.com/money/story/5599/8493339?from=edn_hotestlist_storybottom").ambiguous(),
 	}},
 	{"kunlunxin", []aliasEntry{
 		en("Kunlunxin"), zh("昆仑芯"), en("Kunlun chip"), en("Baidu Kunlun"),
