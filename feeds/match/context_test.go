@@ -220,6 +220,8 @@ func TestSanctionsFlag(t *testing.T) {
 		// A licence counts beside the US side, not alone.
 		{"美國企業須先獲得商務部許可，才能向中芯國際出貨。", true},
 		{"百度获得无人驾驶出行服务许可。", false},
+		{"美國國會議員提案，政府全面禁用DeepSeek。", true},
+		{"如何在電腦上禁用百度輸入法的自動更新。", false},
 		// A list taken up again from an earlier sentence names a firm on
 		// it; a ranking is a list too, and does not count.
 		{"The list also included chipmaker SMIC and drone maker Autel Robotics.", true},

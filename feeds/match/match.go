@@ -439,7 +439,7 @@ func (m *Matcher) decide(s *scratch, text string, folded []byte, offsets []int32
 				lo, hi := sc.around(int(c.fs), int(c.fe))
 				if ws, _ := m.words.us.find(folded, lo, hi, -1, -1); ws < 0 {
 					state[i], why[i] = stateBlocked, say(func() string {
-						return "no US actor in the sentence: " + orig(c) + " is an export licence only beside the US side"
+						return "no US actor in the sentence: " + orig(c) + " counts only when the US side is named beside it"
 					})
 					continue
 				}

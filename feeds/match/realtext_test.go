@@ -86,6 +86,7 @@ var knownMisses = map[string]string{
 	"وفي هذا السياق، أعلنت شركة إنفيديا": "sanctions: القيود الجديدة المفروضة (the new restrictions imposed) names no list or control; \"new restrictions\" alone would flag too much",
 	"فرضت الولايات المتحدة قيود تصدير على شركة «سيميكونداكتور»": "«سيميكونداكتور» الدولية, SMIC's name cut by quotation marks, is no alias",
 	"今年 1 月公布的最新版本共有": "sanctions: the 1260H list is named only in earlier sentences, here as 最新版本 (the latest version)",
+	"開出全美第一槍! 德州宣布":   "sanctions: the ban is Texas's (德州), and the US actor 全美 is in the sentence before the exclamation mark",
 	"或許因為如此，寒武紀的基因裡":  "寒武紀 with no qualifier or clue in its sentence; the firm is named only in earlier sentences",
 }
 
@@ -172,7 +173,7 @@ func TestRealTextHeldOut(t *testing.T) {
 // same kind are mostly lists named in an earlier sentence, which a rule
 // that reads one sentence cannot see (knownMisses).
 var belowBar = map[string]string{
-	"zh-Hant": "sanctions flag 0.903 at the last run",
+	"zh-Hant": "sanctions flag 0.941 (80 of 85) at the last run",
 }
 
 // TestRealTextSizes keeps the set as large and as wide as the product

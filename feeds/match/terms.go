@@ -114,6 +114,11 @@ var sanctionTerms = []term{
 	// 許可. A licence alone is not: Baidu's robotaxis get 许可 too.
 	{text: "被列名单"}, {text: "被列清单"}, {text: "输出管制"}, {text: "对中国出口"}, {text: "对华出口"},
 	{text: "许可", us: true},
+	// A ban on using a firm's product (禁用DeepSeek, 禁止使用DeepSeek)
+	// is sanctions news when the US side imposes it, not when a how-to
+	// disables a setting; and the US pressure written with 的.
+	{text: "禁用", us: true}, {text: "禁止使用", us: true}, {text: "美国的打压"}, {text: "美方的打压"},
+	{text: "限制", us: true}, {text: "禁止", us: true},
 }
 
 // rankingWords block a list taken up again (a term with list set): "the
@@ -128,9 +133,11 @@ var rankingWords = []string{
 
 // usActors are the US side of an export licence: a term with us set
 // counts only in a sentence that has one of them.
+//
+// Not bare 美国: "美國晶片大廠輝達" names Nvidia's country, not an actor.
 var usActors = []string{
-	"美国", "美方", "华府", "华盛顿", "白宫", "商务部", "工业与安全局", "工业和安全局", "工业暨安全局", "BIS",
-	"川普", "特朗普", "拜登", "卢特尼克",
+	"美国政府", "美国总统", "美国将", "美国已", "美国对", "美国宣布", "美国要求", "美国正", "美方", "华府", "华盛顿", "白宫", "商务部", "工业与安全局", "工业和安全局", "工业暨安全局", "BIS",
+	"川普", "特朗普", "拜登", "卢特尼克", "全美", "国会", "联邦", "五角大厦", "国防部",
 }
 
 // companyWords refer back to a firm named before ("the company", 该公司,
