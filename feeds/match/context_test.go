@@ -222,6 +222,8 @@ func TestSanctionsFlag(t *testing.T) {
 		{"百度获得无人驾驶出行服务许可。", false},
 		{"美國國會議員提案，政府全面禁用DeepSeek。", true},
 		{"如何在電腦上禁用百度輸入法的自動更新。", false},
+		{"川普政府允許輝達向中國出售H200晶片。", true},
+		{"公司允許員工在家工作，華為也一樣。", false},
 		// A list taken up again from an earlier sentence names a firm on
 		// it; a ranking is a list too, and does not count.
 		{"The list also included chipmaker SMIC and drone maker Autel Robotics.", true},

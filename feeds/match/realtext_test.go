@@ -81,8 +81,6 @@ var knownMisses = map[string]string{
 	"Due to the US government's":         "sanctions: pressure and a cut-off of services, no list or control named",
 	"对于曙光而言":                             "曙光 alone, with no qualifier or clue, reads as dawn",
 	"وأوضحت المصادر، أن ضوابط التصدير":   "sanctions: the controls are on Nvidia's chip; DeepSeek, the firm in the sentence, only uses it",
-	"美國總統川普周一同意輝達可以":                     "sanctions: an export licence told as shipping to approved customers, no control named",
-	"美國總統川普去年 8 月曾鬆口":                    "sanctions: 允許…銷售 (allowed to sell) names no control; selling to China alone is not sanctions news",
 	"وفي هذا السياق، أعلنت شركة إنفيديا": "sanctions: القيود الجديدة المفروضة (the new restrictions imposed) names no list or control; \"new restrictions\" alone would flag too much",
 	"فرضت الولايات المتحدة قيود تصدير على شركة «سيميكونداكتور»": "«سيميكونداكتور» الدولية, SMIC's name cut by quotation marks, is no alias",
 	"今年 1 月公布的最新版本共有": "sanctions: the 1260H list is named only in earlier sentences, here as 最新版本 (the latest version)",

@@ -118,7 +118,7 @@ var sanctionTerms = []term{
 	// is sanctions news when the US side imposes it, not when a how-to
 	// disables a setting; and the US pressure written with 的.
 	{text: "禁用", us: true}, {text: "禁止使用", us: true}, {text: "美国的打压"}, {text: "美方的打压"},
-	{text: "限制", us: true}, {text: "禁止", us: true},
+	{text: "限制", us: true}, {text: "禁止", us: true}, {text: "允许", us: true}, {text: "核准", us: true},
 }
 
 // rankingWords block a list taken up again (a term with list set): "the
