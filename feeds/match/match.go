@@ -540,10 +540,6 @@ func (m *Matcher) firmInSentence(kept []candidate, state []uint8, i int, sc *sen
 func (m *Matcher) firmBefore(folded []byte, kept []candidate, state []uint8, i int, sc *sentences) (string, int, int) {
 	c := kept[i]
 	lo, hi := sc.around(int(c.fs), int(c.fe))
-	ws, we := m.words.company.find(folded, lo, hi, -1, -1)
-	if ws < 0 {
-		return "", 0, 0
-	}
 	// Step back over the sentence end and the spaces before it.
 	pe := lo
 	for pe > 0 && (folded[pe-1] == ' ' || folded[pe-1] == '\n' || folded[pe-1] == '\r') {
@@ -566,11 +562,15 @@ func (m *Matcher) firmBefore(folded []byte, kept []candidate, state []uint8, i i
 	if phi > lo {
 		return "", 0, 0
 	}
+	// The firm first: it is a binary search, the referring words a scan.
 	from, _ := slices.BinarySearchFunc(kept, int32(plo), func(d candidate, pos int32) int { return cmp.Compare(d.fs, pos) })
 	for j := from; j < len(kept) && int(kept[j].fs) < phi; j++ {
 		t := &m.targets[kept[j].t]
 		if state[j] == stateCounts && t.kind == store.KindFirm && int(kept[j].fe) <= phi {
-			return t.entity, ws, we
+			if ws, we := m.words.company.find(folded, lo, hi, -1, -1); ws >= 0 {
+				return t.entity, ws, we
+			}
+			return "", 0, 0
 		}
 	}
 	return "", 0, 0
