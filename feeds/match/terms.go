@@ -66,6 +66,7 @@ var sanctionTerms = []term{
 	// imposed, and a firm cut off from American technology.
 	{text: "حظرت"}, {text: "يحظر"}, {text: "تحظر"},
 	{text: "قيودا على"}, {text: "فرض قيود"}, {text: "فرض قيودا"}, {text: "فرضت قيودا"}, {text: "القيود المفروضة"},
+	{text: "القيود الجديدة المفروضة"}, {text: "القيود الجديده المفروضه"},
 	{text: "قائمتها الاقتصادية السوداء"},
 	{text: "من الوصول إلى التكنولوجيا الأمريكية"}, {text: "من الوصول إلى التكنولوجيا الأميركية"},
 	// The trade blacklist with its adjectives in the other order, لائحة
