@@ -130,6 +130,12 @@ var contextRules = map[string]*contextRule{
 		clues:  append([]string{"通义", "千问", "Qwen", "淘宝", "天猫", "马云", "吴泳铭", "蔡崇信", "平头哥", "大厂", "巨头", "电商", "领投", "投资"}, zhTrade...),
 		vetoes: []string{"阿里山", "森林", "铁路", "嘉义", "阿里地区", "拳王", "拳击"},
 	},
+	// 算能, Sophgo, is also the end of 计算能力 ("computing power") and
+	// of 就算能 ("even if it can"); blockPhrases hide those.
+	"算能": {
+		after: zhQualifiers,
+		clues: append([]string{"台积电", "比特大陆", "芯片", "晶片", "SOPHON", "Sophgo", "TPU", "RISC-V", "昇腾", "实体清单", "黑名单", "制裁"}, zhTrade...),
+	},
 	"Minimax": {
 		clues: []string{"AI", "Hailuo", "海螺", "港股", "IPO", "HK", "模型", "model", "Music", "Agent", "融资", "上市", "漲", "涨"},
 	},
@@ -137,6 +143,10 @@ var contextRules = map[string]*contextRule{
 		stockCodes: true,
 		clues:      []string{"AI", "Hailuo", "海螺", "港股", "IPO", "HK", "模型", "model", "融资", "上市", "漲", "涨"},
 	},
+	// Zhipu in Arabic: bare زيبو is also Zibo, a city of Shandong, and
+	// تشيبو is also Tchibo, the coffee chain.
+	"زيبو":  zhipuArabic,
+	"تشيبو": zhipuArabic,
 	"علي بابا": {
 		// Arabic news puts firm names in quotation marks; the folk tale's
 		// quoted title is a blocking phrase, and its other sentences have
@@ -168,6 +178,17 @@ var contextRules = map[string]*contextRule{
 		// "A success story" is business news, not the folk tale.
 		notVetoes: []string{"قصه نجاح", "قصص نجاح", "قصه النجاح"},
 	},
+}
+
+// zhipuArabic is the rule of Zhipu's bare Arabic names.
+var zhipuArabic = &contextRule{
+	after:  []string{"AI", "إيه آي", "الصينيه", "الناشئه", "للذكاء", "”", "»", "\""},
+	before: []string{"شركه", "لشركه", "بشركه", "وشركه", "منصه", "“", "«", "\""},
+	clues: []string{
+		"الذكاء الاصطناعي", "ذكاء اصطناعي", "نموذج", "نماذج", "GLM", "ChatGLM", "OpenAI", "أوبن إيه آي",
+		"تشات جي بي تي", "ChatGPT", "روبوت محادثه", "قائمه الكيانات", "الشركه الناشئه", "Zhipu",
+	},
+	vetoes: []string{"مدينه", "مقاطعه", "شاندونغ", "شاندونج", "قهوه", "البن", "متاجر", "محمصه", "ألمانيا", "الألمانيه"},
 }
 
 // ruleIndex finds the rule of an alias, or -1.
@@ -490,6 +511,16 @@ func foldRules() ([]compiledRule, []string) {
 	}
 	return rules, names
 }
+
+// sanctionWords are rankingWords, companyWords and usActors, folded.
+type sanctionWords struct {
+	rankings, company, us wordSet
+}
+
+// compileSanctionWords folds the words once per process.
+var compileSanctionWords = sync.OnceValue(func() *sanctionWords {
+	return &sanctionWords{rankings: newWordSet(rankingWords), company: newWordSet(companyWords), us: newWordSet(usActors)}
+})
 
 // isWordQualifier reports whether a qualifier is a word (公司, شركة, AI)
 // rather than a quotation mark: only a word outweighs a veto.

@@ -56,10 +56,20 @@ func TestBothSenses(t *testing.T) {
 		{"علي بابا the firm, after a feminine verb", "وأعلنت علي بابا أرباحاً قياسية هذا الربع.", "alibaba", "qualifier"},
 		{"علي بابا the firm, before a feminine verb", "علي بابا تطلق تطبيقاً جديداً للهواتف.", "alibaba", "qualifier"},
 		{"علي بابا the man, after a masculine verb", "قال علي بابا لزوجته إن الكنز كبير.", "", "ordinary word"},
+		{"تشيبو the firm, quoted after شركة", "أضافت الولايات المتحدة شركة \"تشيبو\" الناشئة إلى القائمة السوداء.", "zhipu", "qualifier"},
+		{"زيبو the firm, by its model", "وأطلقت زيبو نموذج GLM الجديد.", "zhipu", "clue"},
+		{"زيبو the city", "تقع مدينة زيبو في مقاطعة شاندونغ شرقي الصين.", "", "veto"},
+		{"زيبو the place, no context", "زار الوفد مصنعا في زيبو الأسبوع الماضي.", "", "ordinary word"},
+		{"تشيبو the coffee chain", "افتتحت تشيبو متجرا جديدا للقهوة في برلين.", "", "veto"},
 		{"علي بابا the tale", "تحكي هذه القصة عن رجل فقير يُدعى علي بابا، يدخل مغارة سحرية ويكشف سر كنزٍ مخفيٍّ وراء كلمةٍ بسيطة: افتح يا سمسم.", "", "veto"},
 		{"Minimax the firm", "截至發稿,MINIMAX-WP(00100.HK)漲15.98%。", "minimax", ""},
 		{"Minimax the algorithm", "Minimax is a decision rule used in game theory.", "", "ordinary word"},
 		{"旷世 a misspelling of 旷视", "旷世上市的光环与暗影:阿里投资以及52亿巨亏", "megvii", "clue 上市"},
+		{"算能 the firm, beside 华为", "算能与华为的关系引发关注。", "sophgo", "firm huawei"},
+		{"算能 the firm, by TSMC", "算能从台积电订购的一款芯片。", "sophgo", "clue"},
+		{"算能 in computing power", "华为昇腾芯片的计算能力大幅提升。", "", ""},
+		{"算能 in even if it can", "就算能买到芯片，价格也太高。", "", ""},
+		{"算能 with no context", "这样算能省下不少钱。", "", "ordinary word"},
 		{"旷世 the word unrivalled", "他是一位旷世奇才。", "", "veto"},
 	}
 	m := curated()
@@ -205,6 +215,35 @@ func TestSanctionsFlag(t *testing.T) {
 		{"حظرت الحكومة استيراد بعض السلع.", false},
 		{"美國對輝達晶片實施新的限制措施。", true},
 		{"高雄港的限制措施今日解除。", false},
+		{"川普政府告訴輝達，禁止H20晶片銷陸。", true},
+		{"新款手機在各地促銷陸續登場，華為也參與其中。", false},
+		// A licence counts beside the US side, not alone.
+		{"美國企業須先獲得商務部許可，才能向中芯國際出貨。", true},
+		{"百度获得无人驾驶出行服务许可。", false},
+		{"美國國會議員提案，政府全面禁用DeepSeek。", true},
+		{"如何在電腦上禁用百度輸入法的自動更新。", false},
+		{"川普政府允許輝達向中國出售H200晶片。", true},
+		{"公司允許員工在家工作，華為也一樣。", false},
+		// A list taken up again from an earlier sentence names a firm on
+		// it; a ranking is a list too, and does not count.
+		{"The list also included chipmaker SMIC and drone maker Autel Robotics.", true},
+		{"The list also included Alibaba and ByteDance, the most valuable unicorns in Asia.", false},
+		{"The list includes Huawei, according to the Hurun ranking.", false},
+		{"وشملت القائمة شركة هواوي وكيانات أخرى.", true},
+		{"وتضم القائمة شركة بايدو بين أغنى الشركات وفق تصنيف فوربس.", false},
+		{"该名单包括华为和中芯国际。", true},
+		{"胡润独角兽榜单上，该名单包括字节跳动。", false},
+		// A sanctions term whose sentence names no firm counts when the
+		// sentence refers back to a company ("the company", 该公司,
+		// الشركة) and the sentence just before it names a tracked firm.
+		{"Huawei launched a new phone. The company remains on the Entity List.", true},
+		{"Huawei launched a new phone. The Entity List grew by 23 entities.", false},
+		{"Huawei launched a new phone. Apple said the weather was fine. The company remains on the Entity List.", false},
+		{"The company remains on the Entity List. Huawei launched a new phone.", false},
+		{"华为发布了新手机。该公司仍在实体清单上。", true},
+		{"華為發佈了新手機。該公司仍在實體清單上。", true},
+		{"أطلقت هواوي هاتفا جديدا. وما زالت الشركة على قائمة الكيانات.", true},
+		{"أطلقت هواوي هاتفا جديدا. وأضافت الولايات المتحدة ست شركات إلى قائمة الكيانات.", false},
 	}
 	m := curated()
 	for _, tt := range tests {

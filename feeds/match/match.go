@@ -87,6 +87,7 @@ type Matcher struct {
 	patterns []pattern              // by automaton pattern ID
 	targets  []target               // by index; input order breaks ties
 	rules    []compiledRule         // context rules of ambiguous names
+	words    *sanctionWords         // ranking and company words of the sanctions rules
 	entities int                    // distinct (kind, entity) pairs, for target.eid
 	scratch  sync.Pool
 }
@@ -106,6 +107,8 @@ type target struct {
 	exact  string // case-sensitive fold of the variant, or "" for case-insensitive
 	form   string // Match.Form
 	block  bool   // a blocking phrase: it hides what it covers and is not reported
+	list   bool   // a sanctions term that takes up a list named before (term.list)
+	us     bool   // a sanctions term that needs the US side in its sentence (term.us)
 	rule   int16  // index into Matcher.rules of an ambiguous name, or -1
 	eid    int32  // index of (kind, entity) among the matcher's firms and alliances
 }
@@ -163,12 +166,12 @@ func New(aliases []store.Alias) *Matcher {
 		}
 	}
 	for _, t := range sanctionTerms {
-		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1}, zhVariants(t.text), t.cs)
+		b.add(target{entity: SanctionsEntity, kind: KindSanctions, alias: t.text, rule: -1, list: t.list, us: t.us}, zhVariants(t.text), t.cs)
 	}
 	for _, t := range blockPhrases {
 		b.add(target{alias: t.text, block: true, rule: -1}, zhVariants(t.text), t.cs)
 	}
-	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules}
+	m := &Matcher{patterns: b.patterns, targets: b.targets, rules: rules, words: compileSanctionWords()}
 	eids := map[[2]string]int32{}
 	for i := range m.targets {
 		t := &m.targets[i]
@@ -423,8 +426,30 @@ func (m *Matcher) decide(s *scratch, text string, folded []byte, offsets []int32
 		}
 		t := &m.targets[c.t]
 		if t.kind == KindSanctions {
+			if t.list {
+				lo, hi := sc.around(int(c.fs), int(c.fe))
+				if ws, we := m.words.rankings.find(folded, lo, hi, -1, -1); ws >= 0 {
+					state[i], why[i] = stateBlocked, say(func() string {
+						return "ranking word " + text[offsets[ws]:origEnd(we)] + " in the sentence: this list is a ranking, not a sanctions list"
+					})
+					continue
+				}
+			}
+			if t.us {
+				lo, hi := sc.around(int(c.fs), int(c.fe))
+				if ws, _ := m.words.us.find(folded, lo, hi, -1, -1); ws < 0 {
+					state[i], why[i] = stateBlocked, say(func() string {
+						return "no US actor in the sentence: " + orig(c) + " counts only when the US side is named beside it"
+					})
+					continue
+				}
+			}
 			if f := m.firmInSentence(kept, state, i, sc); f != "" {
 				state[i], why[i] = stateCounts, say(func() string { return "about " + f })
+			} else if f, ws, we := m.firmBefore(folded, kept, state, i, sc); f != "" {
+				state[i], why[i] = stateCounts, say(func() string {
+					return "about " + f + ", named in the sentence before and taken up by " + text[offsets[ws]:origEnd(we)]
+				})
 			} else {
 				state[i], why[i] = stateBlocked, say(func() string {
 					return "no tracked firm in the sentence: a listing or export control counts only when it names one"
@@ -506,6 +531,49 @@ func (m *Matcher) firmInSentence(kept []candidate, state []uint8, i int, sc *sen
 		}
 	}
 	return ""
+}
+
+// firmBefore applies the rule of companyWords: when the sentence of
+// kept[i] refers back to a company and the sentence just before it names
+// a tracked firm that counts, it returns that firm and the folded bounds
+// of the referring words; else "".
+func (m *Matcher) firmBefore(folded []byte, kept []candidate, state []uint8, i int, sc *sentences) (string, int, int) {
+	c := kept[i]
+	lo, hi := sc.around(int(c.fs), int(c.fe))
+	// Step back over the sentence end and the spaces before it.
+	pe := lo
+	for pe > 0 && (folded[pe-1] == ' ' || folded[pe-1] == '\n' || folded[pe-1] == '\r') {
+		pe--
+	}
+	if pe == 0 {
+		return "", 0, 0
+	}
+	pe-- // the last byte of the sentence end
+	for pe > 0 && folded[pe]&0xC0 == 0x80 {
+		pe--
+	}
+	for pe > 0 && (folded[pe-1] == ' ' || folded[pe-1] == '\n' || folded[pe-1] == '\r') {
+		pe--
+	}
+	if pe == 0 {
+		return "", 0, 0
+	}
+	plo, phi := sc.around(pe-1, pe)
+	if phi > lo {
+		return "", 0, 0
+	}
+	// The firm first: it is a binary search, the referring words a scan.
+	from, _ := slices.BinarySearchFunc(kept, int32(plo), func(d candidate, pos int32) int { return cmp.Compare(d.fs, pos) })
+	for j := from; j < len(kept) && int(kept[j].fs) < phi; j++ {
+		t := &m.targets[kept[j].t]
+		if state[j] == stateCounts && t.kind == store.KindFirm && int(kept[j].fe) <= phi {
+			if ws, we := m.words.company.find(folded, lo, hi, -1, -1); ws >= 0 {
+				return t.entity, ws, we
+			}
+			return "", 0, 0
+		}
+	}
+	return "", 0, 0
 }
 
 // within returns the candidates of cs, sorted by start, that start in

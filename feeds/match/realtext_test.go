@@ -66,33 +66,27 @@ func loadRealText(tb testing.TB, name string) []realText {
 }
 
 // knownMisses are the tuning sentences the matcher gets wrong, by the
-// start of their text, with the reason. Most name a list only in an
-// earlier sentence ("The list also included…"), which a rule that works
-// sentence by sentence cannot see. TestRealTextTuning checks that each
-// is still wrong, so that the list stays true.
+// start of their text, with the reason. Most name a list or an action
+// only in an earlier sentence of the page, with nothing in their own text
+// that takes it up ("The additions in the final rule…"); a list taken up
+// again ("The list also included…") and a company referred back to in the
+// next sentence of the same text are no longer misses. TestRealTextTuning
+// checks that each is still wrong, so that the list stays true.
 var knownMisses = map[string]string{
-	"وجه المشرعون رسالة":                 "sanctions: بإدراج (to list) names the action but not the list",
-	"تضم القائمة الحالية":                "sanctions: the list is named in an earlier sentence",
-	"كانت \"إنفيديا\" قد منعت":           "sanctions: منعت من بيع (was barred from selling) names no list or control",
-	"تسعى شركتا الرقاقات":                "sanctions: the restriction is in the next sentence, after the firm names",
-	"وشملت القائمة 11":                   "sanctions: the list is named in an earlier sentence",
-	"ويستهدف القرار، 20":                 "sanctions: the decision is described in an earlier sentence",
-	"في ردٍّ قوي على أسئلة":              "sanctions: ban policy in general, the firms are cited as its failures",
-	"- “هل تريدون حظر":                   "sanctions: the question mark ends the sentence before the firms",
-	"The additions in the final rule":    "sanctions: the Entity List is named only earlier",
-	"Included in the list of":            "sanctions: the list is named only earlier",
-	"The list also included":             "sanctions: the list is named only earlier",
-	"According to a notice published":    "sanctions: \"added … to the list\" is split by the firm names",
-	"Due to the US government's":         "sanctions: pressure and a cut-off of services, no list or control named",
-	"The list include Sugon":             "sanctions: the list is named only earlier",
-	"路透社指，其中2間中國公司":                      "sanctions: 處罰 (penalised) names no list or control",
-	"对于曙光而言":                             "曙光 alone, with no qualifier or clue, reads as dawn",
-	"وأوضحت المصادر، أن ضوابط التصدير":   "sanctions: the controls are on Nvidia's chip; DeepSeek, the firm in the sentence, only uses it",
-	"美國總統川普周一同意輝達可以":                     "sanctions: an export licence told as shipping to approved customers, no control named",
-	"美國總統川普去年 8 月曾鬆口":                    "sanctions: 允許…銷售 (allowed to sell) names no control; selling to China alone is not sanctions news",
-	"وفي هذا السياق، أعلنت شركة إنفيديا": "sanctions: القيود الجديدة المفروضة (the new restrictions imposed) names no list or control; \"new restrictions\" alone would flag too much",
+	"وجه المشرعون رسالة":               "sanctions: بإدراج (to list) names the action but not the list",
+	"كانت \"إنفيديا\" قد منعت":         "sanctions: منعت من بيع (was barred from selling) names no list or control",
+	"ويستهدف القرار، 20":               "sanctions: the decision is described in an earlier sentence",
+	"في ردٍّ قوي على أسئلة":            "sanctions: ban policy in general, the firms are cited as its failures",
+	"- “هل تريدون حظر":                 "sanctions: the question mark ends the sentence before the firms",
+	"The additions in the final rule":  "sanctions: the Entity List is named only earlier",
+	"According to a notice published":  "sanctions: \"added … to the list\" is split by the firm names",
+	"Due to the US government's":       "sanctions: pressure and a cut-off of services, no list or control named",
+	"对于曙光而言":                           "曙光 alone, with no qualifier or clue, reads as dawn",
+	"وأوضحت المصادر، أن ضوابط التصدير": "sanctions: the controls are on Nvidia's chip; DeepSeek, the firm in the sentence, only uses it",
 	"فرضت الولايات المتحدة قيود تصدير على شركة «سيميكونداكتور»": "«سيميكونداكتور» الدولية, SMIC's name cut by quotation marks, is no alias",
-	"或許因為如此，寒武紀的基因裡":                                            "寒武紀 with no qualifier or clue in its sentence; the firm is named only in earlier sentences",
+	"今年 1 月公布的最新版本共有": "sanctions: the 1260H list is named only in earlier sentences, here as 最新版本 (the latest version)",
+	"開出全美第一槍! 德州宣布":   "sanctions: the ban is Texas's (德州), and the US actor 全美 is in the sentence before the exclamation mark",
+	"或許因為如此，寒武紀的基因裡":  "寒武紀 with no qualifier or clue in its sentence; the firm is named only in earlier sentences",
 }
 
 func knownMiss(text string) string {
@@ -172,15 +166,15 @@ func TestRealTextHeldOut(t *testing.T) {
 // listed row that rises above it. Issue 18 is done when this is empty.
 //
 // The held-out part grew from 184 to 253 sentences in the second round
-// (testdata/realtext/README.md); on it, at the last run: all sentences
-// 0.997 / 0.970 / sanctions 0.949; traditional Chinese 1.000 / 0.963 /
-// 0.903; Arabic 1.000 / 0.949 / 0.938. The tuning part's misses of the
-// same kind are mostly lists named in an earlier sentence, which a rule
-// that reads one sentence cannot see (knownMisses).
+// and to 289 in the third (testdata/realtext/README.md). At the last run,
+// on the 289: all sentences 0.997 / 0.973 / sanctions 0.955; traditional
+// Chinese 1.000 / 0.974 / 0.924; Arabic 1.000 / 0.951 / 0.951. On the 253
+// held out before the third round, Arabic is still short (recall 0.949,
+// flag 0.948) and traditional Chinese's flag is 0.935. The tuning part's
+// flag misses left are lists named only in earlier sentences with no
+// word that takes them up, and actions no term names (knownMisses).
 var belowBar = map[string]string{
-	"all":     "sanctions flag 0.949 at the last run",
-	"zh-Hant": "sanctions flag 0.903 at the last run",
-	"ar":      "recall 0.949, sanctions flag 0.938 at the last run",
+	"zh-Hant": "sanctions flag 0.924 (85 of 92) at the last run",
 }
 
 // TestRealTextSizes keeps the set as large and as wide as the product

@@ -19,7 +19,7 @@ func TestContextRulesNameAliases(t *testing.T) {
 			t.Errorf("context rule for %q, which is not a curated alias", name)
 		}
 	}
-	for _, w := range []string{"地平线", "寒武纪", "商汤", "月之暗面", "蚂蚁", "浪潮", "曙光", "海光", "字节", "阿里", "علي بابا", "思元", "旷世"} {
+	for _, w := range []string{"地平线", "寒武纪", "商汤", "月之暗面", "蚂蚁", "浪潮", "曙光", "海光", "字节", "阿里", "علي بابا", "思元", "旷世", "算能", "زيبو", "تشيبو"} {
 		if shipped[w] && contextRules[w] == nil {
 			t.Errorf("%q is a curated alias and an ordinary word, but has no context rule", w)
 		}

@@ -4,6 +4,14 @@ package match
 type term struct {
 	text string
 	cs   bool // case-sensitive
+	// list marks a list taken up again ("the list also included", 该清单,
+	// وشملت القائمة): it is blocked by a ranking word in its sentence
+	// (rankingWords), since rankings are lists too.
+	list bool
+	// us marks a word that is a sanctions term only beside the US side
+	// (许可, a licence): it counts when its sentence also has one of
+	// usActors.
+	us bool
 }
 
 // sanctionTerms flag text about designations or export controls. Chinese
@@ -58,6 +66,7 @@ var sanctionTerms = []term{
 	// imposed, and a firm cut off from American technology.
 	{text: "حظرت"}, {text: "يحظر"}, {text: "تحظر"},
 	{text: "قيودا على"}, {text: "فرض قيود"}, {text: "فرض قيودا"}, {text: "فرضت قيودا"}, {text: "القيود المفروضة"},
+	{text: "القيود الجديدة المفروضة"}, {text: "القيود الجديده المفروضه"},
 	{text: "قائمتها الاقتصادية السوداء"},
 	{text: "من الوصول إلى التكنولوجيا الأمريكية"}, {text: "من الوصول إلى التكنولوجيا الأميركية"},
 	// The trade blacklist with its adjectives in the other order, لائحة
@@ -77,12 +86,70 @@ var sanctionTerms = []term{
 	{text: "对中国大陆出口"}, {text: "向中国大陆出口"}, {text: "出口中国大陆"}, {text: "出口到中国大陆"}, {text: "出口至中国大陆"},
 	// A list named in an earlier sentence and taken up again (該清單,
 	// 這份名單): in news of Chinese firms, that list is a sanctions list.
-	{text: "该清单"}, {text: "该名单"}, {text: "清单上"}, {text: "名单上"}, {text: "增列"}, {text: "军工复合体"}, {text: "这份清单"}, {text: "这份名单"}, {text: "此清单"}, {text: "此名单"},
+	{text: "该清单", list: true}, {text: "该名单", list: true}, {text: "清单上", list: true}, {text: "名单上", list: true},
+	{text: "增列"}, {text: "军工复合体"},
+	{text: "这份清单", list: true}, {text: "这份名单", list: true}, {text: "此清单", list: true}, {text: "此名单", list: true},
+	// The same in English and Arabic: a sentence that goes on with a list
+	// named before it ("The list also included…", وشملت القائمة، تضم
+	// القائمة) and names a tracked firm on it.
+	{text: "the list also included", list: true}, {text: "the list also includes", list: true},
+	{text: "the list also include", list: true}, {text: "the list included", list: true},
+	{text: "the list includes", list: true}, {text: "the list include", list: true},
+	{text: "included in the list", list: true}, {text: "included on the list", list: true},
+	{text: "شملت القائمة", list: true}, {text: "تشمل القائمة", list: true}, {text: "تضم القائمة", list: true},
+	{text: "ضمت القائمة", list: true}, {text: "القائمة تضم", list: true}, {text: "القائمة تشمل", list: true},
+	{text: "القائمة شملت", list: true}, {text: "القائمة ضمت", list: true},
 	// Hong Kong and Taiwan wording of the lists and of the pressure on a
 	// firm: 未經驗證, 軍事終端用戶, 列管, 美國打壓 (not bare 打壓: firms
 	// 打壓 their rivals and traders 打壓 a share price).
 	{text: "未经验证"}, {text: "军事终端用户"}, {text: "列管"}, {text: "美国打压"}, {text: "美方打压"},
 	{text: "禁止输中"}, {text: "禁止销中"}, {text: "禁止销陆"}, {text: "销陆禁令"}, {text: "限制措施"},
+	// Sales to the mainland barred or licensed, split by the goods
+	// (禁止H20晶片銷陸); the licence review of BIS (許可審查政策, 推定拒絕),
+	// and a penalty by the US side (遭美方處罰). Bare 銷陸 also starts
+	// 銷陸續 ("sold one after another"): see blockPhrases.
+	{text: "销陆"}, {text: "许可审查"}, {text: "推定拒绝"}, {text: "美方处罚"},
+	// Listed (被列名單), Taiwan's word for export control (輸出管制),
+	// exports to China (對中國出口, 對華出口), and a licence (許可) when
+	// the US side is in the sentence: 須先獲得商務部許可, 川普…將能獲得
+	// 許可. A licence alone is not: Baidu's robotaxis get 许可 too.
+	{text: "被列名单"}, {text: "被列清单"}, {text: "输出管制"}, {text: "对中国出口"}, {text: "对华出口"},
+	{text: "许可", us: true},
+	// A ban on using a firm's product (禁用DeepSeek, 禁止使用DeepSeek)
+	// is sanctions news when the US side imposes it, not when a how-to
+	// disables a setting; and the US pressure written with 的.
+	{text: "禁用", us: true}, {text: "禁止使用", us: true}, {text: "美国的打压"}, {text: "美方的打压"},
+	{text: "限制", us: true}, {text: "禁止", us: true}, {text: "允许", us: true}, {text: "核准", us: true},
+}
+
+// rankingWords block a list taken up again (a term with list set): "the
+// list" of a sentence that also names a ranking, an award or a rich list
+// is not a sanctions list. Chinese words gain their traditional forms.
+var rankingWords = []string{
+	"ranking", "rankings", "ranked", "richest", "unicorn", "unicorns", "Fortune", "Forbes", "Hurun",
+	"most valuable", "most innovative", "top 10", "top 20", "top 50", "top 100", "Global 500", "award", "awards", "billionaires",
+	"榜单", "排行", "排名", "富豪", "独角兽", "财富", "福布斯", "胡润", "最具", "最有价值", "百强", "入选", "评选", "获奖", "500强",
+	"تصنيف", "ترتيب", "الأغنى", "أغنى", "فوربس", "فورتشن", "هورون", "الأكثر قيمة", "الأكثر ابتكارا", "يونيكورن", "جائزة", "جوائز",
+}
+
+// usActors are the US side of an export licence: a term with us set
+// counts only in a sentence that has one of them.
+//
+// Not bare 美国: "美國晶片大廠輝達" names Nvidia's country, not an actor.
+var usActors = []string{
+	"美国政府", "美国总统", "美国将", "美国已", "美国对", "美国宣布", "美国要求", "美国正", "美方", "华府", "华盛顿", "白宫", "商务部", "工业与安全局", "工业和安全局", "工业暨安全局", "BIS",
+	"川普", "特朗普", "拜登", "卢特尼克", "全美", "国会", "联邦", "五角大厦", "国防部",
+}
+
+// companyWords refer back to a firm named before ("the company", 该公司,
+// الشركة). A sanctions term whose sentence names no tracked firm counts
+// when its sentence has one of them and the sentence just before it, in
+// the same text, names a tracked firm: "Huawei launched a phone. The
+// company remains on the Entity List."
+var companyWords = []string{
+	"the company", "the firm", "the two companies", "both companies", "the two firms", "the chipmaker", "the startup",
+	"该公司", "这家公司", "两家公司", "该企业", "该集团", "这家企业",
+	"الشركة", "الشركتان", "الشركتين",
 }
 
 // blockPhrases are common phrases that contain an alias or a sanctions
@@ -120,6 +187,12 @@ var blockPhrases = []term{
 	{text: "上海光"}, {text: "上海思"},
 	// Alishan in Taiwan; Muhammad Ali (·阿里).
 	{text: "阿里山"}, {text: "·阿里"}, {text: "•阿里"},
+	// 銷 followed by a word that starts with 陸: 陸續 (one after another),
+	// 陸地, 陸路, 陸上, 陸軍, 陸家嘴.
+	{text: "销陆续"}, {text: "销陆地"}, {text: "销陆路"}, {text: "销陆上"}, {text: "销陆军"}, {text: "销陆家"},
+	// 算能 (Sophgo) inside computing power and "even if it can".
+	{text: "算能力"}, {text: "就算能"}, {text: "打算能"}, {text: "还算能"}, {text: "也算能"}, {text: "总算能"}, {text: "算能否"},
+	{text: "算能不能"}, {text: "算能够"},
 	// Units of data: a kilobyte is not ByteDance.
 	{text: "千字节"}, {text: "兆字节"}, {text: "吉字节"}, {text: "太字节"}, {text: "拍字节"},
 	{text: "字节码"}, {text: "字节序"}, {text: "字节流"}, {text: "字节数"},

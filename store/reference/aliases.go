@@ -46,12 +46,13 @@ func (e aliasEntry) ambiguous() aliasEntry { return e }
 //
 //   - 海思 is kept: feeds/match blocks it inside 上海思 (上海思源…).
 //   - ambiguous, counted with context: 地平线, 寒武纪, 商汤, 月之暗面, 蚂蚁,
-//     浪潮, 曙光, 海光, 字节, 阿里, 思元, 旷世, علي بابا, Minimax, MINIMAX.
+//     浪潮, 曙光, 海光, 字节, 阿里, 思元, 旷世, 算能, علي بابا, زيبو, تشيبو,
+//     Minimax, MINIMAX. (算能 is blocked inside 计算能力 and 就算能.)
 //   - left out: Ascend, Apollo, Spark (星火), Journey (征程), CANN, GLM,
 //     MUSA, ABAB, Talkie, Wan, H20, H200, Kimi, Ernie, 文心, Pangu (盘古),
 //     Step-1V/Step-2/Step-3 (how-to steps), Yuewen (also China
 //     Literature), Dawning, Shuguang, MLU, HMC,
-//     讯飞 (inside 资讯飞速), 依图 (依图所示), 算能 (计算能力), 豆包 (a bun),
+//     讯飞 (inside 资讯飞速), 依图 (依图所示), 豆包 (a bun),
 //     夸克 (physics), 混元 (Taoist term), 平头哥 (honey-badger meme), 云从,
 //     كوين for Qwen (also "coin": بيتكوين).
 //   - WeChat (微信) is left out on purpose: "follow our WeChat account"
@@ -153,9 +154,13 @@ var firmAliases = []struct {
 	}},
 	{"zhipu", []aliasEntry{
 		en("Zhipu"), zh("智谱"), en("ChatGLM"), en("GLM-4.5"),
-		// Not bare زيبو: Zibo (淄博) is a Chinese city.
 		ar("زيبو AI").seen("https://techalarab.com/%d8%b1%d9%88%d8%a7%d8%af-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a%d9%88%d9%86-%d9%8a%d9%84%d9%81%d8%aa%d9%88"),
 		ar("تشيبو إيه آي").seen("https://twaslnews.com/annahar/1260669"),
+		// Bare زيبو (Zibo, a Chinese city) and تشيبو (Tchibo, a coffee
+		// chain) are ordinary names too: feeds/match counts them only with
+		// context.
+		ar("زيبو").seen("https://techalarab.com/%d8%b1%d9%88%d8%a7%d8%af-%d8%a7%d9%84%d8%b0%d9%83%d8%a7%d8%a1-%d8%a7%d9%84%d8%a7%d8%b5%d8%b7%d9%86%d8%a7%d8%b9%d9%8a-%d8%a7%d9%84%d8%b5%d9%8a%d9%86%d9%8a%d9%88%d9%86-%d9%8a%d9%84%d9%81%d8%aa%d9%88").ambiguous(),
+		ar("تشيبو").seen("https://asharqbusiness.com/economics/67004/%D8%A3%D9%85%D9%8A%D8%B1%D9%83%D8%A7-%D8%AA%D8%AF%D8%B1%D8%AC-%D8%B4%D8%B1%D9%83%D8%A9-%D8%B0%D9%83%D8%A7%D8%A1-%D8%A7%D8%B5%D8%B7%D9%86%D8%A7%D8%B9%D9%8A-%D9%85%D8%AF%D8%B9%D9%88%D9%85%D8%A9-%D9%85%D9%86-%D8%AA%D9%8A%D9%86%D8%B3%D9%86%D8%AA-%D8%A8%D9%82%D8%A7%D8%A6%D9%85%D8%A9-%D8%B3%D9%88%D8%AF%D8%A7%D8%A1").ambiguous(),
 		ar("زيهبو").seen("https://www.binance.bh/sl/square/post/34951100871337"),
 	}},
 	{"deepseek", []aliasEntry{
@@ -214,6 +219,7 @@ var firmAliases = []struct {
 	}},
 	{"sophgo", []aliasEntry{
 		en("Sophgo"), enCS("SOPHON"), zh("算能科技"),
+		zh("算能").seen("http://money.udn.com/money/story/5599/8493339?from=edn_hotestlist_storybottom").ambiguous(),
 	}},
 	{"kunlunxin", []aliasEntry{
 		en("Kunlunxin"), zh("昆仑芯"), en("Kunlun chip"), en("Baidu Kunlun"),
