@@ -281,14 +281,7 @@ are edited there.
 		}
 		return nil
 	}
-	sub, rest := args[0], args[1:]
-	name := "views " + sub
-	fs := a.flags(name)
-	asJSON := false
-	if sub == "list" || sub == "ls" {
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	}
-	pos, err := a.parse(fs, name, rest)
+	sub, pos, asJSON, err := a.listSubcommand("views", args)
 	if err != nil {
 		return err
 	}

@@ -107,3 +107,16 @@ func (a *app) badges(f store.Firm, lists []store.List) string {
 
 // truncateCells cuts s to n terminal cells with an ellipsis.
 func truncateCells(s string, n int) string { return ansi.Truncate(s, n, "…") }
+
+// listSubcommand parses the flags of "group SUB ARGS...": the positional
+// arguments, and --json for the list subcommand (list or ls).
+func (a *app) listSubcommand(group string, args []string) (sub string, pos []string, asJSON bool, err error) {
+	sub = args[0]
+	name := group + " " + sub
+	fs := a.flags(name)
+	if sub == "list" || sub == "ls" {
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	}
+	pos, err = a.parse(fs, name, args[1:])
+	return sub, pos, asJSON, err
+}

@@ -38,14 +38,7 @@ alert for it.
 		}
 		return nil
 	}
-	sub, rest := args[0], args[1:]
-	name := "watch " + sub
-	fs := a.flags(name)
-	asJSON := false
-	if sub == "list" || sub == "ls" {
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	}
-	pos, err := a.parse(fs, name, rest)
+	sub, pos, asJSON, err := a.listSubcommand("watch", args)
 	if err != nil {
 		return err
 	}
