@@ -566,16 +566,9 @@ func (p *parser) sanctions(n *yaml.Node) {
 				s.MaxAge = d
 			}
 		case "csl_url":
-			raw, ok := p.str(v, where)
-			if !ok || raw == "" {
-				return
+			if raw, ok := p.httpURL(v, where); ok {
+				s.CSLURL = raw
 			}
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				p.errorf(v, "%s: %q is not an http(s) URL", where, raw)
-				return
-			}
-			s.CSLURL = raw
 		}
 	})
 }
@@ -689,16 +682,24 @@ func (p *parser) alerts(n *yaml.Node) {
 			}
 			a.Command = argv
 		case "webhook":
-			raw, ok := p.str(v, where)
-			if !ok || raw == "" {
-				return
+			if raw, ok := p.httpURL(v, where); ok {
+				a.Webhook = raw
 			}
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				p.errorf(v, "%s: %q is not an http(s) URL", where, raw)
-				return
-			}
-			a.Webhook = raw
 		}
 	})
+}
+
+// httpURL reads an http(s) URL at where; "" is not set, and anything else
+// an error at v.
+func (p *parser) httpURL(v *yaml.Node, where string) (string, bool) {
+	raw, ok := p.str(v, where)
+	if !ok || raw == "" {
+		return "", false
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.errorf(v, "%s: %q is not an http(s) URL", where, raw)
+		return "", false
+	}
+	return raw, true
 }
