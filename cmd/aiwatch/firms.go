@@ -190,7 +190,7 @@ func cmdFirms(a *app, args []string) error {
 	for _, f := range firms {
 		b := a.badges(f, lists)
 		if b == "" {
-			b = a.style(styleDim, "none found")
+			b = a.noBadge(f, lists)
 		}
 		row := []string{f.ID, f.Short, shortZH(f.NameZH), f.Sector, strings.Join(f.Alliances, ","), b}
 		if *trend {
@@ -594,7 +594,7 @@ func cmdAlliance(a *app, args []string) error {
 	for _, f := range firms {
 		b := a.badges(f, lists)
 		if b == "" {
-			b = a.style(styleDim, "none found")
+			b = a.noBadge(f, lists)
 		}
 		t.add("  "+f.ID, f.Short, shortZH(f.NameZH), role[f.ID], b)
 	}
@@ -627,4 +627,17 @@ func noteSuffix(n string) string {
 		return ""
 	}
 	return " — " + n
+}
+
+// noBadge is what the US LISTS column says of a firm with no badge: "none
+// found" once some list was checked for it, else "not checked yet" (a
+// firm the user added, before the next sanctions update), as its card
+// says (store.NoneFound).
+func (a *app) noBadge(f store.Firm, lists []store.List) string {
+	for _, g := range store.NoneFound(f, lists) {
+		if g.AsOf != "" {
+			return a.style(styleDim, "none found")
+		}
+	}
+	return a.style(styleDim, "not checked yet")
 }

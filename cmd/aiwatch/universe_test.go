@@ -323,6 +323,16 @@ func TestUserFirmNotCheckedYet(t *testing.T) {
 	if !strings.Contains(card, "not checked yet") || strings.Contains(card, "none found") {
 		t.Errorf("a new firm's card:\n%s", card)
 	}
+	// The firms list says the same, and "none found" of a reference firm.
+	for _, line := range strings.Split(ftRun(t, db, 0, "firms").stdout, "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) > 0 && f[0] == "unitree" && !strings.HasSuffix(line, "not checked yet"):
+			t.Errorf("firms lists the new firm as %q", line)
+		case len(f) > 0 && f[0] == "deepseek" && !strings.HasSuffix(line, "none found"):
+			t.Errorf("firms lists deepseek as %q", line)
+		}
+	}
 	older, _ := writeCSV(t, dir, "older.csv", rows)
 	ftRun(t, db, 0, "sanctions", "import", older, "--date", "2026-11-28")
 	if card := ftRun(t, db, 0, "firm", "unitree").stdout; strings.Contains(card, "none found as of 2026-11-28") {
@@ -332,5 +342,8 @@ func TestUserFirmNotCheckedYet(t *testing.T) {
 	ftRun(t, db, 0, "sanctions", "import", newer, "--date", "2026-11-29")
 	if card := ftRun(t, db, 0, "firm", "unitree").stdout; !strings.Contains(card, "none found as of 2026-11-29: BIS Entity List") {
 		t.Errorf("after a newer file:\n%s", card)
+	}
+	if out := ftRun(t, db, 0, "firms").stdout; !strings.Contains(out, "unitree") || strings.Contains(out, "not checked yet") {
+		t.Errorf("after a newer file, firms still says not checked yet:\n%s", out)
 	}
 }
