@@ -74,6 +74,9 @@ func StoryLink(link string) string {
 		host = host[:strings.LastIndexByte(host, ':')]
 	}
 	host = strings.TrimPrefix(host, "www.")
+	if host == "" { // "http://:", "http://www.": no host after all
+		return ""
+	}
 	path := strings.TrimRight(u.EscapedPath(), "/")
 	var kept []string
 	for _, kv := range strings.Split(u.RawQuery, "&") {
