@@ -234,6 +234,8 @@ func isInvisible(r rune) bool {
 		return true
 	case unicode.Is(unicode.Co, r), unicode.Is(unicode.Cs, r):
 		return true
+	case r >= 0xFDD0 && r <= 0xFDEF, r&0xFFFE == 0xFFFE: // noncharacters, as store's cleaning drops them
+		return true
 	}
 	return false
 }
