@@ -171,10 +171,10 @@ func BenchmarkIngestHeadlines20k(b *testing.B) { benchIngest(b, 1, 20000, genHea
 // headline-sized items.
 func BenchmarkIngestHeadlines50x200(b *testing.B) { benchIngest(b, 50, 200, genHeadlines) }
 
-// BenchmarkRetag100k measures aiwatch retag over 100,000 stored items.
-func BenchmarkRetag100k(b *testing.B) {
+// retagStore is a store of 100,000 items in one feed, for the re-tag
+// benchmarks.
+func retagStore(b *testing.B) (*sqlite.DB, *match.Matcher) {
 	db, m := benchStore(b, []string{"https://example.org/retag"})
-	defer db.Close()
 	ctx := context.Background()
 	all, _ := db.Feeds(ctx)
 	var feedID int64
@@ -194,6 +194,14 @@ func BenchmarkRetag100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	return db, m
+}
+
+// BenchmarkRetag100k measures aiwatch retag over 100,000 stored items.
+func BenchmarkRetag100k(b *testing.B) {
+	db, m := retagStore(b)
+	defer db.Close()
+	ctx := context.Background()
 	b.ResetTimer()
 	cpu := cpuTime()
 	for n := 0; n < b.N; n++ {
@@ -214,27 +222,9 @@ func BenchmarkRetag100k(b *testing.B) {
 // stored items: the add itself (what the command waits for) and the
 // background re-tag that follows (RetagIfStale, one transaction).
 func BenchmarkFirmsAddRetag100k(b *testing.B) {
-	db, _ := benchStore(b, []string{"https://example.org/retag"})
+	db, _ := retagStore(b)
 	defer db.Close()
 	ctx := context.Background()
-	all, _ := db.Feeds(ctx)
-	var feedID int64
-	for _, f := range all {
-		if f.URL == "https://example.org/retag" {
-			feedID = f.ID
-		}
-	}
-	base := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
-	for chunk := 0; chunk < 10; chunk++ {
-		items := make([]store.Item, 10000)
-		for i := range items {
-			n := chunk*10000 + i
-			items[i] = store.Item{Key: fmt.Sprint(n), Title: benchText[n%len(benchText)], Summary: genSummary(n), Published: base.Add(-time.Duration(n) * time.Minute)}
-		}
-		if _, err := db.SaveItems(ctx, feedID, items); err != nil {
-			b.Fatal(err)
-		}
-	}
 	newTag := func(aliases []store.Alias) sqlite.TagFunc { return tagFunc(match.New(aliases)) }
 	if _, _, err := db.RetagIfStale(ctx, newTag); err != nil {
 		b.Fatal(err)
