@@ -14,7 +14,6 @@ import (
 
 	"github.com/aiwatch/aiwatch/feeds/parse"
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // brief is what aiwatch brief writes, in any format: the designation
@@ -216,7 +215,7 @@ func (a *app) buildBrief(since time.Time, watch bool, q string) (brief, error) {
 		return int(y.ID - x.ID)
 	})
 
-	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{})
+	firms, err := db.Firms(a.ctx, store.FirmQuery{})
 	if err != nil {
 		return b, err
 	}

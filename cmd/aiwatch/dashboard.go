@@ -16,15 +16,14 @@ import (
 
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 	"github.com/aiwatch/aiwatch/ui"
 )
 
 // source adapts the SQLite store to the dashboard's Source.
-type source struct{ *sqlite.DB }
+type source struct{ store.Backend }
 
 func (s source) Firms(ctx context.Context, alliance string) ([]store.Firm, error) {
-	return s.DB.Firms(ctx, sqlite.FirmQuery{Alliance: alliance})
+	return s.Backend.Firms(ctx, store.FirmQuery{Alliance: alliance})
 }
 
 // refresher adapts the pipeline to the dashboard's Refresher, holding the
@@ -140,7 +139,7 @@ func withoutTMUX(environ []string) []string {
 // dashboardConfig wires the store into the dashboard. The query names are
 // read here, before the dashboard starts, and again whenever the
 // dashboard sees the store's data version move.
-func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
+func dashboardConfig(a *app, db store.Backend) (ui.Config, error) {
 	names, err := newLiveNames(a.ctx, db, a.now)
 	if err != nil {
 		return ui.Config{}, fmt.Errorf("dashboard: unable to read the names of firms and alliances: %w", err)
@@ -163,7 +162,7 @@ func dashboardConfig(a *app, db *sqlite.DB) (ui.Config, error) {
 }
 
 // alertSource is the dashboard's ui.AlertSource, with its errors logged.
-type alertSource struct{ db *sqlite.DB }
+type alertSource struct{ db store.Backend }
 
 func (s alertSource) Alerts(ctx context.Context, all bool) ([]store.Alert, error) {
 	return logged(s.db.Alerts(ctx, all))

@@ -19,7 +19,6 @@ import (
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/feeds/opml"
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // matcher builds the entity matcher from the store's aliases.
@@ -212,7 +211,7 @@ func (a *app) fetchBodies(sum feeds.Summary, since time.Time, timeout time.Durat
 // the per-feed lines say it too, but a script must see the run fail.
 func storeFailure(path string, sum feeds.Summary) error {
 	for _, res := range sum.Results {
-		for _, cause := range []error{sqlite.ErrReadOnly, sqlite.ErrDiskFull} {
+		for _, cause := range []error{store.ErrReadOnly, store.ErrDiskFull} {
 			if res.Outcome == feeds.Failed && errors.Is(res.Err, cause) {
 				return fmt.Errorf("unable to save what was fetched to %s: %w", path, cause)
 			}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // firmJSON is the stable JSON shape of a firm (see README).
@@ -157,9 +156,9 @@ func cmdFirms(a *app, args []string) error {
 			return err
 		}
 	}
-	q := sqlite.FirmQuery{List: *list, Alliance: *alliance}
+	q := store.FirmQuery{List: *list, Alliance: *alliance}
 	if *hidden {
-		q.Hidden = sqlite.HiddenOnly
+		q.Hidden = store.HiddenOnly
 	}
 	firms, err := db.Firms(a.ctx, q)
 	if err != nil {
@@ -563,7 +562,7 @@ func cmdAlliance(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{Alliance: al.ID})
+	firms, err := db.Firms(a.ctx, store.FirmQuery{Alliance: al.ID})
 	if err != nil {
 		return err
 	}

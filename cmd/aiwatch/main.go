@@ -73,7 +73,7 @@ type app struct {
 	dbFlag  string
 	bidi    bidi.Mode // --bidi: who makes right-to-left text readable in the dashboard
 	bidiSet bool      // --bidi was given: it wins over the config file's display.bidi
-	db      *sqlite.DB
+	db      store.Backend
 	res     *query.MapResolver // names for the query language, built once
 	open    sqlite.Options     // how store opens the store
 
@@ -396,7 +396,7 @@ func capitalize(s string) string {
 }
 
 // store opens (creating and seeding if needed) the store.
-func (a *app) store() (*sqlite.DB, error) {
+func (a *app) store() (store.Backend, error) {
 	if a.db != nil {
 		return a.db, nil
 	}
@@ -409,7 +409,7 @@ func (a *app) store() (*sqlite.DB, error) {
 		return nil, err
 	}
 	db.Now = a.now
-	if err := db.SeedReference(a.ctx, func(aliases []store.Alias) sqlite.TagFunc { return tagFunc(match.New(aliases)) }); err != nil {
+	if err := db.SeedReference(a.ctx, func(aliases []store.Alias) store.TagFunc { return tagFunc(match.New(aliases)) }); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -8,15 +8,14 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // loadResolver reads the query language's names from the store: every
 // firm and alliance with its aliases, and the lists.
-func loadResolver(ctx context.Context, db *sqlite.DB) (*query.MapResolver, error) {
+func loadResolver(ctx context.Context, db store.Backend) (*query.MapResolver, error) {
 	// Hidden firms keep their names: firm:ID and aiwatch firms show ID
 	// still find them.
-	firms, err := db.Firms(ctx, sqlite.FirmQuery{Hidden: sqlite.HiddenToo})
+	firms, err := db.Firms(ctx, store.FirmQuery{Hidden: store.HiddenToo})
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +38,7 @@ func loadResolver(ctx context.Context, db *sqlite.DB) (*query.MapResolver, error
 // takes the names of the moment with one atomic load; it never waits for
 // a refresh.
 type liveNames struct {
-	db  *sqlite.DB
+	db  store.Backend
 	now func() time.Time
 	res atomic.Pointer[query.MapResolver]
 
@@ -48,7 +47,7 @@ type liveNames struct {
 }
 
 // newLiveNames reads the names from db.
-func newLiveNames(ctx context.Context, db *sqlite.DB, now func() time.Time) (*liveNames, error) {
+func newLiveNames(ctx context.Context, db store.Backend, now func() time.Time) (*liveNames, error) {
 	n := &liveNames{db: db, now: now}
 	if err := n.read(ctx); err != nil {
 		return nil, err

@@ -15,7 +15,6 @@ import (
 	"github.com/aiwatch/aiwatch/feeds/csl"
 	"github.com/aiwatch/aiwatch/feeds/fetch"
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 func cmdSanctions(a *app, args []string) error {
@@ -138,11 +137,11 @@ type sanctionsFile struct {
 }
 
 // sanctionsState reads what an import of f needs from the store.
-func sanctionsState(a *app, db *sqlite.DB, f *csl.File) (csl.State, error) {
+func sanctionsState(a *app, db store.Backend, f *csl.File) (csl.State, error) {
 	var st csl.State
 	var err error
 	// Hidden firms too: hiding is for the eyes, and their status stays current.
-	if st.Firms, err = db.Firms(a.ctx, sqlite.FirmQuery{Hidden: sqlite.HiddenToo}); err != nil {
+	if st.Firms, err = db.Firms(a.ctx, store.FirmQuery{Hidden: store.HiddenToo}); err != nil {
 		return st, err
 	}
 	confirmed, err := db.CSLConfirmations(a.ctx)
@@ -181,7 +180,7 @@ var errRefused = errors.New("refusing the import")
 // importSanctions prints to w what applying a read file would change and,
 // unless dry, applies it. A file in which a list lost more than half its
 // entries is refused, and the refusal recorded, unless force.
-func importSanctions(a *app, db *sqlite.DB, sf sanctionsFile, dry, force bool, w io.Writer) (*csl.Import, error) {
+func importSanctions(a *app, db store.Backend, sf sanctionsFile, dry, force bool, w io.Writer) (*csl.Import, error) {
 	file := sf.file
 	st, err := sanctionsState(a, db, file)
 	if err != nil {
@@ -195,7 +194,7 @@ func importSanctions(a *app, db *sqlite.DB, sf sanctionsFile, dry, force bool, w
 		if !force {
 			if !dry {
 				for _, src := range file.Sources() {
-					if err := db.RecordSanctionCheck(a.ctx, src.ID, sqlite.ResultRefused, im.Refusal.Error()); err != nil {
+					if err := db.RecordSanctionCheck(a.ctx, src.ID, store.ResultRefused, im.Refusal.Error()); err != nil {
 						return nil, err
 					}
 				}
@@ -226,10 +225,10 @@ func importSanctions(a *app, db *sqlite.DB, sf sanctionsFile, dry, force bool, w
 		return im, nil
 	}
 	changes := im.Changes()
-	var imports []sqlite.SourceImport
+	var imports []store.SourceImport
 	var provs []string
 	for _, src := range file.Sources() {
-		imports = append(imports, sqlite.SourceImport{ID: src.ID, URL: sf.from, ETag: sf.etag, LastModified: sf.lastModified,
+		imports = append(imports, store.SourceImport{ID: src.ID, URL: sf.from, ETag: sf.etag, LastModified: sf.lastModified,
 			FileDate: im.FileDate, SHA256: file.SHA256, Counts: src.Counts, Lists: src.Lists})
 		for _, l := range src.Lists {
 			if p := file.Provenance(l, im.FileDate); !slices.Contains(provs, p) {

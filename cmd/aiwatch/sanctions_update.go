@@ -12,7 +12,6 @@ import (
 	"github.com/aiwatch/aiwatch/feeds/csl"
 	"github.com/aiwatch/aiwatch/feeds/fetch"
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // sanctionsConfig says when and from where aiwatch keeps the CSL current
@@ -57,8 +56,8 @@ func sanctionsUpdate(a *app, args []string) error {
 // the check. A failed download or a refused file is recorded (not under
 // dry) and returned as an error. It returns the import, nil when nothing
 // was read.
-func updateSanctions(a *app, db *sqlite.DB, url string, dry, force, progress bool, w io.Writer) (*csl.Import, error) {
-	src, err := db.SanctionSource(a.ctx, sqlite.SourceCSL)
+func updateSanctions(a *app, db store.Backend, url string, dry, force, progress bool, w io.Writer) (*csl.Import, error) {
+	src, err := db.SanctionSource(a.ctx, store.SourceCSL)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +65,7 @@ func updateSanctions(a *app, db *sqlite.DB, url string, dry, force, progress boo
 		if dry {
 			return nil
 		}
-		return db.RecordSanctionCheck(a.ctx, sqlite.SourceCSL, result, reason)
+		return db.RecordSanctionCheck(a.ctx, store.SourceCSL, result, reason)
 	}
 	req := fetch.Request{URL: url}
 	if src.URL == url {
@@ -82,13 +81,13 @@ func updateSanctions(a *app, db *sqlite.DB, url string, dry, force, progress boo
 	}
 	if err != nil {
 		err = fmt.Errorf("unable to download the CSL from %s: %w", url, err)
-		if rerr := record(sqlite.ResultFailed, err.Error()); rerr != nil {
+		if rerr := record(store.ResultFailed, err.Error()); rerr != nil {
 			return nil, rerr
 		}
 		return nil, err
 	}
 	if resp.NotModified {
-		if err := record(sqlite.ResultUnchanged, ""); err != nil {
+		if err := record(store.ResultUnchanged, ""); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(w, "%s: unchanged since %s (not downloaded again).\n", url, cmp.Or(src.FileDate, httpDate(resp.LastModified), "the last download"))
@@ -97,7 +96,7 @@ func updateSanctions(a *app, db *sqlite.DB, url string, dry, force, progress boo
 	file, err := csl.ReadBytes(resp.Body)
 	if err != nil {
 		err = fmt.Errorf("%s: %w (nothing was changed)", url, err)
-		if rerr := record(sqlite.ResultRefused, err.Error()); rerr != nil {
+		if rerr := record(store.ResultRefused, err.Error()); rerr != nil {
 			return nil, rerr
 		}
 		return nil, err
@@ -139,18 +138,18 @@ func downloadProgress(w io.Writer) func(read, total int64) {
 // than maxAge, and, if the last check failed or was refused, that check
 // is older than maxAge or an hour, whichever is less, so that a broken
 // source is not asked on every fetch.
-func sanctionsDue(s sqlite.SanctionSource, now time.Time, maxAge time.Duration) bool {
+func sanctionsDue(s store.SanctionSource, now time.Time, maxAge time.Duration) bool {
 	if maxAge <= 0 {
 		return false
 	}
 	fresh := s.LastSuccess
-	if s.LastResult == sqlite.ResultUnchanged && s.LastCheck.After(fresh) {
+	if s.LastResult == store.ResultUnchanged && s.LastCheck.After(fresh) {
 		fresh = s.LastCheck
 	}
 	if now.Sub(fresh) < maxAge {
 		return false
 	}
-	if s.LastResult == sqlite.ResultFailed || s.LastResult == sqlite.ResultRefused {
+	if s.LastResult == store.ResultFailed || s.LastResult == store.ResultRefused {
 		return now.Sub(s.LastCheck) >= min(maxAge, time.Hour)
 	}
 	return true
@@ -168,7 +167,7 @@ func (a *app) updateSanctionsIfStale(maxAge time.Duration, url string, w io.Writ
 		fmt.Fprintf(w, "warning: sanctions: %s\n", oneLine(userMessage(err)))
 		return false
 	}
-	src, err := db.SanctionSource(a.ctx, sqlite.SourceCSL)
+	src, err := db.SanctionSource(a.ctx, store.SourceCSL)
 	if err != nil {
 		fmt.Fprintf(w, "warning: sanctions: %s\n", oneLine(userMessage(err)))
 		return false
@@ -225,8 +224,8 @@ func sanctionsStatus(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !hasSource(sources, sqlite.SourceCSL) {
-		sources = append([]sqlite.SanctionSource{{ID: sqlite.SourceCSL, Counts: map[string]int{}}}, sources...)
+	if !hasSource(sources, store.SourceCSL) {
+		sources = append([]store.SanctionSource{{ID: store.SourceCSL, Counts: map[string]int{}}}, sources...)
 	}
 	stamp := func(t time.Time) string {
 		if t.IsZero() {
@@ -273,7 +272,7 @@ func sanctionsStatus(a *app, args []string) error {
 		if !s.LastRefusal.IsZero() {
 			t.add("  last refusal", local(s.LastRefusal)+": "+store.CleanLine(s.RefusalReason, 300))
 		}
-		if s.ID == sqlite.SourceCSL {
+		if s.ID == store.SourceCSL {
 			auto := "off"
 			if a.sanctions.MaxAge > 0 {
 				auto = "when older than " + shortDuration(a.sanctions.MaxAge) + ", from " + cmp.Or(a.sanctions.CSLURL, csl.DefaultURL)
@@ -288,7 +287,7 @@ func sanctionsStatus(a *app, args []string) error {
 	return nil
 }
 
-func hasSource(sources []sqlite.SanctionSource, id string) bool {
+func hasSource(sources []store.SanctionSource, id string) bool {
 	for _, s := range sources {
 		if s.ID == id {
 			return true

@@ -13,7 +13,6 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // Sharing the user's universe: aiwatch universe export [FILE] writes the
@@ -354,7 +353,7 @@ func readUniverse(path string, data []byte) (store.Universe, map[string][]int, e
 // the store's names and the file's.
 func (a *app) checkQueries(path string, u store.Universe, lines map[string][]int) error {
 	db := a.db
-	firms, err := db.Firms(a.ctx, sqlite.FirmQuery{Hidden: sqlite.HiddenToo})
+	firms, err := db.Firms(a.ctx, store.FirmQuery{Hidden: store.HiddenToo})
 	if err != nil {
 		return err
 	}
@@ -467,7 +466,7 @@ func universeImport(a *app, args []string) error {
 		return err
 	}
 	res, err := db.ImportUniverse(a.ctx, u, *dry)
-	var ie *sqlite.ImportError
+	var ie *store.ImportError
 	if errors.As(err, &ie) {
 		return fileError(path, lineOf(lines, ie.Section, ie.Index), "%s", ie.Error())
 	}

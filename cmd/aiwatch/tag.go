@@ -9,7 +9,6 @@ import (
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/store"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // maxTagInput bounds what aiwatch tag reads from stdin.
@@ -90,7 +89,7 @@ func cmdTag(a *app, args []string) error {
 }
 
 // tagFunc tags stored items as the fetch pipeline tags new ones.
-func tagFunc(m *match.Matcher) sqlite.TagFunc {
+func tagFunc(m *match.Matcher) store.TagFunc {
 	return func(feedURL, title, summary, content string) ([]string, []string, bool, []store.Mention) {
 		return feeds.TagItem(m, feedURL, title, summary, content)
 	}
@@ -122,7 +121,7 @@ func cmdRetag(a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		ran, n, err := db.RetagIfStale(a.ctx, func(aliases []store.Alias) sqlite.TagFunc { return tagFunc(match.New(aliases)) })
+		ran, n, err := db.RetagIfStale(a.ctx, func(aliases []store.Alias) store.TagFunc { return tagFunc(match.New(aliases)) })
 		if err != nil {
 			return err
 		}

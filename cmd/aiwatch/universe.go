@@ -15,7 +15,6 @@ import (
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
-	"github.com/aiwatch/aiwatch/store/sqlite"
 )
 
 // The user's own universe: firms add|edit|rm|hide|show, alliances
@@ -185,7 +184,7 @@ func firmsAddEdit(a *app, sub string, args []string) error {
 		fmt.Fprintf(a.stdout, "Added firm %s (%s)%s.\n", id, store.CleanLine(*ff.name, 200), unsourcedNote(ff.sources))
 		return a.retagSoon()
 	}
-	var e sqlite.FirmEdit
+	var e store.FirmEdit
 	for name, p := range map[string]**string{"name": &e.Name, "name-zh": &e.NameZH, "name-ar": &e.NameAR, "sector": &e.Sector, "hq": &e.HQ} {
 		if ff.set(name) {
 			v := ff.fs.Lookup(name).Value.String()
@@ -347,7 +346,7 @@ func (a *app) retagSoon() error {
 			return nil
 		}
 	}
-	ran, n, err := a.db.RetagIfStale(a.ctx, func(aliases []store.Alias) sqlite.TagFunc { return tagFunc(match.New(aliases)) })
+	ran, n, err := a.db.RetagIfStale(a.ctx, func(aliases []store.Alias) store.TagFunc { return tagFunc(match.New(aliases)) })
 	if err != nil {
 		return fmt.Errorf("the change is saved, but re-tagging the stored items failed (run aiwatch retag): %w", err)
 	}

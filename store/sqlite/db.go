@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aiwatch/aiwatch/store"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -29,7 +30,7 @@ var migrationFS embed.FS
 // Errors that callers branch on.
 var (
 	// ErrNewerSchema is returned for a store written by a newer aiwatch.
-	ErrNewerSchema = errors.New("the store was written by a newer version of aiwatch")
+	ErrNewerSchema = store.ErrNewerSchema
 	// ErrNotDatabase is returned for a file that is not an SQLite database.
 	ErrNotDatabase = errors.New("not an SQLite database")
 	// ErrCorrupt is returned for a damaged database file.
@@ -37,9 +38,9 @@ var (
 	// ErrNoFTS5 is returned when the binary was built without FTS5.
 	ErrNoFTS5 = errors.New("this binary was built without SQLite FTS5: rebuild with the build tag sqlite_fts5 (make build does this)")
 	// ErrReadOnly is returned when the store cannot be written.
-	ErrReadOnly = errors.New("the store is read-only")
+	ErrReadOnly = store.ErrReadOnly
 	// ErrDiskFull is returned when the disk holding the store is full.
-	ErrDiskFull = errors.New("the disk holding the store is full")
+	ErrDiskFull = store.ErrDiskFull
 )
 
 // BusyTimeout is how long a writer waits for another process's write

@@ -12,26 +12,6 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
-// FirmQuery narrows Firms.
-type FirmQuery struct {
-	List     string // only firms actively on this list
-	Alliance string // only members of this alliance
-	// Hidden says which firms hidden with `firms hide` come back:
-	// HiddenNo (the zero value) leaves them out, HiddenToo includes them,
-	// HiddenOnly returns only them.
-	Hidden HiddenFilter
-}
-
-// HiddenFilter says whether Firms returns hidden firms.
-type HiddenFilter int
-
-// HiddenFilter values.
-const (
-	HiddenNo HiddenFilter = iota
-	HiddenToo
-	HiddenOnly
-)
-
 // firmCols are the columns scanFirm reads, in order.
 const firmCols = `id, name, name_zh, name_ar, short, sector, hq, notes, sources, none_found_as_of, provenance, hidden, added`
 

@@ -7,34 +7,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/aiwatch/aiwatch/store"
 )
-
-// CheckReport is the result of Check.
-type CheckReport struct {
-	Integrity    []string // "ok", or the problems PRAGMA integrity_check found
-	ForeignKeys  int      // rows that violate a foreign key
-	FTS          string   // "ok" or the full-text index's error
-	CountsOK     bool     // the trigger-kept counters match the rows
-	SchemaHave   int
-	SchemaWant   int
-	Counts       map[string]int // firms, alliances, designations, feeds, items, unread, starred, mentions
-	FileBytes    int64
-	DatasetVer   string
-	ItemsOldest  time.Time
-	ItemsNewest  time.Time
-	FailingFeeds int
-}
-
-// OK reports whether every check passed.
-func (r CheckReport) OK() bool {
-	return len(r.Integrity) == 1 && r.Integrity[0] == "ok" && r.ForeignKeys == 0 && strings.HasPrefix(r.FTS, "ok") && r.CountsOK
-}
 
 // Check runs the integrity, foreign-key and full-text checks and counts
 // what the store holds.

@@ -53,22 +53,6 @@ func (db *DB) SetChangesSeen(ctx context.Context, t time.Time) error {
 	return db.wrap("record what was seen", err)
 }
 
-// CSLImport describes one Consolidated Screening List file being applied.
-type CSLImport struct {
-	FileDate string         // the file's date, YYYY-MM-DD
-	SHA256   string         // hex digest of the file
-	Counts   map[string]int // entries per list ID
-}
-
-// Provenance is the provenance string of designations from this import.
-func (imp CSLImport) Provenance() string {
-	h := imp.SHA256
-	if len(h) > 12 {
-		h = h[:12]
-	}
-	return fmt.Sprintf("%s:%s:%s", store.SourceCSL, imp.FileDate, h)
-}
-
 // LastCSLCounts returns the per-list entry counts of the last import, or
 // nil if there was none.
 func (db *DB) LastCSLCounts(ctx context.Context) (map[string]int, string, error) {
@@ -211,13 +195,6 @@ func ensureList(ctx context.Context, tx *sql.Tx, id string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO lists (id, name, badge, description) VALUES (?, ?, ?, 'from a Consolidated Screening List import')
 		ON CONFLICT (id) DO NOTHING`, id, strings.ToUpper(id), strings.ToUpper(id))
 	return err
-}
-
-// Confirmation is a user's decision that a CSL entry name names a firm.
-type Confirmation struct {
-	Name      string // folded entry name
-	Firm      string
-	Affiliate bool
 }
 
 // ConfirmCSLName records that CSL entries named name are listings of firm

@@ -141,15 +141,6 @@ func (im *importer) change(section string, i int, op, what, detail string) {
 	im.res.Changes = append(im.res.Changes, store.UniverseChange{Section: section, Index: i, Op: op, What: what, Detail: detail})
 }
 
-// ImportError is a refusal of one entry of an imported universe.
-type ImportError struct {
-	Section string // "firms", "aliases"…
-	Index   int    // the entry's place in its section, from 0
-	Msg     string
-}
-
-func (e *ImportError) Error() string { return fmt.Sprintf("%s[%d]: %s", e.Section, e.Index, e.Msg) }
-
 // entry names an entry of the universe in a refusal.
 type entry struct {
 	section string
@@ -157,7 +148,7 @@ type entry struct {
 }
 
 func (p entry) refuse(format string, args ...any) error {
-	return &ImportError{p.section, p.i, fmt.Sprintf(format, args...)}
+	return &ImportError{Section: p.section, Index: p.i, Msg: fmt.Sprintf(format, args...)}
 }
 
 // wrap places a refusal worded for the user; other errors pass.

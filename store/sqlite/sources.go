@@ -11,45 +11,6 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
-// SourceCSL is the ID of the Consolidated Screening List source; an
-// OpenSanctions dataset's is "opensanctions:<dataset>".
-const SourceCSL = "csl"
-
-// Results of a check of a sanctions source.
-const (
-	ResultApplied   = "applied"   // a file was read and applied
-	ResultUnchanged = "unchanged" // the server said 304 Not Modified
-	ResultRefused   = "refused"   // a file was read and refused (drop guard, bad shape)
-	ResultFailed    = "failed"    // no file could be read
-)
-
-// SanctionSource is the state of one sanctions source.
-type SanctionSource struct {
-	ID string
-	// URL is where the last applied file came from (a URL or a path);
-	// ETag and LastModified are its download's validators.
-	URL, ETag, LastModified string
-	LastCheck               time.Time // the last attempt, whatever its result
-	LastResult              string    // one of the Result constants, "" before any
-	LastError               string    // why the last check failed
-	LastSuccess             time.Time // when a file was last applied
-	FileDate                string    // the last applied file's date
-	SHA256                  string
-	Counts                  map[string]int // entries per list in the last applied file
-	LastRefusal             time.Time
-	RefusalReason           string
-}
-
-// SourceImport is what an applied file records for one source.
-type SourceImport struct {
-	ID                      string
-	URL, ETag, LastModified string
-	FileDate, SHA256        string
-	Counts                  map[string]int
-	// Lists are the lists the file speaks for: their AsOf becomes FileDate.
-	Lists []string
-}
-
 const sourceColumns = `id, url, etag, last_modified, last_check, last_result, last_error, last_success,
 	file_date, sha256, counts, last_refusal, refusal_reason`
 

@@ -10,9 +10,6 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
-// TagFunc derives the tags of an item of the feed at feedURL from its text.
-type TagFunc func(feedURL, title, summary, content string) (firms, alliances []string, sanctions bool, mentions []store.Mention)
-
 // Retag re-derives the tags, mentions and sanctions flag of every item
 // with tag, in one transaction, keeping read and starred marks. It
 // returns how many items' tags changed.

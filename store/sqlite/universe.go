@@ -18,14 +18,6 @@ import (
 // seed.go for the rule when a later reference release takes an ID the
 // user already took).
 
-// FirmEdit changes a firm the user added; nil fields are left as they are.
-// Aliases are added to the firm's own; Sources, when not nil, replace them.
-type FirmEdit struct {
-	Name, NameZH, NameAR, Sector, HQ *string
-	Aliases                          []store.Alias
-	Sources                          []string
-}
-
 // day is the shape of the dates the user gives: YYYY, YYYY-MM or YYYY-MM-DD.
 var day = regexp.MustCompile(`^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$`)
 
