@@ -109,7 +109,8 @@ type Model struct {
 	status    status
 	confirm   *confirmation
 
-	initCmds []tea.Cmd
+	initCmds  []tea.Cmd
+	preloaded bool // Preload ran the start-up loads and holds the change signal's wait
 }
 
 // New returns the dashboard over cfg.Source.
@@ -157,7 +158,6 @@ func New(cfg Config) Model {
 		countUnseenChanges(src),
 		m.loadAlerts(),
 		checkDataVersion(src, true),
-		waitChange(cfg.Changes),
 	)
 	if cfg.Changes != nil {
 		m.pollEvery = fallbackPoll
@@ -167,7 +167,11 @@ func New(cfg Config) Model {
 
 // Init asks the terminal for its background colour and starts loading.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(append([]tea.Cmd{tea.RequestBackgroundColor}, m.initCmds...)...)
+	cmds := append([]tea.Cmd{tea.RequestBackgroundColor}, m.initCmds...)
+	if !m.preloaded {
+		cmds = append(cmds, waitChange(m.cfg.Changes))
+	}
+	return tea.Batch(cmds...)
 }
 
 // listsMsg carries the US lists, for badges and the legend.

@@ -174,6 +174,9 @@ func (m Model) Alliance(id string) (store.Alliance, bool) {
 	return store.Alliance{}, false
 }
 
+// Loaded reports whether the alliances have arrived.
+func (m Model) Loaded() bool { return m.loaded }
+
 // Alliances returns the loaded alliances.
 func (m Model) Alliances() []store.Alliance {
 	rows := m.pick.Rows()[1:]

@@ -185,6 +185,9 @@ func (m Model) Counts(id string) store.Counts { return m.pick.Counts(id) }
 // for the reader's cards; the map is to be read only.
 func (m Model) AllCounts() map[string]store.Counts { return m.pick.AllCounts() }
 
+// Loaded reports whether the firms of the alliance shown have arrived.
+func (m Model) Loaded() bool { return m.loaded }
+
 // Alliance returns the alliance whose firms are shown or being loaded.
 func (m Model) Alliance() string { return m.alliance }
 
