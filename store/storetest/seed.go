@@ -39,8 +39,14 @@ func (s *suite) seed(t *testing.T) {
 			return tag(feedURL, title, summary, content)
 		}
 	}
+	start := time.Now().Truncate(time.Second)
 	if err := db.SeedReference(ctx, newTag); err != nil {
 		t.Fatal(err)
+	}
+	// Nothing is new to a new user: the what-changed view starts at the
+	// first seed.
+	if seen, err := db.ChangesSeen(ctx); err != nil || seen.Before(start) || seen.After(time.Now()) {
+		t.Errorf("ChangesSeen after the first seed = %v, %v; want the seed's time, from %v", seen, err, start)
 	}
 	ds, err := reference.Load()
 	if err != nil {
