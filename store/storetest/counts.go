@@ -293,3 +293,79 @@ func (s *suite) storyCopies(t *testing.T) {
 		t.Errorf("CountItems at the end: %+v", c)
 	}
 }
+
+// ignore: the config file's ignore rules hide items from lists, counts,
+// searches and mark-all-read, never delete or mark them, and an item is
+// still read by its ID. (sqlite: TestIgnore.)
+func (s *suite) ignore(t *testing.T) {
+	ctx := t.Context()
+	_, db := s.seeded(t)
+	noisy := addFeed(t, db, "https://noise.example.org/feed.xml", "Some Feed")
+	good := addFeed(t, db, "https://good.example.org/feed.xml", "Good Feed")
+	save(t, db, noisy,
+		store.Item{Key: "n1", Title: "Huawei noise", Firms: []string{"huawei"}, Published: day},
+		store.Item{Key: "n2", Title: "more noise", Published: day})
+	save(t, db, good, store.Item{Key: "g1", Title: "Huawei news", Firms: []string{"huawei"}, Published: day})
+	before := count(t, db, store.Filter{})
+	huaweiBefore := count(t, db, store.Filter{Firms: []string{"huawei"}})
+	firmsBefore, err := db.FirmCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	db.SetIgnore([]store.Filter{{Feeds: []string{"Some Feed"}}})
+	for _, f := range []store.Filter{{Firms: []string{"huawei"}, Limit: 50}, {}} {
+		for _, it := range items(t, db, f) {
+			if it.FeedID == noisy {
+				t.Errorf("ignored item %q listed by %+v", it.Title, f)
+			}
+		}
+	}
+	if after := count(t, db, store.Filter{}); after != (store.Counts{Total: before.Total - 2, Unread: before.Unread - 2}) {
+		t.Errorf("all items: %+v → %+v, want 2 fewer", before, after)
+	}
+	if c := count(t, db, store.Filter{Firms: []string{"huawei"}, Unread: store.Yes}); c.Total != huaweiBefore.Unread-1 {
+		t.Errorf("huawei unread: %d → %d, want 1 fewer", huaweiBefore.Unread, c.Total)
+	}
+	if c := count(t, db, store.Filter{Text: []string{"noise"}}); c.Total != 0 {
+		t.Errorf("a search counts %d ignored items", c.Total)
+	}
+	firms, err := db.FirmCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if firms["huawei"].Total != firmsBefore["huawei"].Total-1 || firms["huawei"].Unread != firmsBefore["huawei"].Unread-1 {
+		t.Errorf("huawei's counts %+v → %+v, want 1 fewer", firmsBefore["huawei"], firms["huawei"])
+	}
+	feeds, err := db.Feeds(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range feeds {
+		if f.ID == noisy && (f.IgnoredCount != 2 || f.ItemCount != 0) {
+			t.Errorf("noisy feed: %d items, %d ignored; want 0 and 2", f.ItemCount, f.IgnoredCount)
+		}
+		if f.ID == good && (f.IgnoredCount != 0 || f.ItemCount != 1) {
+			t.Errorf("good feed: %d items, %d ignored; want 1 and 0", f.ItemCount, f.IgnoredCount)
+		}
+	}
+	if n, err := db.MarkAllRead(ctx, store.Filter{Firms: []string{"huawei"}}); err != nil || n != huaweiBefore.Unread-1 {
+		t.Errorf("MarkAllRead marked %d (%v), want the %d shown", n, err, huaweiBefore.Unread-1)
+	}
+	// Never deleted: without the rules the items are back, unread.
+	db.SetIgnore(nil)
+	back := items(t, db, store.Filter{Feeds: []string{"Some Feed"}, Limit: 10})
+	if len(back) != 2 {
+		t.Fatalf("ignored items after clearing the rules: %d, want 2", len(back))
+	}
+	for _, it := range back {
+		if it.Read {
+			t.Errorf("%q was marked read while ignored", it.Title)
+		}
+	}
+	// An item is read by its ID even while ignored.
+	db.SetIgnore([]store.Filter{{Feeds: []string{"Some Feed"}}})
+	if it, err := db.Item(ctx, back[0].ID); err != nil || it.ID != back[0].ID {
+		t.Errorf("Item of an ignored item: %+v, %v", it, err)
+	}
+}

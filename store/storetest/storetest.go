@@ -42,8 +42,8 @@ type Options struct {
 	Outdate func(t *testing.T, b store.Backend)
 }
 
-// Run runs the contract suite, each case as a subtest on a store of its
-// own that newStore makes empty (not migrated, not seeded).
+// Run runs the contract suite, each case as a parallel subtest on a store
+// of its own that newStore makes empty (not migrated, not seeded).
 func Run(t *testing.T, newStore func(t *testing.T) Opener, o Options) {
 	s := &suite{newStore: newStore, o: o}
 	for _, c := range []struct {
@@ -57,8 +57,10 @@ func Run(t *testing.T, newStore func(t *testing.T) Opener, o Options) {
 		{"RecordFetchWhole", s.recordFetchWhole},
 		{"RecordFetchConcurrent", s.recordFetchConcurrent},
 		{"MarksKept", s.marksKept},
+		{"ConcurrentMarks", s.concurrentMarks},
 		{"Counters", s.counters},
 		{"StoryCopies", s.storyCopies},
+		{"Ignore", s.ignore},
 		{"Search", s.search},
 		{"SearchShortTerms", s.searchShort},
 		{"CSLHistory", s.cslHistory},
@@ -67,7 +69,12 @@ func Run(t *testing.T, newStore func(t *testing.T) Opener, o Options) {
 		{"AlertsDesignations", s.alertsDesignations},
 		{"Users", s.users},
 	} {
-		t.Run(c.name, c.run)
+		t.Run(c.name, func(t *testing.T) {
+			// Cases have stores of their own; on a server, most of a
+			// case's time is the server's, making its database.
+			t.Parallel()
+			c.run(t)
+		})
 	}
 }
 

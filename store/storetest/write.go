@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -302,5 +303,74 @@ func (s *suite) marksKept(t *testing.T) {
 	}
 	if _, err := db.Item(ctx, 1<<40); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Item of an unknown ID: %v, want ErrNotFound", err)
+	}
+}
+
+// concurrentMarks: two dashboards mark items while a fetcher saves the
+// same feed again and again, changing every item: no handle gets an
+// error and no mark is lost. (Issue 17: many dashboards and one fetcher
+// at once, with no lock errors and no lost marks.)
+func (s *suite) concurrentMarks(t *testing.T) {
+	ctx := t.Context()
+	st := s.newStore(t)
+	fetcher := st.Open(t)
+	feed := addFeed(t, fetcher, "https://example.org/busy.xml", "Busy")
+	const n, rounds = 40, 6
+	mk := func(round int) []store.Item {
+		out := make([]store.Item, n)
+		for i := range out {
+			out[i] = store.Item{Key: fmt.Sprint(i), Title: fmt.Sprintf("item %d, version %d", i, round), Published: day.Add(time.Duration(i) * time.Minute)}
+		}
+		return out
+	}
+	save(t, fetcher, feed, mk(0)...)
+	var ids []int64
+	for i := range n {
+		ids = append(ids, byKey(t, fetcher, feed, fmt.Sprint(i)).ID)
+	}
+	dash := []store.Backend{st.Open(t), st.Open(t)}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3*n)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for r := 1; r <= rounds; r++ {
+			if _, err := fetcher.RecordFetch(ctx, feed, store.FetchResult{At: day, Status: 200}, store.OneBatch(mk(r))); err != nil {
+				errs <- fmt.Errorf("fetch %d: %w", r, err)
+			}
+		}
+	}()
+	// Dashboard 0 reads the even items, dashboard 1 stars the odd ones,
+	// one at a time, as a user at the keyboard does.
+	for d, db := range dash {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := d; i < n; i += 2 {
+				var err error
+				if d == 0 {
+					err = db.SetRead(ctx, []int64{ids[i]}, true)
+				} else {
+					err = db.SetStarred(ctx, []int64{ids[i]}, true)
+				}
+				if err != nil {
+					errs <- fmt.Errorf("dashboard %d, item %d: %w", d, i, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, it := range items(t, fetcher, inFeed(t, fetcher, feed)) {
+		k, _ := strconv.Atoi(it.Key)
+		if it.Read != (k%2 == 0) || it.Starred != (k%2 == 1) || it.Title != fmt.Sprintf("item %d, version %d", k, rounds) {
+			t.Errorf("item %s: read %v starred %v %q", it.Key, it.Read, it.Starred, it.Title)
+		}
+	}
+	if c := count(t, fetcher, inFeed(t, fetcher, feed)); c != (store.Counts{Total: n, Unread: n / 2}) {
+		t.Errorf("feed counts %+v, want %d with %d unread", c, n, n/2)
 	}
 }
