@@ -18,7 +18,7 @@ import (
 	"github.com/aiwatch/aiwatch/store/query"
 )
 
-// Opener opens handles onto one store, made empty for one test.
+// Opener opens handles onto one store, made for one case.
 type Opener interface {
 	// Open opens a new handle onto the store as its default user. Every
 	// call opens anew, as a second run of aiwatch would; t's cleanup
@@ -32,8 +32,9 @@ type Opener interface {
 // Options describe the backend under test.
 type Options struct {
 	// Users says the backend keeps marks, views, the watch list, alerts
-	// and the changes-seen mark per user. The two-user cases run only
-	// then; otherwise the suite checks that two handles share them.
+	// and the changes-seen mark per user. The two-user assertions run only
+	// then; otherwise the Users case checks that two handles share them,
+	// as the one implicit user's.
 	Users bool
 	// Outdate makes the store behave as if seeded from an older reference
 	// dataset, so that the next SeedReference seeds again, as after an
