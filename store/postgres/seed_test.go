@@ -1,0 +1,380 @@
+package postgres_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/postgres"
+	"github.com/aiwatch/aiwatch/store/reference"
+)
+
+var bg = context.Background()
+
+// dataset is the bundled reference dataset without its news snapshot:
+// saving items is SaveItems' job, tested with it, and these tests are
+// about the universe.
+func dataset(t testing.TB) *reference.Dataset {
+	t.Helper()
+	ds, err := reference.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Snapshot = nil
+	return ds
+}
+
+// seeded opens a store of its own on the test server, seeded with
+// dataset, as user.
+func seeded(t *testing.T, user string) *postgres.DB {
+	t.Helper()
+	db, _ := open(t, user)
+	if wrote, err := db.Seed(bg, dataset(t)); err != nil || !wrote {
+		t.Fatalf("Seed = %v, %v", wrote, err)
+	}
+	return db
+}
+
+// num runs a count query.
+func num(t testing.TB, db *postgres.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.Pool().QueryRow(bg, q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func TestSeedPopulates(t *testing.T) {
+	db := seeded(t, "alice")
+	firms, err := db.Firms(bg, store.FirmQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(firms) != 35 {
+		t.Fatalf("firms = %d, want 35", len(firms))
+	}
+	// Ordered by display name, lower-cased, as on SQLite.
+	if !slices.IsSortedFunc(firms, func(a, b store.Firm) int { return strings.Compare(strings.ToLower(a.Short), strings.ToLower(b.Short)) }) {
+		t.Errorf("firms are not in name order: %s, %s…", firms[0].Short, firms[1].Short)
+	}
+	st, err := db.Firm(bg, "sensetime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := map[string]store.Designation{}
+	for _, d := range st.Designations {
+		lists[d.List] = d
+	}
+	for list, added := range map[string]string{"entity-list": "2019-10-09", "ns-cmic": "2021-12-10", "1260h": "2025-01-06"} {
+		d, ok := lists[list]
+		if !ok || d.Added != added || d.Source == "" || d.Status != store.StatusConfirmed {
+			t.Errorf("sensetime %s = %+v, want added %s with a source", list, d, added)
+		}
+	}
+	if len(st.Aliases) == 0 || len(st.Alliances) == 0 {
+		t.Errorf("sensetime has %d aliases and alliances %q", len(st.Aliases), st.Alliances)
+	}
+	al, err := db.Firm(bg, "alibaba")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range al.Designations {
+		if d.List == "1260h" && d.Status != store.StatusContested {
+			t.Errorf("alibaba 1260h status = %s, want contested", d.Status)
+		}
+		if d.Active() {
+			t.Errorf("alibaba has an active designation %+v; the withdrawn 1260H update is not a listing", d)
+		}
+	}
+	mc, err := db.Alliance(bg, "model-chip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mc.Members) != 10 || len(mc.Sources) == 0 || len(mc.Aliases) == 0 {
+		t.Errorf("model-chip has %d members, %d sources, %d aliases", len(mc.Members), len(mc.Sources), len(mc.Aliases))
+	}
+	// Lists come in badge order, the reference's.
+	ls, err := db.Lists(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := dataset(t)
+	var got, want []string
+	for _, l := range ls {
+		got = append(got, l.Badge)
+	}
+	for _, l := range ds.Lists {
+		want = append(want, l.Badge)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("lists = %q, want %q", got, want)
+	}
+	if v, err := db.DatasetVersion(bg); err != nil || v != ds.Version {
+		t.Errorf("DatasetVersion = %q, %v, want %q", v, err, ds.Version)
+	}
+	// The reference's feeds and the snapshot feed are there.
+	if n := num(t, db, `SELECT count(*) FROM feeds WHERE source = 'reference'`); n != len(ds.Feeds)+1 {
+		t.Errorf("%d reference feeds, want %d", n, len(ds.Feeds)+1)
+	}
+	// Filters: a list, an alliance, the hidden.
+	el, err := db.Firms(bg, store.FirmQuery{List: "entity-list"})
+	if err != nil || len(el) == 0 || len(el) >= 35 {
+		t.Fatalf("firms on the entity list: %d, %v", len(el), err)
+	}
+	for _, f := range el {
+		if !slices.ContainsFunc(f.Designations, func(d store.Designation) bool { return d.List == "entity-list" && d.Active() }) {
+			t.Errorf("%s is listed as on the entity list without an active listing", f.ID)
+		}
+	}
+	members, err := db.Firms(bg, store.FirmQuery{Alliance: "model-chip", List: "entity-list"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range members {
+		if !slices.Contains(f.Alliances, "model-chip") {
+			t.Errorf("%s is no member of model-chip", f.ID)
+		}
+	}
+	ids, err := db.FirmIDs(bg)
+	if err != nil || len(ids) != 35 || !slices.IsSorted(ids) {
+		t.Errorf("FirmIDs = %d ids, sorted %v, %v", len(ids), slices.IsSorted(ids), err)
+	}
+}
+
+func TestSeedTwiceNoDuplicates(t *testing.T) {
+	db := seeded(t, "alice")
+	tables := []string{"firms", "alliances", "aliases", "memberships", "designations", "feeds", "designation_events", "lists"}
+	before := map[string]int{}
+	for _, tb := range tables {
+		before[tb] = num(t, db, "SELECT count(*) FROM "+tb)
+	}
+	ds := dataset(t)
+	ds.Version = "force-a-reseed"
+	wrote, err := db.Seed(bg, ds)
+	if err != nil || !wrote {
+		t.Fatalf("reseed: wrote=%v err=%v", wrote, err)
+	}
+	for _, tb := range tables {
+		if got := num(t, db, "SELECT count(*) FROM "+tb); got != before[tb] {
+			t.Errorf("%s: %d rows after reseed, %d before", tb, got, before[tb])
+		}
+	}
+	if wrote, _ := db.Seed(bg, ds); wrote {
+		t.Error("seeding the same version again wrote")
+	}
+}
+
+// TestSeedConcurrent: two processes opening a new store at once seed it
+// once between them.
+func TestSeedConcurrent(t *testing.T) {
+	db, dsn := open(t, "alice")
+	db2, err := postgres.Open(bg, dsn, postgres.Options{User: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	errs := make(chan error, 2)
+	for _, d := range []*postgres.DB{db, db2} {
+		go func() {
+			_, err := d.Seed(bg, dataset(t))
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := num(t, db, `SELECT count(*) FROM firms`); n != 35 {
+		t.Errorf("%d firms", n)
+	}
+	if n, want := num(t, db, `SELECT count(*) FROM designation_events`), num(t, db, `SELECT count(*) FROM designations`); n != want {
+		t.Errorf("%d designation events for %d designations: the history was logged twice", n, want)
+	}
+}
+
+// TestSeedReference seeds the bundled dataset, snapshot and all.
+func TestSeedReference(t *testing.T) {
+	db, _ := open(t, "alice")
+	err := db.SeedReference(bg, nil)
+	if err != nil && strings.Contains(err.Error(), "SaveItems is not available") {
+		t.Skipf("SKIPPED until SaveItems is written: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := reference.Load()
+	if v, _ := db.DatasetVersion(bg); v != ds.Version {
+		t.Errorf("dataset version %q, want %q", v, ds.Version)
+	}
+	if n := num(t, db, `SELECT count(*) FROM items i JOIN feeds f ON f.id = i.feed_id WHERE f.url = $1`, reference.SnapshotFeedURL); n != len(ds.Snapshot) {
+		t.Errorf("%d snapshot items, want %d", n, len(ds.Snapshot))
+	}
+	if err := db.SeedReference(bg, nil); err != nil {
+		t.Errorf("a second SeedReference: %v", err)
+	}
+}
+
+// TestSeedKeepsUserState upgrades the reference dataset under a store that
+// holds the user's aliases, removals, feeds, firms, alliances, joins,
+// leaves and hides, with a release that takes an ID the user already took.
+func TestSeedKeepsUserState(t *testing.T) {
+	db := seeded(t, "alice")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "Huawei Cloud", Lang: "en"}))
+	hw, err := db.Firm(bg, "huawei")
+	must(err)
+	var refAlias string
+	for _, a := range hw.Aliases {
+		if a.Source == store.SourceReference {
+			refAlias = a.Text
+			break
+		}
+	}
+	must(db.RemoveAlias(bg, store.KindFirm, "huawei", refAlias))
+	// A feed the user removed, one the user disabled, one the user added.
+	ds := dataset(t)
+	gone, off := ds.Feeds[0].URL, ds.Feeds[1].URL
+	for _, q := range []string{
+		`DELETE FROM feeds WHERE url = '` + gone + `'`,
+		`INSERT INTO removed_feeds (url) VALUES ('` + gone + `')`,
+		`UPDATE feeds SET enabled = NOT enabled WHERE url = '` + off + `'`,
+		`INSERT INTO feeds (url, title, source) VALUES ('https://example.org/mine.xml', 'mine', 'user')`,
+	} {
+		if _, err := db.Pool().Exec(bg, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enabled := num(t, db, `SELECT count(*) FROM feeds WHERE url = $1 AND enabled`, off)
+
+	must(db.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree", Sector: "robots (mine)", Sources: []string{"https://example.org/mine"}}))
+	must(db.AddFirm(bg, store.Firm{ID: "agibot", Name: "AgiBot"}))
+	must(db.AddAlliance(bg, store.Alliance{ID: "robots", Name: "Robots Alliance"}))
+	must(db.JoinAlliance(bg, "robots", []string{"unitree", "huawei"}, "", ""))
+	must(db.JoinAlliance(bg, "model-chip", []string{"agibot"}, "https://example.org/j", ""))
+	ref, err := db.Alliance(bg, "model-chip")
+	must(err)
+	var left string
+	for _, m := range ref.Members {
+		if m.Provenance == store.SourceReference {
+			left = m.Firm
+			break
+		}
+	}
+	must(db.LeaveAlliance(bg, "model-chip", left, ""))
+	must(db.SetFirmHidden(bg, "sensetime", true))
+	// An import took over a reference designation and lifted it.
+	st, err := db.Firm(bg, "sensetime")
+	must(err)
+	lifted := st.Designations[0]
+	lifted.Removed = "2026-11-01"
+	must(db.ApplyDesignations(bg, []store.DesignationChange{{Kind: "removed", Designation: lifted}}, nil, "csl:2026-11-01:abc"))
+
+	// The next release: the same data, and a firm "unitree" of its own.
+	ds.Version += "-next"
+	ds.Firms = append(ds.Firms, store.Firm{
+		ID: "unitree", Name: "Unitree Robotics Co., Ltd.", NameZH: "宇树科技", Short: "Unitree Robotics", Sector: "robotics", HQ: "Hangzhou",
+		Sources: []string{"https://example.org/reference"},
+		Aliases: []store.Alias{{Entity: "unitree", Kind: store.KindFirm, Text: "宇树科技", Lang: "zh", Source: store.SourceReference}},
+		Designations: []store.Designation{{Firm: "unitree", List: "entity-list", Added: "2099-01-01", Status: store.StatusConfirmed,
+			Source: "https://example.org/fr"}},
+	})
+	wrote, err := db.Seed(bg, ds)
+	must(err)
+	if !wrote {
+		t.Fatal("the new release was not seeded")
+	}
+
+	if n := num(t, db, `SELECT count(*) FROM aliases WHERE text = 'Huawei Cloud' AND source = 'user'`); n != 1 {
+		t.Error("the user's alias is gone after reseed")
+	}
+	if n := num(t, db, `SELECT count(*) FROM aliases WHERE entity = 'huawei' AND text = $1`, refAlias); n != 0 {
+		t.Errorf("the reference alias %q the user removed came back", refAlias)
+	}
+	if n := num(t, db, `SELECT count(*) FROM feeds WHERE url = $1`, gone); n != 0 {
+		t.Error("a feed the user removed came back on reseed")
+	}
+	if n := num(t, db, `SELECT count(*) FROM feeds WHERE url = $1 AND enabled`, off); n != enabled {
+		t.Error("the user's enable/disable choice was lost on reseed")
+	}
+	if n := num(t, db, `SELECT count(*) FROM feeds WHERE url = 'https://example.org/mine.xml'`); n != 1 {
+		t.Error("the user's feed is gone")
+	}
+	st, err = db.Firm(bg, "sensetime")
+	must(err)
+	for _, d := range st.Designations {
+		if d.ID == lifted.ID && (d.Removed != "2026-11-01" || d.Provenance != "csl:2026-11-01:abc") {
+			t.Errorf("the imported removal was undone by the reseed: %+v", d)
+		}
+	}
+
+	u, err := db.Firm(bg, "unitree")
+	must(err)
+	if u.Provenance != store.SourceUser || u.Name != "Unitree" || u.Sector != "robots (mine)" || !slices.Equal(u.Sources, []string{"https://example.org/mine"}) {
+		t.Errorf("the user's fields were overwritten: %+v", u)
+	}
+	if u.NameZH != "宇树科技" || u.HQ != "Hangzhou" {
+		t.Errorf("blank fields not filled from the reference: zh %q hq %q", u.NameZH, u.HQ)
+	}
+	if len(u.Designations) != 1 || u.Designations[0].Provenance != store.SourceReference {
+		t.Errorf("the reference's designation was not added: %+v", u.Designations)
+	}
+	if !slices.ContainsFunc(u.Aliases, func(a store.Alias) bool { return a.Text == "宇树科技" && a.Source == store.SourceReference }) {
+		t.Errorf("the reference's alias was not added: %+v", u.Aliases)
+	}
+	if err := db.RemoveFirm(bg, "unitree"); err == nil || !strings.Contains(err.Error(), "reference dataset") {
+		t.Errorf("a firm the reference now holds was removable: %v", err)
+	}
+	if _, err := db.Firm(bg, "agibot"); err != nil {
+		t.Errorf("the user's other firm is gone: %v", err)
+	}
+	r, err := db.Alliance(bg, "robots")
+	must(err)
+	if len(r.Members) != 2 || r.Provenance != store.SourceUser {
+		t.Errorf("the user's alliance = %+v, want 2 members", r)
+	}
+	mc, err := db.Alliance(bg, "model-chip")
+	must(err)
+	has := func(id string) bool {
+		return slices.ContainsFunc(mc.Members, func(m store.Membership) bool { return m.Firm == id })
+	}
+	if !has("agibot") || has(left) {
+		t.Errorf("model-chip members after reseed: agibot %v (want true), %s %v (want false)", has("agibot"), left, has(left))
+	}
+	if fs, _ := db.Firms(bg, store.FirmQuery{Hidden: store.HiddenOnly}); len(fs) != 1 || fs[0].ID != "sensetime" {
+		t.Errorf("hidden after reseed = %+v", fs)
+	}
+	if n := num(t, db, `SELECT count(*) FROM membership_events`); n != 4 {
+		t.Errorf("membership events after reseed = %d, want 4", n)
+	}
+}
+
+// TestSeedStartsChangesAtFirstSeed: the first seed's history is not a
+// change, and the seeding user's what-changed mark starts there.
+func TestSeedStartsChangesAtFirstSeed(t *testing.T) {
+	db, _ := open(t, "alice")
+	at := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return at }
+	if _, err := db.Seed(bg, dataset(t)); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := db.DesignationEvents(bg, "", time.Time{})
+	if err != nil || len(evs) == 0 {
+		t.Fatalf("DesignationEvents: %d, %v", len(evs), err)
+	}
+	if ch, err := db.DesignationChanges(bg, time.Time{}); err != nil || len(ch) != 0 {
+		t.Errorf("the first seed's history counts as %d changes (%v)", len(ch), err)
+	}
+	if n := num(t, db, `SELECT count(*) FROM user_meta WHERE username = 'alice' AND key = 'changes_seen' AND value = $1`, "1796385600"); n != 1 {
+		t.Error("alice's changes_seen mark was not set at the first seed")
+	}
+}
