@@ -38,6 +38,18 @@ func seeded(t *testing.T, user string) *postgres.DB {
 	return db
 }
 
+// seededAt is seeded with the store's clock at at, until the test sets
+// another.
+func seededAt(t *testing.T, user string, at time.Time) *postgres.DB {
+	t.Helper()
+	db, _ := open(t, user)
+	db.Now = func() time.Time { return at }
+	if wrote, err := db.Seed(bg, dataset(t)); err != nil || !wrote {
+		t.Fatalf("Seed = %v, %v", wrote, err)
+	}
+	return db
+}
+
 // num runs a count query.
 func num(t testing.TB, db *postgres.DB, q string, args ...any) int {
 	t.Helper()
