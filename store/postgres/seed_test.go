@@ -69,7 +69,15 @@ func TestSeedPopulates(t *testing.T) {
 	if len(firms) != 35 {
 		t.Fatalf("firms = %d, want 35", len(firms))
 	}
-	// Ordered by display name, lower-cased, as on SQLite.
+	// Ordered by display name, lower-cased, as on SQLite: a firm whose ID
+	// sorts last but whose name sorts first comes first.
+	if err := db.AddFirm(bg, store.Firm{ID: "zz-robots", Name: "aaa Robots"}); err != nil {
+		t.Fatal(err)
+	}
+	if firms, err = db.Firms(bg, store.FirmQuery{}); err != nil || firms[0].ID != "zz-robots" {
+		t.Fatalf("Firms starts with %s (%v), want zz-robots, named aaa Robots", firms[0].ID, err)
+	}
+	firms = firms[1:]
 	if !slices.IsSortedFunc(firms, func(a, b store.Firm) int { return strings.Compare(strings.ToLower(a.Short), strings.ToLower(b.Short)) }) {
 		t.Errorf("firms are not in name order: %s, %s…", firms[0].Short, firms[1].Short)
 	}
@@ -152,7 +160,7 @@ func TestSeedPopulates(t *testing.T) {
 		}
 	}
 	ids, err := db.FirmIDs(bg)
-	if err != nil || len(ids) != 35 || !slices.IsSorted(ids) {
+	if err != nil || len(ids) != 36 || ids[35] != "zz-robots" || !slices.IsSorted(ids) {
 		t.Errorf("FirmIDs = %d ids, sorted %v, %v", len(ids), slices.IsSorted(ids), err)
 	}
 }
