@@ -89,10 +89,10 @@ func (db *DB) LastCSLCounts(ctx context.Context) (map[string]int, string, error)
 // keep it. When imp is not nil the import is recorded too.
 //
 // Events are logged at the store's clock, but never at or before the
-// moment this user last looked at what changed (see ChangesSeen).
+// moment a user last looked at what changed (see ChangesSeen).
 func (db *DB) ApplyDesignations(ctx context.Context, changes []store.DesignationChange, imp *store.CSLImport, prov string) error {
 	err := db.tx(ctx, func(tx pgx.Tx) error {
-		now, err := db.eventTime(ctx, tx, db.Now())
+		now, err := eventTime(ctx, tx, db.Now())
 		if err != nil {
 			return err
 		}
@@ -177,23 +177,20 @@ func applyChanges(ctx context.Context, tx pgx.Tx, now time.Time, changes []store
 }
 
 // eventTime is when changes made at now are logged: now, or one second
-// after this user last looked at what changed when that is later. Events
-// are kept to the second, and one logged in the same second as the look
-// would otherwise never be shown.
-func (db *DB) eventTime(ctx context.Context, tx pgx.Tx, now time.Time) (time.Time, error) {
-	var v string
-	err := tx.QueryRow(ctx, `SELECT value FROM user_meta WHERE username = $1 AND key = $2`, db.user, userChangesSeen).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return now, nil
-	}
+// after the latest look at what changed by any user of the store when
+// that is later. Events are kept to the second and shared by the team:
+// one logged in the second that someone looked would otherwise never be
+// shown to them (on SQLite, with its one user, the same rule).
+func eventTime(ctx context.Context, tx pgx.Tx, now time.Time) (time.Time, error) {
+	var seen *int64
+	err := tx.QueryRow(ctx, `SELECT max(value::bigint) FROM user_meta WHERE key = $1 AND value ~ '^[0-9]{1,18}$'`, userChangesSeen).Scan(&seen)
 	if err != nil {
 		return now, err
 	}
-	seen, perr := strconv.ParseInt(v, 10, 64)
-	if perr != nil || now.Unix() > seen {
+	if seen == nil || now.Unix() > *seen {
 		return now, nil
 	}
-	return unixUTC(seen + 1), nil
+	return unixUTC(*seen + 1), nil
 }
 
 // ensureList adds a list the CSL names that aiwatch does not track by

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,26 +129,42 @@ func TestCSLHistory(t *testing.T) {
 	}
 }
 
-// TestEventsAfterChangesSeen: a change made in the second the user looked
-// at what changed is logged after the look, so that it is shown.
+// TestEventsAfterChangesSeen: a change made in the second a user looked
+// at what changed is logged after the look, so that it is shown to them;
+// the events are shared, so any user's look counts.
 func TestEventsAfterChangesSeen(t *testing.T) {
 	at := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	db := seededAt(t, "alice", at.Add(-time.Hour))
 	db.Now = func() time.Time { return at }
-	if _, err := db.Pool().Exec(bg, `INSERT INTO user_meta (username, key, value) VALUES ('alice', 'changes_seen', $1)
-		ON CONFLICT (username, key) DO UPDATE SET value = excluded.value`, "1796385600"); err != nil {
-		t.Fatal(err)
+	look := func(user string, when time.Time) {
+		t.Helper()
+		if _, err := db.Pool().Exec(bg, `INSERT INTO user_meta (username, key, value) VALUES ($1, 'changes_seen', $2)
+			ON CONFLICT (username, key) DO UPDATE SET value = excluded.value`, user, strconv.FormatInt(when.Unix(), 10)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// bob looked later; alice's look is what counts for alice's store handle.
-	if _, err := db.Pool().Exec(bg, `INSERT INTO user_meta (username, key, value) VALUES ('bob', 'changes_seen', '1896385600')`); err != nil {
-		t.Fatal(err)
+	add := func(list string) store.DesignationEvent {
+		t.Helper()
+		if err := db.ApplyDesignations(bg, []store.DesignationChange{{Kind: "added", Designation: store.Designation{Firm: "biren", List: list, Added: "2026-12-04"}}}, nil, "user"); err != nil {
+			t.Fatal(err)
+		}
+		evs, err := db.DesignationEvents(bg, "biren", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs[len(evs)-1]
 	}
-	if err := db.ApplyDesignations(bg, []store.DesignationChange{{Kind: "added", Designation: store.Designation{Firm: "biren", List: "sdn", Added: "2026-12-04"}}}, nil, "user"); err != nil {
-		t.Fatal(err)
+	look("alice", at.Add(-time.Minute))
+	if e := add("sdn"); !e.At.Equal(at) {
+		t.Errorf("a change after every look is logged at %v, want the clock's %v", e.At, at)
 	}
-	evs, err := db.DesignationEvents(bg, "biren", at)
-	if err != nil || len(evs) != 1 || !evs[0].At.Equal(at.Add(time.Second)) {
-		t.Errorf("events after the look = %+v, %v; want one at 12:00:01", evs, err)
+	look("alice", at)
+	if e := add("meu"); !e.At.Equal(at.Add(time.Second)) {
+		t.Errorf("a change in the second alice looked is logged at %v, want a second later", e.At)
+	}
+	look("bob", at.Add(3*time.Second)) // bob's clock runs ahead
+	if e := add("uflpa"); !e.At.Equal(at.Add(4 * time.Second)) {
+		t.Errorf("a change before bob's look is logged at %v, want a second after it", e.At)
 	}
 }
 

@@ -87,7 +87,7 @@ func (db *DB) RecordSanctionCheck(ctx context.Context, id, result, reason string
 // records them. Nothing is written if any part fails.
 func (db *DB) ApplyImport(ctx context.Context, changes []store.DesignationChange, imports []store.SourceImport) error {
 	err := db.tx(ctx, func(tx pgx.Tx) error {
-		now, err := db.eventTime(ctx, tx, db.Now())
+		now, err := eventTime(ctx, tx, db.Now())
 		if err != nil {
 			return err
 		}
