@@ -114,8 +114,13 @@ func (db *DB) SeedReference(ctx context.Context, newTag func(aliases []store.Ali
 // seed writes ds's universe and feeds, and returns the snapshot feed's ID
 // (0 when the user removed it).
 func (db *DB) seed(ctx context.Context, tx pgx.Tx, ds *reference.Dataset, first bool, now time.Time) (int64, error) {
-	exec := func(q string, args ...any) error {
-		_, err := tx.Exec(ctx, q, args...)
+	// The writes are queued and sent in batches, a few round trips in all
+	// rather than one per statement: a team's server may be far away.
+	batch := &pgx.Batch{}
+	queue := func(q string, args ...any) { batch.Queue(q, args...) }
+	flush := func() error {
+		err := tx.SendBatch(ctx, batch).Close()
+		batch = &pgx.Batch{}
 		return err
 	}
 	membersBefore, err := memberPairs(ctx, tx)
@@ -123,11 +128,9 @@ func (db *DB) seed(ctx context.Context, tx pgx.Tx, ds *reference.Dataset, first 
 		return 0, err
 	}
 	for _, l := range ds.Lists {
-		if err := exec(`INSERT INTO lists (id, name, badge, description) VALUES ($1, $2, $3, $4)
+		queue(`INSERT INTO lists (id, name, badge, description) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, badge = excluded.badge, description = excluded.description`,
-			l.ID, l.Name, l.Badge, l.Description); err != nil {
-			return 0, err
-		}
+			l.ID, l.Name, l.Badge, l.Description)
 	}
 	// A firm or alliance the user added keeps its ID and every field the
 	// user wrote when a later release brings the same ID: the reference
@@ -136,7 +139,7 @@ func (db *DB) seed(ctx context.Context, tx pgx.Tx, ds *reference.Dataset, first 
 	// that it can be hidden but no longer removed.
 	for _, f := range ds.Firms {
 		src, _ := json.Marshal(nonNil(f.Sources))
-		if err := exec(`INSERT INTO firms (id, name, name_zh, short, sector, hq, notes, sources, none_found_as_of, provenance, in_reference)
+		queue(`INSERT INTO firms (id, name, name_zh, short, sector, hq, notes, sources, none_found_as_of, provenance, in_reference)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'reference', true)
 			ON CONFLICT (id) DO UPDATE SET in_reference = true,
 			name = CASE WHEN firms.provenance = 'reference' THEN excluded.name ELSE firms.name END,
@@ -147,13 +150,11 @@ func (db *DB) seed(ctx context.Context, tx pgx.Tx, ds *reference.Dataset, first 
 			notes = CASE WHEN firms.provenance = 'reference' OR firms.notes = '' THEN excluded.notes ELSE firms.notes END,
 			sources = CASE WHEN firms.provenance = 'reference' OR firms.sources = '[]' THEN excluded.sources ELSE firms.sources END,
 			none_found_as_of = excluded.none_found_as_of`,
-			f.ID, f.Name, f.NameZH, f.Short, f.Sector, f.HQ, f.Notes, string(src), f.NoneFoundAsOf); err != nil {
-			return 0, err
-		}
+			f.ID, f.Name, f.NameZH, f.Short, f.Sector, f.HQ, f.Notes, string(src), f.NoneFoundAsOf)
 	}
 	for _, a := range ds.Alliances {
 		src, _ := json.Marshal(nonNil(a.Sources))
-		if err := exec(`INSERT INTO alliances (id, name, name_zh, name_status, launched, launch_note, venue, convener, members_note, sources, provenance, in_reference)
+		queue(`INSERT INTO alliances (id, name, name_zh, name_status, launched, launch_note, venue, convener, members_note, sources, provenance, in_reference)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'reference', true)
 			ON CONFLICT (id) DO UPDATE SET in_reference = true,
 			name = CASE WHEN alliances.provenance = 'reference' THEN excluded.name ELSE alliances.name END,
@@ -165,29 +166,21 @@ func (db *DB) seed(ctx context.Context, tx pgx.Tx, ds *reference.Dataset, first 
 			convener = CASE WHEN alliances.provenance = 'reference' OR alliances.convener = '' THEN excluded.convener ELSE alliances.convener END,
 			members_note = CASE WHEN alliances.provenance = 'reference' OR alliances.members_note = '' THEN excluded.members_note ELSE alliances.members_note END,
 			sources = CASE WHEN alliances.provenance = 'reference' OR alliances.sources = '[]' THEN excluded.sources ELSE alliances.sources END`,
-			a.ID, a.Name, a.NameZH, a.NameStatus, a.Launched, a.LaunchNote, a.Venue, a.Convener, a.MembersNote, string(src)); err != nil {
-			return 0, err
-		}
+			a.ID, a.Name, a.NameZH, a.NameStatus, a.Launched, a.LaunchNote, a.Venue, a.Convener, a.MembersNote, string(src))
 		// The reference's memberships are replaced; the user's joins stay,
 		// and a reference membership the user ended stays ended.
-		if err := exec(`DELETE FROM memberships WHERE alliance_id = $1 AND provenance = 'reference'`, a.ID); err != nil {
-			return 0, err
-		}
+		queue(`DELETE FROM memberships WHERE alliance_id = $1 AND provenance = 'reference'`, a.ID)
 		for _, m := range a.Members {
-			if err := exec(`INSERT INTO memberships (alliance_id, firm_id, role, source, provenance)
+			queue(`INSERT INTO memberships (alliance_id, firm_id, role, source, provenance)
 				SELECT $1::text, $2::text, $3::text, $4::text, 'reference'
 				WHERE NOT EXISTS (SELECT 1 FROM removed_memberships WHERE alliance_id = $1 AND firm_id = $2)
-				ON CONFLICT (alliance_id, firm_id) DO NOTHING`, a.ID, m.Firm, m.Role, m.Source); err != nil {
-				return 0, err
-			}
+				ON CONFLICT (alliance_id, firm_id) DO NOTHING`, a.ID, m.Firm, m.Role, m.Source)
 		}
 	}
 
 	// Aliases: the reference set is replaced; the user's own stay, and
 	// reference aliases the user removed stay removed.
-	if err := exec(`DELETE FROM aliases WHERE source = $1`, store.SourceReference); err != nil {
-		return 0, err
-	}
+	queue(`DELETE FROM aliases WHERE source = $1`, store.SourceReference)
 	var aliases []store.Alias
 	for _, f := range ds.Firms {
 		aliases = append(aliases, f.Aliases...)
@@ -197,40 +190,56 @@ func (db *DB) seed(ctx context.Context, tx pgx.Tx, ds *reference.Dataset, first 
 	}
 	for _, a := range aliases {
 		fold := store.FoldAlias(a.Text, a.CaseSensitive)
-		if err := exec(`INSERT INTO aliases (kind, entity, text, fold, lang, case_sensitive, source)
+		queue(`INSERT INTO aliases (kind, entity, text, fold, lang, case_sensitive, source)
 			SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::text
 			WHERE NOT EXISTS (SELECT 1 FROM removed_aliases WHERE fold = $4 AND case_sensitive = $6)
 			ON CONFLICT (fold, case_sensitive) DO NOTHING`,
-			string(a.Kind), a.Entity, a.Text, fold, a.Lang, a.CaseSensitive, store.SourceReference); err != nil {
-			return 0, err
-		}
+			string(a.Kind), a.Entity, a.Text, fold, a.Lang, a.CaseSensitive, store.SourceReference)
 	}
 
 	// Designations: reference rows are upserted unless an import or the
-	// user has since taken them over.
+	// user has since taken them over; a new one is logged in the history.
+	if err := flush(); err != nil {
+		return 0, err
+	}
+	type desigKey struct {
+		firm, list, added string
+		affiliate         bool
+	}
+	provs := map[desigKey]string{}
+	rows, err := tx.Query(ctx, `SELECT firm_id, list_id, added, affiliate, provenance FROM designations`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var k desigKey
+		var prov string
+		if err := rows.Scan(&k.firm, &k.list, &k.added, &k.affiliate, &prov); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		provs[k] = prov
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
 	for _, f := range ds.Firms {
 		for _, d := range f.Designations {
-			var id int64
-			var prov string
-			err := tx.QueryRow(ctx, `SELECT id, provenance FROM designations WHERE firm_id = $1 AND list_id = $2 AND affiliate = $3 AND added = $4`,
-				d.Firm, d.List, d.Affiliate, d.Added).Scan(&id, &prov)
+			k := desigKey{d.Firm, d.List, d.Added, d.Affiliate}
+			prov, ok := provs[k]
 			switch {
-			case errors.Is(err, pgx.ErrNoRows):
-				if err := exec(`INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
+			case !ok:
+				queue(`INSERT INTO designations (firm_id, list_id, program, added, removed, citation, source, status, affiliate, provenance, note)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-					d.Firm, d.List, d.Program, d.Added, d.Removed, d.Citation, d.Source, string(d.Status), d.Affiliate, store.SourceReference, d.Note); err != nil {
-					return 0, err
-				}
-				if err := logDesignation(ctx, tx, now, d.Firm, d.List, eventAction(d), describe(d), store.SourceReference); err != nil {
-					return 0, err
-				}
-			case err != nil:
-				return 0, err
+					d.Firm, d.List, d.Program, d.Added, d.Removed, d.Citation, d.Source, string(d.Status), d.Affiliate, store.SourceReference, d.Note)
+				queue(`INSERT INTO designation_events (at, firm_id, list_id, action, detail, provenance) VALUES ($1, $2, $3, $4, $5, $6)`,
+					now.Unix(), d.Firm, d.List, eventAction(d), describe(d), store.SourceReference)
+				provs[k] = store.SourceReference
 			case prov == store.SourceReference:
-				if err := exec(`UPDATE designations SET program = $1, removed = $2, citation = $3, source = $4, status = $5, note = $6 WHERE id = $7`,
-					d.Program, d.Removed, d.Citation, d.Source, string(d.Status), d.Note, id); err != nil {
-					return 0, err
-				}
+				queue(`UPDATE designations SET program = $1, removed = $2, citation = $3, source = $4, status = $5, note = $6
+					WHERE firm_id = $7 AND list_id = $8 AND affiliate = $9 AND added = $10`,
+					d.Program, d.Removed, d.Citation, d.Source, string(d.Status), d.Note, d.Firm, d.List, d.Affiliate, d.Added)
 			}
 		}
 	}
@@ -238,13 +247,14 @@ func (db *DB) seed(ctx context.Context, tx pgx.Tx, ds *reference.Dataset, first 
 	// Feeds: added unless present or removed by the user; a user's
 	// enable/disable choice is kept.
 	for _, f := range append([]store.Feed{ds.SnapshotFeed}, ds.Feeds...) {
-		if err := exec(`INSERT INTO feeds (url, title, lang, kind, enabled, source)
+		queue(`INSERT INTO feeds (url, title, lang, kind, enabled, source)
 			SELECT $1::text, $2::text, $3::text, $4::text, $5::boolean, $6::text
 			WHERE NOT EXISTS (SELECT 1 FROM removed_feeds WHERE url = $1)
 			ON CONFLICT (url) DO UPDATE SET title = CASE WHEN feeds.source = 'reference' THEN excluded.title ELSE feeds.title END`,
-			f.URL, f.Title, f.Lang, string(f.Kind), f.Enabled, store.SourceReference); err != nil {
-			return 0, err
-		}
+			f.URL, f.Title, f.Lang, string(f.Kind), f.Enabled, store.SourceReference)
+	}
+	if err := flush(); err != nil {
+		return 0, err
 	}
 	var snapID int64
 	err = tx.QueryRow(ctx, `SELECT id FROM feeds WHERE url = $1`, reference.SnapshotFeedURL).Scan(&snapID)
