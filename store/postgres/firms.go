@@ -278,6 +278,9 @@ func (db *DB) AddAlias(ctx context.Context, a store.Alias) error {
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("postgres: %w", err)
 	}
+	if err := raced("add alias", err); err != nil {
+		return err
+	}
 	return db.wrap("add alias", err)
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -46,7 +47,22 @@ func (db *DB) userErr(what string, err error) error {
 	if errors.As(err, &r) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("postgres: %w", err)
 	}
+	if err := raced(what, err); err != nil {
+		return err
+	}
 	return db.wrap(what, err)
+}
+
+// raced words the unique violation of a write that another user's same
+// write beat by a moment (both checked, neither saw the other's row): the
+// user's write is refused as a conflict, as it would have been a moment
+// later. It returns nil for any other error.
+func raced(what string, err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return fmt.Errorf("postgres: unable to %s: another user wrote the same a moment ago: %w", what, store.ErrConflict)
+	}
+	return nil
 }
 
 // AddFirm adds a firm of the user's: f.ID, f.Name and optionally NameZH,

@@ -409,3 +409,52 @@ func TestUniverseIsShared(t *testing.T) {
 		t.Errorf("bob does not see alice's firm: %+v, %v", f, err)
 	}
 }
+
+// TestRacedAddIsAConflict: two users add the same firm and spelling at the
+// same moment; the one whose write lands second is told it exists, as a
+// moment later, not that the store failed.
+func TestRacedAddIsAConflict(t *testing.T) {
+	db := seeded(t, "alice")
+	for _, tc := range []struct {
+		name  string
+		other string // the other user's write, not yet committed
+		add   func() error
+	}{
+		{"firm", `INSERT INTO firms (id, name, provenance, in_reference) VALUES ('unitree', 'Unitree', 'user', false)`,
+			func() error { return db.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree"}) }},
+		{"alias", `INSERT INTO aliases (kind, entity, text, fold, source) VALUES ('firm', 'huawei', 'HW Tech', 'hw tech', 'user')`,
+			func() error {
+				return db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "HW Tech"})
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			other, err := db.Pool().Begin(bg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Rollback(bg)
+			if _, err := other.Exec(bg, tc.other); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- tc.add() }()
+			// Wait until the add waits on the other's row, then commit it.
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				if num(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the add never waited for the other write")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if err := other.Commit(bg); err != nil {
+				t.Fatal(err)
+			}
+			err = <-done
+			if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "another user wrote the same a moment ago") {
+				t.Errorf("the raced add: %v, want a conflict", err)
+			}
+		})
+	}
+}
