@@ -22,7 +22,7 @@ const (
 )
 
 // seedLock is the advisory lock key that serialises seeding by several
-// processes: the second finds the work done.
+// processes: the second waits, then finds the work done.
 const seedLock = 0x61697761_00000002 // "aiwa", 2
 
 // Seed applies the reference dataset when the store was seeded with a
@@ -35,38 +35,34 @@ const seedLock = 0x61697761_00000002 // "aiwa", 2
 // The universe and the feeds are written in one transaction; the bundled
 // snapshot's items are then saved with SaveItems, and only after that is
 // the dataset's version recorded, so that a seed cut short is done again
-// by the next Open.
+// by the next Open. An advisory lock held over all three keeps a second
+// process from seeding meanwhile.
 func (db *DB) Seed(ctx context.Context, ds *reference.Dataset) (bool, error) {
 	have, err := db.metaGet(ctx, metaDatasetVersion)
-	if err != nil {
+	if err != nil || have == ds.Version {
 		return false, err
 	}
-	if have == ds.Version {
-		return false, nil
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return false, db.wrap("seed the reference dataset", err)
 	}
-	snapID := int64(0)
-	done := false
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(seedLock)); err != nil {
+		return false, db.wrap("seed the reference dataset", err)
+	}
+	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(seedLock))
+	// Re-check under the lock: another process may have seeded.
+	if have, err = db.metaGet(ctx, metaDatasetVersion); err != nil || have == ds.Version {
+		return false, err
+	}
+	var snapID int64
 	err = db.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(seedLock)); err != nil {
-			return err
-		}
-		// Re-check under the lock: another process may have seeded.
-		cur, err := metaGetTx(ctx, tx, metaDatasetVersion)
-		if err != nil {
-			return err
-		}
-		if cur == ds.Version {
-			done = true
-			return nil
-		}
-		snapID, err = db.seed(ctx, tx, ds, cur == "", db.Now())
+		var err error
+		snapID, err = db.seed(ctx, tx, ds, have == "", db.Now())
 		return err
 	})
 	if err != nil {
 		return false, db.wrap("seed the reference dataset", err)
-	}
-	if done {
-		return false, nil
 	}
 	if snapID != 0 && len(ds.Snapshot) > 0 {
 		items := make([]store.Item, len(ds.Snapshot))
@@ -357,16 +353,6 @@ func (db *DB) metaGet(ctx context.Context, key string) (string, error) {
 		return "", nil
 	}
 	return v, db.wrap("read "+key, err)
-}
-
-// metaGetTx is metaGet inside a transaction, unwrapped.
-func metaGetTx(ctx context.Context, tx pgx.Tx, key string) (string, error) {
-	var v string
-	err := tx.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	return v, err
 }
 
 // metaPut sets a key of meta.

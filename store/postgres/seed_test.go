@@ -197,17 +197,29 @@ func TestSeedConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	errs := make(chan error, 2)
+	type result struct {
+		wrote bool
+		err   error
+	}
+	results := make(chan result, 2)
 	for _, d := range []*postgres.DB{db, db2} {
 		go func() {
-			_, err := d.Seed(bg, dataset(t))
-			errs <- err
+			wrote, err := d.Seed(bg, dataset(t))
+			results <- result{wrote, err}
 		}()
 	}
+	wrote := 0
 	for range 2 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
 		}
+		if r.wrote {
+			wrote++
+		}
+	}
+	if wrote != 1 {
+		t.Errorf("%d of the two processes seeded, want 1", wrote)
 	}
 	if n := num(t, db, `SELECT count(*) FROM firms`); n != 35 {
 		t.Errorf("%d firms", n)
