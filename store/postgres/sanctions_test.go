@@ -16,24 +16,24 @@ import (
 // failed batch writes nothing.
 func TestCSLHistory(t *testing.T) {
 	clock := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
-	db := seededAt(t, "alice", clock.Add(-time.Hour))
+	db := seededStoreAt(t, "alice", clock.Add(-time.Hour))
 	db.Now = func() time.Time { return clock }
-	seedEvents := num(t, db, `SELECT count(*) FROM designation_events`)
+	seedEvents := countRows(t, db, `SELECT count(*) FROM designation_events`)
 
-	if c, date, err := db.LastCSLCounts(bg); err != nil || c != nil || date != "" {
+	if c, date, err := db.LastCSLCounts(uctx); err != nil || c != nil || date != "" {
 		t.Fatalf("LastCSLCounts before any import = %v, %q, %v", c, date, err)
 	}
 	d := store.Designation{Firm: "biren", List: "dpl", Added: "2026-09-30", Citation: "90 FR 1", Source: "https://example.org/a"}
 	imp := &store.CSLImport{FileDate: "2026-12-01", SHA256: "abc", Counts: map[string]int{"dpl": 3, "entity-list": 900}}
-	if err := db.ApplyDesignations(bg, []store.DesignationChange{{Kind: "added", Designation: d}}, imp, imp.Provenance()); err != nil {
+	if err := db.ApplyDesignations(uctx, []store.DesignationChange{{Kind: "added", Designation: d}}, imp, imp.Provenance()); err != nil {
 		t.Fatal(err)
 	}
-	c, date, err := db.LastCSLCounts(bg)
+	c, date, err := db.LastCSLCounts(uctx)
 	if err != nil || date != "2026-12-01" || c["dpl"] != 3 || c["entity-list"] != 900 {
 		t.Errorf("LastCSLCounts = %v, %q, %v", c, date, err)
 	}
 	// A list the CSL names that aiwatch does not track is added, last.
-	ls, _ := db.Lists(bg)
+	ls, _ := db.Lists(uctx)
 	if l := ls[len(ls)-1]; l.ID != "dpl" || l.Badge != "DPL" {
 		t.Errorf("the new list = %+v, want dpl last", l)
 	}
@@ -42,13 +42,13 @@ func TestCSLHistory(t *testing.T) {
 	// one: contested.
 	clock = clock.Add(time.Hour)
 	d.Citation = "90 FR 2"
-	if err := db.ApplyDesignations(bg, []store.DesignationChange{
+	if err := db.ApplyDesignations(uctx, []store.DesignationChange{
 		{Kind: "added", Designation: d},
 		{Kind: "added", Designation: store.Designation{Firm: "biren", List: "1260h", Added: "2026-10-01", Status: store.StatusContested}},
 	}, nil, "csl:2026-12-01:abc"); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := db.Designations(bg, "biren")
+	ds, err := db.Designations(uctx, "biren")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +74,11 @@ func TestCSLHistory(t *testing.T) {
 	clock = clock.Add(time.Hour)
 	dpl.Removed = "2026-12-02"
 	for range 2 {
-		if err := db.ApplyDesignations(bg, []store.DesignationChange{{Kind: "removed", Designation: dpl}}, nil, "csl:2026-12-02:def"); err != nil {
+		if err := db.ApplyDesignations(uctx, []store.DesignationChange{{Kind: "removed", Designation: dpl}}, nil, "csl:2026-12-02:def"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	ds, _ = db.Designations(bg, "biren")
+	ds, _ = db.Designations(uctx, "biren")
 	for _, x := range ds {
 		if x.ID == dpl.ID && (x.Removed != "2026-12-02" || x.Provenance != "csl:2026-12-02:def" || !strings.Contains(x.Note, "No longer listed as of 2026-12-02 (csl:2026-12-02:def).")) {
 			t.Errorf("the removed listing = %+v", x)
@@ -86,22 +86,22 @@ func TestCSLHistory(t *testing.T) {
 	}
 
 	// A batch with a bad change writes nothing.
-	before := num(t, db, `SELECT count(*) FROM designation_events`)
-	err = db.ApplyDesignations(bg, []store.DesignationChange{
+	before := countRows(t, db, `SELECT count(*) FROM designation_events`)
+	err = db.ApplyDesignations(uctx, []store.DesignationChange{
 		{Kind: "added", Designation: store.Designation{Firm: "biren", List: "sdn", Added: "2026-12-03"}},
 		{Kind: "renamed", Designation: d},
 	}, nil, "csl:x")
 	if err == nil || !strings.Contains(err.Error(), `unknown change "renamed"`) {
 		t.Errorf("a bad change: %v", err)
 	}
-	if n := num(t, db, `SELECT count(*) FROM designation_events`); n != before {
+	if n := countRows(t, db, `SELECT count(*) FROM designation_events`); n != before {
 		t.Error("a failed batch logged events")
 	}
-	if n := num(t, db, `SELECT count(*) FROM designations WHERE firm_id = 'biren' AND list_id = 'sdn'`); n != 0 {
+	if n := countRows(t, db, `SELECT count(*) FROM designations WHERE firm_id = 'biren' AND list_id = 'sdn'`); n != 0 {
 		t.Error("a failed batch wrote a designation")
 	}
 
-	evs, err := db.DesignationEvents(bg, "biren", time.Time{})
+	evs, err := db.DesignationEvents(uctx, "biren", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,15 +116,15 @@ func TestCSLHistory(t *testing.T) {
 	if evs[len(evs)-1].Detail != "2026-09-30 – 2026-12-02, 90 FR 2" {
 		t.Errorf("the removal's detail = %q", evs[len(evs)-1].Detail)
 	}
-	since, err := db.DesignationEvents(bg, "", clock.Add(-30*time.Minute))
+	since, err := db.DesignationEvents(uctx, "", clock.Add(-30*time.Minute))
 	if err != nil || len(since) != 1 || since[0].Action != "removed" {
 		t.Errorf("events after 09:30 = %+v, %v", since, err)
 	}
-	changes, err := db.DesignationChanges(bg, time.Time{})
+	changes, err := db.DesignationChanges(uctx, time.Time{})
 	if err != nil || len(changes) != 4 {
 		t.Errorf("DesignationChanges = %d events (%v), want the 4 since the seed", len(changes), err)
 	}
-	if all := num(t, db, `SELECT count(*) FROM designation_events`); all != seedEvents+4 {
+	if all := countRows(t, db, `SELECT count(*) FROM designation_events`); all != seedEvents+4 {
 		t.Errorf("%d events in all, want %d", all, seedEvents+4)
 	}
 }
@@ -134,21 +134,21 @@ func TestCSLHistory(t *testing.T) {
 // the events are shared, so any user's look counts.
 func TestEventsAfterChangesSeen(t *testing.T) {
 	at := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
-	db := seededAt(t, "alice", at.Add(-time.Hour))
+	db := seededStoreAt(t, "alice", at.Add(-time.Hour))
 	db.Now = func() time.Time { return at }
 	look := func(user string, when time.Time) {
 		t.Helper()
-		if _, err := db.Pool().Exec(bg, `INSERT INTO user_meta (username, key, value) VALUES ($1, 'changes_seen', $2)
+		if _, err := db.Pool().Exec(uctx, `INSERT INTO user_meta (username, key, value) VALUES ($1, 'changes_seen', $2)
 			ON CONFLICT (username, key) DO UPDATE SET value = excluded.value`, user, strconv.FormatInt(when.Unix(), 10)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	add := func(list string) store.DesignationEvent {
 		t.Helper()
-		if err := db.ApplyDesignations(bg, []store.DesignationChange{{Kind: "added", Designation: store.Designation{Firm: "biren", List: list, Added: "2026-12-04"}}}, nil, "user"); err != nil {
+		if err := db.ApplyDesignations(uctx, []store.DesignationChange{{Kind: "added", Designation: store.Designation{Firm: "biren", List: list, Added: "2026-12-04"}}}, nil, "user"); err != nil {
 			t.Fatal(err)
 		}
-		evs, err := db.DesignationEvents(bg, "biren", time.Time{})
+		evs, err := db.DesignationEvents(uctx, "biren", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,21 +169,21 @@ func TestEventsAfterChangesSeen(t *testing.T) {
 }
 
 func TestConfirmCSLName(t *testing.T) {
-	db := seeded(t, "alice")
-	if err := db.ConfirmCSLName(bg, "Beijing Biren Technology Co., Ltd.", "biren", false); err != nil {
+	db := seededStore(t, "alice")
+	if err := db.ConfirmCSLName(uctx, "Beijing Biren Technology Co., Ltd.", "biren", false); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ConfirmCSLName(bg, "Biren Holdings", "biren", false); err != nil {
+	if err := db.ConfirmCSLName(uctx, "Biren Holdings", "biren", false); err != nil {
 		t.Fatal(err)
 	}
 	// A second confirmation of the same name updates it.
-	if err := db.ConfirmCSLName(bg, "BIREN HOLDINGS", "biren", true); err != nil {
+	if err := db.ConfirmCSLName(uctx, "BIREN HOLDINGS", "biren", true); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ConfirmCSLName(bg, "x", "nosuch", false); !errors.Is(err, store.ErrNotFound) || !strings.HasPrefix(err.Error(), "postgres: firm \"nosuch\"") {
+	if err := db.ConfirmCSLName(uctx, "x", "nosuch", false); !errors.Is(err, store.ErrNotFound) || !strings.HasPrefix(err.Error(), "postgres: firm \"nosuch\"") {
 		t.Errorf("confirming for an unknown firm: %v", err)
 	}
-	cs, err := db.CSLConfirmations(bg)
+	cs, err := db.CSLConfirmations(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,39 +207,39 @@ func TestConfirmCSLName(t *testing.T) {
 // file, a 304 and a refusal: each check keeps what the last applied file
 // recorded, and an applied file dates its lists and keeps its counts.
 func TestSanctionSources(t *testing.T) {
-	db := seeded(t, "alice")
+	db := seededStore(t, "alice")
 	clock := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return clock }
 
-	if s, err := db.SanctionSource(bg, store.SourceCSL); err != nil || !s.LastCheck.IsZero() || s.LastResult != "" || s.ID != store.SourceCSL || s.Counts == nil {
+	if s, err := db.SanctionSource(uctx, store.SourceCSL); err != nil || !s.LastCheck.IsZero() || s.LastResult != "" || s.ID != store.SourceCSL || s.Counts == nil {
 		t.Fatalf("a source never checked = %+v, %v", s, err)
 	}
-	if err := db.RecordSanctionCheck(bg, store.SourceCSL, store.ResultFailed, "HTTP 503"); err != nil {
+	if err := db.RecordSanctionCheck(uctx, store.SourceCSL, store.ResultFailed, "HTTP 503"); err != nil {
 		t.Fatal(err)
 	}
-	if s, _ := db.SanctionSource(bg, store.SourceCSL); s.LastError != "HTTP 503" || s.LastResult != store.ResultFailed || !s.LastSuccess.IsZero() {
+	if s, _ := db.SanctionSource(uctx, store.SourceCSL); s.LastError != "HTTP 503" || s.LastResult != store.ResultFailed || !s.LastSuccess.IsZero() {
 		t.Errorf("after a failure: %+v", s)
 	}
 	clock = clock.Add(time.Hour)
 	d := store.Designation{Firm: "biren", List: "meu", Added: "2026-09-30", Status: store.StatusConfirmed, Provenance: "csl:2026-12-01:abc"}
 	imp := store.SourceImport{ID: store.SourceCSL, URL: "http://127.0.0.1/consolidated.csv", ETag: `"v1"`,
 		FileDate: "2026-12-01", SHA256: "abc", Counts: map[string]int{"meu": 10, "dpl": 3}, Lists: []string{"meu", "dpl"}}
-	if err := db.ApplyImport(bg, []store.DesignationChange{{Kind: "added", Designation: d}}, []store.SourceImport{imp}); err != nil {
+	if err := db.ApplyImport(uctx, []store.DesignationChange{{Kind: "added", Designation: d}}, []store.SourceImport{imp}); err != nil {
 		t.Fatal(err)
 	}
 	applied := clock
-	if s, _ := db.SanctionSource(bg, store.SourceCSL); s.LastError != "" || s.LastResult != store.ResultApplied {
+	if s, _ := db.SanctionSource(uctx, store.SourceCSL); s.LastError != "" || s.LastResult != store.ResultApplied {
 		t.Errorf("after an applied file: %+v", s)
 	}
 	clock = clock.Add(time.Hour)
-	if err := db.RecordSanctionCheck(bg, store.SourceCSL, store.ResultUnchanged, ""); err != nil {
+	if err := db.RecordSanctionCheck(uctx, store.SourceCSL, store.ResultUnchanged, ""); err != nil {
 		t.Fatal(err)
 	}
 	clock = clock.Add(time.Hour)
-	if err := db.RecordSanctionCheck(bg, store.SourceCSL, store.ResultRefused, "meu had 10 entries, now 2"); err != nil {
+	if err := db.RecordSanctionCheck(uctx, store.SourceCSL, store.ResultRefused, "meu had 10 entries, now 2"); err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.SanctionSource(bg, store.SourceCSL)
+	s, err := db.SanctionSource(uctx, store.SourceCSL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,21 +248,21 @@ func TestSanctionSources(t *testing.T) {
 		!s.LastRefusal.Equal(clock) || !strings.Contains(s.RefusalReason, "now 2") {
 		t.Errorf("source after the checks = %+v", s)
 	}
-	if err := db.RecordSanctionCheck(bg, store.SourceCSL, "maybe", ""); err == nil {
+	if err := db.RecordSanctionCheck(uctx, store.SourceCSL, "maybe", ""); err == nil {
 		t.Error("an unknown check result was recorded")
 	}
-	counts, date, err := db.LastCSLCounts(bg)
+	counts, date, err := db.LastCSLCounts(uctx)
 	if err != nil || date != "2026-12-01" || counts["meu"] != 10 {
 		t.Errorf("LastCSLCounts = %v %q %v; want the applied file's", counts, date, err)
 	}
-	ds, err := db.Designations(bg, "biren")
+	ds, err := db.Designations(uctx, "biren")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.ContainsFunc(ds, func(x store.Designation) bool { return x.List == "meu" && x.Provenance == "csl:2026-12-01:abc" }) {
 		t.Errorf("biren's designations %+v lack the applied MEU listing with its own provenance", ds)
 	}
-	lists, err := db.Lists(bg)
+	lists, err := db.Lists(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,10 +274,10 @@ func TestSanctionSources(t *testing.T) {
 		t.Errorf("list dates = %v; want meu and dpl dated by the file, others not", asOf)
 	}
 	// A second source sorts after the CSL.
-	if err := db.RecordSanctionCheck(bg, "opensanctions:us_ofac_sdn", store.ResultFailed, "offline"); err != nil {
+	if err := db.RecordSanctionCheck(uctx, "opensanctions:us_ofac_sdn", store.ResultFailed, "offline"); err != nil {
 		t.Fatal(err)
 	}
-	all, err := db.SanctionSources(bg)
+	all, err := db.SanctionSources(uctx)
 	if err != nil || len(all) != 2 || all[0].ID != store.SourceCSL || all[1].ID != "opensanctions:us_ofac_sdn" {
 		t.Errorf("SanctionSources = %+v, %v", all, err)
 	}

@@ -12,12 +12,12 @@ import (
 	"github.com/aiwatch/aiwatch/store/reference"
 )
 
-var bg = context.Background()
+var uctx = context.Background()
 
 // dataset is the bundled reference dataset without its news snapshot:
 // saving items is SaveItems' job, tested with it, and these tests are
 // about the universe.
-func dataset(t testing.TB) *reference.Dataset {
+func refDataset(t testing.TB) *reference.Dataset {
 	t.Helper()
 	ds, err := reference.Load()
 	if err != nil {
@@ -27,42 +27,42 @@ func dataset(t testing.TB) *reference.Dataset {
 	return ds
 }
 
-// seeded opens a store of its own on the test server, seeded with
+// seededStore opens a store of its own on the test server, seededStore with
 // dataset, as user.
-func seeded(t *testing.T, user string) *postgres.DB {
+func seededStore(t *testing.T, user string) *postgres.DB {
 	t.Helper()
 	db, _ := open(t, user)
-	if wrote, err := db.Seed(bg, dataset(t)); err != nil || !wrote {
+	if wrote, err := db.Seed(uctx, refDataset(t)); err != nil || !wrote {
 		t.Fatalf("Seed = %v, %v", wrote, err)
 	}
 	return db
 }
 
-// seededAt is seeded with the store's clock at at, until the test sets
+// seededStoreAt is seededStore with the store's clock at at, until the test sets
 // another.
-func seededAt(t *testing.T, user string, at time.Time) *postgres.DB {
+func seededStoreAt(t *testing.T, user string, at time.Time) *postgres.DB {
 	t.Helper()
 	db, _ := open(t, user)
 	db.Now = func() time.Time { return at }
-	if wrote, err := db.Seed(bg, dataset(t)); err != nil || !wrote {
+	if wrote, err := db.Seed(uctx, refDataset(t)); err != nil || !wrote {
 		t.Fatalf("Seed = %v, %v", wrote, err)
 	}
 	return db
 }
 
 // num runs a count query.
-func num(t testing.TB, db *postgres.DB, q string, args ...any) int {
+func countRows(t testing.TB, db *postgres.DB, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.Pool().QueryRow(bg, q, args...).Scan(&n); err != nil {
+	if err := db.Pool().QueryRow(uctx, q, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
 }
 
 func TestSeedPopulates(t *testing.T) {
-	db := seeded(t, "alice")
-	firms, err := db.Firms(bg, store.FirmQuery{})
+	db := seededStore(t, "alice")
+	firms, err := db.Firms(uctx, store.FirmQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,17 +71,17 @@ func TestSeedPopulates(t *testing.T) {
 	}
 	// Ordered by display name, lower-cased, as on SQLite: a firm whose ID
 	// sorts last but whose name sorts first comes first.
-	if err := db.AddFirm(bg, store.Firm{ID: "zz-robots", Name: "aaa Robots"}); err != nil {
+	if err := db.AddFirm(uctx, store.Firm{ID: "zz-robots", Name: "aaa Robots"}); err != nil {
 		t.Fatal(err)
 	}
-	if firms, err = db.Firms(bg, store.FirmQuery{}); err != nil || firms[0].ID != "zz-robots" {
+	if firms, err = db.Firms(uctx, store.FirmQuery{}); err != nil || firms[0].ID != "zz-robots" {
 		t.Fatalf("Firms starts with %s (%v), want zz-robots, named aaa Robots", firms[0].ID, err)
 	}
 	firms = firms[1:]
 	if !slices.IsSortedFunc(firms, func(a, b store.Firm) int { return strings.Compare(strings.ToLower(a.Short), strings.ToLower(b.Short)) }) {
 		t.Errorf("firms are not in name order: %s, %s…", firms[0].Short, firms[1].Short)
 	}
-	st, err := db.Firm(bg, "sensetime")
+	st, err := db.Firm(uctx, "sensetime")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestSeedPopulates(t *testing.T) {
 	if len(st.Aliases) == 0 || len(st.Alliances) == 0 {
 		t.Errorf("sensetime has %d aliases and alliances %q", len(st.Aliases), st.Alliances)
 	}
-	al, err := db.Firm(bg, "alibaba")
+	al, err := db.Firm(uctx, "alibaba")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestSeedPopulates(t *testing.T) {
 			t.Errorf("alibaba has an active designation %+v; the withdrawn 1260H update is not a listing", d)
 		}
 	}
-	mc, err := db.Alliance(bg, "model-chip")
+	mc, err := db.Alliance(uctx, "model-chip")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,11 +118,11 @@ func TestSeedPopulates(t *testing.T) {
 		t.Errorf("model-chip has %d members, %d sources, %d aliases", len(mc.Members), len(mc.Sources), len(mc.Aliases))
 	}
 	// Lists come in badge order, the reference's.
-	ls, err := db.Lists(bg)
+	ls, err := db.Lists(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := dataset(t)
+	ds := refDataset(t)
 	var got, want []string
 	for _, l := range ls {
 		got = append(got, l.Badge)
@@ -133,15 +133,15 @@ func TestSeedPopulates(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("lists = %q, want %q", got, want)
 	}
-	if v, err := db.DatasetVersion(bg); err != nil || v != ds.Version {
+	if v, err := db.DatasetVersion(uctx); err != nil || v != ds.Version {
 		t.Errorf("DatasetVersion = %q, %v, want %q", v, err, ds.Version)
 	}
 	// The reference's feeds and the snapshot feed are there.
-	if n := num(t, db, `SELECT count(*) FROM feeds WHERE source = 'reference'`); n != len(ds.Feeds)+1 {
+	if n := countRows(t, db, `SELECT count(*) FROM feeds WHERE source = 'reference'`); n != len(ds.Feeds)+1 {
 		t.Errorf("%d reference feeds, want %d", n, len(ds.Feeds)+1)
 	}
 	// Filters: a list, an alliance, the hidden.
-	el, err := db.Firms(bg, store.FirmQuery{List: "entity-list"})
+	el, err := db.Firms(uctx, store.FirmQuery{List: "entity-list"})
 	if err != nil || len(el) == 0 || len(el) >= 35 {
 		t.Fatalf("firms on the entity list: %d, %v", len(el), err)
 	}
@@ -150,7 +150,7 @@ func TestSeedPopulates(t *testing.T) {
 			t.Errorf("%s is listed as on the entity list without an active listing", f.ID)
 		}
 	}
-	members, err := db.Firms(bg, store.FirmQuery{Alliance: "model-chip", List: "entity-list"})
+	members, err := db.Firms(uctx, store.FirmQuery{Alliance: "model-chip", List: "entity-list"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,31 +159,31 @@ func TestSeedPopulates(t *testing.T) {
 			t.Errorf("%s is no member of model-chip", f.ID)
 		}
 	}
-	ids, err := db.FirmIDs(bg)
+	ids, err := db.FirmIDs(uctx)
 	if err != nil || len(ids) != 36 || ids[35] != "zz-robots" || !slices.IsSorted(ids) {
 		t.Errorf("FirmIDs = %d ids, sorted %v, %v", len(ids), slices.IsSorted(ids), err)
 	}
 }
 
 func TestSeedTwiceNoDuplicates(t *testing.T) {
-	db := seeded(t, "alice")
+	db := seededStore(t, "alice")
 	tables := []string{"firms", "alliances", "aliases", "memberships", "designations", "feeds", "designation_events", "lists"}
 	before := map[string]int{}
 	for _, tb := range tables {
-		before[tb] = num(t, db, "SELECT count(*) FROM "+tb)
+		before[tb] = countRows(t, db, "SELECT count(*) FROM "+tb)
 	}
-	ds := dataset(t)
+	ds := refDataset(t)
 	ds.Version = "force-a-reseed"
-	wrote, err := db.Seed(bg, ds)
+	wrote, err := db.Seed(uctx, ds)
 	if err != nil || !wrote {
 		t.Fatalf("reseed: wrote=%v err=%v", wrote, err)
 	}
 	for _, tb := range tables {
-		if got := num(t, db, "SELECT count(*) FROM "+tb); got != before[tb] {
+		if got := countRows(t, db, "SELECT count(*) FROM "+tb); got != before[tb] {
 			t.Errorf("%s: %d rows after reseed, %d before", tb, got, before[tb])
 		}
 	}
-	if wrote, _ := db.Seed(bg, ds); wrote {
+	if wrote, _ := db.Seed(uctx, ds); wrote {
 		t.Error("seeding the same version again wrote")
 	}
 }
@@ -192,7 +192,7 @@ func TestSeedTwiceNoDuplicates(t *testing.T) {
 // once between them.
 func TestSeedConcurrent(t *testing.T) {
 	db, dsn := open(t, "alice")
-	db2, err := postgres.Open(bg, dsn, postgres.Options{User: "bob"})
+	db2, err := postgres.Open(uctx, dsn, postgres.Options{User: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestSeedConcurrent(t *testing.T) {
 	results := make(chan result, 2)
 	for _, d := range []*postgres.DB{db, db2} {
 		go func() {
-			wrote, err := d.Seed(bg, dataset(t))
+			wrote, err := d.Seed(uctx, refDataset(t))
 			results <- result{wrote, err}
 		}()
 	}
@@ -219,12 +219,12 @@ func TestSeedConcurrent(t *testing.T) {
 		}
 	}
 	if wrote != 1 {
-		t.Errorf("%d of the two processes seeded, want 1", wrote)
+		t.Errorf("%d of the two processes seededStore, want 1", wrote)
 	}
-	if n := num(t, db, `SELECT count(*) FROM firms`); n != 35 {
+	if n := countRows(t, db, `SELECT count(*) FROM firms`); n != 35 {
 		t.Errorf("%d firms", n)
 	}
-	if n, want := num(t, db, `SELECT count(*) FROM designation_events`), num(t, db, `SELECT count(*) FROM designations`); n != want {
+	if n, want := countRows(t, db, `SELECT count(*) FROM designation_events`), countRows(t, db, `SELECT count(*) FROM designations`); n != want {
 		t.Errorf("%d designation events for %d designations: the history was logged twice", n, want)
 	}
 }
@@ -232,7 +232,7 @@ func TestSeedConcurrent(t *testing.T) {
 // TestSeedReference seeds the bundled dataset, snapshot and all.
 func TestSeedReference(t *testing.T) {
 	db, _ := open(t, "alice")
-	err := db.SeedReference(bg, nil)
+	err := db.SeedReference(uctx, nil)
 	if err != nil && strings.Contains(err.Error(), "SaveItems is not available") {
 		t.Skipf("SKIPPED until SaveItems is written: %v", err)
 	}
@@ -240,18 +240,18 @@ func TestSeedReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds, _ := reference.Load()
-	if v, _ := db.DatasetVersion(bg); v != ds.Version {
+	if v, _ := db.DatasetVersion(uctx); v != ds.Version {
 		t.Errorf("dataset version %q, want %q", v, ds.Version)
 	}
-	if n := num(t, db, `SELECT count(*) FROM items i JOIN feeds f ON f.id = i.feed_id WHERE f.url = $1`, reference.SnapshotFeedURL); n != len(ds.Snapshot) {
+	if n := countRows(t, db, `SELECT count(*) FROM items i JOIN feeds f ON f.id = i.feed_id WHERE f.url = $1`, reference.SnapshotFeedURL); n != len(ds.Snapshot) {
 		t.Errorf("%d snapshot items, want %d", n, len(ds.Snapshot))
 	}
-	if err := db.SeedReference(bg, nil); err != nil {
+	if err := db.SeedReference(uctx, nil); err != nil {
 		t.Errorf("a second SeedReference: %v", err)
 	}
 
 	// With a tagger, the snapshot is re-tagged once, after the seed that
-	// wrote it, with the seeded aliases.
+	// wrote it, with the seededStore aliases.
 	db2, _ := open(t, "bob")
 	calls, aliases := 0, 0
 	newTag := func(as []store.Alias) store.TagFunc {
@@ -260,17 +260,17 @@ func TestSeedReference(t *testing.T) {
 			return nil, nil, false, nil
 		}
 	}
-	err = db2.SeedReference(bg, newTag)
+	err = db2.SeedReference(uctx, newTag)
 	if err != nil && strings.Contains(err.Error(), "RetagFeed is not available") {
 		t.Skipf("SKIPPED until RetagFeed is written: %v", err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db2.SeedReference(bg, newTag); err != nil {
+	if err := db2.SeedReference(uctx, newTag); err != nil {
 		t.Fatal(err)
 	}
-	if want := num(t, db2, `SELECT count(*) FROM aliases`); calls != 1 || aliases != want {
+	if want := countRows(t, db2, `SELECT count(*) FROM aliases`); calls != 1 || aliases != want {
 		t.Errorf("newTag was called %d times with %d aliases, want once with %d", calls, aliases, want)
 	}
 }
@@ -279,15 +279,15 @@ func TestSeedReference(t *testing.T) {
 // holds the user's aliases, removals, feeds, firms, alliances, joins,
 // leaves and hides, with a release that takes an ID the user already took.
 func TestSeedKeepsUserState(t *testing.T) {
-	db := seeded(t, "alice")
+	db := seededStore(t, "alice")
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	must(db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "Huawei Cloud", Lang: "en"}))
-	hw, err := db.Firm(bg, "huawei")
+	must(db.AddAlias(uctx, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "Huawei Cloud", Lang: "en"}))
+	hw, err := db.Firm(uctx, "huawei")
 	must(err)
 	var refAlias string
 	for _, a := range hw.Aliases {
@@ -296,9 +296,9 @@ func TestSeedKeepsUserState(t *testing.T) {
 			break
 		}
 	}
-	must(db.RemoveAlias(bg, store.KindFirm, "huawei", refAlias))
+	must(db.RemoveAlias(uctx, store.KindFirm, "huawei", refAlias))
 	// A feed the user removed, one the user disabled, one the user added.
-	ds := dataset(t)
+	ds := refDataset(t)
 	gone, off := ds.Feeds[0].URL, ds.Feeds[1].URL
 	for _, q := range []string{
 		`DELETE FROM feeds WHERE url = '` + gone + `'`,
@@ -306,18 +306,18 @@ func TestSeedKeepsUserState(t *testing.T) {
 		`UPDATE feeds SET enabled = NOT enabled WHERE url = '` + off + `'`,
 		`INSERT INTO feeds (url, title, source) VALUES ('https://example.org/mine.xml', 'mine', 'user')`,
 	} {
-		if _, err := db.Pool().Exec(bg, q); err != nil {
+		if _, err := db.Pool().Exec(uctx, q); err != nil {
 			t.Fatal(err)
 		}
 	}
-	enabled := num(t, db, `SELECT count(*) FROM feeds WHERE url = $1 AND enabled`, off)
+	enabled := countRows(t, db, `SELECT count(*) FROM feeds WHERE url = $1 AND enabled`, off)
 
-	must(db.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree", Sector: "robots (mine)", Sources: []string{"https://example.org/mine"}}))
-	must(db.AddFirm(bg, store.Firm{ID: "agibot", Name: "AgiBot"}))
-	must(db.AddAlliance(bg, store.Alliance{ID: "robots", Name: "Robots Alliance"}))
-	must(db.JoinAlliance(bg, "robots", []string{"unitree", "huawei"}, "", ""))
-	must(db.JoinAlliance(bg, "model-chip", []string{"agibot"}, "https://example.org/j", ""))
-	ref, err := db.Alliance(bg, "model-chip")
+	must(db.AddFirm(uctx, store.Firm{ID: "unitree", Name: "Unitree", Sector: "robots (mine)", Sources: []string{"https://example.org/mine"}}))
+	must(db.AddFirm(uctx, store.Firm{ID: "agibot", Name: "AgiBot"}))
+	must(db.AddAlliance(uctx, store.Alliance{ID: "robots", Name: "Robots Alliance"}))
+	must(db.JoinAlliance(uctx, "robots", []string{"unitree", "huawei"}, "", ""))
+	must(db.JoinAlliance(uctx, "model-chip", []string{"agibot"}, "https://example.org/j", ""))
+	ref, err := db.Alliance(uctx, "model-chip")
 	must(err)
 	var left string
 	for _, m := range ref.Members {
@@ -326,14 +326,14 @@ func TestSeedKeepsUserState(t *testing.T) {
 			break
 		}
 	}
-	must(db.LeaveAlliance(bg, "model-chip", left, ""))
-	must(db.SetFirmHidden(bg, "sensetime", true))
+	must(db.LeaveAlliance(uctx, "model-chip", left, ""))
+	must(db.SetFirmHidden(uctx, "sensetime", true))
 	// An import took over a reference designation and lifted it.
-	st, err := db.Firm(bg, "sensetime")
+	st, err := db.Firm(uctx, "sensetime")
 	must(err)
 	lifted := st.Designations[0]
 	lifted.Removed = "2026-11-01"
-	must(db.ApplyDesignations(bg, []store.DesignationChange{{Kind: "removed", Designation: lifted}}, nil, "csl:2026-11-01:abc"))
+	must(db.ApplyDesignations(uctx, []store.DesignationChange{{Kind: "removed", Designation: lifted}}, nil, "csl:2026-11-01:abc"))
 
 	// The next release: the same data, and a firm "unitree" of its own.
 	ds.Version += "-next"
@@ -344,28 +344,28 @@ func TestSeedKeepsUserState(t *testing.T) {
 		Designations: []store.Designation{{Firm: "unitree", List: "entity-list", Added: "2099-01-01", Status: store.StatusConfirmed,
 			Source: "https://example.org/fr"}},
 	})
-	wrote, err := db.Seed(bg, ds)
+	wrote, err := db.Seed(uctx, ds)
 	must(err)
 	if !wrote {
-		t.Fatal("the new release was not seeded")
+		t.Fatal("the new release was not seededStore")
 	}
 
-	if n := num(t, db, `SELECT count(*) FROM aliases WHERE text = 'Huawei Cloud' AND source = 'user'`); n != 1 {
+	if n := countRows(t, db, `SELECT count(*) FROM aliases WHERE text = 'Huawei Cloud' AND source = 'user'`); n != 1 {
 		t.Error("the user's alias is gone after reseed")
 	}
-	if n := num(t, db, `SELECT count(*) FROM aliases WHERE entity = 'huawei' AND text = $1`, refAlias); n != 0 {
+	if n := countRows(t, db, `SELECT count(*) FROM aliases WHERE entity = 'huawei' AND text = $1`, refAlias); n != 0 {
 		t.Errorf("the reference alias %q the user removed came back", refAlias)
 	}
-	if n := num(t, db, `SELECT count(*) FROM feeds WHERE url = $1`, gone); n != 0 {
+	if n := countRows(t, db, `SELECT count(*) FROM feeds WHERE url = $1`, gone); n != 0 {
 		t.Error("a feed the user removed came back on reseed")
 	}
-	if n := num(t, db, `SELECT count(*) FROM feeds WHERE url = $1 AND enabled`, off); n != enabled {
+	if n := countRows(t, db, `SELECT count(*) FROM feeds WHERE url = $1 AND enabled`, off); n != enabled {
 		t.Error("the user's enable/disable choice was lost on reseed")
 	}
-	if n := num(t, db, `SELECT count(*) FROM feeds WHERE url = 'https://example.org/mine.xml'`); n != 1 {
+	if n := countRows(t, db, `SELECT count(*) FROM feeds WHERE url = 'https://example.org/mine.xml'`); n != 1 {
 		t.Error("the user's feed is gone")
 	}
-	st, err = db.Firm(bg, "sensetime")
+	st, err = db.Firm(uctx, "sensetime")
 	must(err)
 	for _, d := range st.Designations {
 		if d.ID == lifted.ID && (d.Removed != "2026-11-01" || d.Provenance != "csl:2026-11-01:abc") {
@@ -373,7 +373,7 @@ func TestSeedKeepsUserState(t *testing.T) {
 		}
 	}
 
-	u, err := db.Firm(bg, "unitree")
+	u, err := db.Firm(uctx, "unitree")
 	must(err)
 	if u.Provenance != store.SourceUser || u.Name != "Unitree" || u.Sector != "robots (mine)" || !slices.Equal(u.Sources, []string{"https://example.org/mine"}) {
 		t.Errorf("the user's fields were overwritten: %+v", u)
@@ -387,18 +387,18 @@ func TestSeedKeepsUserState(t *testing.T) {
 	if !slices.ContainsFunc(u.Aliases, func(a store.Alias) bool { return a.Text == "宇树科技" && a.Source == store.SourceReference }) {
 		t.Errorf("the reference's alias was not added: %+v", u.Aliases)
 	}
-	if err := db.RemoveFirm(bg, "unitree"); err == nil || !strings.Contains(err.Error(), "reference dataset") {
+	if err := db.RemoveFirm(uctx, "unitree"); err == nil || !strings.Contains(err.Error(), "reference dataset") {
 		t.Errorf("a firm the reference now holds was removable: %v", err)
 	}
-	if _, err := db.Firm(bg, "agibot"); err != nil {
+	if _, err := db.Firm(uctx, "agibot"); err != nil {
 		t.Errorf("the user's other firm is gone: %v", err)
 	}
-	r, err := db.Alliance(bg, "robots")
+	r, err := db.Alliance(uctx, "robots")
 	must(err)
 	if len(r.Members) != 2 || r.Provenance != store.SourceUser {
 		t.Errorf("the user's alliance = %+v, want 2 members", r)
 	}
-	mc, err := db.Alliance(bg, "model-chip")
+	mc, err := db.Alliance(uctx, "model-chip")
 	must(err)
 	has := func(id string) bool {
 		return slices.ContainsFunc(mc.Members, func(m store.Membership) bool { return m.Firm == id })
@@ -406,10 +406,10 @@ func TestSeedKeepsUserState(t *testing.T) {
 	if !has("agibot") || has(left) {
 		t.Errorf("model-chip members after reseed: agibot %v (want true), %s %v (want false)", has("agibot"), left, has(left))
 	}
-	if fs, _ := db.Firms(bg, store.FirmQuery{Hidden: store.HiddenOnly}); len(fs) != 1 || fs[0].ID != "sensetime" {
+	if fs, _ := db.Firms(uctx, store.FirmQuery{Hidden: store.HiddenOnly}); len(fs) != 1 || fs[0].ID != "sensetime" {
 		t.Errorf("hidden after reseed = %+v", fs)
 	}
-	if n := num(t, db, `SELECT count(*) FROM membership_events`); n != 4 {
+	if n := countRows(t, db, `SELECT count(*) FROM membership_events`); n != 4 {
 		t.Errorf("membership events after reseed = %d, want 4", n)
 	}
 }
@@ -420,17 +420,17 @@ func TestSeedStartsChangesAtFirstSeed(t *testing.T) {
 	db, _ := open(t, "alice")
 	at := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return at }
-	if _, err := db.Seed(bg, dataset(t)); err != nil {
+	if _, err := db.Seed(uctx, refDataset(t)); err != nil {
 		t.Fatal(err)
 	}
-	evs, err := db.DesignationEvents(bg, "", time.Time{})
+	evs, err := db.DesignationEvents(uctx, "", time.Time{})
 	if err != nil || len(evs) == 0 {
 		t.Fatalf("DesignationEvents: %d, %v", len(evs), err)
 	}
-	if ch, err := db.DesignationChanges(bg, time.Time{}); err != nil || len(ch) != 0 {
+	if ch, err := db.DesignationChanges(uctx, time.Time{}); err != nil || len(ch) != 0 {
 		t.Errorf("the first seed's history counts as %d changes (%v)", len(ch), err)
 	}
-	if n := num(t, db, `SELECT count(*) FROM user_meta WHERE username = 'alice' AND key = 'changes_seen' AND value = $1`, "1796385600"); n != 1 {
+	if n := countRows(t, db, `SELECT count(*) FROM user_meta WHERE username = 'alice' AND key = 'changes_seen' AND value = $1`, "1796385600"); n != 1 {
 		t.Error("alice's changes_seen mark was not set at the first seed")
 	}
 }

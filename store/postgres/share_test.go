@@ -25,7 +25,7 @@ func shareState(t *testing.T, db *postgres.DB) string {
 		`SELECT string_agg(id, ';' ORDER BY id) FROM firms WHERE hidden`,
 	} {
 		var s *string
-		if err := db.Pool().QueryRow(bg, q).Scan(&s); err != nil {
+		if err := db.Pool().QueryRow(uctx, q).Scan(&s); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		if s != nil {
@@ -47,28 +47,28 @@ func buildUniverse(t *testing.T, db *postgres.DB) {
 			t.Fatal(err)
 		}
 	}
-	must(db.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree", NameZH: "宇树科技", Sector: "robots", Sources: []string{"https://www.unitree.com/about"},
+	must(db.AddFirm(uctx, store.Firm{ID: "unitree", Name: "Unitree", NameZH: "宇树科技", Sector: "robots", Sources: []string{"https://www.unitree.com/about"},
 		Aliases: []store.Alias{{Text: "Unitree Robotics", Lang: "en"}}}))
-	must(db.AddFirm(bg, store.Firm{ID: "agibot", Name: "AgiBot", NameZH: "智元机器人"}))
-	must(db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "HW Tech", Lang: "en", Source: store.SourceUser}))
-	must(db.AddAlliance(bg, store.Alliance{ID: "robots", Name: "Robots Alliance", Launched: "2026-07", Convener: "unitree"}))
-	must(db.JoinAlliance(bg, "robots", []string{"agibot", "huawei"}, "https://example.org/join", "2026-08"))
-	al, err := db.Alliance(bg, "model-chip")
+	must(db.AddFirm(uctx, store.Firm{ID: "agibot", Name: "AgiBot", NameZH: "智元机器人"}))
+	must(db.AddAlias(uctx, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "HW Tech", Lang: "en", Source: store.SourceUser}))
+	must(db.AddAlliance(uctx, store.Alliance{ID: "robots", Name: "Robots Alliance", Launched: "2026-07", Convener: "unitree"}))
+	must(db.JoinAlliance(uctx, "robots", []string{"agibot", "huawei"}, "https://example.org/join", "2026-08"))
+	al, err := db.Alliance(uctx, "model-chip")
 	must(err)
-	must(db.LeaveAlliance(bg, "model-chip", al.Members[len(al.Members)-1].Firm, "2026-09"))
-	must(db.SetFirmHidden(bg, "huawei", true))
+	must(db.LeaveAlliance(uctx, "model-chip", al.Members[len(al.Members)-1].Firm, "2026-09"))
+	must(db.SetFirmHidden(uctx, "huawei", true))
 	for _, w := range []store.Watch{{Kind: store.WatchFirm, Value: "unitree"}, {Kind: store.WatchQuery, Value: "alliance:robots is:unread"}} {
-		_, err := db.Pool().Exec(bg, `INSERT INTO watches (username, kind, value, created) VALUES ($1, $2, $3, 1796385600)`, db.User(), string(w.Kind), w.Value)
+		_, err := db.Pool().Exec(uctx, `INSERT INTO watches (username, kind, value, created) VALUES ($1, $2, $3, 1796385600)`, db.User(), string(w.Kind), w.Value)
 		must(err)
 	}
-	_, err = db.Pool().Exec(bg, `INSERT INTO views (username, name, query, created) VALUES ($1, 'Robots', 'alliance:robots', 1796385600)`, db.User())
+	_, err = db.Pool().Exec(uctx, `INSERT INTO views (username, name, query, created) VALUES ($1, 'Robots', 'alliance:robots', 1796385600)`, db.User())
 	must(err)
 }
 
 // exported is UserUniverse without the IDs and times a store gives.
-func exported(t *testing.T, db *postgres.DB) store.Universe {
+func exportedUniverse(t *testing.T, db *postgres.DB) store.Universe {
 	t.Helper()
-	u, err := db.UserUniverse(bg)
+	u, err := db.UserUniverse(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,9 +82,9 @@ func exported(t *testing.T, db *postgres.DB) store.Universe {
 }
 
 func TestImportUniverse(t *testing.T) {
-	src := seeded(t, "alice")
+	src := seededStore(t, "alice")
 	buildUniverse(t, src)
-	u, err := src.UserUniverse(bg)
+	u, err := src.UserUniverse(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,9 +104,9 @@ func TestImportUniverse(t *testing.T) {
 		t.Errorf("aliases %q, want HW Tech and Unitree Robotics", texts)
 	}
 
-	dst := seeded(t, "carol")
+	dst := seededStore(t, "carol")
 	before := shareState(t, dst)
-	dry, err := dst.ImportUniverse(bg, u, true)
+	dry, err := dst.ImportUniverse(uctx, u, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,17 +117,17 @@ func TestImportUniverse(t *testing.T) {
 	if len(dry.Changes) != 13 || !dry.Spellings {
 		t.Errorf("dry run: %d changes, spellings %v: %+v", len(dry.Changes), dry.Spellings, dry.Changes)
 	}
-	res, err := dst.ImportUniverse(bg, u, false)
+	res, err := dst.ImportUniverse(uctx, u, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(res, dry) {
 		t.Errorf("the import did other than the dry run said:\n%+v\n%+v", res, dry)
 	}
-	if a, b := exported(t, src), exported(t, dst); !reflect.DeepEqual(a, b) {
+	if a, b := exportedUniverse(t, src), exportedUniverse(t, dst); !reflect.DeepEqual(a, b) {
 		t.Errorf("the round trip differs:\n%+v\n%+v", a, b)
 	}
-	al, err := dst.Alliance(bg, "robots")
+	al, err := dst.Alliance(uctx, "robots")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,16 +135,16 @@ func TestImportUniverse(t *testing.T) {
 		t.Errorf("robots: convener %q, %d events", al.Convener, len(al.Events))
 	}
 	// The watch entries and the view are carol's.
-	if n := num(t, dst, `SELECT count(*) FROM watches WHERE username = 'carol'`) + num(t, dst, `SELECT count(*) FROM views WHERE username = 'carol'`); n != 3 {
+	if n := countRows(t, dst, `SELECT count(*) FROM watches WHERE username = 'carol'`) + countRows(t, dst, `SELECT count(*) FROM views WHERE username = 'carol'`); n != 3 {
 		t.Errorf("carol has %d watch entries and views, want 3", n)
 	}
-	if n := num(t, dst, `SELECT count(*) FROM watches WHERE username <> 'carol'`) + num(t, dst, `SELECT count(*) FROM views WHERE username <> 'carol'`); n != 0 {
+	if n := countRows(t, dst, `SELECT count(*) FROM watches WHERE username <> 'carol'`) + countRows(t, dst, `SELECT count(*) FROM views WHERE username <> 'carol'`); n != 0 {
 		t.Errorf("%d watch entries and views belong to someone else", n)
 	}
 
 	// The second time changes nothing.
 	state := shareState(t, dst)
-	again, err := dst.ImportUniverse(bg, u, false)
+	again, err := dst.ImportUniverse(uctx, u, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestImportUniverse(t *testing.T) {
 	// view of another case of the same name is the same view.
 	u.Firms[0].Name = "Zhiyuan Robotics"
 	u.Views[0].Name, u.Views[0].Query = "ROBOTS", "alliance:robots since:7d"
-	ch, err := dst.ImportUniverse(bg, u, false)
+	ch, err := dst.ImportUniverse(uctx, u, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestImportUniverse(t *testing.T) {
 		ch.Changes[1].What != "view Robots" {
 		t.Errorf("changes: %+v", ch)
 	}
-	f, err := dst.Firm(bg, "agibot")
+	f, err := dst.Firm(uctx, "agibot")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,16 +185,16 @@ func TestImportUniverse(t *testing.T) {
 // everyone's, the watch list and views only their owner's.
 func TestUserUniverseIsPerUser(t *testing.T) {
 	alice, dsn := open(t, "alice")
-	if _, err := alice.Seed(bg, dataset(t)); err != nil {
+	if _, err := alice.Seed(uctx, refDataset(t)); err != nil {
 		t.Fatal(err)
 	}
 	buildUniverse(t, alice)
-	bob, err := postgres.Open(bg, dsn, postgres.Options{User: "bob"})
+	bob, err := postgres.Open(uctx, dsn, postgres.Options{User: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer bob.Close()
-	u, err := bob.UserUniverse(bg)
+	u, err := bob.UserUniverse(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,11 +202,11 @@ func TestUserUniverseIsPerUser(t *testing.T) {
 		t.Errorf("bob's universe: %d firms, %d watches, %d views; want alice's 2 firms and none of her watches or views", len(u.Firms), len(u.Watches), len(u.Views))
 	}
 	// bob imports alice's: only the watch entries and the view are new.
-	ua, err := alice.UserUniverse(bg)
+	ua, err := alice.UserUniverse(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := bob.ImportUniverse(bg, ua, false)
+	res, err := bob.ImportUniverse(uctx, ua, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,13 +217,13 @@ func TestUserUniverseIsPerUser(t *testing.T) {
 	if strings.Join(sections, ",") != "watches,watches,views" || res.Spellings {
 		t.Errorf("bob's import of alice's universe: %+v", res)
 	}
-	if n := num(t, bob, `SELECT count(*) FROM watches WHERE username = 'bob'`); n != 2 {
+	if n := countRows(t, bob, `SELECT count(*) FROM watches WHERE username = 'bob'`); n != 2 {
 		t.Errorf("bob has %d watch entries, want 2", n)
 	}
 }
 
 func TestImportUniverseRefusals(t *testing.T) {
-	db := seeded(t, "alice")
+	db := seededStore(t, "alice")
 	buildUniverse(t, db)
 	before := shareState(t, db)
 	good := store.Firm{ID: "deeprobot", Name: "Deep Robot"}
@@ -248,7 +248,7 @@ func TestImportUniverseRefusals(t *testing.T) {
 		{"empty view", store.Universe{Views: []store.View{{Name: "x"}}}, "views[0]: a view needs a name and a query"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := db.ImportUniverse(bg, tc.u, false)
+			_, err := db.ImportUniverse(uctx, tc.u, false)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "postgres: ") {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}

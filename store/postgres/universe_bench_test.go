@@ -9,30 +9,30 @@ import (
 	"github.com/aiwatch/aiwatch/store/postgres/pgtest"
 )
 
-// benchStore is a seeded store for benchmarks.
-func benchStore(b *testing.B) *postgres.DB {
+// benchStore is a seededStore store for benchmarks.
+func benchSeeded(b *testing.B) *postgres.DB {
 	b.Helper()
-	db, err := postgres.Open(bg, pgtest.DSN(b), postgres.Options{User: "alice"})
+	db, err := postgres.Open(uctx, pgtest.DSN(b), postgres.Options{User: "alice"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(bg, dataset(b)); err != nil {
+	if _, err := db.Seed(uctx, refDataset(b)); err != nil {
 		b.Fatal(err)
 	}
 	return db
 }
 
-// BenchmarkReseed measures a seed of a new dataset version over a seeded
+// BenchmarkReseed measures a seed of a new dataset version over a seededStore
 // store (what an upgrade costs at the first Open), without the snapshot.
 func BenchmarkReseed(b *testing.B) {
-	db := benchStore(b)
-	ds := dataset(b)
+	db := benchSeeded(b)
+	ds := refDataset(b)
 	i := 0
 	for b.Loop() {
 		i++
 		ds.Version = fmt.Sprint("bench-", i)
-		if _, err := db.Seed(bg, ds); err != nil {
+		if _, err := db.Seed(uctx, ds); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -41,9 +41,9 @@ func BenchmarkReseed(b *testing.B) {
 // BenchmarkFirms measures the firms pane's read: every firm with its
 // aliases, alliances and designations.
 func BenchmarkFirms(b *testing.B) {
-	db := benchStore(b)
+	db := benchSeeded(b)
 	for b.Loop() {
-		if fs, err := db.Firms(bg, store.FirmQuery{}); err != nil || len(fs) != 35 {
+		if fs, err := db.Firms(uctx, store.FirmQuery{}); err != nil || len(fs) != 35 {
 			b.Fatal(len(fs), err)
 		}
 	}
@@ -51,9 +51,9 @@ func BenchmarkFirms(b *testing.B) {
 
 // BenchmarkAlliances measures the alliances pane's read.
 func BenchmarkAlliances(b *testing.B) {
-	db := benchStore(b)
+	db := benchSeeded(b)
 	for b.Loop() {
-		if _, err := db.Alliances(bg); err != nil {
+		if _, err := db.Alliances(uctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -26,7 +26,7 @@ func universeState(t *testing.T, db *postgres.DB) string {
 		`SELECT string_agg(fold, ';' ORDER BY fold) FROM removed_aliases`,
 	} {
 		var s *string
-		if err := db.Pool().QueryRow(bg, q).Scan(&s); err != nil {
+		if err := db.Pool().QueryRow(uctx, q).Scan(&s); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		if s != nil {
@@ -39,22 +39,22 @@ func universeState(t *testing.T, db *postgres.DB) string {
 
 // addItems stores items naming firms (tag rows written as SaveItems
 // writes them) in a feed of their own, and returns their IDs.
-func addItems(t *testing.T, db *postgres.DB, firms ...string) []int64 {
+func addTaggedItems(t *testing.T, db *postgres.DB, firms ...string) []int64 {
 	t.Helper()
 	var feed int64
-	if err := db.Pool().QueryRow(bg, `INSERT INTO feeds (url, title) VALUES ('https://example.org/universe.xml', 'u')
+	if err := db.Pool().QueryRow(uctx, `INSERT INTO feeds (url, title) VALUES ('https://example.org/universe.xml', 'u')
 		ON CONFLICT (url) DO UPDATE SET title = excluded.title RETURNING id`).Scan(&feed); err != nil {
 		t.Fatal(err)
 	}
 	var ids []int64
 	for i, f := range firms {
 		var id int64
-		if err := db.Pool().QueryRow(bg, `INSERT INTO items (feed_id, key, title, published) VALUES ($1, $2, $3, $4) RETURNING id`,
+		if err := db.Pool().QueryRow(uctx, `INSERT INTO items (feed_id, key, title, published) VALUES ($1, $2, $3, $4) RETURNING id`,
 			feed, f+string(rune('a'+i)), f+" ships", 1796385600+int64(i)).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		if f != "" {
-			if _, err := db.Pool().Exec(bg, `INSERT INTO item_tags (kind, entity, item_id, published) VALUES ('firm', $1, $2, $3)`, f, id, 1796385600+int64(i)); err != nil {
+			if _, err := db.Pool().Exec(uctx, `INSERT INTO item_tags (kind, entity, item_id, published) VALUES ('firm', $1, $2, $3)`, f, id, 1796385600+int64(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -64,13 +64,13 @@ func addItems(t *testing.T, db *postgres.DB, firms ...string) []int64 {
 }
 
 // allyItems is how many items the alliance's roll-up holds.
-func allyItems(t *testing.T, db *postgres.DB, alliance string) int {
-	return num(t, db, `SELECT count(*) FROM item_tags WHERE kind = 'ally' AND entity = $1`, alliance)
+func rollupItems(t *testing.T, db *postgres.DB, alliance string) int {
+	return countRows(t, db, `SELECT count(*) FROM item_tags WHERE kind = 'ally' AND entity = $1`, alliance)
 }
 
 func TestAddFirmRefusals(t *testing.T) {
-	db := seeded(t, "alice")
-	if err := db.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree", NameZH: "宇树科技", Sources: []string{"https://example.org/unitree"}}); err != nil {
+	db := seededStore(t, "alice")
+	if err := db.AddFirm(uctx, store.Firm{ID: "unitree", Name: "Unitree", NameZH: "宇树科技", Sources: []string{"https://example.org/unitree"}}); err != nil {
 		t.Fatal(err)
 	}
 	before := universeState(t, db)
@@ -88,7 +88,7 @@ func TestAddFirmRefusals(t *testing.T) {
 		{"alias of another firm", store.Firm{ID: "agibot", Name: "AgiBot", Aliases: []store.Alias{{Text: "宇树科技"}}}, `postgres: alias "宇树科技" already names firm "unitree"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := db.AddFirm(bg, tc.firm)
+			err := db.AddFirm(uctx, tc.firm)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("AddFirm = %v, want an error with %q", err, tc.want)
 			}
@@ -100,10 +100,10 @@ func TestAddFirmRefusals(t *testing.T) {
 			}
 		})
 	}
-	if err := db.AddFirm(bg, store.Firm{ID: "huawei", Name: "x"}); !errors.Is(err, store.ErrConflict) {
+	if err := db.AddFirm(uctx, store.Firm{ID: "huawei", Name: "x"}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("an ID in use: %v, want ErrConflict", err)
 	}
-	f, err := db.Firm(bg, "unitree")
+	f, err := db.Firm(uctx, "unitree")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,21 +115,21 @@ func TestAddFirmRefusals(t *testing.T) {
 			t.Errorf("alias %q has source %q, want user", a.Text, a.Source)
 		}
 	}
-	if _, err := db.Firm(bg, "nosuch"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := db.Firm(uctx, "nosuch"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Firm(nosuch) = %v, want ErrNotFound", err)
 	}
 }
 
 func TestAliasAddRemove(t *testing.T) {
-	db := seeded(t, "alice")
-	v0, err := db.AliasVersion(bg)
+	db := seededStore(t, "alice")
+	v0, err := db.AliasVersion(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: " HW Tech ", Lang: "en"}); err != nil {
+	if err := db.AddAlias(uctx, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: " HW Tech ", Lang: "en"}); err != nil {
 		t.Fatal(err)
 	}
-	v1, _ := db.AliasVersion(bg)
+	v1, _ := db.AliasVersion(uctx)
 	if v1 == v0 {
 		t.Error("AliasVersion did not move with an added alias")
 	}
@@ -143,35 +143,35 @@ func TestAliasAddRemove(t *testing.T) {
 		{"unknown firm", store.Alias{Kind: store.KindFirm, Entity: "nosuch", Text: "x"}, store.ErrNotFound, `firm "nosuch"`},
 		{"unknown alliance", store.Alias{Kind: store.KindAlliance, Entity: "nosuch", Text: "x"}, store.ErrNotFound, `alliance "nosuch"`},
 	} {
-		err := db.AddAlias(bg, tc.a)
+		err := db.AddAlias(uctx, tc.a)
 		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: %v, want %v with %q", tc.name, err, tc.want, tc.msg)
 		}
 	}
-	if err := db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "  "}); err == nil {
+	if err := db.AddAlias(uctx, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "  "}); err == nil {
 		t.Error("an empty alias was added")
 	}
-	if err := db.RemoveAlias(bg, store.KindFirm, "huawei", "hw tech"); err != nil {
+	if err := db.RemoveAlias(uctx, store.KindFirm, "huawei", "hw tech"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RemoveAlias(bg, store.KindFirm, "huawei", "hw tech"); !errors.Is(err, store.ErrNotFound) ||
+	if err := db.RemoveAlias(uctx, store.KindFirm, "huawei", "hw tech"); !errors.Is(err, store.ErrNotFound) ||
 		!strings.Contains(err.Error(), `firm "huawei" has no alias "hw tech"`) {
 		t.Errorf("removing twice: %v", err)
 	}
-	if v2, _ := db.AliasVersion(bg); v2 == v1 {
+	if v2, _ := db.AliasVersion(uctx); v2 == v1 {
 		t.Error("AliasVersion did not move with a removed alias")
 	}
 	// A removed spelling is remembered, and adding it again forgets that.
-	if n := num(t, db, `SELECT count(*) FROM removed_aliases`); n != 1 {
+	if n := countRows(t, db, `SELECT count(*) FROM removed_aliases`); n != 1 {
 		t.Errorf("%d removed aliases, want 1", n)
 	}
-	if err := db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "HW Tech"}); err != nil {
+	if err := db.AddAlias(uctx, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "HW Tech"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := num(t, db, `SELECT count(*) FROM removed_aliases`); n != 0 {
+	if n := countRows(t, db, `SELECT count(*) FROM removed_aliases`); n != 0 {
 		t.Errorf("%d removed aliases after adding it back, want 0", n)
 	}
-	as, err := db.Aliases(bg)
+	as, err := db.Aliases(uctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,15 +183,15 @@ func TestAliasAddRemove(t *testing.T) {
 }
 
 func TestFirmEditRemoveHide(t *testing.T) {
-	db := seeded(t, "alice")
-	if err := db.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree"}); err != nil {
+	db := seededStore(t, "alice")
+	if err := db.AddFirm(uctx, store.Firm{ID: "unitree", Name: "Unitree"}); err != nil {
 		t.Fatal(err)
 	}
 	name, zh, sector := "Unitree Robotics", "宇树科技", "robotics"
-	if err := db.EditFirm(bg, "unitree", store.FirmEdit{Name: &name, NameZH: &zh, Sector: &sector, Sources: []string{"https://example.org/u"}}); err != nil {
+	if err := db.EditFirm(uctx, "unitree", store.FirmEdit{Name: &name, NameZH: &zh, Sector: &sector, Sources: []string{"https://example.org/u"}}); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := db.Firm(bg, "unitree")
+	f, _ := db.Firm(uctx, "unitree")
 	var texts []string
 	for _, a := range f.Aliases {
 		texts = append(texts, a.Text)
@@ -201,22 +201,22 @@ func TestFirmEditRemoveHide(t *testing.T) {
 		t.Errorf("after edit: %+v, aliases %q", f, texts)
 	}
 	empty := " "
-	if err := db.EditFirm(bg, "unitree", store.FirmEdit{Name: &empty}); err == nil || !strings.Contains(err.Error(), "--name cannot be empty") {
+	if err := db.EditFirm(uctx, "unitree", store.FirmEdit{Name: &empty}); err == nil || !strings.Contains(err.Error(), "--name cannot be empty") {
 		t.Errorf("an empty name: %v", err)
 	}
-	if err := db.EditFirm(bg, "huawei", store.FirmEdit{Name: &name}); err == nil || !strings.Contains(err.Error(), "reference dataset and cannot be edited") {
+	if err := db.EditFirm(uctx, "huawei", store.FirmEdit{Name: &name}); err == nil || !strings.Contains(err.Error(), "reference dataset and cannot be edited") {
 		t.Errorf("editing a reference firm: %v", err)
 	}
-	if err := db.EditFirm(bg, "nosuch", store.FirmEdit{Name: &name}); !errors.Is(err, store.ErrNotFound) {
+	if err := db.EditFirm(uctx, "nosuch", store.FirmEdit{Name: &name}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("editing an unknown firm: %v", err)
 	}
 
 	// Hide and show a reference firm.
-	if err := db.SetFirmHidden(bg, "huawei", true); err != nil {
+	if err := db.SetFirmHidden(uctx, "huawei", true); err != nil {
 		t.Fatal(err)
 	}
 	listed := func(q store.FirmQuery) bool {
-		fs, err := db.Firms(bg, q)
+		fs, err := db.Firms(uctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,71 +225,71 @@ func TestFirmEditRemoveHide(t *testing.T) {
 	if listed(store.FirmQuery{}) || !listed(store.FirmQuery{Hidden: store.HiddenOnly}) || !listed(store.FirmQuery{Hidden: store.HiddenToo}) {
 		t.Error("a hidden firm is listed, or not found among the hidden")
 	}
-	als, _ := db.Alliances(bg)
+	als, _ := db.Alliances(uctx)
 	for _, a := range als {
 		if slices.ContainsFunc(a.Members, func(m store.Membership) bool { return m.Firm == "huawei" }) {
 			t.Errorf("hidden huawei is still a member shown in %s", a.ID)
 		}
 	}
-	if err := db.SetFirmHidden(bg, "huawei", false); err != nil {
+	if err := db.SetFirmHidden(uctx, "huawei", false); err != nil {
 		t.Fatal(err)
 	}
 	if !listed(store.FirmQuery{}) {
 		t.Error("a shown firm is not listed")
 	}
-	if err := db.SetFirmHidden(bg, "nosuch", true); !errors.Is(err, store.ErrNotFound) {
+	if err := db.SetFirmHidden(uctx, "nosuch", true); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("hiding an unknown firm: %v", err)
 	}
 
 	// Remove: the user's firm goes with its tags and roll-ups; a
 	// reference firm is refused.
-	if err := db.RemoveFirm(bg, "huawei"); err == nil || !strings.Contains(err.Error(), "hide it with aiwatch firms hide huawei") {
+	if err := db.RemoveFirm(uctx, "huawei"); err == nil || !strings.Contains(err.Error(), "hide it with aiwatch firms hide huawei") {
 		t.Errorf("removing a reference firm: %v", err)
 	}
-	addItems(t, db, "unitree")
-	if err := db.JoinAlliance(bg, "model-chip", []string{"unitree"}, "", ""); err != nil {
+	addTaggedItems(t, db, "unitree")
+	if err := db.JoinAlliance(uctx, "model-chip", []string{"unitree"}, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if n := allyItems(t, db, "model-chip"); n != 1 {
+	if n := rollupItems(t, db, "model-chip"); n != 1 {
 		t.Fatalf("model-chip rolls up %d items, want unitree's 1", n)
 	}
-	if err := db.RemoveFirm(bg, "unitree"); err != nil {
+	if err := db.RemoveFirm(uctx, "unitree"); err != nil {
 		t.Fatal(err)
 	}
-	if n := num(t, db, `SELECT count(*) FROM firms WHERE id = 'unitree'`) + num(t, db, `SELECT count(*) FROM aliases WHERE entity = 'unitree'`) +
-		num(t, db, `SELECT count(*) FROM memberships WHERE firm_id = 'unitree'`) + num(t, db, `SELECT count(*) FROM item_tags WHERE entity = 'unitree'`); n != 0 {
+	if n := countRows(t, db, `SELECT count(*) FROM firms WHERE id = 'unitree'`) + countRows(t, db, `SELECT count(*) FROM aliases WHERE entity = 'unitree'`) +
+		countRows(t, db, `SELECT count(*) FROM memberships WHERE firm_id = 'unitree'`) + countRows(t, db, `SELECT count(*) FROM item_tags WHERE entity = 'unitree'`); n != 0 {
 		t.Errorf("%d rows of the removed firm remain", n)
 	}
-	if n := allyItems(t, db, "model-chip"); n != 0 {
+	if n := rollupItems(t, db, "model-chip"); n != 0 {
 		t.Errorf("model-chip still rolls up %d items of the removed firm", n)
 	}
-	if n := num(t, db, `SELECT count(*) FROM membership_events WHERE firm_id = 'unitree' AND action = 'left'`); n != 1 {
+	if n := countRows(t, db, `SELECT count(*) FROM membership_events WHERE firm_id = 'unitree' AND action = 'left'`); n != 1 {
 		t.Errorf("the removal logged %d leaves, want 1", n)
 	}
-	if err := db.RemoveFirm(bg, "unitree"); !errors.Is(err, store.ErrNotFound) {
+	if err := db.RemoveFirm(uctx, "unitree"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("removing twice: %v", err)
 	}
 }
 
 func TestJoinLeave(t *testing.T) {
-	db := seeded(t, "alice")
+	db := seededStore(t, "alice")
 	db.Now = func() time.Time { return time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC) }
 	for _, f := range []store.Firm{{ID: "unitree", Name: "Unitree"}, {ID: "agibot", Name: "AgiBot"}} {
-		if err := db.AddFirm(bg, f); err != nil {
+		if err := db.AddFirm(uctx, f); err != nil {
 			t.Fatal(err)
 		}
 	}
-	addItems(t, db, "huawei", "unitree", "agibot", "")
-	if err := db.AddAlliance(bg, store.Alliance{ID: "robots", Name: "Embodied AI Alliance", NameZH: "具身智能联盟", Launched: "2026-07", Convener: "huawei"}); err != nil {
+	addTaggedItems(t, db, "huawei", "unitree", "agibot", "")
+	if err := db.AddAlliance(uctx, store.Alliance{ID: "robots", Name: "Embodied AI Alliance", NameZH: "具身智能联盟", Launched: "2026-07", Convener: "huawei"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := allyItems(t, db, "robots"); got != 1 {
+	if got := rollupItems(t, db, "robots"); got != 1 {
 		t.Errorf("alliance items with its convener = %d, want huawei's 1", got)
 	}
-	if err := db.JoinAlliance(bg, "robots", []string{"unitree", "agibot"}, "https://example.org/join", "2026-08-01"); err != nil {
+	if err := db.JoinAlliance(uctx, "robots", []string{"unitree", "agibot"}, "https://example.org/join", "2026-08-01"); err != nil {
 		t.Fatal(err)
 	}
-	if got := allyItems(t, db, "robots"); got != 3 {
+	if got := rollupItems(t, db, "robots"); got != 3 {
 		t.Errorf("alliance items after two joins = %d, want 3", got)
 	}
 	before := universeState(t, db)
@@ -308,7 +308,7 @@ func TestJoinLeave(t *testing.T) {
 		{"bad date", "model-chip", []string{"unitree"}, "last week", `--since: date "last week": want YYYY-MM-DD, YYYY-MM or YYYY`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := db.JoinAlliance(bg, tc.alliance, tc.firms, "", tc.since); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if err := db.JoinAlliance(uctx, tc.alliance, tc.firms, "", tc.since); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("JoinAlliance = %v, want %q", err, tc.want)
 			}
 			if after := universeState(t, db); after != before {
@@ -316,16 +316,16 @@ func TestJoinLeave(t *testing.T) {
 			}
 		})
 	}
-	if err := db.LeaveAlliance(bg, "robots", "moore-threads", ""); err == nil || !strings.Contains(err.Error(), `firm "moore-threads" is not a member of alliance "robots"`) {
+	if err := db.LeaveAlliance(uctx, "robots", "moore-threads", ""); err == nil || !strings.Contains(err.Error(), `firm "moore-threads" is not a member of alliance "robots"`) {
 		t.Errorf("leaving as a non-member: %v", err)
 	}
-	if err := db.LeaveAlliance(bg, "robots", "agibot", "2026-11-30"); err != nil {
+	if err := db.LeaveAlliance(uctx, "robots", "agibot", "2026-11-30"); err != nil {
 		t.Fatal(err)
 	}
-	if got := allyItems(t, db, "robots"); got != 2 {
+	if got := rollupItems(t, db, "robots"); got != 2 {
 		t.Errorf("alliance items after a leave = %d, want 2", got)
 	}
-	a, err := db.Alliance(bg, "robots")
+	a, err := db.Alliance(uctx, "robots")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,42 +348,42 @@ func TestJoinLeave(t *testing.T) {
 	if !slices.Equal(members, []string{"huawei/convener", "unitree/member"}) {
 		t.Errorf("members = %q", members)
 	}
-	if _, err := db.Alliance(bg, "nosuch"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := db.Alliance(uctx, "nosuch"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Alliance(nosuch) = %v", err)
 	}
 	// Leaving a reference membership is remembered.
-	mc, err := db.Alliance(bg, "model-chip")
+	mc, err := db.Alliance(uctx, "model-chip")
 	if err != nil || mc.Members[0].Provenance != store.SourceReference {
 		t.Fatalf("model-chip: %+v, %v", mc.Members, err)
 	}
-	if err := db.LeaveAlliance(bg, "model-chip", mc.Members[0].Firm, ""); err != nil {
+	if err := db.LeaveAlliance(uctx, "model-chip", mc.Members[0].Firm, ""); err != nil {
 		t.Fatal(err)
 	}
-	if n := num(t, db, `SELECT count(*) FROM removed_memberships WHERE alliance_id = 'model-chip' AND firm_id = $1`, mc.Members[0].Firm); n != 1 {
+	if n := countRows(t, db, `SELECT count(*) FROM removed_memberships WHERE alliance_id = 'model-chip' AND firm_id = $1`, mc.Members[0].Firm); n != 1 {
 		t.Error("leaving a reference membership was not remembered")
 	}
-	if err := db.RemoveAlliance(bg, "model-chip"); err == nil || !strings.Contains(err.Error(), `alliance "model-chip" is in the reference dataset and cannot be removed`) {
+	if err := db.RemoveAlliance(uctx, "model-chip"); err == nil || !strings.Contains(err.Error(), `alliance "model-chip" is in the reference dataset and cannot be removed`) {
 		t.Errorf("a reference alliance was removed: %v", err)
 	}
-	if err := db.RemoveAlliance(bg, "robots"); err != nil {
+	if err := db.RemoveAlliance(uctx, "robots"); err != nil {
 		t.Fatal(err)
 	}
-	if n := allyItems(t, db, "robots"); n != 0 {
+	if n := rollupItems(t, db, "robots"); n != 0 {
 		t.Errorf("a removed alliance still rolls up %d items", n)
 	}
-	if n := num(t, db, `SELECT count(*) FROM membership_events WHERE alliance_id = 'robots'`); n != 4 {
+	if n := countRows(t, db, `SELECT count(*) FROM membership_events WHERE alliance_id = 'robots'`); n != 4 {
 		t.Errorf("the removed alliance's history: %d events, want 4 kept", n)
 	}
-	if err := db.RemoveAlliance(bg, "robots"); !errors.Is(err, store.ErrNotFound) {
+	if err := db.RemoveAlliance(uctx, "robots"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("removing twice: %v", err)
 	}
-	if err := db.AddAlliance(bg, store.Alliance{ID: "robots2", Name: "R", Launched: "July"}); err == nil || !strings.Contains(err.Error(), "--launched: date") {
+	if err := db.AddAlliance(uctx, store.Alliance{ID: "robots2", Name: "R", Launched: "July"}); err == nil || !strings.Contains(err.Error(), "--launched: date") {
 		t.Errorf("a bad launch date: %v", err)
 	}
-	if err := db.AddAlliance(bg, store.Alliance{ID: "robots2", Name: "R", Convener: "nosuch"}); !errors.Is(err, store.ErrNotFound) {
+	if err := db.AddAlliance(uctx, store.Alliance{ID: "robots2", Name: "R", Convener: "nosuch"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an unknown convener: %v", err)
 	}
-	if err := db.AddAlliance(bg, store.Alliance{ID: "model-chip", Name: "R"}); !errors.Is(err, store.ErrConflict) {
+	if err := db.AddAlliance(uctx, store.Alliance{ID: "model-chip", Name: "R"}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("an alliance ID in use: %v", err)
 	}
 }
@@ -391,21 +391,21 @@ func TestJoinLeave(t *testing.T) {
 // TestUniverseIsShared: what one user adds, another sees.
 func TestUniverseIsShared(t *testing.T) {
 	alice, dsn := open(t, "alice")
-	if _, err := alice.Seed(bg, dataset(t)); err != nil {
+	if _, err := alice.Seed(uctx, refDataset(t)); err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree"}); err != nil {
+	if err := alice.AddFirm(uctx, store.Firm{ID: "unitree", Name: "Unitree"}); err != nil {
 		t.Fatal(err)
 	}
-	bob, err := postgres.Open(bg, dsn, postgres.Options{User: "bob"})
+	bob, err := postgres.Open(uctx, dsn, postgres.Options{User: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer bob.Close()
-	if wrote, err := bob.Seed(bg, dataset(t)); err != nil || wrote {
-		t.Errorf("bob's open seeded again: %v, %v", wrote, err)
+	if wrote, err := bob.Seed(uctx, refDataset(t)); err != nil || wrote {
+		t.Errorf("bob's open seededStore again: %v, %v", wrote, err)
 	}
-	if f, err := bob.Firm(bg, "unitree"); err != nil || f.Name != "Unitree" {
+	if f, err := bob.Firm(uctx, "unitree"); err != nil || f.Name != "Unitree" {
 		t.Errorf("bob does not see alice's firm: %+v, %v", f, err)
 	}
 }
@@ -414,33 +414,33 @@ func TestUniverseIsShared(t *testing.T) {
 // same moment; the one whose write lands second is told it exists, as a
 // moment later, not that the store failed.
 func TestRacedAddIsAConflict(t *testing.T) {
-	db := seeded(t, "alice")
+	db := seededStore(t, "alice")
 	for _, tc := range []struct {
 		name  string
 		other string // the other user's write, not yet committed
 		add   func() error
 	}{
 		{"firm", `INSERT INTO firms (id, name, provenance, in_reference) VALUES ('unitree', 'Unitree', 'user', false)`,
-			func() error { return db.AddFirm(bg, store.Firm{ID: "unitree", Name: "Unitree"}) }},
+			func() error { return db.AddFirm(uctx, store.Firm{ID: "unitree", Name: "Unitree"}) }},
 		{"alias", `INSERT INTO aliases (kind, entity, text, fold, source) VALUES ('firm', 'huawei', 'HW Tech', 'hw tech', 'user')`,
 			func() error {
-				return db.AddAlias(bg, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "HW Tech"})
+				return db.AddAlias(uctx, store.Alias{Kind: store.KindFirm, Entity: "huawei", Text: "HW Tech"})
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			other, err := db.Pool().Begin(bg)
+			other, err := db.Pool().Begin(uctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer other.Rollback(bg)
-			if _, err := other.Exec(bg, tc.other); err != nil {
+			defer other.Rollback(uctx)
+			if _, err := other.Exec(uctx, tc.other); err != nil {
 				t.Fatal(err)
 			}
 			done := make(chan error, 1)
 			go func() { done <- tc.add() }()
 			// Wait until the add waits on the other's row, then commit it.
 			for deadline := time.Now().Add(10 * time.Second); ; {
-				if num(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) > 0 {
+				if countRows(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) > 0 {
 					break
 				}
 				if time.Now().After(deadline) {
@@ -448,7 +448,7 @@ func TestRacedAddIsAConflict(t *testing.T) {
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
-			if err := other.Commit(bg); err != nil {
+			if err := other.Commit(uctx); err != nil {
 				t.Fatal(err)
 			}
 			err = <-done
