@@ -36,7 +36,9 @@ const seedLock = 0x61697761_00000002 // "aiwa", 2
 // snapshot's items are then saved with SaveItems, and only after that is
 // the dataset's version recorded, so that a seed cut short is done again
 // by the next Open. An advisory lock held over all three keeps a second
-// process from seeding meanwhile.
+// process from seeding meanwhile; it holds one connection of the pool
+// while the writes take another, so the pool needs two (Open's default
+// is eight).
 func (db *DB) Seed(ctx context.Context, ds *reference.Dataset) (bool, error) {
 	have, err := db.metaGet(ctx, metaDatasetVersion)
 	if err != nil || have == ds.Version {
