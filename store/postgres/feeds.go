@@ -235,7 +235,7 @@ func (db *DB) SetFeedSettings(ctx context.Context, ids []int64, s store.FeedSett
 			}
 			if s.Interval != nil {
 				sec := int64(*s.Interval / time.Second)
-				if _, err := tx.Exec(ctx, `UPDATE feeds SET poll_interval = $1,
+				if _, err := tx.Exec(ctx, `UPDATE feeds SET poll_interval = $1::bigint,
 					next_try = CASE WHEN failures = 0 AND last_success > 0 AND $1 > 0 THEN last_success + $1 ELSE next_try END
 					WHERE id = $2`, sec, id); err != nil {
 					return err
