@@ -34,7 +34,7 @@ func TestSaveNewUpdatedUnchanged(t *testing.T) {
 	wMark(t, db, "bob", a, false, true)
 	wMark(t, db, "bob", b, true, false)
 
-	items[0].Title = "Huawei ships a new GPU" // changed
+	items[0].Title = "Huawei ships a new GPU"     // changed
 	items[2].Published = wDay.Add(48 * time.Hour) // undated: fetched later, same item
 	next := append(items[:3:3], store.Item{Key: "d", Title: "Fresh", Published: wDay})
 	st = wSave(t, db, feed, next...)
