@@ -164,6 +164,9 @@ func (db *DB) RemoveFeed(ctx context.Context, id int64) (int, error) {
 			}
 			return err
 		}
+		if err := lockSaves(ctx, tx); err != nil {
+			return err
+		}
 		var err error
 		n, err = deleteItems(ctx, tx, `feed_id = $1`, id)
 		if err != nil {

@@ -61,6 +61,9 @@ func (db *DB) Prune(ctx context.Context, cutoff time.Time, keepStarred bool) (in
 	}
 	var n int
 	err := db.retryTx(ctx, func(tx pgx.Tx) error {
+		if err := lockSaves(ctx, tx); err != nil {
+			return err
+		}
 		var err error
 		n, err = deleteItems(ctx, tx, cond, cutoff.Unix())
 		return err

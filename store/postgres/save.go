@@ -37,6 +37,16 @@ type saver struct {
 	members map[string][]string // firm → its alliances, for the 'ally' rows
 	taken   map[int64]bool      // stories an item of this save joined
 	tags    tagBuf
+	locked  bool // the save lock is held
+}
+
+// lock takes the save lock before the save's first write.
+func (s *saver) lock() error {
+	if s.locked {
+		return nil
+	}
+	s.locked = true
+	return lockSaves(s.ctx, s.tx)
 }
 
 func errNoFeed(id int64) error { return fmt.Errorf("feed %d: %w", id, store.ErrNotFound) }
@@ -45,7 +55,8 @@ func errNoFeed(id int64) error { return fmt.Errorf("feed %d: %w", id, store.ErrN
 // new items are inserted, changed ones updated in place (an undated item
 // keeps the date of its first fetch), unchanged ones (same fingerprint)
 // not written at all. The feed's row is locked first, so that two saves
-// of one feed queue instead of inserting the same items twice.
+// of one feed queue instead of inserting the same items twice, and the
+// save lock (lockSaves) before the first write.
 func (db *DB) saveItems(ctx context.Context, tx pgx.Tx, feedID int64, src *source) (store.SaveStats, error) {
 	var st store.SaveStats
 	var one int
@@ -143,6 +154,9 @@ func (s *saver) insertNew(ps []*prepared) error {
 	if len(ps) == 0 {
 		return nil
 	}
+	if err := s.lock(); err != nil {
+		return err
+	}
 	ctx, tx := s.ctx, s.tx
 	rows, err := tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, $1)`, len(ps))
 	if err != nil {
@@ -215,6 +229,9 @@ func (s *saver) insertNew(ps []*prepared) error {
 func (s *saver) updateChanged(cs []changedItem) error {
 	if len(cs) == 0 {
 		return nil
+	}
+	if err := s.lock(); err != nil {
+		return err
 	}
 	ctx, tx := s.ctx, s.tx
 	slices.SortFunc(cs, func(a, b changedItem) int { return cmp.Compare(a.old.id, b.old.id) }) // one lock order

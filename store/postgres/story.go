@@ -88,10 +88,9 @@ func headOf(ms []storyRow) storyRow {
 // of a story's shown copy when a new item is earlier still. It returns
 // the (new item, story) pairs of the items that joined a story.
 //
-// Two saves must not decide one story each on what the other has not
-// committed: the candidates' stories are locked (the row of each story's
-// first item, in id order) before their copies are read, so a second
-// save reads the copies once the first has committed.
+// The caller holds the save lock, so the candidates and copies read here
+// are all that saves before committed, and no other save changes them
+// until this one commits.
 func (s *saver) group(ids []int64, ps []*prepared) ([][2]int64, error) {
 	ctx, tx := s.ctx, s.tx
 	var links, tkeys, lo, hi []int64
@@ -154,10 +153,7 @@ func (s *saver) group(ids []int64, ps []*prepared) ([][2]int64, error) {
 	}
 	slices.Sort(storyIDs)
 	storyIDs = slices.Compact(storyIDs)
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM items WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, storyIDs); err != nil {
-		return nil, err
-	}
-	// The candidates and their stories' copies as committed now.
+	// The candidates' stories' copies, the candidates among them.
 	rows, err := tx.Query(ctx, `SELECT id, feed_id, story, published, copy <> 0 FROM items WHERE story = ANY($1) OR id = ANY($1) ORDER BY id`, storyIDs)
 	if err != nil {
 		return nil, err

@@ -83,6 +83,9 @@ func (db *DB) retagWith(ctx context.Context, tag store.TagFunc, feedURL, aliasVe
 			}
 		}
 		ran = true
+		if err := lockSaves(ctx, tx); err != nil {
+			return err
+		}
 		var feedID *int64
 		if feedURL != "" {
 			var id int64

@@ -15,6 +15,25 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
+// The save lock: a transaction-scoped advisory lock (two-key form, a key
+// space apart from the one-key locks of migrations and fetches) that
+// every save takes before its first write, and Retag, Prune and
+// RemoveFeed before theirs. Saves that write queue on it as they queue on
+// SQLite's one writer: a new item's story is decided from the items the
+// saves before it committed, which two saves at once would not see of
+// each other; and writers that take no row of another's before it hold
+// it cannot deadlock among themselves.
+const (
+	saveLockClass = 0x61697761 // "aiwa"
+	saveLockID    = 0x73617665 // "save"
+)
+
+// lockSaves takes the save lock until the transaction ends.
+func lockSaves(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int, $2::int)`, int32(saveLockClass), int32(saveLockID))
+	return err
+}
+
 // retries is how many times a write is tried before its conflict is
 // reported.
 const retries = 5
