@@ -138,37 +138,47 @@ func memberships(ctx context.Context, tx pgx.Tx) (map[string][]string, error) {
 
 // tagBuf gathers tag rows, to be written a block at a time.
 type tagBuf struct {
-	kind, entity, mentions []string
-	item, published        []int64
-	copy                   []int32
+	rows [][]any
+	seen map[tagKey]bool
+}
+
+// tagKey is item_tags' primary key.
+type tagKey struct {
+	kind, entity string
+	item         int64
 }
 
 // add queues the rows of the item id, published at published (unix
-// seconds).
+// seconds). A row twice (a firm listed twice) is queued once, as SQLite's
+// INSERT OR IGNORE has it.
 func (b *tagBuf) add(id, published int64, copy bool, rows []tagRow) {
 	c := int32(0)
 	if copy {
 		c = 1
 	}
+	if b.seen == nil {
+		b.seen = map[tagKey]bool{}
+	}
 	for _, r := range rows {
-		b.kind = append(b.kind, r.kind)
-		b.entity = append(b.entity, r.entity)
-		b.mentions = append(b.mentions, r.mentions)
-		b.item = append(b.item, id)
-		b.published = append(b.published, published)
-		b.copy = append(b.copy, c)
+		k := tagKey{r.kind, r.entity, id}
+		if b.seen[k] {
+			continue
+		}
+		b.seen[k] = true
+		b.rows = append(b.rows, []any{r.kind, r.entity, id, r.mentions, c, published})
 	}
 }
 
-// flush writes the queued rows in one statement. A row twice (a firm
-// listed twice) is written once, as on SQLite.
+// len is how many rows are queued.
+func (b *tagBuf) len() int { return len(b.rows) }
+
+// flush writes the queued rows with COPY. The caller has deleted any rows
+// the items had.
 func (b *tagBuf) flush(ctx context.Context, tx pgx.Tx) error {
-	if len(b.item) == 0 {
+	if len(b.rows) == 0 {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO item_tags (kind, entity, item_id, mentions, copy, published)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[])
-		ON CONFLICT DO NOTHING`, b.kind, b.entity, b.item, b.mentions, b.copy, b.published)
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"item_tags"}, []string{"kind", "entity", "item_id", "mentions", "copy", "published"}, pgx.CopyFromRows(b.rows))
 	*b = tagBuf{}
 	return err
 }
