@@ -22,7 +22,7 @@ func TestSaveNewUpdatedUnchanged(t *testing.T) {
 	items := []store.Item{
 		{Key: "a", URL: "https://x.example/a", Title: "Huawei ships a GPU", Summary: "Sum", Published: wDay, Firms: []string{"huawei"}, Mentions: []store.Mention{huawei}},
 		{Key: "b", Title: "Second", Published: wDay.Add(-time.Hour)},
-		{Key: "c", Title: "Undated", Published: wDay, Undated: true},
+		{Key: "c", Title: "Undated", Published: wDay, Undated: true, Firms: []string{"huawei"}},
 		{Key: "a", Title: "A duplicate key within one fetch is saved once", Published: wDay},
 	}
 	st := wSave(t, db, feed, items...)
@@ -35,11 +35,12 @@ func TestSaveNewUpdatedUnchanged(t *testing.T) {
 	wMark(t, db, "bob", b, true, false)
 
 	items[0].Title = "Huawei ships a new GPU"     // changed
-	items[2].Published = wDay.Add(48 * time.Hour) // undated: fetched later, same item
+	items[2].Published = wDay.Add(48 * time.Hour) // undated: fetched later, and changed
+	items[2].Title = "Undated, retitled"
 	next := append(items[:3:3], store.Item{Key: "d", Title: "Fresh", Published: wDay})
 	st = wSave(t, db, feed, next...)
-	if st != (store.SaveStats{New: 1, Updated: 1, Unchanged: 2}) {
-		t.Fatalf("re-save %+v, want 1 new, 1 updated, 2 unchanged", st)
+	if st != (store.SaveStats{New: 1, Updated: 2, Unchanged: 1}) {
+		t.Fatalf("re-save %+v, want 1 new, 2 updated, 1 unchanged", st)
 	}
 	if id := wID(t, db, feed, "a"); id != a {
 		t.Errorf("the changed item has id %d, was %d: it was replaced, not updated", id, a)
@@ -54,10 +55,16 @@ func TestSaveNewUpdatedUnchanged(t *testing.T) {
 	if title != "Huawei ships a new GPU" || search != "huawei ships a new gpu\nsum\n" {
 		t.Errorf("updated row: title %q search %q", title, search)
 	}
-	if n := wCount(t, db, `SELECT count(*) FROM items WHERE key = 'c' AND published = $1`, wDay.Unix()); n != 1 {
-		t.Error("the undated item lost the date of its first fetch")
+	if n := wCount(t, db, `SELECT count(*) FROM items WHERE key = 'c' AND title = 'Undated, retitled' AND published = $1`, wDay.Unix()); n != 1 {
+		t.Error("the changed undated item lost the date of its first fetch")
 	}
-	// An undated item fetched again unchanged is unchanged, not updated.
+	// Its tag rows keep that date too.
+	if n := wCount(t, db, `SELECT count(*) FROM item_tags t JOIN items i ON i.id = t.item_id WHERE t.published <> i.published`); n != 0 {
+		t.Errorf("%d tag rows with another date than their item's", n)
+	}
+	// An undated item fetched again unchanged, at another time, is
+	// unchanged, not updated.
+	next[2].Published = wDay.Add(72 * time.Hour)
 	if st := wSave(t, db, feed, next...); st != (store.SaveStats{Unchanged: 4}) {
 		t.Errorf("third save %+v, want 4 unchanged", st)
 	}
