@@ -268,7 +268,11 @@ func (s *saver) updateChanged(cs []changedItem) error {
 		return err
 	}
 	for _, c := range cs {
-		s.tags.add(c.old.id, stored[c.old.id], c.old.copy, withAlly(c.p.it, c.p.tags, s.members))
+		// An item pruned between the read of the feed's items and the
+		// save lock is gone: it has no row to tag.
+		if at, ok := stored[c.old.id]; ok {
+			s.tags.add(c.old.id, at, c.old.copy, withAlly(c.p.it, c.p.tags, s.members))
+		}
 	}
 	return nil
 }
