@@ -175,13 +175,13 @@ func (s *saver) insertNew(ps []*prepared) error {
 	published := make([]int64, len(ps))
 	for i, p := range ps {
 		it := p.it
-		copy := int32(0)
+		c := int32(0)
 		if p.copy {
-			copy = 1
+			c = 1
 		}
 		published[i] = it.Published.Unix()
 		vals[i] = []any{ids[i], s.feedID, it.Key, it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang, published[i],
-			unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash, p.story, copy, p.link, p.title, p.search}
+			unixOrZero(it.Updated), unixOrZero(it.Fetched), it.Sanctions, p.hash, p.story, c, p.link, p.title, p.search}
 	}
 	// COPY: the ids are known, and the binary protocol beats INSERT's.
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"items"}, []string{"id", "feed_id", "key", "url", "title", "summary", "content", "author", "lang",
