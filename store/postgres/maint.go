@@ -1,0 +1,171 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// setCopies sets the copy flag of items and of their tag rows, which
+// mirror it.
+func setCopies(ctx context.Context, tx pgx.Tx, ids []int64, copy bool) error {
+	c := 0
+	if copy {
+		c = 1
+	}
+	if _, err := tx.Exec(ctx, `UPDATE items SET copy = $2 WHERE id = ANY($1) AND copy <> $2`, ids, c); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE item_tags SET copy = $2 WHERE item_id = ANY($1) AND copy <> $2`, ids, c)
+	return err
+}
+
+// deleteItems deletes the items that match cond (on table items, with
+// args) and returns how many went. Where one was the copy a story is
+// shown as, the earliest copy left takes its place, as SQLite's trigger
+// items_ad_story has it.
+func deleteItems(ctx context.Context, tx pgx.Tx, cond string, args ...any) (int, error) {
+	var n int
+	var stories []int64
+	err := tx.QueryRow(ctx, `WITH gone AS (DELETE FROM items WHERE `+cond+` RETURNING story, copy)
+		SELECT count(*), coalesce(array_agg(DISTINCT story) FILTER (WHERE story <> 0 AND copy = 0), '{}') FROM gone`, args...).Scan(&n, &stories)
+	if err != nil || len(stories) == 0 {
+		return n, err
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT ON (story) id FROM items i
+		WHERE story = ANY($1) AND NOT EXISTS (SELECT 1 FROM items h WHERE h.story = i.story AND h.copy = 0)
+		ORDER BY story, published, id`, stories)
+	if err != nil {
+		return n, err
+	}
+	heads, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(heads) == 0 {
+		return n, err
+	}
+	return n, setCopies(ctx, tx, heads, false)
+}
+
+// Prune deletes items published before cutoff, keeping the built-in
+// snapshot always and, when keepStarred is set, every item that any user
+// starred: the store is shared, and one person's star keeps the item for
+// all. It returns how many items it deleted.
+func (db *DB) Prune(ctx context.Context, cutoff time.Time, keepStarred bool) (int, error) {
+	cond := `published < $1 AND feed_id NOT IN (SELECT id FROM feeds WHERE kind = 'builtin')`
+	if keepStarred {
+		cond += ` AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.item_id = items.id AND m.starred)`
+	}
+	var n int
+	err := db.retryTx(ctx, func(tx pgx.Tx) error {
+		if err := lockSaves(ctx, tx); err != nil {
+			return err
+		}
+		var err error
+		n, err = deleteItems(ctx, tx, cond, cutoff.Unix())
+		return err
+	})
+	return n, db.wrap("prune items", err)
+}
+
+// Check checks what PostgreSQL does not check itself and counts what the
+// store holds. Integrity lists rows that disagree with what the write
+// path keeps true: tag rows whose copy flag or date differ from their
+// item's, and stories shown by no copy or by more than one. FTS reports
+// the trigram indexes' state. CountsOK is always true: counts are
+// queries, with no counters to drift. Unread and starred are this
+// handle's user's.
+func (db *DB) Check(ctx context.Context) (store.CheckReport, error) {
+	var r store.CheckReport
+	q := db.pool
+	var mirrors, headless, twoHeads int
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM item_tags t JOIN items i ON i.id = t.item_id
+		WHERE t.copy <> i.copy OR t.published <> i.published`).Scan(&mirrors); err != nil {
+		return r, db.wrap("check tags", err)
+	}
+	if err := q.QueryRow(ctx, `SELECT count(*) FILTER (WHERE heads = 0), count(*) FILTER (WHERE heads > 1)
+		FROM (SELECT count(*) FILTER (WHERE copy = 0) AS heads FROM items WHERE story <> 0 GROUP BY story) s`).Scan(&headless, &twoHeads); err != nil {
+		return r, db.wrap("check stories", err)
+	}
+	if mirrors > 0 {
+		r.Integrity = append(r.Integrity, fmt.Sprintf("%d tag rows whose copy flag or date differ from their item's", mirrors))
+	}
+	if headless > 0 {
+		r.Integrity = append(r.Integrity, fmt.Sprintf("%d stories shown by no copy", headless))
+	}
+	if twoHeads > 0 {
+		r.Integrity = append(r.Integrity, fmt.Sprintf("%d stories shown by more than one copy", twoHeads))
+	}
+	if len(r.Integrity) == 0 {
+		r.Integrity = []string{"ok"}
+	}
+	r.FTS = "ok"
+	var invalid []string
+	rows, err := q.Query(ctx, `SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+		WHERE c.relname IN ('items_search', 'articles_search') AND NOT (x.indisvalid AND x.indisready) ORDER BY 1`)
+	if err == nil {
+		invalid, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		return r, db.wrap("check the search indexes", err)
+	}
+	if len(invalid) > 0 {
+		r.FTS = fmt.Sprintf("index %v is not valid: REINDEX it", invalid)
+	}
+	r.CountsOK = true
+	r.Counts = map[string]int{}
+	for name, sql := range map[string]string{
+		"firms":        `SELECT count(*) FROM firms`,
+		"alliances":    `SELECT count(*) FROM alliances`,
+		"designations": `SELECT count(*) FROM designations`,
+		"feeds":        `SELECT count(*) FROM feeds`,
+		"items":        `SELECT count(*) FROM items`,
+		"unread":       `SELECT count(*) FROM items i WHERE NOT EXISTS (SELECT 1 FROM marks m WHERE m.item_id = i.id AND m.username = $1 AND m.read)`,
+		"starred":      `SELECT count(*) FROM marks WHERE username = $1 AND starred`,
+		"mentions":     `SELECT coalesce(sum(json_array_length(mentions::json)), 0) FROM item_tags WHERE mentions <> ''`,
+		"aliases":      `SELECT count(*) FROM aliases`,
+	} {
+		var args []any
+		if name == "unread" || name == "starred" {
+			args = append(args, db.user)
+		}
+		var n int64
+		if err := q.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			return r, db.wrap("count "+name, err)
+		}
+		r.Counts[name] = int(n)
+	}
+	var oldest, newest *int64
+	if err := q.QueryRow(ctx, `SELECT min(published), max(published) FROM items`).Scan(&oldest, &newest); err != nil {
+		return r, db.wrap("check items", err)
+	}
+	if oldest != nil {
+		r.ItemsOldest, r.ItemsNewest = timeOrZero(*oldest), timeOrZero(*newest)
+	}
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM feeds WHERE failures > 0 AND enabled`).Scan(&r.FailingFeeds); err != nil {
+		return r, db.wrap("check feeds", err)
+	}
+	if r.SchemaHave, r.SchemaWant, err = db.SchemaVersion(ctx); err != nil {
+		return r, err
+	}
+	r.DatasetVer, _ = db.DatasetVersion(ctx)
+	if err := q.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&r.FileBytes); err != nil {
+		return r, db.wrap("measure the database", err)
+	}
+	return r, nil
+}
+
+// RepairCounts does nothing: a PostgreSQL store keeps no counters, every
+// count is a query of the rows, so there is nothing to rebuild.
+func (db *DB) RepairCounts(ctx context.Context) error { return nil }
+
+// ErrBackup is Backup's answer: a server's database is backed up by the
+// server's own tools.
+var ErrBackup = errors.New("postgres: back up a PostgreSQL store with pg_dump (for example pg_dump -Fc -f aiwatch.dump DBNAME)")
+
+// Backup refuses with ErrBackup: pg_dump takes a consistent copy of a
+// live database, which a client's file copy cannot.
+func (db *DB) Backup(ctx context.Context, path string) error { return ErrBackup }

@@ -1,0 +1,128 @@
+// The write path, off the transaction: a goroutine per save reads the
+// batches and works out what the writer needs of each item (fingerprint,
+// search text, tag rows, story keys).
+
+package postgres
+
+import (
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// How a save is cut up: items are prepared prepChunk at a time, and new
+// items inserted insertRows at a time, each block in one statement of
+// arrays (unnest), with its tag rows in another.
+const (
+	prepChunk  = 256
+	prepAhead  = 4
+	insertRows = 1000
+	updateRows = 500
+)
+
+// prepared is what the writer needs of an item, worked out beforehand.
+type prepared struct {
+	it     *store.Item
+	hash   int64
+	search string
+	tags   []tagRow // without the alliance roll-up, which the writer adds
+	// link and title are the item's story keys. The writer sets story
+	// and copy of a new item (saver.group).
+	link, title int64
+	story       int64
+	copy        bool
+}
+
+// chunk is a run of prepared items, or the error that ended the batches.
+type chunk struct {
+	items []*prepared
+	err   error
+}
+
+// source is a save's prepared items: the chunks an earlier attempt of
+// the transaction read, then those still to come, so that a retried
+// transaction saves the same items.
+type source struct {
+	ch   <-chan chunk
+	read []chunk
+}
+
+// each calls fn with every chunk in order, stopping at fn's first error.
+func (s *source) each(fn func(chunk) error) error {
+	for _, c := range s.read {
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	for c := range s.ch {
+		s.read = append(s.read, c)
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepare reads the batches on a goroutine of its own and sends them on,
+// prepared, a chunk at a time. stop ends it early and waits for it.
+func prepare(next store.Batches) (<-chan chunk, func()) {
+	out := make(chan chunk, prepAhead)
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(out)
+		send := func(c chunk) bool {
+			select {
+			case out <- c:
+				return true
+			case <-quit:
+				return false
+			}
+		}
+		for {
+			batch, err := next()
+			if err != nil {
+				send(chunk{err: err})
+				return
+			}
+			if batch == nil {
+				return
+			}
+			for lo := 0; lo < len(batch); lo += prepChunk {
+				part := batch[lo:min(lo+prepChunk, len(batch))]
+				ps := make([]prepared, len(part))
+				c := chunk{items: make([]*prepared, len(part))}
+				for i := range part {
+					ps[i] = prepareItem(&part[i])
+					c.items[i] = &ps[i]
+				}
+				if !send(c) {
+					return
+				}
+			}
+		}
+	}()
+	return out, func() {
+		close(quit)
+		for range out { // let the goroutine finish a send
+		}
+		<-done
+	}
+}
+
+// prepareItem works out what the writer needs of it.
+func prepareItem(it *store.Item) prepared {
+	for _, s := range []*string{&it.Key, &it.URL, &it.Title, &it.Summary, &it.Content, &it.Author, &it.Lang} {
+		*s = pgText(*s)
+	}
+	if it.Content == it.Summary {
+		it.Content = "" // the same text once is enough, in the index too
+	}
+	return prepared{
+		it:     it,
+		hash:   itemHash(it),
+		search: searchText(it.Title, it.Summary, it.Content),
+		tags:   itemTags(it),
+		link:   linkKey(it.URL),
+		title:  titleKey(it.Title),
+	}
+}
