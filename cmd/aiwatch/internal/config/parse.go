@@ -31,7 +31,7 @@ var (
 	sanctionsKeys = []string{"max_age", "csl_url"}
 	alertsKeys    = []string{"notify", "command", "webhook"}
 	storeKeys     = []string{"dsn"}
-	notifyModes = []string{"auto", "off"}
+	notifyModes   = []string{"auto", "off"}
 
 	themes     = []string{"auto", "dark", "light"}
 	bidiModes  = []string{"auto", "app", "terminal"}
