@@ -136,6 +136,7 @@ func init() {
 		{"feeds", "list|add|rm|enable|disable ...", "manage feeds", cmdFeeds},
 		{"opml", "import FILE | export", "import or export feeds as OPML 2.0", cmdOPML},
 		{"sanctions", "update|status|import|confirm|set|history ...", "keep sanction status current from the Consolidated Screening List", cmdSanctions},
+		{"migrate", "--from FILE.db --to postgres://HOST/DB", "copy a personal SQLite store, marks and all, into a team store on PostgreSQL", cmdMigrate},
 		{"check", "", "check the store's integrity and report counts", cmdCheck},
 		{"backup", "FILE", "write a consistent copy of the store, even while others write", cmdBackup},
 		{"prune", "[--older-than 180d] [--keep-starred]", "delete old items to bound the store's size", cmdPrune},

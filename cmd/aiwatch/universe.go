@@ -363,19 +363,7 @@ func spawnRetag(a *app) error {
 	if err != nil {
 		return err
 	}
-	var args []string
-	if a.db.Path() != "" {
-		args = append(args, "--db", a.db.Path())
-	}
-	if a.configFlag != "" {
-		args = append(args, "--config", a.configFlag)
-	}
-	cmd := exec.Command(exe, append(args, "retag", "--if-stale", "--quiet")...)
-	if a.dsn != "" {
-		// The address goes by the environment, which other users cannot
-		// read, never on the command line, which ps shows everyone.
-		cmd.Env = append(os.Environ(), "AIWATCH_DB="+a.dsn)
-	}
+	cmd := retagCommand(a, exe)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	var logf io.WriteCloser
 	if f := openLog(a.db, a.getenv); f != nil {
@@ -389,4 +377,22 @@ func spawnRetag(a *app) error {
 		return err
 	}
 	return cmd.Process.Release()
+}
+
+// retagCommand is the command line of the background re-tag, run by exe.
+func retagCommand(a *app, exe string) *exec.Cmd {
+	var args []string
+	if a.db.Path() != "" {
+		args = append(args, "--db", a.db.Path())
+	}
+	if a.configFlag != "" {
+		args = append(args, "--config", a.configFlag)
+	}
+	cmd := exec.Command(exe, append(args, "retag", "--if-stale", "--quiet")...)
+	if a.dsn != "" {
+		// The address goes by the environment, which other users cannot
+		// read, never on the command line, which ps shows everyone.
+		cmd.Env = append(os.Environ(), "AIWATCH_DB="+a.dsn)
+	}
+	return cmd
 }
