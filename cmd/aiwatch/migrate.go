@@ -145,4 +145,3 @@ func copyArticle(a *app, src, dst store.Backend, it store.Item, id int64) (int, 
 	}
 	return 1, nil
 }
-
