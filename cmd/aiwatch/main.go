@@ -277,8 +277,12 @@ Commands:
 	fmt.Fprintf(w, `
 Run "aiwatch COMMAND --help" for a command's flags.
 
-The store is --db PATH, else $AIWATCH_DB, else $XDG_DATA_HOME/aiwatch/aiwatch.db
-(~/.local/share/aiwatch/aiwatch.db). It is created and seeded on first use.
+The store is --db PATH, else $AIWATCH_DB, else the config file's store.dsn,
+else $XDG_DATA_HOME/aiwatch/aiwatch.db (~/.local/share/aiwatch/aiwatch.db).
+It is created and seeded on first use. A postgres:// address instead of a
+path opens a team store on PostgreSQL, where marks, the watch list, alerts
+and views are the user's own: user: in the config file, else $AIWATCH_USER,
+else the login name.
 The config file is --config FILE, else $AIWATCH_CONFIG, else
 $XDG_CONFIG_HOME/aiwatch/config.yml (~/.config/aiwatch/config.yml).
 
