@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -340,8 +343,39 @@ func TestPostgresDoneWhen(t *testing.T) {
 	if got := ours(itemsOf(t, dsn, "bob", "--query", "华为")); got[0].Read || got[0].Starred {
 		t.Errorf("alice's marks show for bob: %+v", got[0])
 	}
+	// Another fetcher holds the server's lock: fetch names it, or waits.
+	holder, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	unlock, err := holder.LockFetch(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runEnv(t, map[string]string{"AIWATCH_DB": dsn}, "fetch", "--all")
+	if r.code != 1 || !strings.Contains(r.stderr, "pid "+strconv.Itoa(os.Getpid())) || !strings.Contains(r.stderr, "--wait") {
+		t.Errorf("fetch while another holds the lock: exit %d %q", r.code, r.stderr)
+	}
+	done := make(chan result, 1)
+	go func() { done <- runEnv(t, map[string]string{"AIWATCH_DB": dsn}, "fetch", "--all", "--wait") }()
+	select {
+	case r := <-done:
+		t.Fatalf("fetch --wait did not wait: exit %d %s%s", r.code, r.stdout, r.stderr)
+	case <-time.After(300 * time.Millisecond):
+	}
+	unlock()
+	select {
+	case r := <-done:
+		if r.code != 0 || !strings.Contains(r.stdout, "0 new items") {
+			t.Errorf("fetch --wait once the lock was free: exit %d %s%s", r.code, r.stdout, r.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("fetch --wait still waiting 30s after the lock was freed")
+	}
+
 	// backup says what to do instead.
-	r := runEnv(t, map[string]string{"AIWATCH_DB": dsn}, "backup", filepath.Join(t.TempDir(), "b.db"))
+	r = runEnv(t, map[string]string{"AIWATCH_DB": dsn}, "backup", filepath.Join(t.TempDir(), "b.db"))
 	if r.code != 1 || !strings.Contains(r.stderr, "pg_dump") {
 		t.Errorf("backup on PostgreSQL: exit %d %q", r.code, r.stderr)
 	}
@@ -472,5 +506,43 @@ func TestMigrateRefusals(t *testing.T) {
 	}
 	if _, err := os.Stat(file); err == nil {
 		t.Error("migrate created the store it was to copy")
+	}
+}
+
+// TestMigrateArticles: an article kept in the file comes over once, is
+// found by a word only in it, and is not copied again.
+func TestMigrateArticles(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/story" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, storyPage)
+	}))
+	defer srv.Close()
+	file, ids := articleStore(t, srv, "/story", "/other")
+	if r := runCLI(t, file, "", "article", strconv.FormatInt(ids[0], 10)); r.code != 0 {
+		t.Fatalf("article: %+v", r)
+	}
+	dsn := pgtest.DSN(t)
+	migrate := func() string {
+		t.Helper()
+		r := runEnv(t, map[string]string{"AIWATCH_USER": "dana"}, "migrate", "--from", file, "--to", dsn)
+		skipIfTODO(t, r)
+		if r.code != 0 {
+			t.Fatalf("migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		return r.stdout
+	}
+	if out := migrate(); !strings.Contains(out, "articles:  1 copied") {
+		t.Errorf("first migrate:\n%s", out)
+	}
+	found := itemsOf(t, dsn, "dana", "--query", "glorpwidget")
+	if len(found) != 1 || found[0].Title != "Story 0" {
+		t.Errorf("items --query glorpwidget on the team store = %+v", found)
+	}
+	if out := migrate(); !strings.Contains(out, "articles:  0 copied") {
+		t.Errorf("second migrate:\n%s", out)
 	}
 }
