@@ -2,12 +2,14 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/postgres"
+	"github.com/aiwatch/aiwatch/store/postgres/pgtest"
 )
 
 func TestMergeItems(t *testing.T) {
@@ -129,4 +131,34 @@ func TestMergeItems(t *testing.T) {
 	if err != nil || !res3.FeedAdded || res3.FeedID == 0 {
 		t.Errorf("empty feed: %+v, %v", res3, err)
 	}
+}
+
+// BenchmarkMergeItems merges batches of 500 new items, each naming a
+// firm with a mention and half of them marked, as aiwatch migrate does.
+func BenchmarkMergeItems(b *testing.B) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(b)
+	db, err := postgres.Open(ctx, dsn, postgres.Options{User: "alice"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	feed := store.Feed{URL: "https://example.org/bench.xml", Kind: store.KindFeed, Enabled: true}
+	now := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
+	n := 0
+	batch := make([]store.Item, 500)
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range batch {
+			n++
+			batch[i] = store.Item{Key: fmt.Sprint("k", n), URL: fmt.Sprint("https://example.org/a/", n), Title: fmt.Sprint("华为 item ", n),
+				Summary: "A summary of some length that names Huawei once.", Published: now.Add(time.Duration(n) * time.Second),
+				Firms: []string{"huawei"}, Read: n%2 == 0, Starred: n%10 == 0,
+				Mentions: []store.Mention{{Entity: "huawei", Kind: store.KindFirm, Alias: "华为", Field: store.FieldTitle, End: 6}}}
+		}
+		if _, err := db.MergeItems(ctx, feed, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/item")
 }
