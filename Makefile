@@ -16,7 +16,7 @@ FUZZMINIMIZE ?= 2000x
 PKGS    := ./...
 RACEPKGS := ./store/... ./feeds/... ./ui/...
 
-.PHONY: all build run test vet fuzz bench clean
+.PHONY: all build run test test-local vet fuzz bench clean
 
 all: build
 
@@ -27,8 +27,14 @@ build:
 run: build
 	./$(BIN) $(ARGS)
 
-## test: everything CI runs: vet, the whole suite (-race on RACEPKGS), then each fuzz target briefly
+## test: everything CI runs, with a throwaway PostgreSQL server for the team
+## store's tests (.ci/pg.sh installs and starts one; $AIWATCH_TEST_PG names yours)
 test:
+	@.ci/pg.sh $(MAKE) --no-print-directory test-local
+
+## test-local: vet, the whole suite (-race on RACEPKGS), then each fuzz target
+## briefly; the PostgreSQL tests run when $AIWATCH_TEST_PG names a server
+test-local:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet $(PKGS)
 	@# The race detector where goroutines share state: the store's group

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -34,11 +34,11 @@ type refresher struct {
 
 func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress)) (ui.RefreshProgress, error) {
 	var p ui.RefreshProgress
-	lock, err := lockFetch(r.a.db.Path(), false)
+	unlock, err := r.a.lockStore(r.a.db, false)
 	if err != nil {
 		return p, logError(err)
 	}
-	defer lock.unlock()
+	defer unlock()
 	// F fetches every enabled feed: the user asked for it now.
 	r.a.fetchAll = true
 	rf, err := r.a.refresher(r.a.cfg.Feeds.Concurrency, r.a.cfg.Feeds.Timeout)
@@ -82,10 +82,11 @@ func cmdDashboard(a *app, args []string) error {
 	if !a.isTerminal(a.stdout) {
 		return errors.New("the dashboard needs a terminal; for scripts use aiwatch items, firms or alliances (aiwatch help)")
 	}
-	// Details go to a log file beside the store, never to the screen.
-	logPath := filepath.Join(filepath.Dir(db.Path()), "aiwatch.log")
-	if lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
-		log.SetOutput(lf)
+	// Details go to a log file beside the store (or, for a store on a
+	// server, in the state folder), never to the screen; a PostgreSQL
+	// password never reaches it.
+	if lf := openLog(db, a.getenv); lf != nil {
+		log.SetOutput(redactingWriter{a, lf})
 		defer lf.Close()
 	} else {
 		log.SetOutput(discard{})
@@ -99,7 +100,7 @@ func cmdDashboard(a *app, args []string) error {
 	// without one (inotify exhausted, say) the dashboard polls.
 	watchCtx, stopWatch := context.WithCancel(a.ctx)
 	defer stopWatch()
-	if ch, err := watchStore(watchCtx, db.Path()); err == nil {
+	if ch, err := watchChanges(watchCtx, db); err == nil {
 		cfg.Changes = ch
 	} else {
 		log.Printf("dashboard: no change notifications, polling instead: %v", err)
@@ -148,7 +149,7 @@ func dashboardConfig(a *app, db store.Backend) (ui.Config, error) {
 		Source:      loggedSource{source{db}},
 		ParseQuery:  names.Parse,
 		DataChanged: names.Refresh,
-		StorePath:   db.Path(),
+		StorePath:   db.Location(),
 		Now:         a.now,
 		Keys:        a.cfg.Keys,
 		Views:       a.dashboardViews,
@@ -193,6 +194,22 @@ func (l *lazyArticles) Article(ctx context.Context, itemID int64) (store.Article
 // dashboardHeapLimit is the most memory SQLite should hold in the
 // dashboard, page caches included (sqlite.Options.SoftHeapLimit).
 const dashboardHeapLimit = 48 << 20
+
+// redactingWriter writes to w with the store's password hidden.
+type redactingWriter struct {
+	a *app
+	w io.Writer
+}
+
+func (r redactingWriter) Write(p []byte) (int, error) {
+	if r.a.dsn == "" {
+		return r.w.Write(p)
+	}
+	if _, err := io.WriteString(r.w, r.a.redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
 
 type discard struct{}
 

@@ -110,11 +110,11 @@ func cmdFetch(a *app, args []string) error {
 		}
 		return a.watch(r)
 	}
-	lock, err := lockFetch(db.Path(), *wait)
+	unlock, err := a.lockStore(db, *wait)
 	if err != nil {
 		return err
 	}
-	defer lock.unlock()
+	defer unlock()
 	r, err := a.refresher(*concurrency, *timeout)
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func cmdFetch(a *app, args []string) error {
 	}
 	// What was saved alerts even when the run was cut short.
 	newAlerts := a.afterFetch(a.stdout)
-	if err := storeFailure(db.Path(), sum); err != nil {
+	if err := storeFailure(db.Location(), sum); err != nil {
 		return err
 	}
 	if *alertsExit && newAlerts > 0 {

@@ -1,17 +1,44 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/postgres"
 )
 
 // errFetchRunning is returned when another process is fetching into the
-// same store.
-var errFetchRunning = errors.New("another aiwatch fetch is running")
+// same store; one sentinel for both backends.
+var errFetchRunning = postgres.ErrFetchRunning
+
+// fetchLocker is a store that keeps the fetch lock itself: PostgreSQL's
+// advisory lock, which holds across machines.
+type fetchLocker interface {
+	LockFetch(ctx context.Context, wait bool) (unlock func(), err error)
+}
+
+// lockStore takes db's fetch lock: the store's own where it has one,
+// else the lock file beside the store's file. unlock releases it.
+func (a *app) lockStore(db store.Backend, wait bool) (unlock func(), err error) {
+	if l, ok := db.(fetchLocker); ok {
+		unlock, err := l.LockFetch(a.ctx, wait)
+		if errors.Is(err, errFetchRunning) {
+			return nil, fmt.Errorf("%w; wait for it to finish, or use --wait", err)
+		}
+		return unlock, err
+	}
+	l, err := lockFetch(db.Path(), wait)
+	if err != nil {
+		return nil, err
+	}
+	return l.unlock, nil
+}
 
 // fetchLock is an advisory lock beside the store, held while fetching so
 // that two fetches never run against one store at once. The kernel drops

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -23,6 +24,7 @@ import (
 	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/noprobe"
 	"github.com/aiwatch/aiwatch/feeds/match"
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/postgres"
 	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/store/sqlite"
 	"github.com/aiwatch/aiwatch/ui/bidi"
@@ -76,6 +78,9 @@ type app struct {
 	db      store.Backend
 	res     *query.MapResolver // names for the query language, built once
 	open    sqlite.Options     // how store opens the store
+	// dsn is the PostgreSQL address of the store in use, password and
+	// all, or "" for a file. It is never printed: see redact.
+	dsn string
 
 	configFlag string
 	cfg        config.Config
@@ -131,6 +136,7 @@ func init() {
 		{"feeds", "list|add|rm|enable|disable ...", "manage feeds", cmdFeeds},
 		{"opml", "import FILE | export", "import or export feeds as OPML 2.0", cmdOPML},
 		{"sanctions", "update|status|import|confirm|set|history ...", "keep sanction status current from the Consolidated Screening List", cmdSanctions},
+		{"migrate", "--from FILE.db --to postgres://HOST/DB", "copy a personal SQLite store, marks and all, into a team store on PostgreSQL", cmdMigrate},
 		{"check", "", "check the store's integrity and report counts", cmdCheck},
 		{"backup", "FILE", "write a consistent copy of the store, even while others write", cmdBackup},
 		{"prune", "[--older-than 180d] [--keep-starred]", "delete old items to bound the store's size", cmdPrune},
@@ -145,7 +151,7 @@ func init() {
 func (a *app) parseGlobal(args []string) (rest []string, showVersion bool, err error) {
 	global := flag.NewFlagSet("aiwatch", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	global.StringVar(&a.dbFlag, "db", "", "path of the store")
+	global.StringVar(&a.dbFlag, "db", "", "the store: a file, or a postgres:// address")
 	global.StringVar(&a.configFlag, "config", "", "path of the config file")
 	global.Var(&a.bidi, "bidi", "who shapes and orders Arabic and Hebrew in the dashboard: auto, app or terminal")
 	global.BoolVar(&showVersion, "version", false, "print the version")
@@ -236,7 +242,7 @@ func (a *app) finish(err error) int {
 		fmt.Fprintf(a.stderr, "aiwatch: %s\n", ue.msg)
 		return 2
 	}
-	fmt.Fprintf(a.stderr, "aiwatch: %s\n", userMessage(err))
+	fmt.Fprintf(a.stderr, "aiwatch: %s\n", a.redact(userMessage(err)))
 	return 1
 }
 
@@ -245,6 +251,7 @@ func (a *app) finish(err error) int {
 func userMessage(err error) string {
 	msg := err.Error()
 	msg = strings.ReplaceAll(msg, "sqlite: ", "")
+	msg = strings.ReplaceAll(msg, "postgres: ", "")
 	return msg
 }
 
@@ -270,8 +277,12 @@ Commands:
 	fmt.Fprintf(w, `
 Run "aiwatch COMMAND --help" for a command's flags.
 
-The store is --db PATH, else $AIWATCH_DB, else $XDG_DATA_HOME/aiwatch/aiwatch.db
-(~/.local/share/aiwatch/aiwatch.db). It is created and seeded on first use.
+The store is --db PATH, else $AIWATCH_DB, else the config file's store.dsn,
+else $XDG_DATA_HOME/aiwatch/aiwatch.db (~/.local/share/aiwatch/aiwatch.db).
+It is created and seeded on first use. A postgres:// address instead of a
+path opens a team store on PostgreSQL, where marks, the watch list, alerts
+and views are the user's own: user: in the config file, else $AIWATCH_USER,
+else the login name.
 The config file is --config FILE, else $AIWATCH_CONFIG, else
 $XDG_CONFIG_HOME/aiwatch/config.yml (~/.config/aiwatch/config.yml).
 
@@ -287,7 +298,7 @@ outside tmux and screen.
 func (a *app) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("aiwatch "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&a.dbFlag, "db", a.dbFlag, "path of the store")
+	fs.StringVar(&a.dbFlag, "db", a.dbFlag, "the store: a file, or a postgres:// address")
 	return fs
 }
 
@@ -395,20 +406,20 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// store opens (creating and seeding if needed) the store.
+// store opens (creating and seeding if needed) the store: a SQLite file,
+// or a team store on PostgreSQL when its location is a postgres:// address.
 func (a *app) store() (store.Backend, error) {
 	if a.db != nil {
 		return a.db, nil
 	}
-	path, err := storePath(a.dbFlag, a.getenv)
+	loc, err := storeLocation(a.dbFlag, a.getenv, a.cfg.Store.DSN)
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(path, a.open)
+	db, err := a.openStore(loc)
 	if err != nil {
 		return nil, err
 	}
-	db.Now = a.now
 	if err := db.SeedReference(a.ctx, func(aliases []store.Alias) store.TagFunc { return tagFunc(match.New(aliases)) }); err != nil {
 		db.Close()
 		return nil, err
@@ -418,6 +429,48 @@ func (a *app) store() (store.Backend, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openStore opens the store at loc without seeding it.
+func (a *app) openStore(loc string) (store.Backend, error) {
+	if postgres.IsDSN(loc) {
+		a.dsn = loc
+		db, err := postgres.Open(a.ctx, loc, postgres.Options{User: userName(a.cfg.User, a.getenv), ReadOnly: a.open.ReadOnly})
+		if err != nil {
+			return nil, err
+		}
+		db.Now = a.now
+		return db, nil
+	}
+	db, err := sqlite.Open(loc, a.open)
+	if err != nil {
+		return nil, err
+	}
+	db.Now = a.now
+	return db, nil
+}
+
+// redact hides the password of the PostgreSQL address in use, wherever
+// it is in s.
+func (a *app) redact(s string) string {
+	if a.dsn == "" {
+		return s
+	}
+	if u, err := url.Parse(a.dsn); err == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok && p != "" {
+			s = strings.ReplaceAll(s, a.dsn, postgres.Redact(a.dsn))
+			s = strings.ReplaceAll(s, p, "xxxxx")
+			if e := url.QueryEscape(p); e != p {
+				s = strings.ReplaceAll(s, e, "xxxxx")
+			}
+		}
+	}
+	if u, err := url.Parse(a.dsn); err == nil {
+		if p := u.Query().Get("password"); p != "" {
+			s = strings.ReplaceAll(s, p, "xxxxx")
+		}
+	}
+	return s
 }
 
 // suggestCommand returns the commands close to name.

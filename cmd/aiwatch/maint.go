@@ -28,7 +28,11 @@ func cmdCheck(a *app, args []string) error {
 		return err
 	}
 	w := a.stdout
-	fmt.Fprintf(w, "store:        %s (%s)\n", db.Path(), humanBytes(r.FileBytes))
+	if db.Path() != "" {
+		fmt.Fprintf(w, "store:        %s (%s)\n", db.Path(), humanBytes(r.FileBytes))
+	} else {
+		fmt.Fprintf(w, "store:        %s (%s)\n", db.Location(), humanBytes(r.FileBytes))
+	}
 	fmt.Fprintf(w, "schema:       version %d of %d\n", r.SchemaHave, r.SchemaWant)
 	fmt.Fprintf(w, "integrity:    %s\n", strings.Join(r.Integrity, "; "))
 	fmt.Fprintf(w, "foreign keys: %d violations\n", r.ForeignKeys)
@@ -92,6 +96,9 @@ func cmdBackup(a *app, args []string) error {
 	db, err := a.store()
 	if err != nil {
 		return err
+	}
+	if db.Path() == "" {
+		return fmt.Errorf("backup copies a SQLite store; %s is a PostgreSQL store: back it up with pg_dump (e.g. pg_dump -Fc -f aiwatch.dump DBNAME)", db.Location())
 	}
 	if err := db.Backup(a.ctx, pos[0]); err != nil {
 		return err

@@ -6,7 +6,24 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/aiwatch/aiwatch/store"
 )
+
+// changeListener is a store that announces other processes' writes
+// itself: PostgreSQL's LISTEN.
+type changeListener interface {
+	Listen(ctx context.Context) (<-chan struct{}, error)
+}
+
+// watchChanges signals when another process writes to db: through the
+// store's own announcements where it has them, else by watching its file.
+func watchChanges(ctx context.Context, db store.Backend) (<-chan struct{}, error) {
+	if l, ok := db.(changeListener); ok {
+		return l.Listen(ctx)
+	}
+	return watchStore(ctx, db.Path())
+}
 
 // settle is how long the store's files must be quiet before watchStore
 // signals.

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -364,14 +363,10 @@ func spawnRetag(a *app) error {
 	if err != nil {
 		return err
 	}
-	args := []string{"--db", a.db.Path()}
-	if a.configFlag != "" {
-		args = append(args, "--config", a.configFlag)
-	}
-	cmd := exec.Command(exe, append(args, "retag", "--if-stale", "--quiet")...)
+	cmd := retagCommand(a, exe)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	var logf io.WriteCloser
-	if f, err := os.OpenFile(filepath.Join(filepath.Dir(a.db.Path()), "aiwatch.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
+	if f := openLog(a.db, a.getenv); f != nil {
 		cmd.Stdout, cmd.Stderr, logf = f, f, f
 	}
 	err = cmd.Start()
@@ -382,4 +377,22 @@ func spawnRetag(a *app) error {
 		return err
 	}
 	return cmd.Process.Release()
+}
+
+// retagCommand is the command line of the background re-tag, run by exe.
+func retagCommand(a *app, exe string) *exec.Cmd {
+	var args []string
+	if a.db.Path() != "" {
+		args = append(args, "--db", a.db.Path())
+	}
+	if a.configFlag != "" {
+		args = append(args, "--config", a.configFlag)
+	}
+	cmd := exec.Command(exe, append(args, "retag", "--if-stale", "--quiet")...)
+	if a.dsn != "" {
+		// The address goes by the environment, which other users cannot
+		// read, never on the command line, which ps shows everyone.
+		cmd.Env = append(os.Environ(), "AIWATCH_DB="+a.dsn)
+	}
+	return cmd
 }

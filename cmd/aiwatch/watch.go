@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aiwatch/aiwatch/feeds"
+	"github.com/aiwatch/aiwatch/store"
 )
 
 // watchRecheck is the longest fetch --watch sleeps without looking at the
@@ -22,7 +23,7 @@ func (a *app) watch(r *feeds.Refresher) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s watching %s; stop with ctrl+c\n", a.now().UTC().Format(time.RFC3339), db.Path())
+	fmt.Fprintf(a.stdout, "%s watching %s; stop with ctrl+c\n", a.now().UTC().Format(time.RFC3339), db.Location())
 	for {
 		if a.ctx.Err() != nil {
 			break
@@ -32,7 +33,7 @@ func (a *app) watch(r *feeds.Refresher) error {
 			return err
 		}
 		if len(due) > 0 {
-			a.watchRound(r, db.Path())
+			a.watchRound(r, db)
 		}
 		if a.ctx.Err() != nil {
 			break
@@ -53,14 +54,14 @@ func (a *app) watch(r *feeds.Refresher) error {
 }
 
 // watchRound fetches the due feeds once and logs one line.
-func (a *app) watchRound(r *feeds.Refresher, path string) {
+func (a *app) watchRound(r *feeds.Refresher, db store.Backend) {
 	start := a.now()
-	lock, err := lockFetch(path, false)
+	unlock, err := a.lockStore(db, false)
 	if err != nil {
-		fmt.Fprintf(a.stdout, "%s skipped: %s\n", start.UTC().Format(time.RFC3339), oneLine(err.Error()))
+		fmt.Fprintf(a.stdout, "%s skipped: %s\n", start.UTC().Format(time.RFC3339), oneLine(a.redact(err.Error())))
 		return
 	}
-	defer lock.unlock()
+	defer unlock()
 	sum, err := r.Refresh(a.ctx, nil, nil)
 	line := fmt.Sprintf("%s %s", start.UTC().Format(time.RFC3339), sum.String())
 	if err == nil {

@@ -58,6 +58,17 @@ type Config struct {
 	Display   Display
 	Sanctions Sanctions
 	Alerts    Alerts
+	Store     Store
+	// User owns the marks, watch list, alerts and views in a team store;
+	// "" means $AIWATCH_USER, else the login name.
+	User string
+}
+
+// Store names a team store on a PostgreSQL server. --db and $AIWATCH_DB
+// win over it.
+type Store struct {
+	// DSN is a postgres:// or postgresql:// address, or "".
+	DSN string
 }
 
 // Pos is a place in the file, for errors found after it was read, such

@@ -355,3 +355,41 @@ func BenchmarkLoadInit(b *testing.B) {
 		}
 	}
 }
+
+func TestStoreAndUser(t *testing.T) {
+	c, err := Parse("c.yml", []byte("store:\n  dsn: postgres://alice:s3cret-pw@db.example.org/aiwatch\nuser: \" alice \"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Store.DSN != "postgres://alice:s3cret-pw@db.example.org/aiwatch" || c.User != "alice" {
+		t.Errorf("store = %+v, user = %q", c.Store, c.User)
+	}
+	shown := Show(c)
+	if strings.Contains(shown, "s3cret-pw") {
+		t.Errorf("config show prints the password:\n%s", shown)
+	}
+	back, err := Parse("shown.yml", []byte(shown))
+	if err != nil {
+		t.Fatalf("config show's output is refused: %v", err)
+	}
+	if back.User != "alice" || !strings.HasPrefix(back.Store.DSN, "postgres://alice:") {
+		t.Errorf("config show lost the store or user: %+v %q", back.Store, back.User)
+	}
+	for _, tc := range []struct{ src, want string }{
+		{"store:\n  dsn: /home/alice/aiwatch.db\n", `c.yml:2:8: store.dsn: expected a postgres:// or postgresql:// address, found "/home/alice/aiwatch.db"`},
+		{"store:\n  dns: postgres://db/aiwatch\n", `c.yml:2:3: store: unknown key "dns" (did you mean "dsn"?)`},
+		{"store:\n  dsn: mysql://u:hunter2@db/x\n", `found "mysql://u:xxxxx@db/x"`},
+		{"user: [alice]\n", `c.yml:1:7: user: expected text, found a list`},
+	} {
+		_, err := Parse("c.yml", []byte(tc.src))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want %s", tc.src, err, tc.want)
+		}
+	}
+	for _, src := range []string{"user: \"\"\nstore: {dsn: \"\"}\n", "user:\nstore:\n"} {
+		c, err := Parse("c.yml", []byte(src))
+		if err != nil || c.User != "" || c.Store.DSN != "" {
+			t.Errorf("%q: %+v %v", src, c, err)
+		}
+	}
+}

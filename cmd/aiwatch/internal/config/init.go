@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aiwatch/aiwatch/store/postgres"
 	"github.com/aiwatch/aiwatch/ui/keys"
 )
 
@@ -103,6 +104,18 @@ alerts:
   command: []
   # A URL the new alerts are POSTed to as JSON; empty posts nothing.
   webhook: ""
+
+# store: a team store on a PostgreSQL server, shared by everyone who names
+# it (see the README's "Team store"). --db and $AIWATCH_DB win over it;
+# empty means the SQLite file ~/.local/share/aiwatch/aiwatch.db.
+store:
+  # e.g. postgres://alice@db.example.org/aiwatch; a password is better kept
+  # in ~/.pgpass than here.
+  dsn: ""
+
+# user: whose read and starred marks, watch list, alerts and views these
+# are in a team store; empty means $AIWATCH_USER, else the login name.
+user: ""
 `, FormatDuration(MinInterval), FormatDuration(MaxInterval), FormatDuration(d.Feeds.Interval), FormatSize(d.Feeds.MaxBody),
 		FormatDuration(d.Feeds.Timeout), d.Feeds.Concurrency, d.Feeds.PerHost,
 		d.Display.Theme, strings.Join(colorNames, ", "), d.Display.DateFormat, d.Display.Bidi, FormatDuration(d.Sanctions.MaxAge), d.Alerts.Notify)
@@ -176,7 +189,19 @@ func Show(c Config) string {
 		cmd[i] = strconv.Quote(a)
 	}
 	w("alerts:\n  notify: %s\n  command: [%s]\n  webhook: %s\n", c.Alerts.Notify, strings.Join(cmd, ", "), strconv.Quote(c.Alerts.Webhook))
+	// The address without its password: config show is pasted into bug
+	// reports.
+	w("store:\n  dsn: %s\n", strconv.Quote(redactDSN(c.Store.DSN)))
+	w("user: %s\n", strconv.Quote(c.User))
 	return b.String()
+}
+
+// redactDSN is dsn with its password hidden, or "" for "".
+func redactDSN(dsn string) string {
+	if dsn == "" {
+		return ""
+	}
+	return postgres.Redact(dsn)
 }
 
 // KeyPaths lists every key the loader reads, as dotted paths with [] for
@@ -200,7 +225,7 @@ func KeyPaths() []string {
 	add("display.colors.", colorNames)
 	add("sanctions.", sanctionsKeys)
 	add("alerts.", alertsKeys)
-	add("user.", userKeys)
+	add("store.", storeKeys)
 	slices.Sort(out)
 	return out
 }

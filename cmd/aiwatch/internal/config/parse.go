@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/postgres"
 	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/theme"
@@ -23,16 +24,14 @@ import (
 // The keys of each section. Schema (config_test.go) checks that
 // docs/config.schema.json knows exactly these.
 var (
-	topKeys       = []string{"keys", "views", "ignore", "feeds", "display", "sanctions", "alerts", "user"}
+	topKeys       = []string{"keys", "views", "ignore", "feeds", "display", "sanctions", "alerts", "store", "user"}
 	viewKeys      = []string{"name", "query"}
 	feedKeys      = []string{"interval", "max_body", "timeout", "concurrency", "per_host", "user_agent"}
 	displayKeys   = []string{"theme", "colors", "date_format", "bidi"}
 	sanctionsKeys = []string{"max_age", "csl_url"}
 	alertsKeys    = []string{"notify", "command", "webhook"}
-	// userKeys is a section later work fills in; it is known so that the
-	// file may hold it, empty, already.
-	userKeys    = []string{}
-	notifyModes = []string{"auto", "off"}
+	storeKeys     = []string{"dsn"}
+	notifyModes   = []string{"auto", "off"}
 
 	themes     = []string{"auto", "dark", "light"}
 	bidiModes  = []string{"auto", "app", "terminal"}
@@ -286,8 +285,10 @@ func (p *parser) top(n *yaml.Node) {
 			p.sanctions(v)
 		case "alerts":
 			p.alerts(v)
+		case "store":
+			p.store(v)
 		case "user":
-			p.mapping(v, "user", userKeys, func(string, *yaml.Node, *yaml.Node) {})
+			p.user(v)
 		}
 	})
 }
@@ -571,6 +572,47 @@ func (p *parser) sanctions(n *yaml.Node) {
 			}
 		}
 	})
+}
+
+// store reads the store section: a team store's PostgreSQL address. A
+// file path is not taken here, so that a path is never read as an address
+// nor an address as a path; --db and $AIWATCH_DB name files.
+func (p *parser) store(n *yaml.Node) {
+	p.mapping(n, "store", storeKeys, func(k string, _, v *yaml.Node) {
+		if k != "dsn" || isNull(v) {
+			return
+		}
+		s, ok := p.str(v, "store.dsn")
+		if !ok || s == "" {
+			return
+		}
+		if !postgres.IsDSN(s) {
+			p.errorf(v, "store.dsn: expected a postgres:// or postgresql:// address, found %q; a store file is named by --db or $AIWATCH_DB", store.CleanLine(postgres.Redact(s), 80))
+			return
+		}
+		p.c.Store.DSN = s
+	})
+}
+
+// user reads the name the team store keeps this person's marks, watch
+// list, alerts and views under.
+func (p *parser) user(n *yaml.Node) {
+	if isNull(n) {
+		return
+	}
+	s, ok := p.str(n, "user")
+	if !ok {
+		return
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return
+	}
+	if s != store.CleanLine(s, 200) || strings.ContainsAny(s, "\n\t") {
+		p.errorf(n, "user: expected a user name on one line of at most 200 characters, found %q", store.CleanLine(s, 80))
+		return
+	}
+	p.c.User = s
 }
 
 // ParseDuration reads a duration as Go writes it (90s, 30m, 1h30m) or in
