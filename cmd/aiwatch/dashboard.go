@@ -111,7 +111,11 @@ func cmdDashboard(a *app, args []string) error {
 	// screen if its answer differs.
 	environ := os.Environ()
 	profile := colorprofile.Detect(os.Stdout, withoutTMUX(environ))
-	p := tea.NewProgram(ui.New(cfg), tea.WithContext(a.ctx), tea.WithColorProfile(profile))
+	// The first screen's data is read before the program starts, so that
+	// the first frame shows it; a load slower than the budget arrives
+	// as it would have without the preload.
+	m := ui.Preload(ui.New(cfg), preloadBudget)
+	p := tea.NewProgram(m, tea.WithContext(a.ctx), tea.WithColorProfile(profile))
 	if os.Getenv("TMUX") != "" {
 		go func() {
 			if full := colorprofile.Detect(os.Stdout, environ); full != profile {
@@ -124,6 +128,10 @@ func cmdDashboard(a *app, args []string) error {
 	}
 	return nil
 }
+
+// preloadBudget bounds how long the dashboard waits for its first
+// screen's data before it starts drawing.
+const preloadBudget = 150 * time.Millisecond
 
 // withoutTMUX is environ less $TMUX: colour detection that reads only the
 // environment and terminfo.
