@@ -42,6 +42,10 @@ func (db *DB) AddWatch(ctx context.Context, w store.Watch) (store.Watch, error) 
 	}
 	w.Created = db.Now().UTC().Truncate(time.Second)
 	err := db.tx(ctx, func(tx pgx.Tx) error {
+		// What is stored before the entry is what is committed now.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(newRowsLock)); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, `INSERT INTO watches (username, kind, value, created, from_item, from_event)
 			VALUES ($1, $2, $3, $4, (SELECT coalesce(max(id), 0) FROM items), (SELECT coalesce(max(id), 0) FROM designation_events))
 			ON CONFLICT (username, kind, value) DO NOTHING RETURNING id`,
@@ -73,6 +77,16 @@ func (db *DB) RemoveWatch(ctx context.Context, id int64) error {
 	return db.wrap("remove a watch entry", err)
 }
 
+// newRowsLock is the advisory lock key that lets the alert check read
+// settled IDs. IDs are handed out when a row is inserted, not when it is
+// committed, so without it a check could see item 100 committed while
+// item 99 is not yet, move its mark past 99 and never alert on it. Every
+// transaction that inserts items or designation events takes this lock
+// shared (pg_advisory_xact_lock_shared); the check takes it exclusively
+// just while it reads the newest IDs, so it waits for those transactions
+// to commit, and they wait for that one read.
+const newRowsLock = 0x61697761_0000a1e7 // "aiwa", "alert"
+
 // CheckAlerts looks at the items and designation events stored since the
 // user's last check and records an alert for each that one of the user's
 // watch entries selects: an item that entry's Filter matches (ignored
@@ -83,12 +97,17 @@ func (db *DB) RemoveWatch(ctx context.Context, id int64) error {
 // and the user's marks still move past what was looked at.
 func (db *DB) CheckAlerts(ctx context.Context, ws []store.WatchMatch) ([]store.Alert, error) {
 	var itemMark, eventMark, maxItem, maxEvent int64
-	err := db.pool.QueryRow(ctx, `SELECT
-		coalesce((SELECT value::bigint FROM user_meta WHERE username = $1 AND key = $2), 0),
-		coalesce((SELECT value::bigint FROM user_meta WHERE username = $1 AND key = $3), 0),
-		coalesce((SELECT max(id) FROM items), 0),
-		coalesce((SELECT max(id) FROM designation_events), 0)`,
-		db.user, userKeyItemMark, userKeyEventMark).Scan(&itemMark, &eventMark, &maxItem, &maxEvent)
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(newRowsLock)); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT
+			coalesce((SELECT value::bigint FROM user_meta WHERE username = $1 AND key = $2), 0),
+			coalesce((SELECT value::bigint FROM user_meta WHERE username = $1 AND key = $3), 0),
+			coalesce((SELECT max(id) FROM items), 0),
+			coalesce((SELECT max(id) FROM designation_events), 0)`,
+			db.user, userKeyItemMark, userKeyEventMark).Scan(&itemMark, &eventMark, &maxItem, &maxEvent)
+	})
 	if err != nil {
 		return nil, db.wrap("check for alerts", err)
 	}

@@ -353,3 +353,63 @@ func TestAlertDelivery(t *testing.T) {
 		t.Errorf("watch label: %+v", p)
 	}
 }
+
+// TestAlertCheckWaitsForInsertsInFlight: an event whose insert is not
+// committed when the check runs still alerts once it is, though a later
+// event was committed first.
+func TestAlertCheckWaitsForInsertsInFlight(t *testing.T) {
+	ctx := t.Context()
+	db, _ := open(t, "alice")
+	designationFixture(t, db)
+	db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
+	tx, err := db.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, int64(postgres.NewRowsLock)); err != nil {
+		t.Fatal(err)
+	}
+	var early int64
+	if err := tx.QueryRow(ctx, `INSERT INTO designation_events (at, firm_id, list_id, action) VALUES ($1, 'biren', 'sdn', 'added') RETURNING id`, day.Unix()).Scan(&early); err != nil {
+		t.Fatal(err)
+	}
+	late := fixtureEvent(t, db, day, "biren", "sdn", "removed", "")
+	if late <= early {
+		t.Fatalf("event IDs %d, %d: the test needs the later one committed first", early, late)
+	}
+	type result struct {
+		as  []store.Alert
+		err error
+	}
+	done := make(chan result, 1)
+	ms := watchMatches(t, db)
+	go func() {
+		as, err := db.CheckAlerts(ctx, ms)
+		done <- result{as, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+		t.Errorf("the check did not wait for the insert in flight: %+v, %v", r.as, r.err)
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(300 * time.Millisecond):
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r = <-done
+	}
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	got := append(r.as, check(t, db)...)
+	var events []int64
+	for _, a := range got {
+		events = append(events, a.EventID)
+	}
+	if !slices.Equal(events, []int64{early, late}) {
+		t.Errorf("alerts for events %v, want %v", events, []int64{early, late})
+	}
+}
