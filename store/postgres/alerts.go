@@ -142,30 +142,12 @@ func (db *DB) CheckAlerts(ctx context.Context, ws []store.WatchMatch) ([]store.A
 	}
 	var added []store.Alert
 	err = db.tx(ctx, func(tx pgx.Tx) error {
-		added = added[:0]
-		for _, a := range found {
-			var item, event *int64
-			if a.Kind == store.AlertItem {
-				item = &a.ItemID
-			} else {
-				event = &a.EventID
-			}
-			// An item deleted since it was read, or a watch entry
-			// removed, gives no alert.
-			err := tx.QueryRow(ctx, `INSERT INTO alerts (at, kind, watch_id, firm, item_id, event_id, title, detail)
-				SELECT $1, $2, $3, $4, $5, $6, $7, $8
-				WHERE EXISTS (SELECT 1 FROM watches WHERE id = $3 AND username = $9)
-					AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM items WHERE id = $5))
-				ON CONFLICT DO NOTHING RETURNING id`,
-				a.At.Unix(), a.Kind, a.WatchID, a.Firm, item, event, a.Title, a.Detail, db.user).Scan(&a.ID)
-			if errors.Is(err, pgx.ErrNoRows) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			added = append(added, a)
+		var err error
+		if added, err = db.recordAlerts(ctx, tx, found); err != nil {
+			return err
 		}
+		// The marks move in the same transaction: never past an alert
+		// that was not recorded.
 		for key, v := range map[string]int64{userKeyItemMark: maxItem, userKeyEventMark: maxEvent} {
 			if _, err := tx.Exec(ctx, `INSERT INTO user_meta (username, key, value) VALUES ($1, $2, $3::bigint::text)
 				ON CONFLICT (username, key) DO UPDATE SET value = greatest(user_meta.value::bigint, excluded.value::bigint)::text`,
@@ -177,6 +159,61 @@ func (db *DB) CheckAlerts(ctx context.Context, ws []store.WatchMatch) ([]store.A
 	})
 	if err != nil {
 		return nil, db.wrap("record alerts", err)
+	}
+	return added, nil
+}
+
+// recordAlerts records the alerts found and returns those that are new,
+// with their IDs, in the order found. An item deleted since it was read,
+// or a watch entry removed (or not the user's), gives no alert. It is one
+// statement however many there are: an import can log thousands.
+func (db *DB) recordAlerts(ctx context.Context, tx pgx.Tx, found []store.Alert) ([]store.Alert, error) {
+	if len(found) == 0 {
+		return nil, nil
+	}
+	n := len(found)
+	at, watch, item, event := make([]int64, n), make([]int64, n), make([]*int64, n), make([]*int64, n)
+	kind, firm, title, detail := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	type key struct{ watch, item, event int64 }
+	index := make(map[key]int, n)
+	for i, a := range found {
+		at[i], kind[i], watch[i], firm[i], title[i], detail[i] = a.At.Unix(), a.Kind, a.WatchID, a.Firm, a.Title, a.Detail
+		if a.Kind == store.AlertItem {
+			item[i] = &found[i].ItemID
+		} else {
+			event[i] = &found[i].EventID
+		}
+		index[key{a.WatchID, a.ItemID, a.EventID}] = i
+	}
+	rows, err := tx.Query(ctx, `INSERT INTO alerts (at, kind, watch_id, firm, item_id, event_id, title, detail)
+		SELECT f.* FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])
+			AS f (at, kind, watch_id, firm, item_id, event_id, title, detail)
+		WHERE EXISTS (SELECT 1 FROM watches w WHERE w.id = f.watch_id AND w.username = $9)
+			AND (f.item_id IS NULL OR EXISTS (SELECT 1 FROM items i WHERE i.id = f.item_id))
+		ON CONFLICT DO NOTHING
+		RETURNING id, watch_id, coalesce(item_id, 0), coalesce(event_id, 0)`,
+		at, kind, watch, firm, item, event, title, detail, db.user)
+	if err != nil {
+		return nil, err
+	}
+	var got []int
+	var id int64
+	var k key
+	if _, err := pgx.ForEachRow(rows, []any{&id, &k.watch, &k.item, &k.event}, func() error {
+		i, ok := index[k]
+		if !ok {
+			return fmt.Errorf("alert %d is none of those recorded", id)
+		}
+		found[i].ID = id
+		got = append(got, i)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	slices.Sort(got)
+	added := make([]store.Alert, len(got))
+	for j, i := range got {
+		added[j] = found[i]
 	}
 	return added, nil
 }
