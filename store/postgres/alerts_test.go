@@ -413,3 +413,23 @@ func TestAlertCheckWaitsForInsertsInFlight(t *testing.T) {
 		t.Errorf("alerts for events %v, want %v", events, []int64{early, late})
 	}
 }
+
+// TestAlertsStartPerEntry: each entry starts at the events stored when
+// it was added, whoever's it is.
+func TestAlertsStartPerEntry(t *testing.T) {
+	ctx := t.Context()
+	alice, dsn := open(t, "alice")
+	bob := openUser(t, dsn, "bob")
+	designationFixture(t, alice)
+	alice.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
+	first := fixtureEvent(t, alice, day, "biren", "sdn", "added", "")
+	bob.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
+	second := fixtureEvent(t, alice, day, "biren", "sdn", "removed", "")
+	as, bs := check(t, alice), check(t, bob)
+	if len(as) != 2 || as[0].EventID != first || as[1].EventID != second {
+		t.Errorf("alice: %+v", as)
+	}
+	if len(bs) != 1 || bs[0].EventID != second || bs[0].Title != "Biren: removed from OFAC SDN" {
+		t.Errorf("bob, whose entry came after the first event: %+v", bs)
+	}
+}
