@@ -68,7 +68,7 @@ func BenchmarkCheckAlerts(b *testing.B) {
 	benchExec(b, db, `INSERT INTO feeds (url) VALUES ('https://example.org/big.xml')`)
 	benchExec(b, db, `INSERT INTO items (feed_id, key, title, published, search)
 		SELECT (SELECT id FROM feeds), i::text, 'Item ' || i || ' about a chip', $1 + i, 'item ' || i || ' about a chip'
-		FROM generate_series(0, 19999) i`, day.Unix())
+		FROM generate_series(0, 19999) i`, alertDay.Unix())
 	benchExec(b, db, `INSERT INTO item_tags (kind, entity, item_id, published)
 		SELECT 'firm', (`+benchFirms+`)[1 + (id - 1) % 8], id, published FROM items`)
 	b.ResetTimer()
@@ -93,7 +93,7 @@ func BenchmarkCheckAlertsDesignations(b *testing.B) {
 	ms := benchWatches(b, db)
 	benchExec(b, db, `INSERT INTO lists (id, name, badge) VALUES ('sdn', 'OFAC SDN', 'SDN')`)
 	benchExec(b, db, `INSERT INTO designation_events (at, firm_id, list_id, action, detail)
-		SELECT $1, (`+benchFirms+`)[1 + i % 8], 'sdn', 'added', 'event ' || i FROM generate_series(0, 1999) i`, day.Unix())
+		SELECT $1, (`+benchFirms+`)[1 + i % 8], 'sdn', 'added', 'event ' || i FROM generate_series(0, 1999) i`, alertDay.Unix())
 	for b.Loop() {
 		b.StopTimer()
 		benchExec(b, db, `DELETE FROM alerts`)
@@ -124,7 +124,7 @@ func BenchmarkAlerts(b *testing.B) {
 			b.Fatal(err)
 		}
 		benchExec(b, db, `INSERT INTO alerts (at, kind, watch_id, firm, event_id, title, acked)
-			SELECT $1 + i, 'designation', $2, 'biren', i, 'Biren: added to OFAC SDN', i % 10 <> 0 FROM generate_series(1, 10000) i`, day.Unix(), w.ID)
+			SELECT $1 + i, 'designation', $2, 'biren', i, 'Biren: added to OFAC SDN', i % 10 <> 0 FROM generate_series(1, 10000) i`, alertDay.Unix(), w.ID)
 	}
 	benchExec(b, alice, `ANALYZE`)
 	b.Run("list", func(b *testing.B) {

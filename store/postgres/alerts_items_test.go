@@ -16,7 +16,7 @@ func TestAlertsOnePerItemPerWatch(t *testing.T) {
 	needItems(t, db)
 	feed := fixtureFeed(t, db, "https://example.org/a.xml", "A")
 	// Stored before the watch: never an alert.
-	fixtureItem(t, db, feed, "old", "Biren old news", day, "biren")
+	fixtureItem(t, db, feed, "old", "Biren old news", alertDay, "biren")
 
 	w, err := db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
 	if err != nil || w.ID == 0 {
@@ -25,13 +25,13 @@ func TestAlertsOnePerItemPerWatch(t *testing.T) {
 	if _, err := db.AddWatch(ctx, store.Watch{Kind: store.WatchQuery, Value: "chip"}); err != nil {
 		t.Fatal(err)
 	}
-	if as := check(t, db); len(as) != 0 {
+	if as := checkAlerts(t, db); len(as) != 0 {
 		t.Fatalf("alerts for items stored before the watch: %+v", as)
 	}
-	fixtureItem(t, db, feed, "1", "Biren ships a chip", day, "biren")
-	fixtureItem(t, db, feed, "2", "Biren raises money", day, "biren")
-	fixtureItem(t, db, feed, "3", "Huawei news", day, "huawei")
-	as := check(t, db)
+	fixtureItem(t, db, feed, "1", "Biren ships a chip", alertDay, "biren")
+	fixtureItem(t, db, feed, "2", "Biren raises money", alertDay, "biren")
+	fixtureItem(t, db, feed, "3", "Huawei news", alertDay, "huawei")
+	as := checkAlerts(t, db)
 	// biren: items 1 and 2; "chip": item 1.
 	if len(as) != 3 {
 		t.Fatalf("first check: %d alerts, want 3: %+v", len(as), as)
@@ -41,17 +41,17 @@ func TestAlertsOnePerItemPerWatch(t *testing.T) {
 			t.Errorf("alert %+v", a)
 		}
 	}
-	if again := check(t, db); len(again) != 0 {
+	if again := checkAlerts(t, db); len(again) != 0 {
 		t.Errorf("a second check with nothing new gave %d alerts", len(again))
 	}
 	// A check that looks at everything again (as a re-tag or a second
 	// process that read the old marks would) adds nothing.
 	fixtureExec(t, db, `UPDATE user_meta SET value = '0' WHERE key = 'alerts_item_mark'`)
-	if again := check(t, db); len(again) != 0 {
+	if again := checkAlerts(t, db); len(again) != 0 {
 		t.Errorf("a repeated look gave %d more alerts", len(again))
 	}
-	fixtureItem(t, db, feed, "4", "Biren again", day, "biren")
-	if more := check(t, db); len(more) != 1 {
+	fixtureItem(t, db, feed, "4", "Biren again", alertDay, "biren")
+	if more := checkAlerts(t, db); len(more) != 1 {
 		t.Errorf("third item: %d alerts", len(more))
 	}
 	all, _ := db.Alerts(ctx, false)
@@ -74,16 +74,16 @@ func TestAlertsNewIDsAfterDeletion(t *testing.T) {
 	a := fixtureFeed(t, db, "https://example.org/a.xml", "")
 	b := fixtureFeed(t, db, "https://example.org/b.xml", "")
 	db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "huawei"})
-	fixtureItem(t, db, a, "a1", "Huawei a", day, "huawei")
-	fixtureItem(t, db, b, "b1", "Huawei b", day, "huawei")
-	if as := check(t, db); len(as) != 2 {
+	fixtureItem(t, db, a, "a1", "Huawei a", alertDay, "huawei")
+	fixtureItem(t, db, b, "b1", "Huawei b", alertDay, "huawei")
+	if as := checkAlerts(t, db); len(as) != 2 {
 		t.Fatalf("%d alerts", len(as))
 	}
 	// The newest items go with their feed; the next new item must not
 	// take a looked-at id.
 	fixtureExec(t, db, `DELETE FROM feeds WHERE id = $1`, b)
-	fixtureItem(t, db, a, "a2", "Huawei a2", day, "huawei")
-	as := check(t, db)
+	fixtureItem(t, db, a, "a2", "Huawei a2", alertDay, "huawei")
+	as := checkAlerts(t, db)
 	if len(as) != 1 || as[0].Title != "Huawei a2" {
 		t.Errorf("after deleting the newest items: %+v", as)
 	}
@@ -102,14 +102,14 @@ func TestAlertsTwoProcesses(t *testing.T) {
 	two := openUser(t, dsn, "alice")
 	feed := fixtureFeed(t, one, "https://example.org/a.xml", "")
 	one.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "huawei"})
-	fixtureItem(t, one, feed, "1", "x", day, "huawei")
+	fixtureItem(t, one, feed, "1", "x", alertDay, "huawei")
 	m1, m2 := watchMatches(t, one), watchMatches(t, two)
 	a1, err1 := one.CheckAlerts(ctx, m1)
 	a2, err2 := two.CheckAlerts(ctx, m2)
 	if err1 != nil || err2 != nil || len(a1)+len(a2) != 1 {
 		t.Errorf("two processes: %d + %d alerts (%v, %v)", len(a1), len(a2), err1, err2)
 	}
-	fixtureItem(t, one, feed, "2", "y", day, "huawei")
+	fixtureItem(t, one, feed, "2", "y", alertDay, "huawei")
 	a2, _ = two.CheckAlerts(ctx, m2)
 	a1, _ = one.CheckAlerts(ctx, m1)
 	if len(a1)+len(a2) != 1 {
@@ -130,14 +130,14 @@ func TestItemAlertsPerUser(t *testing.T) {
 	feed := fixtureFeed(t, alice, "https://example.org/a.xml", "A")
 	alice.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
 	// Bob's entry comes after the first item: only the second is his.
-	first := fixtureItem(t, alice, feed, "1", "Biren one", day, "biren")
+	first := fixtureItem(t, alice, feed, "1", "Biren one", alertDay, "biren")
 	bob.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
-	second := fixtureItem(t, alice, feed, "2", "Biren two", day, "biren")
-	as := check(t, alice)
+	second := fixtureItem(t, alice, feed, "2", "Biren two", alertDay, "biren")
+	as := checkAlerts(t, alice)
 	if len(as) != 2 || as[0].ItemID != first || as[1].ItemID != second {
 		t.Fatalf("alice: %+v", as)
 	}
-	bs := check(t, bob)
+	bs := checkAlerts(t, bob)
 	if len(bs) != 1 || bs[0].ItemID != second {
 		t.Fatalf("bob: %+v", bs)
 	}
@@ -158,10 +158,10 @@ func TestAlertsIgnoredItems(t *testing.T) {
 	noisy := fixtureFeed(t, db, "https://noise.example.org/feed.xml", "Some Feed")
 	good := fixtureFeed(t, db, "https://good.example.org/feed.xml", "Good Feed")
 	db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "huawei"})
-	fixtureItem(t, db, noisy, "n1", "Huawei noise", day, "huawei")
-	keep := fixtureItem(t, db, good, "g1", "Huawei news", day, "huawei")
+	fixtureItem(t, db, noisy, "n1", "Huawei noise", alertDay, "huawei")
+	keep := fixtureItem(t, db, good, "g1", "Huawei news", alertDay, "huawei")
 	db.SetIgnore([]store.Filter{{Feeds: []string{"Some Feed"}}})
-	if as := check(t, db); len(as) != 1 || as[0].ItemID != keep {
+	if as := checkAlerts(t, db); len(as) != 1 || as[0].ItemID != keep {
 		t.Errorf("alerts with an ignored feed: %+v", as)
 	}
 }

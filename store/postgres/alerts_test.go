@@ -36,7 +36,7 @@ func watchMatches(t *testing.T, db *postgres.DB) []store.WatchMatch {
 	return out
 }
 
-func check(t *testing.T, db *postgres.DB) []store.Alert {
+func checkAlerts(t *testing.T, db *postgres.DB) []store.Alert {
 	t.Helper()
 	as, err := db.CheckAlerts(t.Context(), watchMatches(t, db))
 	if err != nil {
@@ -54,7 +54,7 @@ func needItems(t *testing.T, db *postgres.DB) {
 	}
 }
 
-var day = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+var alertDay = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
 // designationFixture stores the firms and list that designation alerts
 // name.
@@ -68,9 +68,9 @@ func designationFixture(t *testing.T, db *postgres.DB) {
 func TestWatches(t *testing.T) {
 	ctx := t.Context()
 	db, _ := open(t, "alice")
-	db.Now = func() time.Time { return day.Add(1500 * time.Millisecond) }
+	db.Now = func() time.Time { return alertDay.Add(1500 * time.Millisecond) }
 	w, err := db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: " biren "})
-	if err != nil || w.ID == 0 || w.Value != "biren" || !w.Created.Equal(day.Add(time.Second)) {
+	if err != nil || w.ID == 0 || w.Value != "biren" || !w.Created.Equal(alertDay.Add(time.Second)) {
 		t.Fatalf("add watch: %+v %v", w, err)
 	}
 	if _, err := db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"}); !errors.Is(err, store.ErrConflict) {
@@ -132,25 +132,25 @@ func TestAlertsDesignations(t *testing.T) {
 	db, _ := open(t, "alice")
 	designationFixture(t, db)
 	// Logged before the watch: never an alert.
-	fixtureEvent(t, db, day, "biren", "entity", "added", "old news")
+	fixtureEvent(t, db, alertDay, "biren", "entity", "added", "old news")
 	if _, err := db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"}); err != nil {
 		t.Fatal(err)
 	}
-	ev := fixtureEvent(t, db, day, "biren", "sdn", "added", "2026-12-01 · SDN")
-	fixtureEvent(t, db, day, "huawei", "sdn", "added", "2026-12-01")
-	as := check(t, db)
+	ev := fixtureEvent(t, db, alertDay, "biren", "sdn", "added", "2026-12-01 · SDN")
+	fixtureEvent(t, db, alertDay, "huawei", "sdn", "added", "2026-12-01")
+	as := checkAlerts(t, db)
 	if len(as) != 1 || as[0].Kind != store.AlertDesignation || as[0].Firm != "biren" || as[0].EventID != ev || as[0].ID == 0 ||
 		as[0].Title != "Biren: added to OFAC SDN" || as[0].Detail != "2026-12-01 · SDN" || as[0].Watch != "firm:biren" {
 		t.Fatalf("designation alerts: %+v", as)
 	}
-	if as := check(t, db); len(as) != 0 {
+	if as := checkAlerts(t, db); len(as) != 0 {
 		t.Errorf("again: %+v", as)
 	}
 	// A firm with neither short name nor stored row, and a list not
 	// stored, are named by their IDs; a removal is "from".
 	db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "newco"})
-	fixtureEvent(t, db, day, "huawei", "sdn", "removed", "")
-	fixtureEvent(t, db, day, "newco", "dpl", "contested", "")
+	fixtureEvent(t, db, alertDay, "huawei", "sdn", "removed", "")
+	fixtureEvent(t, db, alertDay, "newco", "dpl", "contested", "")
 	ms := watchMatches(t, db)
 	ms[0].Firms = []string{"biren", "huawei"} // as an alliance entry would list its members
 	as, err := db.CheckAlerts(ctx, ms)
@@ -167,7 +167,7 @@ func TestAlertsDesignations(t *testing.T) {
 	// A repeated look (marks back to 0) adds nothing: one alert per
 	// event per entry.
 	fixtureExec(t, db, `UPDATE user_meta SET value = '0' WHERE key = 'alerts_event_mark'`)
-	if as := check(t, db); len(as) != 0 {
+	if as := checkAlerts(t, db); len(as) != 0 {
 		t.Errorf("a repeated look gave %d more alerts", len(as))
 	}
 	if all, _ := db.Alerts(ctx, true); len(all) != 3 {
@@ -180,9 +180,9 @@ func TestAlertsDesignations(t *testing.T) {
 func addDesignationAlerts(t *testing.T, db *postgres.DB, n int) []store.Alert {
 	t.Helper()
 	for i := range n {
-		fixtureEvent(t, db, day, "biren", "sdn", "added", fmt.Sprint("event ", i))
+		fixtureEvent(t, db, alertDay, "biren", "sdn", "added", fmt.Sprint("event ", i))
 	}
-	as := check(t, db)
+	as := checkAlerts(t, db)
 	if len(as) != n {
 		t.Fatalf("%d alerts, want %d: %+v", len(as), n, as)
 	}
@@ -252,7 +252,7 @@ func TestAlertsPerUser(t *testing.T) {
 		t.Errorf("alice's check gave bob %d alerts", n)
 	}
 	// Alice's check looked past the events; bob's must still see them.
-	bs := check(t, bob)
+	bs := checkAlerts(t, bob)
 	if len(bs) != 2 {
 		t.Fatalf("bob's check after alice's: %+v", bs)
 	}
@@ -260,7 +260,7 @@ func TestAlertsPerUser(t *testing.T) {
 		t.Errorf("bob's alert %+v, alice's %+v", bs[0], as[0])
 	}
 	// A check with another user's entry records nothing for it.
-	fixtureEvent(t, alice, day, "biren", "sdn", "added", "third")
+	fixtureEvent(t, alice, alertDay, "biren", "sdn", "added", "third")
 	if got, err := bob.CheckAlerts(ctx, []store.WatchMatch{{Watch: aw, Firms: []string{"biren"}}}); err != nil || len(got) != 0 {
 		t.Errorf("bob checked alice's entry: %+v, %v", got, err)
 	}
@@ -309,11 +309,11 @@ func TestAlertDelivery(t *testing.T) {
 	ctx := t.Context()
 	db, _ := open(t, "alice")
 	designationFixture(t, db)
-	db.Now = func() time.Time { return day }
+	db.Now = func() time.Time { return alertDay }
 	db.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
 	addDesignationAlerts(t, db, 3)
 	p, err := db.PendingAlerts(ctx, "webhook", time.Time{}, 100)
-	if err != nil || len(p) != 3 || p[0].ID > p[1].ID || !p[0].At.Equal(day) {
+	if err != nil || len(p) != 3 || p[0].ID > p[1].ID || !p[0].At.Equal(alertDay) {
 		t.Fatalf("pending: %+v %v", p, err)
 	}
 	if lim, _ := db.PendingAlerts(ctx, "webhook", time.Time{}, 2); len(lim) != 2 || lim[1].ID != p[1].ID {
@@ -339,7 +339,7 @@ func TestAlertDelivery(t *testing.T) {
 	if delivered != "webhook,notify" {
 		t.Errorf("delivered = %q", delivered)
 	}
-	if p5, _ := db.PendingAlerts(ctx, "webhook", day.Add(time.Second), 100); len(p5) != 0 {
+	if p5, _ := db.PendingAlerts(ctx, "webhook", alertDay.Add(time.Second), 100); len(p5) != 0 {
 		t.Errorf("old alerts pending: %+v", p5)
 	}
 	if err := db.MarkDelivered(ctx, "a,b", []int64{p[2].ID}); err == nil {
@@ -371,10 +371,10 @@ func TestAlertCheckWaitsForInsertsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	var early int64
-	if err := tx.QueryRow(ctx, `INSERT INTO designation_events (at, firm_id, list_id, action) VALUES ($1, 'biren', 'sdn', 'added') RETURNING id`, day.Unix()).Scan(&early); err != nil {
+	if err := tx.QueryRow(ctx, `INSERT INTO designation_events (at, firm_id, list_id, action) VALUES ($1, 'biren', 'sdn', 'added') RETURNING id`, alertDay.Unix()).Scan(&early); err != nil {
 		t.Fatal(err)
 	}
-	late := fixtureEvent(t, db, day, "biren", "sdn", "removed", "")
+	late := fixtureEvent(t, db, alertDay, "biren", "sdn", "removed", "")
 	if late <= early {
 		t.Fatalf("event IDs %d, %d: the test needs the later one committed first", early, late)
 	}
@@ -404,7 +404,7 @@ func TestAlertCheckWaitsForInsertsInFlight(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	got := append(r.as, check(t, db)...)
+	got := append(r.as, checkAlerts(t, db)...)
 	var events []int64
 	for _, a := range got {
 		events = append(events, a.EventID)
@@ -422,10 +422,10 @@ func TestAlertsStartPerEntry(t *testing.T) {
 	bob := openUser(t, dsn, "bob")
 	designationFixture(t, alice)
 	alice.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
-	first := fixtureEvent(t, alice, day, "biren", "sdn", "added", "")
+	first := fixtureEvent(t, alice, alertDay, "biren", "sdn", "added", "")
 	bob.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"})
-	second := fixtureEvent(t, alice, day, "biren", "sdn", "removed", "")
-	as, bs := check(t, alice), check(t, bob)
+	second := fixtureEvent(t, alice, alertDay, "biren", "sdn", "removed", "")
+	as, bs := checkAlerts(t, alice), checkAlerts(t, bob)
 	if len(as) != 2 || as[0].EventID != first || as[1].EventID != second {
 		t.Errorf("alice: %+v", as)
 	}
