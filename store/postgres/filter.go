@@ -76,10 +76,10 @@ func shortWords(term string) (words []string, cjk bool) {
 // (华为 is not 为华).
 func searchMatch(q *argList, col, term string) string {
 	lt := strings.ToLower(term)
-	sub := col + ` LIKE ` + q.arg("%"+likeEscaper.Replace(lt)+"%")
+	sub := func() string { return col + ` LIKE ` + q.arg("%"+likeEscaper.Replace(lt)+"%") }
 	allCJK := strings.IndexFunc(lt, func(r rune) bool { return !cjkRune(r) }) < 0
 	if utf8.RuneCountInString(lt) >= 3 || allCJK {
-		return sub
+		return sub()
 	}
 	words, cjk := shortWords(lt)
 	var conds []string
@@ -88,7 +88,7 @@ func searchMatch(q *argList, col, term string) string {
 		conds = append(conds, col+` ~ `+q.arg(edge+regexp.QuoteMeta(w)+`($|[^[:alnum:]]|`+cjkClass+`)`))
 	}
 	if cjk {
-		conds = append(conds, sub)
+		conds = append(conds, sub())
 	}
 	if len(conds) == 0 {
 		return "TRUE" // nothing to search for, as on SQLite
