@@ -294,6 +294,8 @@ func TestFiltersAgreeWithModel(t *testing.T) {
 		{"a feed by ID", store.Filter{Feeds: []string{strconv.FormatInt(model[0].feed, 10)}}},
 		{"not a feed", store.Filter{NotFeeds: []string{"feed 0"}}},
 		{"since a date", store.Filter{Since: since}},
+		{"since an item's date", store.Filter{Since: time.Unix(model[10].published, 0)}},
+		{"until an item's date", store.Filter{Until: time.Unix(model[10].published, 0)}},
 		{"a firm between two dates", store.Filter{Firms: []string{"biren"}, Since: since, Until: since.AddDate(0, 0, 3)}},
 		{"some IDs", store.Filter{IDs: []int64{model[5].id, model[7].id, model[205].id, 99999}}},
 		{"some IDs of a firm", store.Filter{IDs: []int64{model[4].id, model[5].id, model[205].id}, Firms: []string{"huawei"}}},

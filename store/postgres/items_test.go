@@ -79,6 +79,7 @@ func TestFullTextChinese(t *testing.T) {
 		postgres.TestItem{Item: store.Item{Key: "d", Title: "Said the chairman", Summary: "في شنغهاي", Content: "100% of 5G_x\\y", Published: day0.Add(-3 * time.Hour)}},
 		postgres.TestItem{Item: store.Item{Key: "e", Title: "Huawei's 华为云 ai", Published: day0.Add(-4 * time.Hour)}},
 		item("f", "中华 为 人民", day0.Add(-5*time.Hour)), // 华 and 为, but not 华为
+		item("g", "华为云 A 计划", day0.Add(-6*time.Hour)), // 云 and the word a, but not 云a
 	)
 	insert(t, db, other, item("x", "华为 elsewhere", day0))
 	for _, tc := range []struct {
@@ -86,8 +87,8 @@ func TestFullTextChinese(t *testing.T) {
 		want []string
 	}{
 		{"摩尔线程", []string{"a"}},
-		{"华为", []string{"b", "e"}},
-		{"华", []string{"b", "e", "f"}},
+		{"华为", []string{"b", "e", "g"}},
+		{"华", []string{"b", "e", "f", "g"}},
 		{"为华", nil},
 		{"线程发布", []string{"a"}},
 		{"不存在的词", nil},
@@ -102,7 +103,8 @@ func TestFullTextChinese(t *testing.T) {
 		{"th", nil},          // likewise
 		{"s", []string{"e"}}, // Huawei's
 		{"في", []string{"d"}},
-		{"云", []string{"e"}},
+		{"云", []string{"e", "g"}},
+		{"云 a", []string{"e", "g"}}, // three characters: a substring, "云 ai" too
 		{"云A", nil}, // 云 and ai, but not 云a
 		{"ai云", nil},
 		{"0%", nil}, // % is no wildcard: "100%" is a word 100
@@ -113,7 +115,7 @@ func TestFullTextChinese(t *testing.T) {
 		{"_x\\", []string{"d"}},
 		{"d_t", nil}, // _ is no wildcard: "said the"
 		{"g%y", nil}, // % neither: "g_x\y"
-		{"  华为  ", []string{"b", "e"}},
+		{"  华为  ", []string{"b", "e", "g"}},
 	} {
 		t.Run(tc.term, func(t *testing.T) {
 			got := keys(t, db, store.Filter{Text: []string{tc.term}, Feeds: []string{"zh"}})
@@ -192,11 +194,11 @@ func TestItemReadsFullItem(t *testing.T) {
 	it := postgres.TestItem{Item: store.Item{Key: "k", URL: "https://example.org/a", Title: "Huawei and Biren", Summary: "sum", Content: "full text",
 		Author: "Li", Lang: "en", Published: day0, Updated: day0.Add(time.Hour), Fetched: day0.Add(2 * time.Hour), Sanctions: true,
 		Firms: []string{"huawei", "biren"}, Alliances: []string{"model-chip"},
-		Mentions: []store.Mention{
+		Mentions: []store.Mention{ // stored by (kind, entity), read back in text order
 			{Entity: "biren", Kind: store.KindFirm, Alias: "Biren", Field: store.FieldTitle, Start: 11, End: 16},
 			{Entity: "huawei", Kind: store.KindFirm, Alias: "Huawei", Field: store.FieldTitle, Start: 0, End: 6},
 			{Entity: "huawei", Kind: store.KindFirm, Alias: "Huawei", Field: store.FieldContent, Start: 0, End: 4},
-		}}, Ally: []string{"model-chip"}}
+		}}, Ally: []string{"model-chip"}, Story: 99} // a story of one: no AlsoIn
 	ids := insert(t, db, fd, it)
 	got, err := db.Item(ctx, ids["k"])
 	if err != nil {
