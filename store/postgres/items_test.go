@@ -78,7 +78,7 @@ func TestFullTextChinese(t *testing.T) {
 		postgres.TestItem{Item: store.Item{Key: "c", Title: "An unrelated English headline", Summary: "AI chips from Moore Threads", Published: day0.Add(-2 * time.Hour)}},
 		postgres.TestItem{Item: store.Item{Key: "d", Title: "Said the chairman", Summary: "في شنغهاي", Content: "100% of 5G_x\\y", Published: day0.Add(-3 * time.Hour)}},
 		postgres.TestItem{Item: store.Item{Key: "e", Title: "Huawei's 华为云 ai", Published: day0.Add(-4 * time.Hour)}},
-		item("f", "中华 为 人民", day0.Add(-5*time.Hour)), // 华 and 为, but not 华为
+		item("f", "中华 为 人民", day0.Add(-5*time.Hour)),  // 华 and 为, but not 华为
 		item("g", "华为云 A 计划", day0.Add(-6*time.Hour)), // 云 and the word a, but not 云a
 	)
 	insert(t, db, other, item("x", "华为 elsewhere", day0))
@@ -105,7 +105,7 @@ func TestFullTextChinese(t *testing.T) {
 		{"في", []string{"d"}},
 		{"云", []string{"e", "g"}},
 		{"云 a", []string{"e", "g"}}, // three characters: a substring, "云 ai" too
-		{"云A", nil}, // 云 and ai, but not 云a
+		{"云A", nil},                 // 云 and ai, but not 云a
 		{"ai云", nil},
 		{"0%", nil}, // % is no wildcard: "100%" is a word 100
 		{"100%", []string{"d"}},
