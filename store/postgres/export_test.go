@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -97,4 +98,60 @@ func unixOrZero(t time.Time) int64 {
 		return 0
 	}
 	return t.Unix()
+}
+
+// ExplainItems returns PostgreSQL's plan of Items(f).
+func ExplainItems(ctx context.Context, db *DB, f store.Filter) (string, error) {
+	sql, args, err := db.itemsSQL(ctx, f, true)
+	if err != nil {
+		return "", err
+	}
+	rows, err := db.pool.Query(ctx, `EXPLAIN `+sql, args...)
+	if err != nil {
+		return "", err
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return strings.Join(lines, "\n"), err
+}
+
+// FillItems writes n items over two feeds in a few statements, for
+// benchmarks and plan checks, newest first from newest, one a minute.
+// Every fifth title names 华为, 摩尔线程 once in 1,000; one in 20 items
+// is a later copy of the item before it. Tags: huawei on half the items,
+// biren on a tenth, sensetime on one in forty, and each item one of 30
+// other firms (f0…f29); model-chip rolls up huawei and biren. user has
+// read one item in three. It leaves the tables analysed and vacuumed.
+func FillItems(ctx context.Context, db *DB, n int, newest time.Time, user string) error {
+	for _, q := range []string{
+		`INSERT INTO feeds (url, title) VALUES ('https://fill-a.example.org/', 'Fill A'), ('https://fill-b.example.org/', 'Fill B')`,
+		`INSERT INTO items (feed_id, key, title, summary, published, fetched, story, copy, sanctions, lang)
+			SELECT (SELECT min(id) FROM feeds WHERE url LIKE 'https://fill-%') + g % 2, g::text,
+				'Item ' || g || ' on ' || (ARRAY['华为 chips', 'Ascend compute', 'a market note', 'AI lab news', 'export controls'])[g % 5 + 1]
+					|| CASE WHEN g % 1000 = 7 THEN ' 摩尔线程' ELSE '' END,
+				'summary of item ' || g, $1 - g * 60, $1, CASE WHEN g % 20 IN (0, 1) THEN g / 20 + 1 ELSE 0 END,
+				CASE WHEN g % 20 = 1 THEN 1 ELSE 0 END, g % 9 = 0, (ARRAY['en', 'zh', 'zh-CN', 'ar'])[g % 4 + 1]
+			FROM generate_series(1, $2) g`,
+		`UPDATE items SET search = lower(title || E'\n' || summary || E'\n' || content) WHERE key ~ '^[0-9]+$'`,
+		`INSERT INTO item_tags (kind, entity, item_id, copy, published)
+			SELECT 'firm', 'huawei', id, copy, published FROM items WHERE key::bigint % 2 = 0
+			UNION ALL SELECT 'firm', 'biren', id, copy, published FROM items WHERE key::bigint % 10 = 3
+			UNION ALL SELECT 'firm', 'sensetime', id, copy, published FROM items WHERE key::bigint % 40 = 5
+			UNION ALL SELECT 'firm', 'f' || (key::bigint % 30), id, copy, published FROM items
+			UNION ALL SELECT 'ally', 'model-chip', id, copy, published FROM items WHERE key::bigint % 2 = 0 OR key::bigint % 10 = 3`,
+		`INSERT INTO marks (username, item_id, read) SELECT $3, id, true FROM items WHERE id % 3 = 0`,
+	} {
+		var args []any
+		switch {
+		case strings.Contains(q, "$3"):
+			args = []any{user}
+			q = strings.ReplaceAll(q, "$3", "$1")
+		case strings.Contains(q, "$2"):
+			args = []any{newest.Unix(), n}
+		}
+		if _, err := db.pool.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	_, err := db.pool.Exec(ctx, `VACUUM ANALYZE`)
+	return err
 }

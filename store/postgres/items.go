@@ -25,7 +25,7 @@ const itemColumns = `i.id, i.feed_id, fd.title, i.key, i.url, i.title, i.summary
 // earliest first; NULL for an item alone.
 const alsoInSQL = `CASE WHEN i.story <> 0 THEN ARRAY(
 		SELECT CASE WHEN f2.title <> '' THEN f2.title ELSE f2.url END FROM items j JOIN feeds f2 ON f2.id = j.feed_id
-		WHERE j.story = i.story AND j.id <> i.id ORDER BY j.published, j.id) END`
+		WHERE j.story = i.story AND j.story <> 0 AND j.id <> i.id ORDER BY j.published, j.id) END`
 
 // Items returns the items that match f and no ignore rule, newest first,
 // with their firm and alliance tags and the user's marks. Summary is
@@ -36,21 +36,11 @@ func (db *DB) Items(ctx context.Context, f store.Filter) ([]store.Item, error) {
 
 // items is Items, with the ignore rules applied or not.
 func (db *DB) items(ctx context.Context, f store.Filter, ignore bool) ([]store.Item, error) {
-	var q argList
-	user := q.arg(db.user)
-	s, err := db.selectItems(ctx, &q, f, ignore)
+	sql, args, err := db.itemsSQL(ctx, f, ignore)
 	if err != nil {
 		return nil, db.wrap("list items", err)
 	}
-	page := ""
-	if f.Limit > 0 {
-		page = " LIMIT " + q.arg(f.Limit)
-	}
-	if f.Offset > 0 {
-		page += " OFFSET " + q.arg(f.Offset)
-	}
-	rows, err := db.pool.Query(ctx, `SELECT `+itemColumns+` FROM `+s.from+` JOIN feeds fd ON fd.id = i.feed_id
-		LEFT JOIN marks m ON m.username = `+user+` AND m.item_id = i.id`+s.where()+` ORDER BY `+s.order+page, q.args...)
+	rows, err := db.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, db.wrap("list items", err)
 	}
@@ -72,6 +62,25 @@ func (db *DB) items(ctx context.Context, f store.Filter, ignore bool) ([]store.I
 		out = append(out, it)
 	}
 	return out, db.wrap("list items", rows.Err())
+}
+
+// itemsSQL returns the query of Items and its arguments.
+func (db *DB) itemsSQL(ctx context.Context, f store.Filter, ignore bool) (string, []any, error) {
+	var q argList
+	user := q.arg(db.user)
+	s, err := db.selectItems(ctx, &q, f, ignore)
+	if err != nil {
+		return "", nil, err
+	}
+	page := ""
+	if f.Limit > 0 {
+		page = " LIMIT " + q.arg(f.Limit)
+	}
+	if f.Offset > 0 {
+		page += " OFFSET " + q.arg(f.Offset)
+	}
+	return `SELECT ` + itemColumns + ` FROM ` + s.from + ` JOIN feeds fd ON fd.id = i.feed_id
+		LEFT JOIN marks m ON m.username = ` + user + ` AND m.item_id = i.id` + s.where() + ` ORDER BY ` + s.order + page, q.args, nil
 }
 
 func unixTime(s int64) time.Time {

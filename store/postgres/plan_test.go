@@ -1,0 +1,58 @@
+package postgres_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/postgres"
+)
+
+// TestPlansUseIndexes checks on 5,000 items that a search of three or
+// more characters is answered by pg_trgm's index and a firm's page by
+// item_tags' index, and that the answers are right.
+func TestPlansUseIndexes(t *testing.T) {
+	db, _ := open(t, "alice")
+	newest := day0
+	if err := postgres.FillItems(ctx, db, 5000, newest, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		f     store.Filter
+		index string
+		want  int // items listed
+	}{
+		{"a rare Chinese term", store.Filter{Text: []string{"摩尔线程"}, Limit: 50}, "items_search", 5},
+		{"a rare English term", store.Filter{Text: []string{"Item 4322 "}, Limit: 50}, "items_search", 1},
+		{"a rare firm's page", store.Filter{Firms: []string{"sensetime"}, Limit: 50}, "item_tags_entity_published", 50},
+		{"a common firm's page", store.Filter{Firms: []string{"huawei"}, Limit: 50}, "item_tags_entity_published", 50},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, err := postgres.ExplainItems(ctx, db, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(plan, tc.index) {
+				t.Errorf("the plan does not use %s:\n%s", tc.index, plan)
+			}
+			// Nothing reads a whole table per item, such as the story's
+			// other copies for AlsoIn without items_story.
+			if strings.Contains(plan, "Seq Scan on items") {
+				t.Errorf("the plan reads all items:\n%s", plan)
+			}
+			items, err := db.Items(ctx, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != tc.want {
+				t.Errorf("%d items, want %d", len(items), tc.want)
+			}
+			for i, it := range items {
+				if i > 0 && it.Published.After(items[i-1].Published) {
+					t.Fatalf("not newest first at %d", i)
+				}
+			}
+		})
+	}
+}
