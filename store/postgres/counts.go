@@ -2,29 +2,97 @@ package postgres
 
 import (
 	"context"
+	"maps"
 	"strings"
+	"sync"
 
 	"github.com/aiwatch/aiwatch/store"
 )
+
+// countCache holds the per-tag counts (kind "firm", "ally", or "" for all
+// items under "") that were read at one data version, in one trend week:
+// every pane asks for them on every refresh, and reading them costs a
+// pass over a kind's tags, while they change only with a write, which
+// moves the data version. They are counted by queries all the same; this
+// only keeps the last answer.
+type countCache struct {
+	mu      sync.Mutex
+	version int64
+	week    int64
+	kinds   map[string]map[string]store.Counts
+	gen     int // moves with each reset, so that counts read under old rules are not kept
+}
+
+// reset forgets the counts; SetIgnore calls it.
+func (c *countCache) reset() {
+	c.mu.Lock()
+	c.kinds = nil
+	c.gen++
+	c.mu.Unlock()
+}
+
+// cachedCounts returns the counts of a kind of tag, from the cache when
+// nothing has been written since they were read. The caller owns the map.
+func (db *DB) cachedCounts(ctx context.Context, kind string) (map[string]store.Counts, error) {
+	// The version is read first: a write that lands while the counts are
+	// read moves it again, so they are read anew next time.
+	v, err := db.DataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	week := store.Week(db.Now().Unix())
+	c := &db.counts
+	c.mu.Lock()
+	if c.version == v && c.week == week && c.kinds[kind] != nil {
+		m := maps.Clone(c.kinds[kind])
+		c.mu.Unlock()
+		return m, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	var m map[string]store.Counts
+	if kind == "" {
+		var all store.Counts
+		all, err = db.countItems(ctx, store.Filter{})
+		m = map[string]store.Counts{"": all}
+	} else {
+		m, err = db.tagCounts(ctx, kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.kinds == nil || c.version != v || c.week != week {
+			c.kinds, c.version, c.week = map[string]map[string]store.Counts{}, v, week
+		}
+		c.kinds[kind] = m
+	}
+	c.mu.Unlock()
+	return maps.Clone(m), nil
+}
 
 // FirmCounts returns, per firm ID, how many stories name the firm, how
 // many of them the user has not read, and their weekly trend; items an
 // ignore rule hides are not counted.
 func (db *DB) FirmCounts(ctx context.Context) (map[string]store.Counts, error) {
-	return db.tagCounts(ctx, string(store.KindFirm))
+	return db.cachedCounts(ctx, string(store.KindFirm))
 }
 
 // AllianceCounts returns the counts of FirmCounts per alliance, counting
 // the stories that name the alliance or any member; the key "" counts
 // all stories.
 func (db *DB) AllianceCounts(ctx context.Context) (map[string]store.Counts, error) {
-	out, err := db.tagCounts(ctx, "ally")
+	out, err := db.cachedCounts(ctx, "ally")
 	if err != nil {
 		return nil, err
 	}
-	all, err := db.CountItems(ctx, store.Filter{})
-	out[""] = all
-	return out, err
+	all, err := db.cachedCounts(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out[""] = all[""]
+	return out, nil
 }
 
 // tagCounts counts the stories per tag of a kind ("firm" or "ally") in

@@ -134,3 +134,44 @@ func TestIgnoreRules(t *testing.T) {
 		t.Errorf("counts after clearing the rules: %+v", c)
 	}
 }
+
+// TestCountsFollowEveryChange checks that counts read again after a write
+// by anyone, a change of ignore rules, or a new week, are the new ones.
+func TestCountsFollowEveryChange(t *testing.T) {
+	alice, dsn := open(t, "alice")
+	bob := openAs(t, dsn, "bob")
+	now := day0.Add(time.Hour)
+	alice.Now = func() time.Time { return now }
+	fd := feed(t, alice, "News")
+	ids := insert(t, alice, fd, item("a", "One", day0, "huawei"))
+	check := func(what string, total, unread, trend int) {
+		t.Helper()
+		fc, err := alice.FirmCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := counts(t, alice, store.Filter{Firms: []string{"huawei"}})
+		ac, _ := alice.AllianceCounts(ctx)
+		if h := fc["huawei"]; h.Total != total || h.Unread != unread || h.Trend.Sum() != trend || c.Total != total || c.Unread != unread ||
+			ac[""].Total != total || ac[""].Unread != unread {
+			t.Errorf("%s: FirmCounts %+v, CountItems %+v, all %+v; want %d total, %d unread, %d in the trend", what, h, c, ac[""], total, unread, trend)
+		}
+	}
+	check("at first", 1, 1, 1)
+	insert(t, bob, fd, item("b", "Two", day0.Add(time.Minute), "huawei"))
+	check("after bob's save", 2, 2, 2)
+	if err := alice.SetRead(ctx, []int64{ids["a"]}, true); err != nil {
+		t.Fatal(err)
+	}
+	check("after alice read one", 2, 1, 2)
+	if err := bob.SetRead(ctx, []int64{ids["a"]}, false); err != nil {
+		t.Fatal(err)
+	}
+	check("after bob unread it for himself", 2, 1, 2)
+	alice.SetIgnore([]store.Filter{{Text: []string{"two"}}})
+	check("with a rule", 1, 0, 1)
+	alice.SetIgnore(nil)
+	check("without", 2, 1, 2)
+	now = now.Add(12 * 7 * 24 * time.Hour)
+	check("twelve weeks on", 2, 1, 0)
+}

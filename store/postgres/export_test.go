@@ -38,7 +38,7 @@ type TestItem struct {
 // tags), for tests written before SaveItems. It returns their IDs.
 func InsertItems(ctx context.Context, db *DB, feedID int64, items []TestItem) ([]int64, error) {
 	var ids []int64
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.tx(ctx, func(tx pgx.Tx) error { // moving the data version, as SaveItems does
 		for _, it := range items {
 			var id int64
 			if err := tx.QueryRow(ctx, `INSERT INTO items (feed_id, key, url, title, summary, content, author, lang, published,
@@ -88,9 +88,11 @@ func InsertItems(ctx context.Context, db *DB, feedID int64, items []TestItem) ([
 // InsertArticle adds an item's article text, searchable as SaveArticle
 // would make it.
 func InsertArticle(ctx context.Context, db *DB, itemID int64, title, text string) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO articles (item_id, title, text, search) VALUES ($1, $2, $3, $4)`,
-		itemID, title, []byte(text), searchText(title, text))
-	return err
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO articles (item_id, title, text, search) VALUES ($1, $2, $3, $4)`,
+			itemID, title, []byte(text), searchText(title, text))
+		return err
+	})
 }
 
 func unixOrZero(t time.Time) int64 {

@@ -9,6 +9,7 @@ import "github.com/aiwatch/aiwatch/store"
 func (db *DB) SetIgnore(rules []store.Filter) {
 	db.ignoreMu.Lock()
 	db.ignore = rules
+	db.counts.reset()
 	db.ignoreMu.Unlock()
 }
 

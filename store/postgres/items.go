@@ -108,19 +108,55 @@ func splitItemTags(tags []string) (firms, alliances []string) {
 
 // CountItems counts the items that match f and no ignore rule, and how
 // many of them the user has not read. Limit and Offset are ignored. Like
-// lists, counts count each story once, unless f asks for every copy.
+// lists, counts count each story once, unless f asks for every copy. The
+// counts of all items, or of one firm or alliance, unread or not, are
+// those of FirmCounts and AllianceCounts.
 func (db *DB) CountItems(ctx context.Context, f store.Filter) (store.Counts, error) {
 	f.Limit, f.Offset = 0, 0
+	if kind, entity, ok := counted(f); ok {
+		m, err := db.cachedCounts(ctx, kind)
+		if err != nil {
+			return store.Counts{}, db.wrap("count items", err)
+		}
+		c := store.Counts{Total: m[entity].Total, Unread: m[entity].Unread} // a tag never counted names no item
+		if f.Unread == store.Yes {
+			c.Total = c.Unread
+		}
+		return c, nil
+	}
+	c, err := db.countItems(ctx, f)
+	return c, db.wrap("count items", err)
+}
+
+// countItems counts the items of f by a query.
+func (db *DB) countItems(ctx context.Context, f store.Filter) (store.Counts, error) {
 	var q argList
 	user := q.arg(db.user)
 	s, err := db.selectItems(ctx, &q, f, true)
 	if err != nil {
-		return store.Counts{}, db.wrap("count items", err)
+		return store.Counts{}, err
 	}
 	var c store.Counts
 	err = db.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE m.item_id IS NULL) FROM `+s.from+
 		` LEFT JOIN marks m ON m.username = `+user+` AND m.item_id = `+s.item+` AND m.read`+s.where(), q.args...).Scan(&c.Total, &c.Unread)
-	return c, db.wrap("count items", err)
+	return c, err
+}
+
+// counted reports whether f counts all items, or the items of one firm
+// or alliance, unread or not: the counts the per-tag counts hold, under
+// kind ("" for all items) and entity.
+func counted(f store.Filter) (kind, entity string, ok bool) {
+	g := f
+	g.Unread = store.Any
+	switch {
+	case len(g.Firms) == 1 && len(g.Alliances) == 0:
+		kind, entity = string(store.KindFirm), g.Firms[0]
+		g.Firms = nil
+	case len(g.Alliances) == 1 && len(g.Firms) == 0:
+		kind, entity = "ally", g.Alliances[0]
+		g.Alliances = nil
+	}
+	return kind, entity, g.Equal(store.Filter{}) && f.Unread != store.No
 }
 
 // storedMention is one mention as item_tags.mentions holds it, a JSON array

@@ -1,0 +1,63 @@
+package postgres_test
+
+import (
+	"time"
+
+	"testing"
+
+	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/postgres"
+	"github.com/aiwatch/aiwatch/store/postgres/pgtest"
+)
+
+// BenchmarkRead reads a store of 100,000 items (see FillItems) as a
+// dashboard does: a firm's first page, its count, the per-firm and
+// per-alliance counts, and searches.
+func BenchmarkRead(b *testing.B) {
+	db, err := postgres.Open(ctx, pgtest.DSN(b), postgres.Options{User: "alice"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := postgres.FillItems(ctx, db, 100_000, day0, "alice"); err != nil {
+		b.Fatal(err)
+	}
+	db.Now = func() time.Time { return day0 }
+	page := func(f store.Filter) func(b *testing.B) {
+		return func(b *testing.B) {
+			for b.Loop() {
+				items, err := db.Items(ctx, f)
+				if err != nil || len(items) == 0 {
+					b.Fatal(len(items), err)
+				}
+			}
+		}
+	}
+	b.Run("Items/firm-half", page(store.Filter{Firms: []string{"huawei"}, Limit: 50}))
+	b.Run("Items/firm-fortieth", page(store.Filter{Firms: []string{"sensetime"}, Limit: 50}))
+	b.Run("Items/firm-unread", page(store.Filter{Firms: []string{"biren"}, Unread: store.Yes, Limit: 50}))
+	b.Run("Items/all", page(store.Filter{Limit: 50}))
+	b.Run("Items/search-rare", page(store.Filter{Text: []string{"摩尔线程"}, Limit: 50}))
+	b.Run("Items/search-common", page(store.Filter{Text: []string{"华为"}, Limit: 50}))
+	b.Run("CountItems/firm", func(b *testing.B) {
+		for b.Loop() {
+			if c, err := db.CountItems(ctx, store.Filter{Firms: []string{"huawei"}}); err != nil || c.Total == 0 {
+				b.Fatal(c, err)
+			}
+		}
+	})
+	b.Run("FirmCounts", func(b *testing.B) {
+		for b.Loop() {
+			if c, err := db.FirmCounts(ctx); err != nil || len(c) != 33 {
+				b.Fatal(len(c), err)
+			}
+		}
+	})
+	b.Run("AllianceCounts", func(b *testing.B) {
+		for b.Loop() {
+			if c, err := db.AllianceCounts(ctx); err != nil || len(c) != 2 {
+				b.Fatal(len(c), err)
+			}
+		}
+	})
+}
