@@ -157,3 +157,9 @@ func FillItems(ctx context.Context, db *DB, n int, newest time.Time, user string
 	_, err := db.pool.Exec(ctx, `VACUUM ANALYZE`)
 	return err
 }
+
+// TagCounts is FirmCounts (kind "firm") or AllianceCounts ("ally")
+// without the cache: what a refresh after a write costs.
+func TagCounts(ctx context.Context, db *DB, kind string) (map[string]store.Counts, error) {
+	return db.tagCounts(ctx, kind)
+}
