@@ -176,7 +176,8 @@ func (db *DB) filterConds(q *argList, f store.Filter, articles bool, skip string
 	}
 	lang := func(l string) string {
 		l = strings.ToLower(l)
-		return `(i.lang = ` + q.arg(l) + ` OR i.lang LIKE ` + q.arg(likeEscaper.Replace(l)+"-%") + `)`
+		// ILIKE, as SQLite's LIKE folds ASCII case: zh takes zh-CN.
+		return `(i.lang = ` + q.arg(l) + ` OR i.lang ILIKE ` + q.arg(likeEscaper.Replace(l)+"-%") + `)`
 	}
 	for _, l := range f.Langs {
 		add(lang(l))

@@ -17,6 +17,33 @@ func TestPlansUseIndexes(t *testing.T) {
 	if err := postgres.FillItems(ctx, db, 5000, newest, "alice"); err != nil {
 		t.Fatal(err)
 	}
+	check := func(t *testing.T, f store.Filter, index string, want int) {
+		t.Helper()
+		plan, err := postgres.ExplainItems(ctx, db, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(plan, index) {
+			t.Errorf("the plan does not use %s:\n%s", index, plan)
+		}
+		// Nothing reads a whole table per item, such as the story's
+		// other copies for AlsoIn without items_story.
+		if strings.Contains(plan, "Seq Scan on items") {
+			t.Errorf("the plan reads all items:\n%s", plan)
+		}
+		items, err := db.Items(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != want {
+			t.Errorf("%d items, want %d", len(items), want)
+		}
+		for i, it := range items {
+			if i > 0 && it.Published.After(items[i-1].Published) {
+				t.Fatalf("not newest first at %d", i)
+			}
+		}
+	}
 	for _, tc := range []struct {
 		name  string
 		f     store.Filter
@@ -28,31 +55,18 @@ func TestPlansUseIndexes(t *testing.T) {
 		{"a rare firm's page", store.Filter{Firms: []string{"sensetime"}, Limit: 50}, "item_tags_entity_published", 50},
 		{"a common firm's page", store.Filter{Firms: []string{"huawei"}, Limit: 50}, "item_tags_entity_published", 50},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			plan, err := postgres.ExplainItems(ctx, db, tc.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(plan, tc.index) {
-				t.Errorf("the plan does not use %s:\n%s", tc.index, plan)
-			}
-			// Nothing reads a whole table per item, such as the story's
-			// other copies for AlsoIn without items_story.
-			if strings.Contains(plan, "Seq Scan on items") {
-				t.Errorf("the plan reads all items:\n%s", plan)
-			}
-			items, err := db.Items(ctx, tc.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(items) != tc.want {
-				t.Errorf("%d items, want %d", len(items), tc.want)
-			}
-			for i, it := range items {
-				if i > 0 && it.Published.After(items[i-1].Published) {
-					t.Fatalf("not newest first at %d", i)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { check(t, tc.f, tc.index, tc.want) })
 	}
+	// With an article in the store, a search also looks into articles,
+	// and items_search still answers the feed text's part.
+	items, err := db.Items(ctx, store.Filter{Firms: []string{"sensetime"}, Limit: 1})
+	if err != nil || len(items) != 1 {
+		t.Fatal(items, err)
+	}
+	if err := postgres.InsertArticle(ctx, db, items[0].ID, "", "正文里的摩尔线程"); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("a rare term with articles", func(t *testing.T) {
+		check(t, store.Filter{Text: []string{"摩尔线程"}, Limit: 50}, "items_search", 6)
+	})
 }
