@@ -81,11 +81,14 @@ func searchMatch(q *argList, col, term string) string {
 	if utf8.RuneCountInString(lt) >= 3 || allCJK {
 		return sub()
 	}
+	// A word is bounded by the text's ends or by a character that is no
+	// letter or digit, in the database's LC_CTYPE (a UTF-8 locale counts
+	// every script's letters), or that is CJK. Words hold only letters
+	// and digits; QuoteMeta is a guard.
 	words, cjk := shortWords(lt)
 	var conds []string
 	for _, w := range words {
-		edge := `(^|[^[:alnum:]]|` + cjkClass + `)`
-		conds = append(conds, col+` ~ `+q.arg(edge+regexp.QuoteMeta(w)+`($|[^[:alnum:]]|`+cjkClass+`)`))
+		conds = append(conds, col+` ~ `+q.arg(`(^|[^[:alnum:]]|`+cjkClass+`)`+regexp.QuoteMeta(w)+`($|[^[:alnum:]]|`+cjkClass+`)`))
 	}
 	if cjk {
 		conds = append(conds, sub())
@@ -96,10 +99,10 @@ func searchMatch(q *argList, col, term string) string {
 	return "(" + strings.Join(conds, " AND ") + ")"
 }
 
-// itemTextCond returns the condition that item i holds term in its feed text
-// or, when any item has an article, in its article. The article form
-// reads both trigram indexes and joins their matches, so that neither
-// one hides the other's index.
+// itemTextCond returns the condition that item i holds term in its feed
+// text or, when any item has an article, in its article. The article
+// form reads both trigram indexes and joins their matches, so that
+// neither one hides the other's index.
 func itemTextCond(q *argList, term string, articles bool) string {
 	if !articles {
 		return searchMatch(q, "i.search", term)
@@ -131,7 +134,7 @@ func itemTagCond(q *argList, kind, entity string) string {
 	return `EXISTS (SELECT 1 FROM item_tags t WHERE t.kind = ` + q.arg(kind) + ` AND t.entity = ` + q.arg(entity) + ` AND t.item_id = i.id)`
 }
 
-// conditions returns f's conditions on items i, all joined with AND;
+// filterConds returns f's conditions on items i, all joined with AND;
 // skip is the tag that drives the query ("kind\x00entity"), left out.
 // The story condition is not among them (see storiesOnly).
 func (db *DB) filterConds(q *argList, f store.Filter, articles bool, skip string) []string {
@@ -264,8 +267,8 @@ func (s itemRows) where() string {
 	return " WHERE " + strings.Join(s.conds, " AND ")
 }
 
-// selectItems returns the rows of the items that f and, unless ignored
-// is false, the ignore rules select. A filter naming a firm or an
+// selectItems returns the rows of the items that f selects and, unless
+// ignore is false, no ignore rule hides. A filter naming a firm or an
 // alliance is driven from that tag's rows in item_tags, which its index
 // keeps newest first and whose copy column says which row is a story's,
 // so that a page of a firm's news is one index range. items i is joined

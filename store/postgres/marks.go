@@ -25,11 +25,12 @@ func (db *DB) SetStarred(ctx context.Context, ids []int64, starred bool) error {
 	return db.setMark(ctx, "starred", ids, starred)
 }
 
-// storyCopiesSQL selects the IDs of the items whose IDs are in the
-// subquery $ids (id, story), and of every other copy of their stories.
-func storyCopiesSQL(ids string) string {
-	return `SELECT j.id FROM items j WHERE j.id IN (SELECT id FROM ` + ids + `)
-		UNION SELECT j.id FROM items j WHERE j.story <> 0 AND j.story IN (SELECT story FROM ` + ids + ` WHERE story <> 0)`
+// storyCopiesSQL selects the IDs of the items in the table expression
+// named from (columns id and story), and of every other copy of their
+// stories: a mark applies to a whole story, as SQLite's triggers make it.
+func storyCopiesSQL(from string) string {
+	return `SELECT j.id FROM items j WHERE j.id IN (SELECT id FROM ` + from + `)
+		UNION SELECT j.id FROM items j WHERE j.story <> 0 AND j.story IN (SELECT story FROM ` + from + ` WHERE story <> 0)`
 }
 
 // setMark sets column col ("read" or "starred") of the user's marks.
