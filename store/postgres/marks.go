@@ -25,6 +25,9 @@ func (db *DB) SetStarred(ctx context.Context, ids []int64, starred bool) error {
 	return db.setMark(ctx, "starred", ids, starred)
 }
 
+// Writers of marks take their rows in the order of item IDs, so that two
+// of them marking overlapping items in other orders never deadlock.
+
 // storyCopiesSQL selects the IDs of the items in the table expression
 // named from (columns id and story), and of every other copy of their
 // stories: a mark applies to a whole story, as SQLite's triggers make it.
@@ -58,7 +61,7 @@ func (db *DB) setMark(ctx context.Context, col string, ids []int64, on bool) err
 			return fmt.Errorf("no item %s: %w", strings.Join(missing, ", "), store.ErrNotFound)
 		}
 		_, err = tx.Exec(ctx, `WITH hit AS (SELECT id, story FROM items WHERE id = ANY($2))
-			INSERT INTO marks (username, item_id, `+col+`) SELECT $1, id, $3 FROM (`+storyCopiesSQL("hit")+`) c
+			INSERT INTO marks (username, item_id, `+col+`) SELECT $1, id, $3 FROM (`+storyCopiesSQL("hit")+`) c ORDER BY id
 			ON CONFLICT (username, item_id) DO UPDATE SET `+col+` = excluded.`+col+` WHERE marks.`+col+` <> excluded.`+col,
 			db.user, ids, on)
 		return err
@@ -84,7 +87,7 @@ func (db *DB) MarkAllRead(ctx context.Context, f store.Filter) (int, error) {
 	var n int
 	err = db.tx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `WITH hit AS (SELECT i.id, i.story FROM `+s.from+s.where()+`),
-			done AS (INSERT INTO marks (username, item_id, read) SELECT `+user+`, id, true FROM (`+storyCopiesSQL("hit")+`) c
+			done AS (INSERT INTO marks (username, item_id, read) SELECT `+user+`, id, true FROM (`+storyCopiesSQL("hit")+`) c ORDER BY id
 				ON CONFLICT (username, item_id) DO UPDATE SET read = true WHERE NOT marks.read)
 			SELECT count(*) FROM hit`, q.args...).Scan(&n)
 	})

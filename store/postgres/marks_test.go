@@ -2,8 +2,12 @@ package postgres_test
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -257,4 +261,82 @@ func TestStoryMarksApplyToEveryCopy(t *testing.T) {
 	if n, err := bob.MarkAllRead(ctx, store.Filter{Feeds: []string{"alpha"}}); err != nil || n != 2 {
 		t.Errorf("MarkAllRead feed:alpha = %d, %v; want its 2 items", n, err)
 	}
+}
+
+// TestConcurrentMarks marks overlapping stories from many handles at once,
+// as many dashboards do: no write fails (a deadlock would), and the last
+// state is the one every handle agrees on.
+func TestConcurrentMarks(t *testing.T) {
+	alice, dsn := open(t, "alice")
+	fd := feed(t, alice, "News")
+	var items []postgres.TestItem
+	for i := range 60 {
+		it := item(fmt.Sprint(i), fmt.Sprintf("Item %d", i), day0.Add(time.Duration(i)*time.Minute), "huawei")
+		it.Story, it.Copy = int64(i%10+1), min(i/10, 1) // ten stories of six copies
+		items = append(items, it)
+	}
+	ids := insert(t, alice, fd, items...)
+	var all []int64
+	for _, id := range ids {
+		all = append(all, id)
+	}
+	handles := []*postgres.DB{alice, openAs(t, dsn, "alice"), openAs(t, dsn, "alice"), openAs(t, dsn, "bob")}
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for h, db := range handles {
+		for g := range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for round := range 15 {
+					// Each writer takes the IDs in its own order.
+					batch := slices.Clone(all)
+					rand.New(rand.NewPCG(uint64(h), uint64(g*100+round))).Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
+					batch = batch[:20]
+					var err error
+					switch round % 3 {
+					case 0:
+						err = db.SetRead(ctx, batch, round%2 == 0)
+					case 1:
+						err = db.SetStarred(ctx, batch, true)
+					default:
+						_, err = db.MarkAllRead(ctx, store.Filter{Firms: []string{"huawei"}})
+					}
+					if err != nil {
+						errs <- err
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	// Every story's copies agree, for each user.
+	for _, db := range []*postgres.DB{alice, handles[3]} {
+		got, err := db.Items(ctx, store.Filter{AllCopies: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		story := map[string]string{}
+		for _, it := range got {
+			m := fmt.Sprint(it.Read, it.Starred)
+			k := fmt.Sprint(mustAtoi(t, it.Key) % 10)
+			if s, ok := story[k]; ok && s != m {
+				t.Errorf("%s: story %s has copies %s and %s", db.User(), k, s, m)
+			}
+			story[k] = m
+		}
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
