@@ -38,7 +38,12 @@ func BenchmarkRead(b *testing.B) {
 	b.Run("Items/firm-half", page(store.Filter{Firms: []string{"huawei"}, Limit: 50}))
 	b.Run("Items/firm-fortieth", page(store.Filter{Firms: []string{"sensetime"}, Limit: 50}))
 	b.Run("Items/firm-unread", page(store.Filter{Firms: []string{"biren"}, Unread: store.Yes, Limit: 50}))
+	b.Run("Items/two-firms-common-first", page(store.Filter{Firms: []string{"huawei", "f4"}, Limit: 50}))
+	b.Run("Items/two-firms-rare-first", page(store.Filter{Firms: []string{"f4", "huawei"}, Limit: 50}))
 	b.Run("Items/all", page(store.Filter{Limit: 50}))
+	b.Run("Items/unread", page(store.Filter{Unread: store.Yes, Limit: 50}))
+	b.Run("Items/starred", page(store.Filter{Starred: store.Yes, Limit: 50}))
+	b.Run("Items/search-short-word", page(store.Filter{Text: []string{"ai"}, Limit: 50}))
 	b.Run("Items/search-rare", page(store.Filter{Text: []string{"摩尔线程"}, Limit: 50}))
 	b.Run("Items/search-common", page(store.Filter{Text: []string{"华为"}, Limit: 50}))
 	b.Run("CountItems/firm-cached", func(b *testing.B) {

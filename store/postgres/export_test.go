@@ -122,7 +122,7 @@ func ExplainItems(ctx context.Context, db *DB, f store.Filter) (string, error) {
 // is a later copy of the item before it. Tags: huawei on half the items,
 // biren on a tenth, sensetime on one in forty, and each item one of 30
 // other firms (f0…f29); model-chip rolls up huawei and biren. user has
-// read one item in three. It leaves the tables analysed and vacuumed.
+// read one item in three and starred one in fifty. It leaves the tables analysed and vacuumed.
 func FillItems(ctx context.Context, db *DB, n int, newest time.Time, user string) error {
 	for _, q := range []string{
 		`INSERT INTO feeds (url, title) VALUES ('https://fill-a.example.org/', 'Fill A'), ('https://fill-b.example.org/', 'Fill B')`,
@@ -140,7 +140,7 @@ func FillItems(ctx context.Context, db *DB, n int, newest time.Time, user string
 			UNION ALL SELECT 'firm', 'sensetime', id, copy, published FROM items WHERE key::bigint % 40 = 5
 			UNION ALL SELECT 'firm', 'f' || (key::bigint % 30), id, copy, published FROM items
 			UNION ALL SELECT 'ally', 'model-chip', id, copy, published FROM items WHERE key::bigint % 2 = 0 OR key::bigint % 10 = 3`,
-		`INSERT INTO marks (username, item_id, read) SELECT $3, id, true FROM items WHERE id % 3 = 0`,
+		`INSERT INTO marks (username, item_id, read, starred) SELECT $3, id, id % 3 = 0, id % 50 = 0 FROM items WHERE id % 3 = 0 OR id % 50 = 0`,
 	} {
 		var args []any
 		switch {

@@ -88,7 +88,7 @@ func searchMatch(q *argList, col, term string) string {
 	words, cjk := shortWords(lt)
 	var conds []string
 	for _, w := range words {
-		conds = append(conds, col+` ~ `+q.arg(`(^|[^[:alnum:]]|`+cjkClass+`)`+regexp.QuoteMeta(w)+`($|[^[:alnum:]]|`+cjkClass+`)`))
+		conds = append(conds, `textregexeq(`+col+`, `+q.arg(`(^|[^[:alnum:]]|`+cjkClass+`)`+regexp.QuoteMeta(w)+`($|[^[:alnum:]]|`+cjkClass+`)`)+`)`)
 	}
 	if cjk {
 		conds = append(conds, sub())
