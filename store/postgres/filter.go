@@ -283,13 +283,7 @@ func (db *DB) selectItems(ctx context.Context, q *argList, f store.Filter, ignor
 		return itemRows{}, err
 	}
 	s := itemRows{from: "items i", order: "i.published DESC, i.id DESC", item: "i.id"}
-	var kind, entity string
-	switch {
-	case len(f.Firms) > 0:
-		kind, entity = string(store.KindFirm), f.Firms[0]
-	case len(f.Alliances) > 0:
-		kind, entity = "ally", f.Alliances[0]
-	}
+	kind, entity := db.driveTag(f)
 	if kind != "" && f.IDs == nil {
 		s = itemRows{from: "item_tags d LEFT JOIN items i ON i.id = d.item_id", order: "d.published DESC, d.item_id DESC", item: "d.item_id"}
 		s.conds = append(s.conds, `d.kind = `+q.arg(kind)+` AND d.entity = `+q.arg(entity))
@@ -305,4 +299,34 @@ func (db *DB) selectItems(ctx context.Context, q *argList, f store.Filter, ignor
 	s.conds = append(s.conds, db.filterConds(q, f, articles, kind+"\x00"+entity)...)
 	s.conds = append(s.conds, db.ignoreConds(q, rules, false)...) // the feed's text, as on SQLite
 	return s, nil
+}
+
+// driveTag returns the firm or alliance tag of f to drive a query from:
+// the one that the last per-tag counts read say names the fewest items,
+// else the first. Counts read before a write are good enough to choose
+// by, so none are read here.
+func (db *DB) driveTag(f store.Filter) (kind, entity string) {
+	type tag struct{ kind, entity string }
+	var tags []tag
+	for _, id := range f.Firms {
+		tags = append(tags, tag{string(store.KindFirm), id})
+	}
+	for _, id := range f.Alliances {
+		tags = append(tags, tag{"ally", id})
+	}
+	if len(tags) == 0 {
+		return "", ""
+	}
+	best, fewest := tags[0], -1
+	c := &db.counts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range tags {
+		if m, ok := c.kinds[t.kind]; ok {
+			if n := m[t.entity].Total; fewest < 0 || n < fewest {
+				best, fewest = t, n
+			}
+		}
+	}
+	return best.kind, best.entity
 }

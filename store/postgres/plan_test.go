@@ -57,6 +57,23 @@ func TestPlansUseIndexes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { check(t, tc.f, tc.index, tc.want) })
 	}
+	// Of two firms, the one the counts say is rarer drives the query.
+	for _, firms := range [][]string{{"huawei", "f4"}, {"f4", "huawei"}} {
+		if _, err := db.FirmCounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f := store.Filter{Firms: firms, Limit: 50}
+		plan, err := postgres.ExplainItems(ctx, db, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The driving scan is of item_tags d; its Index Cond follows it.
+		_, scan, _ := strings.Cut(plan, "on item_tags d ")
+		if lines := strings.Split(scan, "\n"); len(lines) < 2 || !strings.Contains(lines[1], "(entity = 'f4'::text)") {
+			t.Errorf("%v: f4 does not drive:\n%s", firms, plan)
+		}
+		check(t, f, "item_tags_entity_published", 50)
+	}
 	// With an article in the store, a search also looks into articles,
 	// and items_search still answers the feed text's part.
 	items, err := db.Items(ctx, store.Filter{Firms: []string{"sensetime"}, Limit: 1})
