@@ -58,6 +58,8 @@ type DB struct {
 
 	ignoreMu sync.Mutex
 	ignore   []store.Filter
+
+	counts countCache // per-tag counts for the data version they were read at
 }
 
 // IsDSN reports whether s names a PostgreSQL server rather than a file:

@@ -1,0 +1,140 @@
+package postgres
+
+import (
+	"context"
+	"maps"
+	"strings"
+	"sync"
+
+	"github.com/aiwatch/aiwatch/store"
+)
+
+// countCache holds the per-tag counts (kind "firm", "ally", or "" for all
+// items under "") that were read at one data version, in one trend week:
+// every pane asks for them on every refresh, and reading them costs a
+// pass over a kind's tags, while they change only with a write, which
+// moves the data version. They are counted by queries all the same; this
+// only keeps the last answer.
+type countCache struct {
+	mu      sync.Mutex
+	version int64
+	week    int64
+	kinds   map[string]map[string]store.Counts
+	gen     int // moves with each reset, so that counts read under old rules are not kept
+}
+
+// reset forgets the counts; SetIgnore calls it.
+func (c *countCache) reset() {
+	c.mu.Lock()
+	c.kinds = nil
+	c.gen++
+	c.mu.Unlock()
+}
+
+// cachedCounts returns the counts of a kind of tag, from the cache when
+// nothing has been written since they were read. The caller owns the map.
+func (db *DB) cachedCounts(ctx context.Context, kind string) (map[string]store.Counts, error) {
+	// The version is read first: a write that lands while the counts are
+	// read moves it again, so they are read anew next time.
+	v, err := db.DataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	week := store.Week(db.Now().Unix())
+	c := &db.counts
+	c.mu.Lock()
+	if c.version == v && c.week == week && c.kinds[kind] != nil {
+		m := maps.Clone(c.kinds[kind])
+		c.mu.Unlock()
+		return m, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	var m map[string]store.Counts
+	if kind == "" {
+		var all store.Counts
+		all, err = db.countItems(ctx, store.Filter{})
+		m = map[string]store.Counts{"": all}
+	} else {
+		m, err = db.tagCounts(ctx, kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.kinds == nil || c.version != v || c.week != week {
+			c.kinds, c.version, c.week = map[string]map[string]store.Counts{}, v, week
+		}
+		c.kinds[kind] = m
+	}
+	c.mu.Unlock()
+	return maps.Clone(m), nil
+}
+
+// FirmCounts returns, per firm ID, how many stories name the firm, how
+// many of them the user has not read, and their weekly trend; items an
+// ignore rule hides are not counted.
+func (db *DB) FirmCounts(ctx context.Context) (map[string]store.Counts, error) {
+	return db.cachedCounts(ctx, string(store.KindFirm))
+}
+
+// AllianceCounts returns the counts of FirmCounts per alliance, counting
+// the stories that name the alliance or any member; the key "" counts
+// all stories.
+func (db *DB) AllianceCounts(ctx context.Context) (map[string]store.Counts, error) {
+	out, err := db.cachedCounts(ctx, "ally")
+	if err != nil {
+		return nil, err
+	}
+	all, err := db.cachedCounts(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out[""] = all[""]
+	return out, nil
+}
+
+// tagCounts counts the stories per tag of a kind ("firm" or "ally") in
+// one pass over the kind's rows of item_tags, whose copy and published
+// columns say all it needs; items i is joined only for the ignore rules.
+func (db *DB) tagCounts(ctx context.Context, kind string) (map[string]store.Counts, error) {
+	var q argList
+	user := q.arg(db.user)
+	last := store.Week(db.Now().Unix())
+	var weeks []string
+	for w := range store.TrendWeeks {
+		start := (last-store.TrendWeeks+1+int64(w))*trendWeek + trendEpoch
+		weeks = append(weeks, `count(*) FILTER (WHERE t.published >= `+q.arg(start)+` AND t.published < `+q.arg(start+trendWeek)+`)`)
+	}
+	conds := []string{`t.kind = ` + q.arg(kind), `t.copy = 0`}
+	conds = append(conds, db.ignoreConds(&q, db.ignoreRules(), false)...)
+	rows, err := db.pool.Query(ctx, `SELECT t.entity, count(*), count(*) FILTER (WHERE m.item_id IS NULL), `+strings.Join(weeks, ", ")+`
+		FROM item_tags t LEFT JOIN items i ON i.id = t.item_id
+		LEFT JOIN marks m ON m.username = `+user+` AND m.item_id = t.item_id AND m.read
+		WHERE `+strings.Join(conds, " AND ")+` GROUP BY t.entity`, q.args...)
+	if err != nil {
+		return nil, db.wrap("count items", err)
+	}
+	defer rows.Close()
+	out := map[string]store.Counts{}
+	for rows.Next() {
+		var id string
+		var c store.Counts
+		dest := []any{&id, &c.Total, &c.Unread}
+		for w := range c.Trend {
+			dest = append(dest, &c.Trend[w])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, db.wrap("count items", err)
+		}
+		out[id] = c
+	}
+	return out, db.wrap("count items", rows.Err())
+}
+
+// The week rule of store.Week.
+const (
+	trendEpoch = 4 * 24 * 3600
+	trendWeek  = 7 * 24 * 3600
+)
