@@ -95,13 +95,6 @@ func InsertArticle(ctx context.Context, db *DB, itemID int64, title, text string
 	})
 }
 
-func unixOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
 // ExplainItems returns PostgreSQL's plan of Items(f).
 func ExplainItems(ctx context.Context, db *DB, f store.Filter) (string, error) {
 	sql, args, err := db.itemsSQL(ctx, f, true)
