@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,29 +41,42 @@ func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (store.Feed, err
 
 // Feeds returns every feed with its fetch status and item counts,
 // failing feeds included, in ID order. Unread counts are this handle's
-// user's.
-//
-// Ignored items (SetIgnore) are not taken out of the counts yet, and
-// IgnoredCount stays 0: the ignore rules' SQL belongs to the read path.
+// user's. Items an ignore rule hides (SetIgnore) are counted apart, in
+// IgnoredCount, as on SQLite.
 func (db *DB) Feeds(ctx context.Context) ([]store.Feed, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+feedColumns+`, coalesce(c.n, 0), coalesce(c.unread, 0)
+	q := &argList{}
+	user := q.arg(db.user)
+	hidden := "false"
+	var rules []string
+	for _, r := range db.ignoreRules() {
+		if cs := db.filterConds(q, r, false, ""); len(cs) > 0 {
+			rules = append(rules, "("+strings.Join(cs, " AND ")+")")
+		}
+	}
+	if len(rules) > 0 {
+		hidden = strings.Join(rules, " OR ")
+	}
+	rows, err := db.pool.Query(ctx, `SELECT `+feedColumns+`, coalesce(c.n, 0), coalesce(c.unread, 0), coalesce(c.ignored, 0)
 		FROM feeds f LEFT JOIN (
-			SELECT i.feed_id, count(*) AS n, count(*) FILTER (WHERE m.read IS NOT TRUE) AS unread
-			FROM items i LEFT JOIN marks m ON m.item_id = i.id AND m.username = $1
+			SELECT i.feed_id, count(*) FILTER (WHERE NOT h.hidden) AS n,
+				count(*) FILTER (WHERE NOT h.hidden AND m.read IS NOT TRUE) AS unread,
+				count(*) FILTER (WHERE h.hidden) AS ignored
+			FROM items i LEFT JOIN marks m ON m.item_id = i.id AND m.username = `+user+`
+			CROSS JOIN LATERAL (SELECT coalesce(`+hidden+`, false) AS hidden) h
 			GROUP BY i.feed_id) c ON c.feed_id = f.id
-		ORDER BY f.id`, db.user)
+		ORDER BY f.id`, q.args...)
 	if err != nil {
 		return nil, db.wrap("list feeds", err)
 	}
 	defer rows.Close()
 	var out []store.Feed
 	for rows.Next() {
-		var n, unread int64
-		f, err := scanFeed(rows, &n, &unread)
+		var n, unread, ignored int64
+		f, err := scanFeed(rows, &n, &unread, &ignored)
 		if err != nil {
 			return nil, db.wrap("list feeds", err)
 		}
-		f.ItemCount, f.UnreadCount = int(n), int(unread)
+		f.ItemCount, f.UnreadCount, f.IgnoredCount = int(n), int(unread), int(ignored)
 		out = append(out, f)
 	}
 	return out, db.wrap("list feeds", rows.Err())
