@@ -11,17 +11,17 @@ import (
 
 func TestFirmAndAllianceCounts(t *testing.T) {
 	alice, dsn := open(t, "alice")
-	bob := openAs(t, dsn, "bob")
-	now := day0.Add(3*24*time.Hour + time.Hour) // Thursday of day0's week
+	bob := openUser(t, dsn, "bob")
+	now := monday.Add(3*24*time.Hour + time.Hour) // Thursday of monday's week
 	alice.Now = func() time.Time { return now }
-	fd := feed(t, alice, "News")
+	fd := newFeed(t, alice, "News")
 	tagged := func(key string, at time.Time, firms []string, ally ...string) postgres.TestItem {
-		it := item(key, "Item "+key, at, firms...)
+		it := newItem(key, "Item "+key, at, firms...)
 		it.Ally = ally
 		return it
 	}
 	week := 7 * 24 * time.Hour
-	ids := insert(t, alice, fd,
+	ids := insertItems(t, alice, fd,
 		tagged("h1", now.Add(-time.Hour), []string{"huawei"}, "model-chip"),
 		tagged("h2", now.Add(-week), []string{"huawei", "biren"}, "model-chip"),
 		tagged("h3", now.Add(-2*week), []string{"huawei"}, "model-chip"),
@@ -33,12 +33,12 @@ func TestFirmAndAllianceCounts(t *testing.T) {
 	// A copy of h1's story in another feed counts nowhere.
 	cp := tagged("h1-copy", now, []string{"huawei"}, "model-chip")
 	cp.Story, cp.Copy = 1, 1
-	insert(t, alice, feed(t, alice, "Other"), cp)
+	insertItems(t, alice, newFeed(t, alice, "Other"), cp)
 
-	if err := alice.SetRead(ctx, []int64{ids["h1"], ids["b1"]}, true); err != nil {
+	if err := alice.SetRead(bg, []int64{ids["h1"], ids["b1"]}, true); err != nil {
 		t.Fatal(err)
 	}
-	fc, err := alice.FirmCounts(ctx)
+	fc, err := alice.FirmCounts(bg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,11 +55,11 @@ func TestFirmAndAllianceCounts(t *testing.T) {
 	if len(fc) != 2 {
 		t.Errorf("firm counts %v, want huawei and biren only", fc)
 	}
-	bc, _ := bob.FirmCounts(ctx)
+	bc, _ := bob.FirmCounts(bg)
 	if bc["huawei"].Unread != 5 || bc["biren"].Unread != 2 {
 		t.Errorf("bob's firm counts %v", bc)
 	}
-	ac, err := alice.AllianceCounts(ctx)
+	ac, err := alice.AllianceCounts(bg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,63 +74,63 @@ func TestFirmAndAllianceCounts(t *testing.T) {
 	}
 	// CountItems agrees with the per-tag counts.
 	for firm, want := range fc {
-		if c := counts(t, alice, store.Filter{Firms: []string{firm}}); c.Total != want.Total || c.Unread != want.Unread {
+		if c := countsOf(t, alice, store.Filter{Firms: []string{firm}}); c.Total != want.Total || c.Unread != want.Unread {
 			t.Errorf("CountItems(%s) = %+v, FirmCounts %+v", firm, c, want)
 		}
 	}
-	if c := counts(t, alice, store.Filter{Firms: []string{"huawei", "biren"}}); c.Total != 1 || c.Unread != 1 {
+	if c := countsOf(t, alice, store.Filter{Firms: []string{"huawei", "biren"}}); c.Total != 1 || c.Unread != 1 {
 		t.Errorf("huawei and biren: %+v", c)
 	}
-	if c := counts(t, alice, store.Filter{Firms: []string{"huawei"}, NotFirms: []string{"biren"}, Unread: store.Yes}); c.Total != 3 || c.Unread != 3 {
+	if c := countsOf(t, alice, store.Filter{Firms: []string{"huawei"}, NotFirms: []string{"biren"}, Unread: store.Yes}); c.Total != 3 || c.Unread != 3 {
 		t.Errorf("huawei not biren, unread: %+v", c)
 	}
 }
 
 func TestIgnoreRules(t *testing.T) {
 	db, dsn := open(t, "alice")
-	fd := feed(t, db, "News")
-	zh := postgres.TestItem{Item: store.Item{Key: "z", Title: "壁仞科技发布", Lang: "zh", Published: day0.Add(3 * time.Hour), Firms: []string{"biren"}}, Ally: []string{"model-chip"}}
-	ids := insert(t, db, fd,
-		item("a", "Huawei news", day0, "huawei"),
-		item("s", "Sponsored: buy Huawei phones", day0.Add(time.Hour), "huawei"),
-		item("b", "Biren in English", day0.Add(2*time.Hour), "biren"),
+	fd := newFeed(t, db, "News")
+	zh := postgres.TestItem{Item: store.Item{Key: "z", Title: "壁仞科技发布", Lang: "zh", Published: monday.Add(3 * time.Hour), Firms: []string{"biren"}}, Ally: []string{"model-chip"}}
+	ids := insertItems(t, db, fd,
+		newItem("a", "Huawei news", monday, "huawei"),
+		newItem("s", "Sponsored: buy Huawei phones", monday.Add(time.Hour), "huawei"),
+		newItem("b", "Biren in English", monday.Add(2*time.Hour), "biren"),
 		zh,
 	)
 	db.SetIgnore([]store.Filter{{Text: []string{"sponsored"}}, {Firms: []string{"biren"}, Langs: []string{"zh"}}})
-	if got := keys(t, db, store.Filter{}); !slices.Equal(got, []string{"b", "a"}) {
+	if got := keysOf(t, db, store.Filter{}); !slices.Equal(got, []string{"b", "a"}) {
 		t.Errorf("with ignore rules: %v", got)
 	}
-	if got := keys(t, db, store.Filter{Firms: []string{"huawei"}}); !slices.Equal(got, []string{"a"}) {
+	if got := keysOf(t, db, store.Filter{Firms: []string{"huawei"}}); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("huawei with ignore rules: %v", got)
 	}
-	if c := counts(t, db, store.Filter{}); c.Total != 2 || c.Unread != 2 {
+	if c := countsOf(t, db, store.Filter{}); c.Total != 2 || c.Unread != 2 {
 		t.Errorf("counts with ignore rules: %+v", c)
 	}
-	fc, err := db.FirmCounts(ctx)
+	fc, err := db.FirmCounts(bg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fc["huawei"].Total != 1 || fc["biren"].Total != 1 || fc["biren"].Trend.Sum() != 0 {
 		t.Errorf("firm counts with ignore rules: %+v", fc)
 	}
-	ac, _ := db.AllianceCounts(ctx)
+	ac, _ := db.AllianceCounts(bg)
 	if ac["model-chip"].Total != 0 || ac[""].Total != 2 {
 		t.Errorf("alliance counts with ignore rules: %+v", ac)
 	}
 	// Item reads an ignored item; MarkAllRead leaves ignored ones alone.
-	if it, err := db.Item(ctx, ids["s"]); err != nil || it.Key != "s" {
+	if it, err := db.Item(bg, ids["s"]); err != nil || it.Key != "s" {
 		t.Errorf("Item(ignored) = %+v, %v", it, err)
 	}
-	if n, err := db.MarkAllRead(ctx, store.Filter{}); err != nil || n != 2 {
+	if n, err := db.MarkAllRead(bg, store.Filter{}); err != nil || n != 2 {
 		t.Errorf("MarkAllRead = %d, %v; want 2", n, err)
 	}
 	// Another handle without rules sees everything, the ignored still unread.
-	other := openAs(t, dsn, "alice")
-	if got := keys(t, other, store.Filter{Unread: store.Yes}); !slices.Equal(got, []string{"z", "s"}) {
+	other := openUser(t, dsn, "alice")
+	if got := keysOf(t, other, store.Filter{Unread: store.Yes}); !slices.Equal(got, []string{"z", "s"}) {
 		t.Errorf("unread without ignore rules: %v", got)
 	}
 	db.SetIgnore(nil)
-	if c := counts(t, db, store.Filter{}); c.Total != 4 || c.Unread != 2 {
+	if c := countsOf(t, db, store.Filter{}); c.Total != 4 || c.Unread != 2 {
 		t.Errorf("counts after clearing the rules: %+v", c)
 	}
 }
@@ -139,32 +139,32 @@ func TestIgnoreRules(t *testing.T) {
 // by anyone, a change of ignore rules, or a new week, are the new ones.
 func TestCountsFollowEveryChange(t *testing.T) {
 	alice, dsn := open(t, "alice")
-	bob := openAs(t, dsn, "bob")
-	now := day0.Add(time.Hour)
+	bob := openUser(t, dsn, "bob")
+	now := monday.Add(time.Hour)
 	alice.Now = func() time.Time { return now }
-	fd := feed(t, alice, "News")
-	ids := insert(t, alice, fd, item("a", "One", day0, "huawei"))
+	fd := newFeed(t, alice, "News")
+	ids := insertItems(t, alice, fd, newItem("a", "One", monday, "huawei"))
 	check := func(what string, total, unread, trend int) {
 		t.Helper()
-		fc, err := alice.FirmCounts(ctx)
+		fc, err := alice.FirmCounts(bg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := counts(t, alice, store.Filter{Firms: []string{"huawei"}})
-		ac, _ := alice.AllianceCounts(ctx)
+		c := countsOf(t, alice, store.Filter{Firms: []string{"huawei"}})
+		ac, _ := alice.AllianceCounts(bg)
 		if h := fc["huawei"]; h.Total != total || h.Unread != unread || h.Trend.Sum() != trend || c.Total != total || c.Unread != unread ||
 			ac[""].Total != total || ac[""].Unread != unread {
 			t.Errorf("%s: FirmCounts %+v, CountItems %+v, all %+v; want %d total, %d unread, %d in the trend", what, h, c, ac[""], total, unread, trend)
 		}
 	}
 	check("at first", 1, 1, 1)
-	insert(t, bob, fd, item("b", "Two", day0.Add(time.Minute), "huawei"))
+	insertItems(t, bob, fd, newItem("b", "Two", monday.Add(time.Minute), "huawei"))
 	check("after bob's save", 2, 2, 2)
-	if err := alice.SetRead(ctx, []int64{ids["a"]}, true); err != nil {
+	if err := alice.SetRead(bg, []int64{ids["a"]}, true); err != nil {
 		t.Fatal(err)
 	}
 	check("after alice read one", 2, 1, 2)
-	if err := bob.SetRead(ctx, []int64{ids["a"]}, false); err != nil {
+	if err := bob.SetRead(bg, []int64{ids["a"]}, false); err != nil {
 		t.Fatal(err)
 	}
 	check("after bob unread it for himself", 2, 1, 2)

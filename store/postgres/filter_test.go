@@ -45,7 +45,7 @@ func modelStore(t *testing.T) (*postgres.DB, []modelItem) {
 			('biren', 'entity-list', 'confirmed', 'reference', '2023-10-17', '2024-01-01'),
 			('sensetime', 'ns-cmic', 'contested', 'reference', '2021-12-10', '')`,
 	} {
-		if _, err := db.Pool().Exec(ctx, q); err != nil {
+		if _, err := db.Pool().Exec(bg, q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -62,7 +62,7 @@ func modelStore(t *testing.T) (*postgres.DB, []modelItem) {
 	var model []modelItem
 	for f := range 2 {
 		title := fmt.Sprintf("Model feed %d", f)
-		fid := feed(t, db, title)
+		fid := newFeed(t, db, title)
 		var items []postgres.TestItem
 		for i := range 200 {
 			n := f*200 + i
@@ -90,7 +90,7 @@ func modelStore(t *testing.T) (*postgres.DB, []modelItem) {
 			}
 			items = append(items, it)
 		}
-		ids, err := postgres.InsertItems(ctx, db, fid, items)
+		ids, err := postgres.InsertItems(bg, db, fid, items)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,14 +109,14 @@ func modelStore(t *testing.T) (*postgres.DB, []modelItem) {
 			starred = append(starred, m.id)
 		}
 	}
-	if err := db.SetRead(ctx, read, true); err != nil {
+	if err := db.SetRead(bg, read, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetStarred(ctx, starred, true); err != nil {
+	if err := db.SetStarred(bg, starred, true); err != nil {
 		t.Fatal(err)
 	}
 	// The marks apply to whole stories: the model reads them back.
-	items, err := db.Items(ctx, store.Filter{AllCopies: true})
+	items, err := db.Items(bg, store.Filter{AllCopies: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +146,8 @@ func modelStore(t *testing.T) (*postgres.DB, []modelItem) {
 	return db, model
 }
 
-// isActive reports whether firm is actively listed on list in modelStore.
-func isActive(firm, list string) bool { return firm == "huawei" && list == "entity-list" }
+// activeOnList reports whether firm is actively listed on list in modelStore.
+func activeOnList(firm, list string) bool { return firm == "huawei" && list == "entity-list" }
 
 // matches is the model of a filter.
 func (m modelItem) matches(f store.Filter) bool {
@@ -173,7 +173,7 @@ func (m modelItem) matches(f store.Filter) bool {
 		return false
 	}
 	onList := func(l string) bool {
-		return slices.ContainsFunc(m.firms, func(fm string) bool { return isActive(fm, l) })
+		return slices.ContainsFunc(m.firms, func(fm string) bool { return activeOnList(fm, l) })
 	}
 	for _, l := range f.Lists {
 		if !onList(l) {
@@ -310,13 +310,13 @@ func TestFiltersAgreeWithModel(t *testing.T) {
 				if want.Total == 0 && !slices.Contains([]string{"a firm named by nothing", "a term found nowhere", "no IDs", "on a list only contested"}, tc.name) {
 					t.Fatalf("the model selects nothing: a case that tests little")
 				}
-				if got := counts(t, db, tc.f); got != want {
+				if got := countsOf(t, db, tc.f); got != want {
 					t.Errorf("CountItems = %+v, want %+v", got, want)
 				}
 				for _, win := range []struct{ limit, offset int }{{0, 0}, {5, 0}, {5, 12}, {40, 0}, {30, 150}} {
 					f := tc.f
 					f.Limit, f.Offset = win.limit, win.offset
-					items, err := db.Items(ctx, f)
+					items, err := db.Items(bg, f)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -334,7 +334,7 @@ func TestFiltersAgreeWithModel(t *testing.T) {
 	// Per-firm and per-alliance counts agree with the model too.
 	ignore := ignores[1]
 	for kind, get := range map[string]func(context.Context) (map[string]store.Counts, error){"firm": db.FirmCounts, "ally": db.AllianceCounts} {
-		got, err := get(ctx)
+		got, err := get(bg)
 		if err != nil {
 			t.Fatal(err)
 		}

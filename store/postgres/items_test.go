@@ -13,24 +13,26 @@ import (
 	"github.com/aiwatch/aiwatch/store/postgres"
 )
 
-var ctx = context.Background()
+// bg is the read tests' context, and monday a date they build on.
+var (
+	bg     = context.Background()
+	monday = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+)
 
-var day0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // a Monday
-
-// feed adds a feed named title.
-func feed(t *testing.T, db *postgres.DB, title string) int64 {
+// newFeed adds a feed named title.
+func newFeed(t *testing.T, db *postgres.DB, title string) int64 {
 	t.Helper()
-	id, err := postgres.InsertFeed(ctx, db, "https://"+strings.ToLower(strings.ReplaceAll(title, " ", "-"))+".example.org/feed.xml", title)
+	id, err := postgres.InsertFeed(bg, db, "https://"+strings.ToLower(strings.ReplaceAll(title, " ", "-"))+".example.org/feed.xml", title)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return id
 }
 
-// insert writes items into a feed and returns their IDs by key.
-func insert(t *testing.T, db *postgres.DB, feedID int64, items ...postgres.TestItem) map[string]int64 {
+// insertItems writes items into a feed and returns their IDs by key.
+func insertItems(t *testing.T, db *postgres.DB, feedID int64, items ...postgres.TestItem) map[string]int64 {
 	t.Helper()
-	ids, err := postgres.InsertItems(ctx, db, feedID, items)
+	ids, err := postgres.InsertItems(bg, db, feedID, items)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +43,15 @@ func insert(t *testing.T, db *postgres.DB, feedID int64, items ...postgres.TestI
 	return out
 }
 
-func item(key, title string, published time.Time, firms ...string) postgres.TestItem {
+// newItem is an item with a title, a date and firms.
+func newItem(key, title string, published time.Time, firms ...string) postgres.TestItem {
 	return postgres.TestItem{Item: store.Item{Key: key, Title: title, Published: published, Firms: firms}}
 }
 
-// keys lists the keys of the items f selects, in order.
-func keys(t *testing.T, db *postgres.DB, f store.Filter) []string {
+// keysOf lists the keys of the items f selects, in order.
+func keysOf(t *testing.T, db *postgres.DB, f store.Filter) []string {
 	t.Helper()
-	items, err := db.Items(ctx, f)
+	items, err := db.Items(bg, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +62,10 @@ func keys(t *testing.T, db *postgres.DB, f store.Filter) []string {
 	return out
 }
 
-func counts(t *testing.T, db *postgres.DB, f store.Filter) store.Counts {
+// countsOf counts the items f selects.
+func countsOf(t *testing.T, db *postgres.DB, f store.Filter) store.Counts {
 	t.Helper()
-	c, err := db.CountItems(ctx, f)
+	c, err := db.CountItems(bg, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,18 +74,18 @@ func counts(t *testing.T, db *postgres.DB, f store.Filter) store.Counts {
 
 func TestFullTextChinese(t *testing.T) {
 	db, _ := open(t, "alice")
-	fd := feed(t, db, "ZH")
-	other := feed(t, db, "Other")
-	insert(t, db, fd,
-		item("a", "国产GPU厂商摩尔线程发布新一代芯片", day0),
-		item("b", "华为昇腾生态大会在上海召开", day0.Add(-time.Hour)),
-		postgres.TestItem{Item: store.Item{Key: "c", Title: "An unrelated English headline", Summary: "AI chips from Moore Threads", Published: day0.Add(-2 * time.Hour)}},
-		postgres.TestItem{Item: store.Item{Key: "d", Title: "Said the chairman", Summary: "في شنغهاي", Content: "100% of 5G_x\\y", Published: day0.Add(-3 * time.Hour)}},
-		postgres.TestItem{Item: store.Item{Key: "e", Title: "Huawei's 华为云 ai", Published: day0.Add(-4 * time.Hour)}},
-		item("f", "中华 为 人民", day0.Add(-5*time.Hour)),  // 华 and 为, but not 华为
-		item("g", "华为云 A 计划", day0.Add(-6*time.Hour)), // 云 and the word a, but not 云a
+	fd := newFeed(t, db, "ZH")
+	other := newFeed(t, db, "Other")
+	insertItems(t, db, fd,
+		newItem("a", "国产GPU厂商摩尔线程发布新一代芯片", monday),
+		newItem("b", "华为昇腾生态大会在上海召开", monday.Add(-time.Hour)),
+		postgres.TestItem{Item: store.Item{Key: "c", Title: "An unrelated English headline", Summary: "AI chips from Moore Threads", Published: monday.Add(-2 * time.Hour)}},
+		postgres.TestItem{Item: store.Item{Key: "d", Title: "Said the chairman", Summary: "في شنغهاي", Content: "100% of 5G_x\\y", Published: monday.Add(-3 * time.Hour)}},
+		postgres.TestItem{Item: store.Item{Key: "e", Title: "Huawei's 华为云 ai", Published: monday.Add(-4 * time.Hour)}},
+		newItem("f", "中华 为 人民", monday.Add(-5*time.Hour)),  // 华 and 为, but not 华为
+		newItem("g", "华为云 A 计划", monday.Add(-6*time.Hour)), // 云 and the word a, but not 云a
 	)
-	insert(t, db, other, item("x", "华为 elsewhere", day0))
+	insertItems(t, db, other, newItem("x", "华为 elsewhere", monday))
 	for _, tc := range []struct {
 		term string
 		want []string
@@ -118,56 +122,56 @@ func TestFullTextChinese(t *testing.T) {
 		{"  华为  ", []string{"b", "e", "g"}},
 	} {
 		t.Run(tc.term, func(t *testing.T) {
-			got := keys(t, db, store.Filter{Text: []string{tc.term}, Feeds: []string{"zh"}})
+			got := keysOf(t, db, store.Filter{Text: []string{tc.term}, Feeds: []string{"zh"}})
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("search %q = %v, want %v", tc.term, got, tc.want)
 			}
-			if c := counts(t, db, store.Filter{Text: []string{tc.term}, Feeds: []string{"zh"}}); c.Total != len(tc.want) {
+			if c := countsOf(t, db, store.Filter{Text: []string{tc.term}, Feeds: []string{"zh"}}); c.Total != len(tc.want) {
 				t.Errorf("count %q = %+v, want %d", tc.term, c, len(tc.want))
 			}
 		})
 	}
 	// Not a term, and two terms at once.
-	if got := keys(t, db, store.Filter{NotText: []string{"华为"}, Feeds: []string{"zh"}}); !slices.Equal(got, []string{"a", "c", "d", "f"}) {
+	if got := keysOf(t, db, store.Filter{NotText: []string{"华为"}, Feeds: []string{"zh"}}); !slices.Equal(got, []string{"a", "c", "d", "f"}) {
 		t.Errorf("-华为 = %v", got)
 	}
-	if got := keys(t, db, store.Filter{Text: []string{"华为", "ai"}}); !slices.Equal(got, []string{"e"}) {
+	if got := keysOf(t, db, store.Filter{Text: []string{"华为", "ai"}}); !slices.Equal(got, []string{"e"}) {
 		t.Errorf("华为 ai = %v", got)
 	}
 }
 
 func TestSearchFindsArticles(t *testing.T) {
 	db, _ := open(t, "alice")
-	fd := feed(t, db, "News")
-	ids := insert(t, db, fd, item("a", "A plain headline", day0), item("b", "Another headline", day0.Add(-time.Hour)))
-	if got := keys(t, db, store.Filter{Text: []string{"寒武纪"}}); got != nil {
+	fd := newFeed(t, db, "News")
+	ids := insertItems(t, db, fd, newItem("a", "A plain headline", monday), newItem("b", "Another headline", monday.Add(-time.Hour)))
+	if got := keysOf(t, db, store.Filter{Text: []string{"寒武纪"}}); got != nil {
 		t.Fatalf("before the article: %v", got)
 	}
-	if err := postgres.InsertArticle(ctx, db, ids["b"], "Another headline", "正文提到寒武纪的新芯片。\n\nAI is everywhere"); err != nil {
+	if err := postgres.InsertArticle(bg, db, ids["b"], "Another headline", "正文提到寒武纪的新芯片。\n\nAI is everywhere"); err != nil {
 		t.Fatal(err)
 	}
 	for term, want := range map[string][]string{"寒武纪": {"b"}, "headline": {"a", "b"}, "ai": {"b"}, "plain": {"a"}, "nowhere": nil} {
-		if got := keys(t, db, store.Filter{Text: []string{term}}); !slices.Equal(got, want) {
+		if got := keysOf(t, db, store.Filter{Text: []string{term}}); !slices.Equal(got, want) {
 			t.Errorf("search %q with an article = %v, want %v", term, got, want)
 		}
 	}
-	if got := keys(t, db, store.Filter{NotText: []string{"寒武纪"}}); !slices.Equal(got, []string{"a"}) {
+	if got := keysOf(t, db, store.Filter{NotText: []string{"寒武纪"}}); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("-寒武纪 = %v", got)
 	}
 }
 
 func TestItemsOrderAndPages(t *testing.T) {
 	db, _ := open(t, "alice")
-	fd := feed(t, db, "News")
+	fd := newFeed(t, db, "News")
 	var items []postgres.TestItem
 	for i := range 10 {
 		// Two items share each date: the higher ID comes first.
-		items = append(items, item(fmt.Sprint(i), fmt.Sprintf("Item %d", i), day0.Add(time.Duration(i/2)*time.Hour), "huawei"))
+		items = append(items, newItem(fmt.Sprint(i), fmt.Sprintf("Item %d", i), monday.Add(time.Duration(i/2)*time.Hour), "huawei"))
 	}
-	insert(t, db, fd, items...)
+	insertItems(t, db, fd, items...)
 	want := []string{"9", "8", "7", "6", "5", "4", "3", "2", "1", "0"}
 	for _, f := range []store.Filter{{}, {Firms: []string{"huawei"}}} {
-		if got := keys(t, db, f); !slices.Equal(got, want) {
+		if got := keysOf(t, db, f); !slices.Equal(got, want) {
 			t.Errorf("%+v: %v, want %v", f, got, want)
 		}
 		for _, w := range []struct{ limit, offset int }{{3, 0}, {3, 3}, {4, 8}, {5, 20}, {0, 7}} {
@@ -181,7 +185,7 @@ func TestItemsOrderAndPages(t *testing.T) {
 			if len(wantPage) == 0 {
 				wantPage = nil
 			}
-			if got := keys(t, db, g); !slices.Equal(got, wantPage) {
+			if got := keysOf(t, db, g); !slices.Equal(got, wantPage) {
 				t.Errorf("%+v limit %d offset %d: %v, want %v", f, w.limit, w.offset, got, wantPage)
 			}
 		}
@@ -190,22 +194,22 @@ func TestItemsOrderAndPages(t *testing.T) {
 
 func TestItemReadsFullItem(t *testing.T) {
 	db, _ := open(t, "alice")
-	fd := feed(t, db, "News")
+	fd := newFeed(t, db, "News")
 	it := postgres.TestItem{Item: store.Item{Key: "k", URL: "https://example.org/a", Title: "Huawei and Biren", Summary: "sum", Content: "full text",
-		Author: "Li", Lang: "en", Published: day0, Updated: day0.Add(time.Hour), Fetched: day0.Add(2 * time.Hour), Sanctions: true,
+		Author: "Li", Lang: "en", Published: monday, Updated: monday.Add(time.Hour), Fetched: monday.Add(2 * time.Hour), Sanctions: true,
 		Firms: []string{"huawei", "biren"}, Alliances: []string{"model-chip"},
 		Mentions: []store.Mention{ // stored by (kind, entity), read back in text order
 			{Entity: "biren", Kind: store.KindFirm, Alias: "Biren", Field: store.FieldTitle, Start: 11, End: 16},
 			{Entity: "huawei", Kind: store.KindFirm, Alias: "Huawei", Field: store.FieldTitle, Start: 0, End: 6},
 			{Entity: "huawei", Kind: store.KindFirm, Alias: "Huawei", Field: store.FieldContent, Start: 0, End: 4},
 		}}, Ally: []string{"model-chip"}, Story: 99} // a story of one: no AlsoIn
-	ids := insert(t, db, fd, it)
-	got, err := db.Item(ctx, ids["k"])
+	ids := insertItems(t, db, fd, it)
+	got, err := db.Item(bg, ids["k"])
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Content != "full text" || got.Summary != "sum" || got.Author != "Li" || got.URL != it.URL || got.FeedTitle != "News" ||
-		!got.Published.Equal(day0) || !got.Updated.Equal(day0.Add(time.Hour)) || !got.Fetched.Equal(day0.Add(2*time.Hour)) ||
+		!got.Published.Equal(monday) || !got.Updated.Equal(monday.Add(time.Hour)) || !got.Fetched.Equal(monday.Add(2*time.Hour)) ||
 		!got.Sanctions || got.Read || got.Starred || got.AlsoIn != nil {
 		t.Errorf("Item = %+v", got)
 	}
@@ -220,11 +224,11 @@ func TestItemReadsFullItem(t *testing.T) {
 		t.Errorf("mentions %v, want %v", ms, want)
 	}
 	// Items leaves content and mentions out.
-	list, _ := db.Items(ctx, store.Filter{})
+	list, _ := db.Items(bg, store.Filter{})
 	if len(list) != 1 || list[0].Content != "" || list[0].Mentions != nil || list[0].Summary != "sum" {
 		t.Errorf("Items = %+v", list)
 	}
-	if _, err := db.Item(ctx, ids["k"]+100); !errors.Is(err, store.ErrNotFound) {
+	if _, err := db.Item(bg, ids["k"]+100); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Item(unknown) err = %v", err)
 	}
 }

@@ -16,23 +16,23 @@ import (
 // queries (the cost after a write) and from the cache (a refresh with no
 // write since).
 func BenchmarkRead(b *testing.B) {
-	db, err := postgres.Open(ctx, pgtest.DSN(b), postgres.Options{User: "alice"})
+	db, err := postgres.Open(bg, pgtest.DSN(b), postgres.Options{User: "alice"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if err := postgres.FillItems(ctx, db, 100_000, day0, "alice"); err != nil {
+	if err := postgres.FillItems(bg, db, 100_000, monday, "alice"); err != nil {
 		b.Fatal(err)
 	}
-	db.Now = func() time.Time { return day0 }
+	db.Now = func() time.Time { return monday }
 	// The panes count before they list: the counts choose a query's tag.
-	if _, err := db.FirmCounts(ctx); err != nil {
+	if _, err := db.FirmCounts(bg); err != nil {
 		b.Fatal(err)
 	}
 	page := func(f store.Filter) func(b *testing.B) {
 		return func(b *testing.B) {
 			for b.Loop() {
-				items, err := db.Items(ctx, f)
+				items, err := db.Items(bg, f)
 				if err != nil || len(items) == 0 {
 					b.Fatal(len(items), err)
 				}
@@ -52,42 +52,42 @@ func BenchmarkRead(b *testing.B) {
 	b.Run("Items/search-common", page(store.Filter{Text: []string{"华为"}, Limit: 50}))
 	b.Run("CountItems/firm-cached", func(b *testing.B) {
 		for b.Loop() {
-			if c, err := db.CountItems(ctx, store.Filter{Firms: []string{"huawei"}}); err != nil || c.Total == 0 {
+			if c, err := db.CountItems(bg, store.Filter{Firms: []string{"huawei"}}); err != nil || c.Total == 0 {
 				b.Fatal(c, err)
 			}
 		}
 	})
 	b.Run("CountItems/firm-and-language", func(b *testing.B) {
 		for b.Loop() {
-			if c, err := db.CountItems(ctx, store.Filter{Firms: []string{"huawei"}, Langs: []string{"zh"}}); err != nil || c.Total == 0 {
+			if c, err := db.CountItems(bg, store.Filter{Firms: []string{"huawei"}, Langs: []string{"zh"}}); err != nil || c.Total == 0 {
 				b.Fatal(c, err)
 			}
 		}
 	})
 	b.Run("FirmCounts/query", func(b *testing.B) {
 		for b.Loop() {
-			if c, err := postgres.TagCounts(ctx, db, "firm"); err != nil || len(c) != 33 {
+			if c, err := postgres.TagCounts(bg, db, "firm"); err != nil || len(c) != 33 {
 				b.Fatal(len(c), err)
 			}
 		}
 	})
 	b.Run("AllianceCounts/query", func(b *testing.B) {
 		for b.Loop() {
-			if c, err := postgres.TagCounts(ctx, db, "ally"); err != nil || len(c) != 1 {
+			if c, err := postgres.TagCounts(bg, db, "ally"); err != nil || len(c) != 1 {
 				b.Fatal(len(c), err)
 			}
 		}
 	})
 	b.Run("FirmCounts/cached", func(b *testing.B) {
 		for b.Loop() {
-			if c, err := db.FirmCounts(ctx); err != nil || len(c) != 33 {
+			if c, err := db.FirmCounts(bg); err != nil || len(c) != 33 {
 				b.Fatal(len(c), err)
 			}
 		}
 	})
 	b.Run("AllianceCounts/cached", func(b *testing.B) {
 		for b.Loop() {
-			if c, err := db.AllianceCounts(ctx); err != nil || len(c) != 2 {
+			if c, err := db.AllianceCounts(bg); err != nil || len(c) != 2 {
 				b.Fatal(len(c), err)
 			}
 		}
