@@ -162,3 +162,42 @@ func BenchmarkMergeItems(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/item")
 }
+
+// TestMergeItemsGroupsStories: merged items go through the save path, so
+// that a copy of a story in another feed joins the story (counted once)
+// and takes the user's marks, as a fetched copy would.
+func TestMergeItemsGroupsStories(t *testing.T) {
+	ctx := context.Background()
+	db, _ := open(t, "alice")
+	now := time.Date(2025, 7, 28, 0, 0, 0, 0, time.UTC)
+	story := store.Item{Key: "x", URL: "https://news.example.org/2025/07/28/chips", Title: "Biren ships a new GPU", Published: now}
+	a, err := db.MergeItems(ctx, store.Feed{URL: "https://a.example.org/feed.xml", Enabled: true}, []store.Item{story})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetRead(ctx, a.IDs, true); err != nil {
+		t.Fatal(err)
+	}
+	copyOf := story
+	copyOf.Key, copyOf.Published = "y", now.Add(time.Hour)
+	b, err := db.MergeItems(ctx, store.Feed{URL: "https://b.example.org/feed.xml", Enabled: true}, []store.Item{copyOf})
+	if err != nil || b.Added != 1 {
+		t.Fatalf("second feed: %+v, %v", b, err)
+	}
+	c, err := db.CountItems(ctx, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Total != 1 || c.Unread != 0 {
+		t.Errorf("one story in two feeds, read: counts %+v, want 1 story, 0 unread", c)
+	}
+	all, err := db.Items(ctx, store.Filter{AllCopies: true})
+	if err != nil || len(all) != 2 {
+		t.Fatalf("copies: %d, %v", len(all), err)
+	}
+	for _, it := range all {
+		if !it.Read {
+			t.Errorf("copy %q is unread: a late copy takes the story's marks", it.Key)
+		}
+	}
+}

@@ -92,6 +92,9 @@ func (db *DB) LastCSLCounts(ctx context.Context) (map[string]int, string, error)
 // moment a user last looked at what changed (see ChangesSeen).
 func (db *DB) ApplyDesignations(ctx context.Context, changes []store.DesignationChange, imp *store.CSLImport, prov string) error {
 	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if err := lockNewRows(ctx, tx); err != nil {
+			return err
+		}
 		now, err := eventTime(ctx, tx, db.Now())
 		if err != nil {
 			return err

@@ -87,6 +87,9 @@ func (db *DB) RecordSanctionCheck(ctx context.Context, id, result, reason string
 // records them. Nothing is written if any part fails.
 func (db *DB) ApplyImport(ctx context.Context, changes []store.DesignationChange, imports []store.SourceImport) error {
 	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if err := lockNewRows(ctx, tx); err != nil {
+			return err
+		}
 		now, err := eventTime(ctx, tx, db.Now())
 		if err != nil {
 			return err

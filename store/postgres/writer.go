@@ -30,7 +30,16 @@ const (
 
 // lockSaves takes the save lock until the transaction ends.
 func lockSaves(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int, $2::int)`, int32(saveLockClass), int32(saveLockID))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int, $2::int)`, int32(saveLockClass), int32(saveLockID)); err != nil {
+		return err
+	}
+	return lockNewRows(ctx, tx)
+}
+
+// lockNewRows takes newRowsLock shared, as every transaction that inserts
+// items or designation events must (see newRowsLock).
+func lockNewRows(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, int64(newRowsLock))
 	return err
 }
 
