@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"os/user"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -162,9 +163,17 @@ func (db *DB) connectErr(err error, dsn string) error {
 	return fmt.Errorf("postgres: %s: %s", db.loc, redactErr(err, dsn))
 }
 
-// redactErr is err's text with the DSN's password taken out.
+// redactErr is err's text with the DSN's password taken out, on one line:
+// pgx puts each address it tried on a line of its own, often the same
+// failure twice (IPv4 and IPv6).
 func redactErr(err error, dsn string) string {
-	s := err.Error()
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(parts, l) {
+			parts = append(parts, l)
+		}
+	}
+	s := strings.Join(parts, " ")
 	if u, perr := url.Parse(dsn); perr == nil && u.User != nil {
 		if p, ok := u.User.Password(); ok && p != "" {
 			s = strings.ReplaceAll(s, p, "xxxxx")

@@ -95,3 +95,15 @@ func TestOpenRefusesClearly(t *testing.T) {
 		t.Errorf("missing database: %v", err)
 	}
 }
+
+// TestConnectErrorIsOneLine: pgx lists each address it tried on a line of
+// its own; aiwatch prints one line, without the password.
+func TestConnectErrorIsOneLine(t *testing.T) {
+	_, err := postgres.Open(context.Background(), "postgres://bob:hunter2@127.0.0.1:1/db?connect_timeout=2", postgres.Options{})
+	if err == nil {
+		t.Fatal("port 1 answered")
+	}
+	if msg := err.Error(); strings.Contains(msg, "\n") || strings.Contains(msg, "hunter2") || !strings.Contains(msg, "cannot reach") {
+		t.Errorf("error = %q", msg)
+	}
+}
