@@ -166,14 +166,21 @@ func dashboardConfig(a *app, db store.Backend) (ui.Config, error) {
 		Colors:      a.cfg.Display.Colors,
 		Bidi:        a.bidiMode(),
 		Articles:    &lazyArticles{a: a},
-		Alerts:      alertSource{db},
+		Alerts:      alertSource{db: db, a: a},
 	}, nil
 }
 
 // alertSource is the dashboard's ui.AlertSource, with its errors logged.
-type alertSource struct{ db store.Backend }
+// On a team store it first records the alerts of what others fetched.
+type alertSource struct {
+	db store.Backend
+	a  *app
+}
 
 func (s alertSource) Alerts(ctx context.Context, all bool) ([]store.Alert, error) {
+	if err := s.a.checkTeamAlerts(); err != nil {
+		log.Printf("alerts: %v", err)
+	}
 	return logged(s.db.Alerts(ctx, all))
 }
 

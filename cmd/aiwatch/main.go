@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -88,6 +89,9 @@ type app struct {
 	includeIgnored bool
 	// fetchAll fetches every enabled feed, due or not.
 	fetchAll bool
+	// alertMu keeps the dashboard's alert checks (team store) and those
+	// after its F apart.
+	alertMu sync.Mutex
 }
 
 // exitCode makes run exit with code after printing nothing more, as

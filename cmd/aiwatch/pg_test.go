@@ -551,3 +551,38 @@ func TestMigrateArticles(t *testing.T) {
 		t.Errorf("second migrate:\n%s", out)
 	}
 }
+
+// TestTeamAlertsWithoutFetching: on a team store one teammate runs the
+// fetcher; the others' watch lists alert on what it saved when they
+// list their alerts, though they never fetch themselves.
+func TestTeamAlertsWithoutFetching(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	site := newFTSite(t)
+	url := site.set("/zh.xml", "application/rss+xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>中文新闻</title></channel></rss>`))
+	pg := func(user string, args ...string) result {
+		t.Helper()
+		r := runEnv(t, map[string]string{"AIWATCH_DB": dsn, "AIWATCH_USER": user}, args...)
+		skipIfTODO(t, r)
+		if r.code != 0 {
+			t.Fatalf("aiwatch %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+		return r
+	}
+	var feeds []feedJSON
+	json.Unmarshal([]byte(pg("fetcher", "feeds", "list", "--json").stdout), &feeds)
+	for _, f := range feeds {
+		if f.Enabled && f.Kind != "builtin" {
+			pg("fetcher", "feeds", "disable", strconv.FormatInt(f.ID, 10))
+		}
+	}
+	pg("fetcher", "feeds", "add", url)
+	pg("alice", "watch", "add", "firm:huawei")
+	site.set("/zh.xml", "application/rss+xml", []byte(zhFeed))
+	pg("fetcher", "fetch", "--all")
+	if r := pg("alice", "alerts"); !strings.Contains(r.stdout, "华为发布新一代昇腾芯片") {
+		t.Errorf("alice's alerts after the fetcher's fetch:\n%s", r.stdout)
+	}
+	if r := pg("bob", "alerts"); strings.Contains(r.stdout, "华为") {
+		t.Errorf("bob, who watches nothing, has alice's alert:\n%s", r.stdout)
+	}
+}

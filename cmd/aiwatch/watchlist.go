@@ -248,6 +248,9 @@ func cmdAlerts(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkTeamAlerts(); err != nil {
+		return err
+	}
 	as, err := db.Alerts(a.ctx, *all)
 	if err != nil {
 		return err
@@ -331,8 +334,10 @@ func (a *app) watchMatches(note func(string)) ([]store.WatchMatch, error) {
 	if err != nil || len(ws) == 0 {
 		return nil, err
 	}
-	// Names may have changed since the last round of fetch --watch or F.
-	a.res = nil
+	// Names may have changed since the last round of fetch --watch or F:
+	// they are read afresh, into a resolver of this call's own, since the
+	// dashboard checks from its goroutines.
+	var res *query.MapResolver
 	var alliances []store.Alliance
 	var out []store.WatchMatch
 	for _, w := range ws {
@@ -361,7 +366,12 @@ func (a *app) watchMatches(note func(string)) ([]store.WatchMatch, error) {
 			}
 			m.Filter.Alliances = []string{w.Value}
 		case store.WatchQuery:
-			f, err := a.parseQuery(w.Value)
+			if res == nil {
+				if res, err = loadResolver(a.ctx, db); err != nil {
+					return nil, err
+				}
+			}
+			f, err := query.Parse(w.Value, res, a.now())
 			if err != nil {
 				note(fmt.Sprintf("watch entry %d: %s; it is skipped", w.ID, oneLine(err.Error())))
 				continue
@@ -373,9 +383,22 @@ func (a *app) watchMatches(note func(string)) ([]store.WatchMatch, error) {
 	return out, nil
 }
 
+// checkTeamAlerts records, on a team store, the alerts of what others
+// fetched since this user last looked: the fetcher checks only its own
+// user's watch list. A personal store is checked after every fetch.
+func (a *app) checkTeamAlerts() error {
+	if a.db == nil || a.db.Path() != "" {
+		return nil
+	}
+	_, err := a.checkAlerts(func(string) {})
+	return err
+}
+
 // checkAlerts records the alerts of what the last fetch saved and returns
 // the new ones. Notes go to note.
 func (a *app) checkAlerts(note func(string)) ([]store.Alert, error) {
+	a.alertMu.Lock()
+	defer a.alertMu.Unlock()
 	ms, err := a.watchMatches(note)
 	if err != nil || len(ms) == 0 {
 		return nil, err
