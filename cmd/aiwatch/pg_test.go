@@ -46,19 +46,6 @@ func runEnv(t testing.TB, vars map[string]string, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
-// todo is how store/postgres words a method not written yet.
-const todo = "is not available on PostgreSQL yet"
-
-// skipIfTODO skips t when r failed on a PostgreSQL method that is still a
-// stub in this build, saying which; once every method is written it never
-// skips.
-func skipIfTODO(t *testing.T, r result) {
-	t.Helper()
-	if r.code != 0 && strings.Contains(r.stderr, todo) {
-		t.Skipf("SKIPPED: needs a PostgreSQL method not written in this build: %s", strings.TrimSpace(r.stderr))
-	}
-}
-
 func TestStoreLocation(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	const dsn = "postgres://alice@db.example.org/aiwatch"
@@ -270,7 +257,6 @@ const zhFeed = `<?xml version="1.0" encoding="UTF-8"?>
 func itemsOf(t *testing.T, db, user string, args ...string) []itemJSON {
 	t.Helper()
 	r := runEnv(t, map[string]string{"AIWATCH_DB": db, "AIWATCH_USER": user}, append([]string{"items", "--json", "--limit", "0"}, args...)...)
-	skipIfTODO(t, r)
 	if r.code != 0 {
 		t.Fatalf("items %v: exit %d\n%s", args, r.code, r.stderr)
 	}
@@ -291,7 +277,6 @@ func TestPostgresDoneWhen(t *testing.T) {
 	pg := func(user string, args ...string) result {
 		t.Helper()
 		r := runEnv(t, map[string]string{"AIWATCH_DB": dsn, "AIWATCH_USER": user}, args...)
-		skipIfTODO(t, r)
 		if r.code != 0 {
 			t.Fatalf("aiwatch %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
 		}
@@ -419,7 +404,6 @@ func TestMigrateToPostgres(t *testing.T) {
 		if runs == 2 { // the team store named by $AIWATCH_DB instead of --to
 			r = runEnv(t, map[string]string{"AIWATCH_USER": "dana", "AIWATCH_DB": dsn}, "migrate", "--from", file)
 		}
-		skipIfTODO(t, r)
 		if r.code != 0 {
 			t.Fatalf("migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
@@ -534,7 +518,6 @@ func TestMigrateArticles(t *testing.T) {
 	migrate := func() string {
 		t.Helper()
 		r := runEnv(t, map[string]string{"AIWATCH_USER": "dana"}, "migrate", "--from", file, "--to", dsn)
-		skipIfTODO(t, r)
 		if r.code != 0 {
 			t.Fatalf("migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
@@ -562,7 +545,6 @@ func TestTeamAlertsWithoutFetching(t *testing.T) {
 	pg := func(user string, args ...string) result {
 		t.Helper()
 		r := runEnv(t, map[string]string{"AIWATCH_DB": dsn, "AIWATCH_USER": user}, args...)
-		skipIfTODO(t, r)
 		if r.code != 0 {
 			t.Fatalf("aiwatch %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
 		}
