@@ -118,7 +118,9 @@ func genHeadlines(feed, n int) []byte {
 	return []byte(b.String())
 }
 
-func benchIngest(b *testing.B, feedsN, itemsN int, gen func(feed, n int) []byte) {
+// serveBenchFeeds serves feedsN generated feeds of itemsN items each
+// from loopback and returns their URLs.
+func serveBenchFeeds(feedsN, itemsN int, gen func(feed, n int) []byte) (urls []string, stop func()) {
 	docs := make([][]byte, feedsN)
 	for i := range docs {
 		docs[i] = gen(i, itemsN)
@@ -129,11 +131,15 @@ func benchIngest(b *testing.B, feedsN, itemsN int, gen func(feed, n int) []byte)
 		w.Header().Set("Content-Type", "application/rss+xml")
 		w.Write(docs[i])
 	}))
-	defer srv.Close()
-	var urls []string
 	for i := 0; i < feedsN; i++ {
 		urls = append(urls, fmt.Sprintf("%s/feed/%d", srv.URL, i))
 	}
+	return urls, srv.Close
+}
+
+func benchIngest(b *testing.B, feedsN, itemsN int, gen func(feed, n int) []byte) {
+	urls, stop := serveBenchFeeds(feedsN, itemsN, gen)
+	defer stop()
 	b.ResetTimer()
 	var total time.Duration
 	for n := 0; n < b.N; n++ {

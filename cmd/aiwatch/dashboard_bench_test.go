@@ -475,7 +475,8 @@ func checkFrame(tb testing.TB, frame string, total int) {
 // storeTotal counts the stories of the store at path: what the dashboard
 // says it holds.
 func storeTotal(tb testing.TB, path string) int {
-	db, err := sqlite.Open(path)
+	a := &app{env: env{getenv: func(string) string { return "" }, now: time.Now}, ctx: context.Background(), dbFlag: path}
+	db, err := a.store()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -499,17 +500,18 @@ var benchStoreSizes = []struct {
 // and shaped and reordered by aiwatch (app); the generated store's
 // Arabic feeds put Arabic rows on it.
 func BenchmarkFirstFrame(b *testing.B) {
-	for _, size := range benchStoreSizes {
-		for _, mode := range []bidi.Mode{bidi.Terminal, bidi.App} {
-			b.Run(size.name+"/"+mode.String(), func(b *testing.B) {
-				benchFirstFrame(b, size.n, mode)
-			})
+	for _, be := range benchBackends() {
+		for _, size := range benchStoreSizes {
+			for _, mode := range []bidi.Mode{bidi.Terminal, bidi.App} {
+				b.Run(be.name+size.name+"/"+mode.String(), func(b *testing.B) {
+					benchFirstFrame(b, be.store(b, size.n), mode)
+				})
+			}
 		}
 	}
 }
 
-func benchFirstFrame(b *testing.B, n int, mode bidi.Mode) {
-	path := benchDB(b, n)
+func benchFirstFrame(b *testing.B, path string, mode bidi.Mode) {
 	total := storeTotal(b, path)
 	var cpu time.Duration
 	for b.Loop() {
@@ -584,60 +586,63 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 // view (see keystroke) while typing benchQuery and deleting it again, at
 // 200×50, and reports the median and the 95th percentile.
 func BenchmarkFilterKeystroke(b *testing.B) {
-	for _, size := range benchStoreSizes {
-		b.Run(size.name, func(b *testing.B) {
-			path := benchDB(b, size.n)
-			s, frame := openDashboard(b, path, 200, 50)
-			defer s.close()
-			checkFrame(b, frame, storeTotal(b, path))
-			s.d.send(keyFor('/'))
-			var echoes, lat, cpu []time.Duration
-			byPrefix := map[string][]time.Duration{}
-			cpuByPrefix := map[string][]time.Duration{}
-			runes := []rune(benchQuery)
-			press := func(k tea.KeyPressMsg, prefix string) {
-				e, d, c := s.keystroke(b, k)
-				echoes, lat, cpu = append(echoes, e), append(lat, d), append(cpu, c)
-				byPrefix[prefix] = append(byPrefix[prefix], d)
-				cpuByPrefix[prefix] = append(cpuByPrefix[prefix], c)
-			}
-			for b.Loop() {
-				b.StopTimer() // the debounce waits are not the dashboard's time
-				for i, r := range runes {
-					press(keyFor(r), "+"+string(runes[:i+1]))
-				}
-				for i := len(runes); i > 0; i-- {
-					press(keyFor(0), "-"+string(runes[:i-1]))
-				}
-				b.StartTimer()
-			}
-			if !strings.Contains(s.d.view(), "/ ") {
-				b.Fatalf("the filter bar closed:\n%s", s.d.view())
-			}
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-			for _, ds := range [][]time.Duration{echoes, lat, cpu} {
-				slices.Sort(ds)
-			}
-			b.ReportMetric(ms(percentile(lat, 50)), "p50-ms")
-			b.ReportMetric(ms(percentile(lat, 95)), "p95-ms")
-			b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
-			b.ReportMetric(ms(percentile(cpu, 50)), "cpu-p50-ms")
-			b.ReportMetric(ms(percentile(cpu, 95)), "cpu-p95-ms")
-			b.ReportMetric(ms(percentile(echoes, 95)), "echo-p95-ms")
-			if testing.Verbose() {
-				keys := make([]string, 0, len(byPrefix))
-				for k := range byPrefix {
-					keys = append(keys, k)
-				}
-				sort.Strings(keys)
-				for _, k := range keys {
-					ds, cs := byPrefix[k], cpuByPrefix[k]
-					slices.Sort(ds)
-					slices.Sort(cs)
-					b.Logf("%-20q median %v, CPU %v", k, percentile(ds, 50).Round(10*time.Microsecond), percentile(cs, 50).Round(10*time.Microsecond))
-				}
-			}
-		})
+	for _, be := range benchBackends() {
+		for _, size := range benchStoreSizes {
+			b.Run(be.name+size.name, func(b *testing.B) { benchFilterKeystroke(b, be.store(b, size.n)) })
+		}
+	}
+}
+
+func benchFilterKeystroke(b *testing.B, path string) {
+	s, frame := openDashboard(b, path, 200, 50)
+	defer s.close()
+	checkFrame(b, frame, storeTotal(b, path))
+	s.d.send(keyFor('/'))
+	var echoes, lat, cpu []time.Duration
+	byPrefix := map[string][]time.Duration{}
+	cpuByPrefix := map[string][]time.Duration{}
+	runes := []rune(benchQuery)
+	press := func(k tea.KeyPressMsg, prefix string) {
+		e, d, c := s.keystroke(b, k)
+		echoes, lat, cpu = append(echoes, e), append(lat, d), append(cpu, c)
+		byPrefix[prefix] = append(byPrefix[prefix], d)
+		cpuByPrefix[prefix] = append(cpuByPrefix[prefix], c)
+	}
+	for b.Loop() {
+		b.StopTimer() // the debounce waits are not the dashboard's time
+		for i, r := range runes {
+			press(keyFor(r), "+"+string(runes[:i+1]))
+		}
+		for i := len(runes); i > 0; i-- {
+			press(keyFor(0), "-"+string(runes[:i-1]))
+		}
+		b.StartTimer()
+	}
+	if !strings.Contains(s.d.view(), "/ ") {
+		b.Fatalf("the filter bar closed:\n%s", s.d.view())
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	for _, ds := range [][]time.Duration{echoes, lat, cpu} {
+		slices.Sort(ds)
+	}
+	b.ReportMetric(ms(percentile(lat, 50)), "p50-ms")
+	b.ReportMetric(ms(percentile(lat, 95)), "p95-ms")
+	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+	b.ReportMetric(ms(percentile(cpu, 50)), "cpu-p50-ms")
+	b.ReportMetric(ms(percentile(cpu, 95)), "cpu-p95-ms")
+	b.ReportMetric(ms(percentile(echoes, 95)), "echo-p95-ms")
+	if testing.Verbose() {
+		keys := make([]string, 0, len(byPrefix))
+		for k := range byPrefix {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			ds, cs := byPrefix[k], cpuByPrefix[k]
+			slices.Sort(ds)
+			slices.Sort(cs)
+			b.Logf("%-20q median %v, CPU %v", k, percentile(ds, 50).Round(10*time.Microsecond), percentile(cs, 50).Round(10*time.Microsecond))
+		}
 	}
 }
 
