@@ -439,6 +439,36 @@ func fastRun(text string, i int, d []byte, o []int32, table *[utf8.RuneSelf]byte
 				continue
 			}
 		}
+		// Runs of Han and of Arabic letters: every character but the
+		// last of a run is followed by one of its kind, and is folded
+		// here with no more tests.
+		if size == 3 {
+			for isHan3(text, i+3) {
+				at := int32(i)
+				_ = d[k+2]
+				d[k], d[k+1], d[k+2] = text[i], text[i+1], text[i+2]
+				if k+2 < len(o) {
+					o[k], o[k+1], o[k+2] = at, at, at
+				}
+				i += 3
+				k += 3
+				lastSpace = false
+			}
+		} else if size == 2 {
+			for isArabic2(text, i+2) {
+				if a := arabicLetterFold[(rune(text[i]&0x1F)<<6|rune(text[i+1]&0x3F))-0x0621]; a != 0 {
+					at := int32(i)
+					_ = d[k+1]
+					d[k], d[k+1] = byte(0xC0|a>>6), byte(0x80|a&0x3F)
+					if k+1 < len(o) {
+						o[k], o[k+1] = at, at
+					}
+					k += 2
+					lastSpace = false
+				}
+				i += 2
+			}
+		}
 		next := 0
 		if j := i + size; j < len(text) {
 			// fastSize, written out: a call here would cost more than
