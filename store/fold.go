@@ -704,10 +704,12 @@ func foldRune(r rune, fold bool) rune {
 	return r
 }
 
-// hasCase is false for the large caseless blocks (CJK, Hangul), to spare
-// them the case tables.
+// hasCase is false for the large caseless blocks (Arabic, General
+// Punctuation, CJK, Hangul), to spare them the case tables
+// (TestHasCase).
 func hasCase(r rune) bool {
-	return !(r >= 0x2E80 && r < 0xA640 || r >= 0xAC00 && r < 0xD7B0)
+	return !(r >= 0x0600 && r < 0x0700 || r >= 0x2000 && r < 0x2070 ||
+		r >= 0x2E80 && r < 0xA640 || r >= 0xAC00 && r < 0xD7B0)
 }
 
 func foldArabic(r rune) rune {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -283,6 +284,15 @@ func TestStable(t *testing.T) {
 	}
 	if n < 20000 {
 		t.Errorf("only %d stable code points; the CJK block alone has 20992", n)
+	}
+}
+
+// TestHasCase checks that the blocks hasCase skips have no case.
+func TestHasCase(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if !hasCase(r) && unicode.ToLower(unicode.ToUpper(r)) != r {
+			t.Errorf("%U has a case, but hasCase says not", r)
+		}
 	}
 }
 

@@ -76,6 +76,14 @@ func TestCommonNonWord(t *testing.T) {
 			t.Errorf("isArabicLetter(%U) = %v", r, !want)
 		}
 	}
+	for r := rune(0x0621); r <= 0x9FFF; r++ {
+		if (r <= 0x064A || r >= 0x4E00) && !unicode.IsLetter(r) {
+			t.Errorf("letters counts %U, which is not a letter", r)
+		}
+		if r == 0x064A {
+			r = 0x4E00 - 1
+		}
+	}
 	for r := rune(0x80); r <= 0x10FFFF; r++ {
 		if !isCommonNonWord(r) {
 			continue
