@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	_ "embed"
+	"encoding/binary"
 	"slices"
 	"sort"
 	"strings"
@@ -296,8 +297,6 @@ func appendFold(dst []byte, offsets []int32, text string, caseSensitive, track b
 	}
 	var seg []byte
 	for i := 0; i < len(text); {
-		// Runs of ASCII, the bulk of most text, without a call per byte.
-		i = f.asciiRun(text, i, table)
 		if n := f.stableRun(text, i, table); n > 0 {
 			i += n
 			continue
@@ -336,88 +335,277 @@ func appendFold(dst []byte, offsets []int32, text string, caseSensitive, track b
 	return f.dst, f.offsets
 }
 
-// asciiRun folds the ASCII characters from text[i] on that are followed
-// by another ASCII character, and returns where it stopped. It is
-// f.ascii unrolled over a run, with the folder's fields held in locals,
-// which the compiler keeps in registers.
-func (f *folder) asciiRun(text string, i int, table *[utf8.RuneSelf]byte) int {
-	if i+1 >= len(text) || text[i] >= utf8.RuneSelf || text[i+1] >= utf8.RuneSelf {
-		return i
-	}
-	dst, offsets, lastSpace := f.dst, f.offsets, f.lastSpace
-	for ; i+1 < len(text) && text[i] < utf8.RuneSelf && text[i+1] < utf8.RuneSelf; i++ {
-		c := table[text[i]]
-		if c == ' ' {
-			if lastSpace {
-				continue
-			}
-			lastSpace = true
-		} else {
-			lastSpace = false
-		}
-		dst = append(dst, c)
-		if f.track {
-			offsets = append(offsets, int32(i))
-		}
-	}
-	f.dst, f.offsets, f.lastSpace = dst, offsets, lastSpace
-	return i
-}
-
 // stableRun folds, from text[i] on, a run of characters that NFKC is
 // known to leave (or map) alone whatever follows, which is the case for
 // the scripts aiwatch reads most, and returns the run's length in bytes;
 // it returns 0 when text[i] needs the general path. A character is folded
-// here only when the next one does not combine with it. Each character is
-// decoded once: it is looked at as the next one, then folded.
+// here only when the next one does not combine with it.
+//
+// ASCII, Han and Arabic letters, the bulk of what aiwatch reads, go
+// through fastRun; stableRun takes the other stable characters one by
+// one. The buffers are grown up front for fastRun, which writes into them
+// by index: a stable character never folds to more bytes than it has
+// (TestStableDoesNotGrow).
 func (f *folder) stableRun(text string, i int, table *[utf8.RuneSelf]byte) int {
 	start := i
-	r, size := decodeStable(text, i)
-	if r < 0 {
-		return 0
-	}
-	for {
-		j := i + size
-		var next rune = -1
-		var nsize int
-		if j < len(text) {
-			if next, nsize = decodeStable(text, j); next < 0 {
+	for i < len(text) {
+		n := len(text) - i
+		f.dst = slices.Grow(f.dst, n)
+		d := f.dst[len(f.dst) : len(f.dst)+n]
+		var o []int32
+		if f.track {
+			f.offsets = slices.Grow(f.offsets, n)
+			o = f.offsets[len(f.offsets) : len(f.offsets)+n]
+		}
+		var k int
+		i, k, f.lastSpace = fastRun(text, i, d, o, table, f.lastSpace)
+		f.dst = f.dst[:len(f.dst)+k]
+		if f.track {
+			f.offsets = f.offsets[:len(f.offsets)+k]
+		}
+		if i == len(text) {
+			break
+		}
+		// A character that fastRun leaves: fold it here if it is stable
+		// and so is the next.
+		r, size := decodeStable(text, i)
+		if r < 0 {
+			break
+		}
+		if j := i + size; j < len(text) {
+			if next, _ := decodeStable(text, j); next < 0 {
 				// text[j] may combine with text[i]: leave both to the
 				// general path.
-				return i - start
+				break
 			}
 		}
-		switch {
-		case r < utf8.RuneSelf:
+		if r < utf8.RuneSelf {
 			f.ascii(table[r], i)
-		case r >= 0x4E00 && r <= 0x9FFF:
-			// Han: caseless, never dropped or mapped; copy its bytes.
-			f.lastSpace = false
-			f.dst = append(f.dst, text[i:j]...)
-			if f.track {
-				at := int32(i)
-				f.offsets = append(f.offsets, at, at, at)
-			}
-		case r >= 0x0621 && r <= 0x064A:
-			// Arabic letters: two bytes in, two bytes out, or none for
-			// a tatweel.
-			if a := foldArabic(r); a >= 0 {
-				f.lastSpace = false
-				f.dst = append(f.dst, byte(0xC0|a>>6), byte(0x80|a&0x3F))
-				if f.track {
-					at := int32(i)
-					f.offsets = append(f.offsets, at, at)
-				}
-			}
-		default:
+		} else {
 			f.rune(r, i)
 		}
-		if next < 0 {
-			return j - start
-		}
-		i, r, size = j, next, nsize
+		i += size
 	}
+	return i - start
 }
+
+// fastRun folds ASCII, Han (U+4E00–U+9FFF), Chinese punctuation
+// (isCJKPunct) and Arabic letters (U+0621–U+064A) from text[i] on, each
+// when the character after it is one of those too or the text ends,
+// into d[0:] and, when o is not empty, their offsets into o[0:]. It
+// returns where it stopped, the number of bytes written and whether the
+// last one written is a space. d (and o, if not empty) must have room for
+// len(text)-i bytes.
+//
+// It is the loop where the matcher spends most of its folding time, and
+// is written for that: characters are recognised from their bytes
+// without decoding a rune, written by index rather than appended, and
+// the loop makes no call, so that the compiler keeps every value in a
+// register (Go saves none across a call, and a call anywhere in a loop
+// spills its values on every turn).
+func fastRun(text string, i int, d []byte, o []int32, table *[utf8.RuneSelf]byte, lastSpace bool) (int, int, bool) {
+	k := 0
+	// Each character's class (its length, or 0 for none of the three) is
+	// found once, when it is the next one, and carried to its turn.
+	size := fastSize(text, i)
+	var toLower uint64 // the case bit of every byte, when folding case
+	if table == &asciiFold {
+		toLower = lanes(0x20)
+	}
+	for size > 0 {
+		// Eight ASCII bytes at a time (SWAR, SIMD within a register):
+		// English text is mostly runs of ASCII, and a word of eight
+		// costs about what one byte costs below. The word is taken only
+		// when folding it is a plain copy but for case: all eight bytes
+		// and the one after them are ASCII, none is a control character
+		// (white space that becomes ' ') and no space follows a space.
+		if size == 1 && i+8 < len(text) && text[i+8] < utf8.RuneSelf {
+			w := load64(text, i)
+			spaces := bytesEqual(w, ' ')
+			if w&lanes(0x80) == 0 && // all ASCII
+				(w-lanes(0x20))&^w&lanes(0x80) == 0 && // no byte below ' '
+				spaces&(spaces<<8) == 0 && // no two spaces in a row
+				(!lastSpace || spaces&0x80 == 0) { // nor across the last word
+				// The capitals: bytes >= 'A' and not >= 'Z'+1.
+				upper := (w + lanes(0x80-'A')) &^ (w + lanes(0x80-'Z'-1)) & lanes(0x80)
+				binary.LittleEndian.PutUint64(d[k:k+8], w|(upper>>2)&toLower)
+				if k+7 < len(o) {
+					at := int32(i)
+					o[k], o[k+1], o[k+2], o[k+3] = at, at+1, at+2, at+3
+					o[k+4], o[k+5], o[k+6], o[k+7] = at+4, at+5, at+6, at+7
+				}
+				lastSpace = spaces>>63 != 0
+				i += 8
+				k += 8
+				continue
+			}
+		}
+		// Runs of Han and of Arabic letters: every character but the
+		// last of a run is followed by one of its kind, and is folded
+		// here with no more tests.
+		if size == 3 {
+			for isHan3(text, i+3) {
+				at := int32(i)
+				_ = d[k+2]
+				d[k], d[k+1], d[k+2] = text[i], text[i+1], text[i+2]
+				if k+2 < len(o) {
+					o[k], o[k+1], o[k+2] = at, at, at
+				}
+				i += 3
+				k += 3
+				lastSpace = false
+			}
+		} else if size == 2 {
+			for isArabic2(text, i+2) {
+				if a := arabicLetterFold[(rune(text[i]&0x1F)<<6|rune(text[i+1]&0x3F))-0x0621]; a != 0 {
+					at := int32(i)
+					_ = d[k+1]
+					d[k], d[k+1] = byte(0xC0|a>>6), byte(0x80|a&0x3F)
+					if k+1 < len(o) {
+						o[k], o[k+1] = at, at
+					}
+					k += 2
+					lastSpace = false
+				}
+				i += 2
+			}
+		}
+		next := 0
+		if j := i + size; j < len(text) {
+			// fastSize, written out: a call here would cost more than
+			// the work it does.
+			switch {
+			case text[j] < utf8.RuneSelf:
+				next = 1
+			case isHan3(text, j), isCJKPunct(text, j):
+				next = 3
+			case isArabic2(text, j):
+				next = 2
+			default:
+				return i, k, lastSpace
+			}
+		}
+		c := text[i]
+		at := int32(i)
+		switch size {
+		case 1:
+			c = table[c]
+			if c == ' ' && lastSpace {
+				break
+			}
+			lastSpace = c == ' '
+			d[k] = c
+			if k < len(o) {
+				o[k] = at
+			}
+			k++
+		case 3:
+			// Han or Chinese punctuation: caseless, never dropped or
+			// mapped; copy its bytes.
+			_ = d[k+2]
+			d[k], d[k+1], d[k+2] = c, text[i+1], text[i+2]
+			if k+2 < len(o) {
+				o[k], o[k+1], o[k+2] = at, at, at
+			}
+			k += 3
+			lastSpace = false
+		case 2:
+			// Arabic letters: two bytes in, two bytes out, or none for
+			// the tatweel.
+			a := arabicLetterFold[(rune(c&0x1F)<<6|rune(text[i+1]&0x3F))-0x0621]
+			if a == 0 {
+				break
+			}
+			_ = d[k+1]
+			d[k], d[k+1] = byte(0xC0|a>>6), byte(0x80|a&0x3F)
+			if k+1 < len(o) {
+				o[k], o[k+1] = at, at
+			}
+			k += 2
+			lastSpace = false
+		}
+		i += size
+		size = next
+	}
+	return i, k, lastSpace
+}
+
+// load64 returns text[i:i+8] as a little-endian word. The compiler
+// makes the eight loads one.
+func load64(text string, i int) uint64 {
+	s := text[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// lanes returns b in each byte of a word.
+func lanes(b byte) uint64 { return uint64(b) * 0x0101010101010101 }
+
+// bytesEqual returns, for the ASCII bytes of w, a word with the top bit
+// of each byte set where that byte is b and clear elsewhere.
+func bytesEqual(w uint64, b byte) uint64 {
+	x := w ^ lanes(b) // 0 where equal
+	return ^((x&lanes(0x7F) + lanes(0x7F)) | x) & lanes(0x80)
+}
+
+// fastSize returns the length of the character at text[i] when fastRun
+// folds it (ASCII, Han, Chinese punctuation or an Arabic letter), else 0.
+func fastSize(text string, i int) int {
+	switch {
+	case text[i] < utf8.RuneSelf:
+		return 1
+	case isHan3(text, i), isCJKPunct(text, i):
+		return 3
+	case isArabic2(text, i):
+		return 2
+	}
+	return 0
+}
+
+// isCJKPunct reports whether text[i:] starts with one of the Chinese
+// punctuation marks 、。〈〉《》「」『』【】 (U+3001–U+3002, U+3008–U+3011:
+// E3 80 81 to E3 80 91), which fold to themselves like Han: fastRun
+// copies them as it copies Han, rather than stop at every full stop.
+func isCJKPunct(text string, i int) bool {
+	if i+2 >= len(text) || text[i] != 0xE3 || text[i+1] != 0x80 {
+		return false
+	}
+	c2 := text[i+2]
+	return c2-0x81 <= 0x82-0x81 || c2-0x88 <= 0x91-0x88
+}
+
+// isHan3 reports whether text[i:] starts with a character of U+4E00–
+// U+9FFF, the CJK block that stable keeps: E4 B8 80 to E9 BF BF, every
+// such sequence being valid UTF-8.
+func isHan3(text string, i int) bool {
+	if i+2 >= len(text) {
+		return false
+	}
+	c, c1, c2 := text[i], text[i+1], text[i+2]
+	return c-0xE4 <= 0xE9-0xE4 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c != 0xE4 || c1 >= 0xB8)
+}
+
+// isArabic2 reports whether text[i:] starts with an Arabic letter or the
+// tatweel, U+0621–U+064A: D8 A1 to D9 8A.
+func isArabic2(text string, i int) bool {
+	if i+1 >= len(text) {
+		return false
+	}
+	c, c1 := text[i], text[i+1]
+	return c == 0xD8 && c1-0xA1 <= 0xBF-0xA1 || c == 0xD9 && c1-0x80 <= 0x8A-0x80
+}
+
+// arabicLetterFold is foldArabic over U+0621–U+064A, 0 for the tatweel
+// it drops: stableRun looks a letter up here rather than walk
+// foldArabic's cases.
+var arabicLetterFold = func() (t [0x064A - 0x0621 + 1]uint16) {
+	for r := rune(0x0621); r <= 0x064A; r++ {
+		if a := foldArabic(r); a > 0 {
+			t[r-0x0621] = uint16(a)
+		}
+	}
+	return
+}()
 
 // decodeStable decodes the character at text[i] and returns what NFKC
 // makes of it (see stable) and its length, or -1 when it may need the
@@ -516,10 +704,12 @@ func foldRune(r rune, fold bool) rune {
 	return r
 }
 
-// hasCase is false for the large caseless blocks (CJK, Hangul), to spare
-// them the case tables.
+// hasCase is false for the large caseless blocks (Arabic, General
+// Punctuation, CJK, Hangul), to spare them the case tables
+// (TestHasCase).
 func hasCase(r rune) bool {
-	return !(r >= 0x2E80 && r < 0xA640 || r >= 0xAC00 && r < 0xD7B0)
+	return !(r >= 0x0600 && r < 0x0700 || r >= 0x2000 && r < 0x2070 ||
+		r >= 0x2E80 && r < 0xA640 || r >= 0xAC00 && r < 0xD7B0)
 }
 
 func foldArabic(r rune) rune {

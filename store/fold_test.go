@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -244,6 +245,7 @@ func TestAppendFoldOffsets(t *testing.T) {
 		{"dropped soft hyphen", "a\u00adb", "ab", []int32{0, 3}},
 		{"chinese", "华为", "华为", []int32{0, 0, 0, 3, 3, 3}},
 		{"invalid byte", "\xffA", "\ufffda", []int32{0, 0, 0, 1}},
+		{"eight-byte words", "Huawei, ZTE and  SMIC\t", "huawei, zte and smic ", []int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -285,6 +287,30 @@ func TestStable(t *testing.T) {
 	}
 }
 
+// TestHasCase checks that the blocks hasCase skips have no case.
+func TestHasCase(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if !hasCase(r) && unicode.ToLower(unicode.ToUpper(r)) != r {
+			t.Errorf("%U has a case, but hasCase says not", r)
+		}
+	}
+}
+
+// TestStableDoesNotGrow checks what the fast path's buffers rely on: a
+// stable character never folds to more bytes than it has.
+func TestStableDoesNotGrow(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if stable(r) < 0 {
+			continue
+		}
+		for _, cs := range []bool{false, true} {
+			if s := string(r); len(FoldText(s, cs)) > len(s) {
+				t.Errorf("%U folds to %q, longer than itself", r, FoldText(s, cs))
+			}
+		}
+	}
+}
+
 // referenceFold is the rule written plainly: NFKC over the whole text,
 // then each rune folded and white space collapsed.
 func referenceFold(s string, caseSensitive bool) string {
@@ -308,6 +334,11 @@ var foldSeeds = []string{
 	"", "Huawei's Ascend 910C", "华为、壁仞科技和摩尔线程，英伟达！", "ＨＵＡＷＥＩ　ｓ", "هُوَاوِي وبيرين ومور ثريدز",
 	"\ufeeb\ufeee\ufe8d\ufeed\ufef2", "e\u0301\u0323x", "a\u0654\u0653 ا\u0654", "ﷺ ㍿ ﬁ Ⅻ ½", "Moore\r\n\tThreads",
 	"Ａ\u0301", "华\u0301为", "한국어 텍스트", "ΟΔΥΣΣΕΥΣ", "İstanbul ß", "a\u200b\u00ad\u202eb",
+	// Runs of ASCII long enough for the eight-byte path, with capitals at
+	// both ends of the alphabet, '@' and '[' beside them, spaces, double
+	// spaces, tabs and a run that ends next to a combining mark.
+	"MOORE THREADS AZ@[az`{ Huawei  Ascend\tX\r\nYMTC   x", "ABCDEFGHIJKLMNOPQRSTUVWXYZe\u0301", "        ZZ",
+	"华为ABCDEFGHIJ华为هواويABCDEFGHIJ، ABCDEFGHIJ",
 }
 
 func TestFoldMatchesReference(t *testing.T) {

@@ -38,6 +38,9 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
 	}
+	if isCommonNonWord(r) {
+		return false // spares the Unicode tables the letters met most
+	}
 	if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
 		return false
 	}
@@ -45,7 +48,21 @@ func isWordRune(r rune) bool {
 }
 
 func isArabicLetter(r rune) bool {
+	if r >= 0x0621 && r <= 0x064A && r != 0x0640 {
+		return true // the Arabic alphabet, without a table search
+	}
 	return r >= 0x0600 && unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r)
+}
+
+// isCommonNonWord reports whether r is in one of the blocks next to which
+// names are met most and that isWordRune rejects: the Arabic alphabet
+// (U+0621–U+064A but the tatweel, which is of no script), the CJK
+// unified ideographs (U+4E00–U+9FFF) and the commas and full stop of
+// Arabic and Chinese.
+// TestCommonNonWord checks it against the Unicode tables.
+func isCommonNonWord(r rune) bool {
+	return r >= 0x0621 && r <= 0x064A && r != 0x0640 || r >= 0x4E00 && r <= 0x9FFF ||
+		r == 0x060C || r == 0x3001 || r == 0x3002 // ، 、 。
 }
 
 // proclitics are the prefixes an Arabic word can carry: a conjunction

@@ -254,7 +254,46 @@ type compiledRule struct {
 type sentences struct {
 	folded []byte
 	lo, hi int // the last sentence found; lo < 0 when none
+	// The bytes of folded[setLo:setHi], for wordSet.find: the sentence
+	// of a name is searched for several sets of words in a row.
+	set          byteSet
+	setLo, setHi int // setHi == 0 when none
 }
+
+// bytesIn returns the set of the bytes in folded[lo:hi].
+func (sc *sentences) bytesIn(lo, hi int) *byteSet {
+	if sc.setHi == 0 || sc.setLo != lo || sc.setHi != hi {
+		sc.set = byteSet{}
+		for _, b := range sc.folded[lo:hi] {
+			sc.set.add(b)
+		}
+		sc.setLo, sc.setHi = lo, hi
+	}
+	return &sc.set
+}
+
+// byteSet is a set of byte values.
+type byteSet [4]uint64
+
+func (s *byteSet) add(b byte) { s[b>>6] |= 1 << (b & 63) }
+
+// covers reports whether every byte of t is in s.
+func (s *byteSet) covers(t *byteSet) bool {
+	return t[0]&^s[0]|t[1]&^s[1]|t[2]&^s[2]|t[3]&^s[3] == 0
+}
+
+// endsLeft and endsRight mark the bytes at which around's scans must
+// look closer: the last bytes of 。!?؟, a line break or a full stop
+// (scanning left), and their first bytes (scanning right). Every other
+// byte costs the scans one table lookup.
+var endsLeft, endsRight = func() (left, right [256]bool) {
+	for _, b := range []byte{'!', '?', '\n', '\r', '.'} {
+		left[b], right[b] = true, true
+	}
+	left[0x82], left[0x9F] = true, true // 。 is E3 80 82, ؟ D8 9F
+	right[0xE3], right[0xD8] = true, true
+	return
+}()
 
 // around returns the bounds of the sentence that holds folded[start:end]:
 // a sentence ends at 。！？!?؟, a line break, or a full stop followed by a
@@ -267,6 +306,9 @@ func (sc *sentences) around(start, end int) (int, int) {
 	lo := start
 scanLeft:
 	for ; lo > 0; lo-- {
+		if !endsLeft[f[lo-1]] {
+			continue
+		}
 		switch f[lo-1] {
 		case '!', '?', '\n', '\r':
 			break scanLeft
@@ -287,6 +329,9 @@ scanLeft:
 	hi := end
 scanRight:
 	for ; hi < len(f); hi++ {
+		if !endsRight[f[hi]] {
+			continue
+		}
 		switch f[hi] {
 		case '!', '?', '\n', '\r':
 			break scanRight
@@ -356,7 +401,9 @@ func letters(b []byte) int {
 	n := 0
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
-		if unicode.IsLetter(r) {
+		// Han and the Arabic alphabet are letters; the test spares
+		// them unicode's tables (TestCommonNonWord).
+		if r >= 0x0621 && r <= 0x064A || r >= 0x4E00 && r <= 0x9FFF || unicode.IsLetter(r) {
 			n++
 		}
 		b = b[size:]
@@ -371,7 +418,8 @@ type wordSet []setWord
 
 type setWord struct {
 	text        []byte
-	left, right bool // needs a word boundary there
+	left, right bool    // needs a word boundary there
+	bytes       byteSet // the bytes of text
 }
 
 func newWordSet(words []string) wordSet {
@@ -379,15 +427,26 @@ func newWordSet(words []string) wordSet {
 	for _, w := range foldedForms(words) {
 		first, _ := firstRune(w)
 		last, _ := lastRune(w)
-		out = append(out, setWord{text: []byte(w), left: isWordRune(first), right: isWordRune(last)})
+		sw := setWord{text: []byte(w), left: isWordRune(first), right: isWordRune(last)}
+		for i := 0; i < len(w); i++ {
+			sw.bytes.add(w[i])
+		}
+		out = append(out, sw)
 	}
 	return out
 }
 
 // find returns the first word of the set in folded[lo:hi] that does not
-// overlap [skipStart, skipEnd), as folded offsets, or -1, -1.
-func (ws wordSet) find(folded []byte, lo, hi, skipStart, skipEnd int) (int, int) {
-	for _, w := range ws {
+// overlap [skipStart, skipEnd), as folded offsets, or -1, -1. present is
+// the set of the bytes in folded[lo:hi] (sentences.bytesIn): a word with
+// a byte that is not there is not looked for, which spares most of a
+// rule's words a search of the sentence.
+func (ws wordSet) find(folded []byte, present *byteSet, lo, hi, skipStart, skipEnd int) (int, int) {
+	for i := range ws {
+		w := &ws[i]
+		if !present.covers(&w.bytes) {
+			continue
+		}
 		for from := lo; from < hi; {
 			k := bytes.Index(folded[from:hi], w.text)
 			if k < 0 {

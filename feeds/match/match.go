@@ -428,7 +428,7 @@ func (m *Matcher) decide(s *scratch, text string, folded []byte, offsets []int32
 		if t.kind == KindSanctions {
 			if t.list {
 				lo, hi := sc.around(int(c.fs), int(c.fe))
-				if ws, we := m.words.rankings.find(folded, lo, hi, -1, -1); ws >= 0 {
+				if ws, we := m.words.rankings.find(folded, sc.bytesIn(lo, hi), lo, hi, -1, -1); ws >= 0 {
 					state[i], why[i] = stateBlocked, say(func() string {
 						return "ranking word " + text[offsets[ws]:origEnd(we)] + " in the sentence: this list is a ranking, not a sanctions list"
 					})
@@ -437,7 +437,7 @@ func (m *Matcher) decide(s *scratch, text string, folded []byte, offsets []int32
 			}
 			if t.us {
 				lo, hi := sc.around(int(c.fs), int(c.fe))
-				if ws, _ := m.words.us.find(folded, lo, hi, -1, -1); ws < 0 {
+				if ws, _ := m.words.us.find(folded, sc.bytesIn(lo, hi), lo, hi, -1, -1); ws < 0 {
 					state[i], why[i] = stateBlocked, say(func() string {
 						return "no US actor in the sentence: " + orig(c) + " counts only when the US side is named beside it"
 					})
@@ -486,8 +486,8 @@ func (m *Matcher) local(folded []byte, offsets []int32, origEnd func(int) int, t
 	word := func(ws, we int) string { return text[offsets[ws]:origEnd(we)] }
 	q := r.qualified(folded, int(c.fs), int(c.fe))
 	if !isWordQualifier(q) {
-		es, ee := r.notVetoes.find(folded, lo, hi, -1, -1)
-		if ws, we := r.vetoes.find(folded, lo, hi, es, ee); ws >= 0 {
+		es, ee := r.notVetoes.find(folded, sc.bytesIn(lo, hi), lo, hi, -1, -1)
+		if ws, we := r.vetoes.find(folded, sc.bytesIn(lo, hi), lo, hi, es, ee); ws >= 0 {
 			if !explain {
 				return stateBlocked, ""
 			}
@@ -508,7 +508,7 @@ func (m *Matcher) local(folded []byte, offsets []int32, origEnd func(int) int, t
 			return stateCounts, "stock code " + code
 		}
 	}
-	if ws, we := r.clues.find(folded, lo, hi, int(c.fs), int(c.fe)); ws >= 0 {
+	if ws, we := r.clues.find(folded, sc.bytesIn(lo, hi), lo, hi, int(c.fs), int(c.fe)); ws >= 0 {
 		if !explain {
 			return stateCounts, ""
 		}
@@ -567,7 +567,7 @@ func (m *Matcher) firmBefore(folded []byte, kept []candidate, state []uint8, i i
 	for j := from; j < len(kept) && int(kept[j].fs) < phi; j++ {
 		t := &m.targets[kept[j].t]
 		if state[j] == stateCounts && t.kind == store.KindFirm && int(kept[j].fe) <= phi {
-			if ws, we := m.words.company.find(folded, lo, hi, -1, -1); ws >= 0 {
+			if ws, we := m.words.company.find(folded, sc.bytesIn(lo, hi), lo, hi, -1, -1); ws >= 0 {
 				return t.entity, ws, we
 			}
 			return "", 0, 0

@@ -2,6 +2,7 @@ package match
 
 import (
 	"testing"
+	"unicode"
 
 	"github.com/aiwatch/aiwatch/store/reference"
 )
@@ -62,6 +63,34 @@ func TestTaiwanPhrases(t *testing.T) {
 	} {
 		if got := taiwanPhrases(in); got != want {
 			t.Errorf("taiwanPhrases(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCommonNonWord checks the fast paths of isWordRune and
+// isArabicLetter against the Unicode tables they spare.
+func TestCommonNonWord(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		want := r >= 0x0600 && unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r)
+		if isArabicLetter(r) != want {
+			t.Errorf("isArabicLetter(%U) = %v", r, !want)
+		}
+	}
+	for r := rune(0x0621); r <= 0x9FFF; r++ {
+		if (r <= 0x064A || r >= 0x4E00) && !unicode.IsLetter(r) {
+			t.Errorf("letters counts %U, which is not a letter", r)
+		}
+		if r == 0x064A {
+			r = 0x4E00 - 1
+		}
+	}
+	for r := rune(0x80); r <= 0x10FFFF; r++ {
+		if !isCommonNonWord(r) {
+			continue
+		}
+		if (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) &&
+			!unicode.In(r, unicode.Arabic, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			t.Errorf("%U is a word rune, not common non-word", r)
 		}
 	}
 }
