@@ -60,7 +60,7 @@ stat() {
 summary=()
 if [ -z "${SKIP_INGEST:-}" ]; then
 	echo "== ingest, $ROUNDS rounds"
-	bench -test.bench 'Ingest(PG)?(50x200|20k)$' -test.count "$ROUNDS" | tee "$work/ingest.txt"
+	bench -test.bench 'Ingest(PG)?(50x200|20k)$' -test.count "$ROUNDS" 2>&1 | tee "$work/ingest.txt" || true
 	for f in 50x200 20k; do
 		summary+=("ingest $f: SQLite $(stat "Ingest$f" items/s "$work/ingest.txt") items/s; PostgreSQL $(stat "IngestPG$f" items/s "$work/ingest.txt") items/s")
 	done
@@ -102,7 +102,7 @@ for i in 0 1; do
 	fetcher=$!
 	pids+=("$fetcher")
 	sleep 10
-	bench -test.bench "(FirstFrame|FilterKeystroke)/^$prefix$SIZE\$/^terminal\$" -test.count "$ROUNDS" 2>&1 | tee "$work/dash-$i.txt"
+	bench -test.bench "(FirstFrame|FilterKeystroke)/^$prefix$SIZE\$/^terminal\$" -test.count "$ROUNDS" 2>&1 | tee "$work/dash-$i.txt" || true
 	kill "$fetcher" 2>/dev/null || true
 	tmux -L "$sock" kill-server 2>/dev/null || true
 	summary+=("$name $SIZE, $DASHBOARDS dashboards + a fetcher: first frame $(stat "FirstFrame/$prefix$SIZE/terminal" ms/frame "$work/dash-$i.txt") ms; filter keystroke p95 $(stat "FilterKeystroke/$prefix$SIZE" p95-ms "$work/dash-$i.txt") ms")
