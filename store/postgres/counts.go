@@ -5,6 +5,7 @@ import (
 	"maps"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aiwatch/aiwatch/store"
 )
@@ -20,7 +21,9 @@ type countCache struct {
 	version int64
 	week    int64
 	kinds   map[string]map[string]store.Counts
-	gen     int // moves with each reset, so that counts read under old rules are not kept
+	gen     int                      // moves with each reset, so that counts read under old rules are not kept
+	flight  map[string]chan struct{} // closed when the count of a kind under way ends
+	last    map[string]countRun
 }
 
 // reset forgets the counts; SetIgnore calls it.
@@ -33,43 +36,105 @@ func (c *countCache) reset() {
 
 // cachedCounts returns the counts of a kind of tag, from the cache when
 // nothing has been written since they were read. The caller owns the map.
+//
+// Counting is a pass over the kind's tags, so on a large store that many
+// dashboards watch while a fetcher writes, counts asked for after every
+// write would pile up faster than the server answers them. Two rules keep
+// that bounded, and leave a small store's counts exact at once: callers
+// in this process that ask at the same time share one count (and a caller
+// who came during it counts again only if a write came after it began);
+// and a kind whose last count took long (pace) is counted again only once
+// that much more time has passed, the caller waiting for it rather than
+// getting stale counts.
 func (db *DB) cachedCounts(ctx context.Context, kind string) (map[string]store.Counts, error) {
-	// The version is read first: a write that lands while the counts are
-	// read moves it again, so they are read anew next time.
-	v, err := db.DataVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	week := store.Week(db.Now().Unix())
 	c := &db.counts
-	c.mu.Lock()
-	if c.version == v && c.week == week && c.kinds[kind] != nil {
-		m := maps.Clone(c.kinds[kind])
-		c.mu.Unlock()
-		return m, nil
-	}
-	gen := c.gen
-	c.mu.Unlock()
-	var m map[string]store.Counts
-	if kind == "" {
-		var all store.Counts
-		all, err = db.countItems(ctx, store.Filter{})
-		m = map[string]store.Counts{"": all}
-	} else {
-		m, err = db.tagCounts(ctx, kind)
-	}
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.gen == gen {
-		if c.kinds == nil || c.version != v || c.week != week {
-			c.kinds, c.version, c.week = map[string]map[string]store.Counts{}, v, week
+	for {
+		// The version is read first: a write that lands while the counts
+		// are read moves it again, so they are read anew next time.
+		v, err := db.DataVersion(ctx)
+		if err != nil {
+			return nil, err
 		}
-		c.kinds[kind] = m
+		week := store.Week(db.Now().Unix())
+		c.mu.Lock()
+		if c.version == v && c.week == week && c.kinds[kind] != nil {
+			m := maps.Clone(c.kinds[kind])
+			c.mu.Unlock()
+			return m, nil
+		}
+		if f := c.flight[kind]; f != nil {
+			c.mu.Unlock()
+			select {
+			case <-f:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		if r, ok := c.last[kind]; ok {
+			if wait := pace(r.took) - time.Since(r.start); wait > 0 {
+				c.mu.Unlock()
+				t := time.NewTimer(wait)
+				select {
+				case <-t.C:
+					continue
+				case <-ctx.Done():
+					t.Stop()
+					return nil, ctx.Err()
+				}
+			}
+		}
+		done := make(chan struct{})
+		if c.flight == nil {
+			c.flight, c.last = map[string]chan struct{}{}, map[string]countRun{}
+		}
+		c.flight[kind] = done
+		gen := c.gen
+		c.mu.Unlock()
+
+		start := time.Now()
+		var m map[string]store.Counts
+		if kind == "" {
+			var all store.Counts
+			all, err = db.countItems(ctx, store.Filter{})
+			m = map[string]store.Counts{"": all}
+		} else {
+			m, err = db.tagCounts(ctx, kind)
+		}
+		c.mu.Lock()
+		delete(c.flight, kind)
+		close(done)
+		if err != nil {
+			c.mu.Unlock()
+			return nil, err
+		}
+		c.last[kind] = countRun{start: start, took: time.Since(start)}
+		if c.gen == gen {
+			if c.kinds == nil || c.version != v || c.week != week {
+				c.kinds, c.version, c.week = map[string]map[string]store.Counts{}, v, week
+			}
+			c.kinds[kind] = m
+		}
+		c.mu.Unlock()
+		return maps.Clone(m), nil
 	}
-	c.mu.Unlock()
-	return maps.Clone(m), nil
+}
+
+// countRun is when the last count of a kind began and how long it took.
+type countRun struct {
+	start time.Time
+	took  time.Duration
+}
+
+// pace is how long after a count that took took the next one of its kind
+// may begin: at once for a count under 100 ms (every store of a few
+// hundred thousand items), else three times as long, at most 30 s, so that
+// counting takes at most a quarter of the server's time per process.
+func pace(took time.Duration) time.Duration {
+	if took < 100*time.Millisecond {
+		return 0
+	}
+	return min(3*took, 30*time.Second)
 }
 
 // FirmCounts returns, per firm ID, how many stories name the firm, how

@@ -175,3 +175,29 @@ func TestCountsFollowEveryChange(t *testing.T) {
 	now = now.Add(12 * 7 * 24 * time.Hour)
 	check("twelve weeks on", 2, 1, 0)
 }
+
+// TestCountsAskedAtOnce: dashboards' panes ask for the same counts at the
+// same moment; every caller gets the right counts, the same for all.
+func TestCountsAskedAtOnce(t *testing.T) {
+	db, _ := open(t, "alice")
+	fd := newFeed(t, db, "news")
+	now := time.Now()
+	insertItems(t, db, fd, newItem("a", "Huawei one", now, "huawei"), newItem("b", "Huawei two", now.Add(-time.Hour), "huawei"), newItem("c", "Biren", now.Add(-2*time.Hour), "biren"))
+	errs := make(chan error, 8)
+	got := make(chan [2]int, 8)
+	for range 8 {
+		go func() {
+			c, err := db.FirmCounts(bg)
+			errs <- err
+			got <- [2]int{c["huawei"].Total, c["biren"].Total}
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if g := <-got; g != [2]int{2, 1} {
+			t.Errorf("counts asked at once: huawei %d, biren %d; want 2 and 1", g[0], g[1])
+		}
+	}
+}
