@@ -21,6 +21,7 @@
 #
 # Usage: bench/team.sh                   (from the repository root)
 # Knobs: ROUNDS=3  SIZE=1M (or 100k)  DASHBOARDS=20  KEYROUNDS=2  SKIP_INGEST=1
+#        BACKENDS="0 1" (0: SQLite, 1: PostgreSQL)
 # Needs tmux and python3.
 set -euo pipefail
 
@@ -88,7 +89,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_foreve
 PY
 pids+=($!)
 
-for i in 0 1; do
+for i in ${BACKENDS:-0 1}; do
 	db=${dbs[$i]}
 	name=$([ "$i" = 0 ] && echo SQLite || echo PostgreSQL)
 	prefix=$([ "$i" = 0 ] && echo "" || echo "pg-")
