@@ -119,10 +119,10 @@ func prepareItem(it *store.Item) prepared {
 	}
 	return prepared{
 		it:     it,
-		hash:   itemHash(it),
+		hash:   store.ItemHash(it),
 		search: searchText(it.Title, it.Summary, it.Content),
 		tags:   itemTags(it),
-		link:   linkKey(it.URL),
-		title:  titleKey(it.Title),
+		link:   store.LinkKey(it.URL),
+		title:  store.TitleKey(it.Title),
 	}
 }

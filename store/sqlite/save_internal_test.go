@@ -44,7 +44,7 @@ func TestItemHashUnchanged(t *testing.T) {
 		{Title: "no dates", Published: time.Time{}},
 	}
 	for i := range items {
-		if got, want := itemHash(&items[i]), oldItemHash(&items[i]); got != want {
+		if got, want := store.ItemHash(&items[i]), oldItemHash(&items[i]); got != want {
 			t.Errorf("item %d: itemHash %x, want %x", i, got, want)
 		}
 	}

@@ -16,25 +16,6 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
-// storyKey hashes a story key (store.StoryLink, store.StoryTitle) for the
-// link_key and title_key columns; "" hashes to 0, which means none. Two
-// different keys share a hash with odds of about one in 2^64 a pair.
-func storyKey(kind byte, key string) int64 {
-	if key == "" {
-		return 0
-	}
-	h := newFNV()
-	h.byte(kind)
-	h.str(key)
-	if h == 0 {
-		h = 1
-	}
-	return int64(h)
-}
-
-func linkKey(link string) int64   { return storyKey('l', store.StoryLink(link)) }
-func titleKey(title string) int64 { return storyKey('t', store.StoryTitle(title)) }
-
 // window is store.StoryWindow in seconds.
 const window = int64(store.StoryWindow / time.Second)
 
@@ -325,7 +306,7 @@ func regroupAll(ctx context.Context, tx *sql.Tx) error {
 		for w := range workers {
 			wg.Go(func() {
 				for i := w; i < len(urls); i += workers {
-					links[from+i], tkeys[from+i] = linkKey(urls[i]), titleKey(titles[i])
+					links[from+i], tkeys[from+i] = store.LinkKey(urls[i]), store.TitleKey(titles[i])
 				}
 			})
 		}

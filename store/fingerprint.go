@@ -1,13 +1,12 @@
-// The write path's fingerprint: an item's hash, which tells an unchanged
-// item from a changed one.
+// Fingerprints every store writes the same way: an item's hash, which
+// tells an unchanged item from a changed one, and the hashed story keys.
+// The bytes hashed are fixed: stored fingerprints must stay comparable
+// across versions and between the backends (aiwatch migrate moves items
+// with theirs).
 
-package sqlite
+package store
 
-import (
-	"strconv"
-
-	"github.com/aiwatch/aiwatch/store"
-)
+import "strconv"
 
 // fnv64 is FNV-1a, written out so that fingerprinting an item allocates
 // nothing.
@@ -34,10 +33,10 @@ func (h *fnv64) int(n int64) {
 	h.str(string(strconv.AppendInt(b[:0], n, 10)))
 }
 
-// itemHash fingerprints what saveItems writes of an item, so that a
+// ItemHash fingerprints what a store writes of an item, so that a
 // re-fetch of an unchanged item costs no write at all. The bytes hashed
 // are fixed: stored fingerprints must stay comparable across versions.
-func itemHash(it *store.Item) int64 {
+func ItemHash(it *Item) int64 {
 	h := newFNV()
 	field := func(s string) {
 		h.str(s)
@@ -55,7 +54,11 @@ func itemHash(it *store.Item) int64 {
 		h.int(it.Published.Unix())
 	}
 	h.byte(0)
-	h.int(unixOrZero(it.Updated))
+	if it.Updated.IsZero() {
+		h.int(0)
+	} else {
+		h.int(it.Updated.Unix())
+	}
 	h.byte(0)
 	field(strconv.FormatBool(it.Sanctions))
 	list := func(xs []string) {
@@ -83,3 +86,25 @@ func itemHash(it *store.Item) int64 {
 	}
 	return int64(h)
 }
+
+// storyKey hashes a story key (StoryLink, StoryTitle) for the stores'
+// link and title key columns; "" hashes to 0, which means none. Two
+// different keys share a hash with odds of about one in 2^64 a pair.
+func storyKey(kind byte, key string) int64 {
+	if key == "" {
+		return 0
+	}
+	h := newFNV()
+	h.byte(kind)
+	h.str(key)
+	if h == 0 {
+		h = 1
+	}
+	return int64(h)
+}
+
+// LinkKey is the hashed story key of an item's link.
+func LinkKey(link string) int64 { return storyKey('l', StoryLink(link)) }
+
+// TitleKey is the hashed story key of an item's title.
+func TitleKey(title string) int64 { return storyKey('t', StoryTitle(title)) }
