@@ -154,3 +154,9 @@ func FillItems(ctx context.Context, db *DB, n int, newest time.Time, user string
 func TagCounts(ctx context.Context, db *DB, kind string) (map[string]store.Counts, error) {
 	return db.tagCounts(ctx, kind)
 }
+
+// CounterCounts is FirmCounts (kind "firm"), AllianceCounts ("ally") or
+// the count of all items ("") read from the counters, without the cache.
+func CounterCounts(ctx context.Context, db *DB, kind string) (map[string]store.Counts, error) {
+	return db.counterCounts(ctx, kind)
+}
