@@ -115,7 +115,11 @@ func (db *DB) Check(ctx context.Context) (store.CheckReport, error) {
 	if len(invalid) > 0 {
 		r.FTS = fmt.Sprintf("index %v is not valid: REINDEX it", invalid)
 	}
-	r.CountsOK = true
+	var drift int64
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM (((`+recountWeeks+`) EXCEPT (`+keptWeeks+`)) UNION ALL ((`+keptWeeks+`) EXCEPT (`+recountWeeks+`))) d`).Scan(&drift); err != nil {
+		return r, db.wrap("check the counters", err)
+	}
+	r.CountsOK = drift == 0
 	r.Counts = map[string]int{}
 	for name, sql := range map[string]string{
 		"firms":        `SELECT count(*) FROM firms`,
@@ -158,9 +162,30 @@ func (db *DB) Check(ctx context.Context) (store.CheckReport, error) {
 	return r, nil
 }
 
-// RepairCounts does nothing: a PostgreSQL store keeps no counters, every
-// count is a query of the rows, so there is nothing to rebuild.
-func (db *DB) RepairCounts(ctx context.Context) error { return nil }
+// recountWeeks is what tag_weeks holds, counted afresh from the rows:
+// the stories' tags, and under kind '' the stories, per week.
+const recountWeeks = `SELECT kind, entity, (published - 345600) / 604800 AS week, count(*) AS n FROM item_tags WHERE copy = 0 GROUP BY 1, 2, 3
+	UNION ALL SELECT '', '', (published - 345600) / 604800, count(*) FROM items WHERE copy = 0 GROUP BY 3`
+
+// keptWeeks is tag_weeks without its emptied rows.
+const keptWeeks = `SELECT kind, entity, week, n FROM tag_weeks WHERE n <> 0`
+
+// RepairCounts rebuilds the counters (tag_weeks) from the rows, as
+// SQLite's rebuilds its own, under the save lock so that no save changes
+// the rows meanwhile.
+func (db *DB) RepairCounts(ctx context.Context) error {
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if err := lockSaves(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM tag_weeks`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO tag_weeks (kind, entity, week, n) `+recountWeeks)
+		return err
+	})
+	return db.wrap("rebuild the counters", err)
+}
 
 // ErrBackup is Backup's answer: a server's database is backed up by the
 // server's own tools.

@@ -76,8 +76,17 @@ func TestCheck(t *testing.T) {
 	if r.OK() || !strings.Contains(strings.Join(r.Integrity, ";"), "tag rows") || !strings.Contains(strings.Join(r.Integrity, ";"), "more than one copy") {
 		t.Errorf("check of a drifted store: %v", r.Integrity)
 	}
+	// Counters knocked out of step (as by a trigger dropped by hand) are
+	// found, and RepairCounts rebuilds them.
+	wExec(t, db, `UPDATE tag_weeks SET n = n + 5`)
+	if r, _ := db.Check(wCtx); r.CountsOK {
+		t.Error("check missed counters out of step")
+	}
 	if err := db.RepairCounts(wCtx); err != nil {
 		t.Errorf("RepairCounts: %v", err)
+	}
+	if r, _ := db.Check(wCtx); !r.CountsOK {
+		t.Error("counters still out of step after RepairCounts")
 	}
 	if err := db.Backup(wCtx, t.TempDir()+"/x.db"); !errors.Is(err, postgres.ErrBackup) || !strings.Contains(err.Error(), "pg_dump") {
 		t.Errorf("Backup: %v", err)
