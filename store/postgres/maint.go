@@ -163,7 +163,8 @@ func (db *DB) Check(ctx context.Context) (store.CheckReport, error) {
 }
 
 // recountWeeks is what tag_weeks holds, counted afresh from the rows:
-// the stories' tags, and under kind ” the stories, per week.
+// the stories' tags, and under the empty kind and entity the stories,
+// per week.
 const recountWeeks = `SELECT kind, entity, (published - 345600) / 604800 AS week, count(*) AS n FROM item_tags WHERE copy = 0 GROUP BY 1, 2, 3
 	UNION ALL SELECT '', '', (published - 345600) / 604800, count(*) FROM items WHERE copy = 0 GROUP BY 3`
 
