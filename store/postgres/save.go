@@ -330,7 +330,7 @@ func (s *saver) keepArticleTags(cs []changedItem) error {
 		if a == nil {
 			continue
 		}
-		var ms []mentionJSON
+		var ms []store.MentionJSON
 		if json.Unmarshal([]byte(js), &ms) != nil {
 			continue // a damaged row keeps nothing, as Retag would find
 		}

@@ -6,10 +6,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,73 +17,17 @@ type tagRow struct {
 	kind, entity, mentions string
 }
 
-// mentionJSON is one match as stored in item_tags.mentions.
-type mentionJSON struct {
-	Alias string `json:"alias"`
-	Field string `json:"field"`
-	Start int    `json:"start"`
-	End   int    `json:"end"`
-}
-
 // itemTags returns an item's firm and alliance tag rows with their
 // mentions.
 func itemTags(it *store.Item) []tagRow {
 	rows := make([]tagRow, 0, len(it.Firms)+len(it.Alliances)+2)
-	mentions := func(kind store.EntityKind, entity string) string {
-		var b []byte
-		for _, m := range it.Mentions {
-			if m.Kind != kind || m.Entity != entity {
-				continue
-			}
-			if b == nil {
-				b = append(b, '[')
-			} else {
-				b = append(b, ',')
-			}
-			b = appendMention(b, m)
-		}
-		if b == nil {
-			return ""
-		}
-		return string(append(b, ']'))
-	}
 	for _, f := range it.Firms {
-		rows = append(rows, tagRow{string(store.KindFirm), pgText(f), mentions(store.KindFirm, f)})
+		rows = append(rows, tagRow{string(store.KindFirm), pgText(f), store.MentionsJSON(it.Mentions, store.KindFirm, f)})
 	}
 	for _, a := range it.Alliances {
-		rows = append(rows, tagRow{string(store.KindAlliance), pgText(a), mentions(store.KindAlliance, a)})
+		rows = append(rows, tagRow{string(store.KindAlliance), pgText(a), store.MentionsJSON(it.Mentions, store.KindAlliance, a)})
 	}
 	return rows
-}
-
-// appendMention appends m as the JSON of mentionJSON, as encoding/json
-// would write it.
-func appendMention(b []byte, m store.Mention) []byte {
-	b = append(b, `{"alias":`...)
-	b = appendJSONString(b, m.Alias)
-	b = append(b, `,"field":`...)
-	b = appendJSONString(b, string(m.Field))
-	b = append(b, `,"start":`...)
-	b = strconv.AppendInt(b, int64(m.Start), 10)
-	b = append(b, `,"end":`...)
-	b = strconv.AppendInt(b, int64(m.End), 10)
-	return append(b, '}')
-}
-
-// appendJSONString appends s as a JSON string: as it is when nothing in
-// it needs escaping, else through encoding/json.
-func appendJSONString(b []byte, s string) []byte {
-	plain := utf8.ValidString(s) && !strings.ContainsAny(s, "\"\\<>&\u2028\u2029")
-	for i := 0; plain && i < len(s); i++ {
-		plain = s[i] >= 0x20
-	}
-	if !plain {
-		js, _ := json.Marshal(s)
-		return append(b, js...)
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // withAlly returns an item's tag rows with the alliance roll-up: every

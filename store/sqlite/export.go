@@ -114,7 +114,7 @@ func (db *DB) exportBatch(ctx context.Context, f store.Feed, after int64) ([]sto
 		if js == "" {
 			continue
 		}
-		var ms []mentionJSON
+		var ms []store.MentionJSON
 		if err := json.Unmarshal([]byte(js), &ms); err != nil {
 			return nil, fmt.Errorf("sqlite: item %d: unreadable mentions: %w", id, err)
 		}

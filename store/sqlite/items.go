@@ -712,7 +712,7 @@ func (db *DB) Item(ctx context.Context, id int64) (store.Item, error) {
 		if err := rows.Scan(&kind, &entity, &js); err != nil {
 			return it, db.wrap("read mentions", err)
 		}
-		var ms []mentionJSON
+		var ms []store.MentionJSON
 		if err := json.Unmarshal([]byte(js), &ms); err != nil {
 			return it, fmt.Errorf("sqlite: item %d: unreadable mentions: %w", id, err)
 		}

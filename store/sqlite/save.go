@@ -399,7 +399,7 @@ func (s *itemStmts) keepArticleTags(ctx context.Context, id int64, p *prepared) 
 			rows.Close()
 			return nil, err
 		}
-		var ms []mentionJSON
+		var ms []store.MentionJSON
 		if json.Unmarshal([]byte(js), &ms) != nil {
 			continue // a damaged row keeps nothing, as Retag would find
 		}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"path/filepath"
@@ -46,18 +45,6 @@ func TestItemHashUnchanged(t *testing.T) {
 	for i := range items {
 		if got, want := store.ItemHash(&items[i]), oldItemHash(&items[i]); got != want {
 			t.Errorf("item %d: itemHash %x, want %x", i, got, want)
-		}
-	}
-}
-
-// TestMentionJSON checks the hand-written mentions JSON against
-// encoding/json, escapes and all.
-func TestMentionJSON(t *testing.T) {
-	for _, alias := range []string{"Huawei", "华为", "هواوي", `a"b`, `back\slash`, "<b>&", "tab\there", "\u2028", "bad\xffutf8", ""} {
-		m := store.Mention{Alias: alias, Field: store.FieldSummary, Start: 3, End: 9}
-		want, _ := json.Marshal(mentionJSON{m.Alias, string(m.Field), m.Start, m.End})
-		if got := appendMention(nil, m); string(got) != string(want) {
-			t.Errorf("alias %q: got %s, want %s", alias, got, want)
 		}
 	}
 }
