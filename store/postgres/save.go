@@ -95,13 +95,13 @@ func (db *DB) saveItems(ctx context.Context, tx pgx.Tx, feedID int64, src *sourc
 	var changed []changedItem
 	seen := map[string]bool{}
 	err = src.each(func(c chunk) error {
-		if c.err != nil {
-			return c.err
+		if c.Err != nil {
+			return c.Err
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for _, p := range c.items {
+		for _, p := range c.Items {
 			it := p.it
 			if it.Key == "" {
 				return fmt.Errorf("item %q has no identity key", it.Title)

@@ -9,57 +9,12 @@ import (
 )
 
 // chunk is a run of prepared items, or the error that ended the batches.
-type chunk struct {
-	items []*prepared
-	err   error
-}
+type chunk = store.Chunk[prepared]
 
-// prepare reads the batches on a goroutine of its own and sends them on,
-// prepared, a chunk at a time. stop ends it early and waits for it.
+// prepare prepares the batches' items on a goroutine of its own, a chunk
+// at a time (store.Prepare). stop ends it early and waits for it.
 func prepare(next store.Batches) (<-chan chunk, func()) {
-	out := make(chan chunk, prepAhead)
-	quit := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(out)
-		send := func(c chunk) bool {
-			select {
-			case out <- c:
-				return true
-			case <-quit:
-				return false
-			}
-		}
-		for {
-			batch, err := next()
-			if err != nil {
-				send(chunk{err: err})
-				return
-			}
-			if batch == nil {
-				return
-			}
-			for lo := 0; lo < len(batch); lo += prepChunk {
-				part := batch[lo:min(lo+prepChunk, len(batch))]
-				ps := make([]prepared, len(part))
-				c := chunk{items: make([]*prepared, len(part))}
-				for i := range part {
-					ps[i] = prepareItem(&part[i])
-					c.items[i] = &ps[i]
-				}
-				if !send(c) {
-					return
-				}
-			}
-		}
-	}()
-	return out, func() {
-		close(quit)
-		for range out { // let the goroutine finish a send
-		}
-		<-done
-	}
+	return store.Prepare(next, prepChunk, prepAhead, prepareItem)
 }
 
 // prepareItem works out what the writer needs of it.

@@ -135,13 +135,13 @@ func (db *DB) saveItems(ctx context.Context, tx *sql.Tx, feedID int64, chunks <-
 	var work ftsWork        // this save's index work, added to ix on success
 	seen := make(map[string]bool)
 	for c := range chunks {
-		if c.err != nil {
-			return st, c.err
+		if c.Err != nil {
+			return st, c.Err
 		}
 		if err := jobCtx.Err(); err != nil {
 			return st, err
 		}
-		for _, p := range c.items {
+		for _, p := range c.Items {
 			it := p.it
 			if it.Key == "" {
 				return st, fmt.Errorf("item %q has no identity key", it.Title)
