@@ -94,6 +94,9 @@ func (db *DB) SaveArticle(ctx context.Context, a store.Article, tags store.Item)
 
 // writeTags replaces an item's tag rows with those of it.
 func writeTags(ctx context.Context, tx pgx.Tx, id, published int64, copy bool, it *store.Item, members map[string][]string) error {
+	if err := lockItems(ctx, tx, []int64{id}); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM item_tags WHERE item_id = $1`, id); err != nil {
 		return err
 	}

@@ -23,6 +23,38 @@ func wCountersMatch(t *testing.T, db *postgres.DB, step string) {
 	if wCount(t, db, `SELECT count(*) FROM tag_weeks WHERE n < 0`) != 0 {
 		t.Errorf("%s: tag_weeks holds a negative count", step)
 	}
+	reads := `SELECT m.username, t.kind, t.entity, count(*) AS n FROM marks m JOIN item_tags t ON t.item_id = m.item_id AND t.copy = 0 WHERE m.read GROUP BY 1, 2, 3
+		UNION ALL SELECT m.username, '', '', count(*) FROM marks m JOIN items i ON i.id = m.item_id AND i.copy = 0 WHERE m.read GROUP BY 1
+		UNION ALL SELECT m.username, 'feed', i.feed_id::text, count(*) FROM marks m JOIN items i ON i.id = m.item_id WHERE m.read GROUP BY 1, 3`
+	keptReads := `SELECT username, kind, entity, n FROM read_counts WHERE n <> 0`
+	if n := wCount(t, db, `SELECT count(*) FROM (((`+reads+`) EXCEPT (`+keptReads+`)) UNION ALL ((`+keptReads+`) EXCEPT (`+reads+`))) d`); n != 0 {
+		t.Errorf("%s: read_counts differs from a recount in %d rows", step, n)
+	}
+	feeds := `SELECT feed_id, count(*) AS n FROM items GROUP BY 1`
+	keptFeeds := `SELECT feed_id, n FROM feed_items WHERE n <> 0`
+	if n := wCount(t, db, `SELECT count(*) FROM (((`+feeds+`) EXCEPT (`+keptFeeds+`)) UNION ALL ((`+keptFeeds+`) EXCEPT (`+feeds+`))) d`); n != 0 {
+		t.Errorf("%s: feed_items differs from a recount in %d rows", step, n)
+	}
+	if wCount(t, db, `SELECT count(*) FROM read_counts WHERE n < 0`)+wCount(t, db, `SELECT count(*) FROM feed_items WHERE n < 0`) != 0 {
+		t.Errorf("%s: read_counts or feed_items holds a negative count", step)
+	}
+	if rep, err := db.Check(wCtx); err != nil || !rep.CountsOK {
+		t.Errorf("%s: Check = CountsOK %v, %v", step, rep.CountsOK, err)
+	}
+	fs, err := db.Feeds(wCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		var total, unread int
+		if err := db.Pool().QueryRow(wCtx, `SELECT count(*), count(*) FILTER (WHERE m.item_id IS NULL) FROM items i
+			LEFT JOIN marks m ON m.username = 'alice' AND m.item_id = i.id AND m.read WHERE i.feed_id = $1`, f.ID).Scan(&total, &unread); err != nil {
+			t.Fatal(err)
+		}
+		if f.ItemCount != total || f.UnreadCount != unread || f.IgnoredCount != 0 {
+			t.Errorf("%s: feed %d counts %d/%d/%d, want %d items, %d unread, none ignored", step, f.ID, f.ItemCount, f.UnreadCount, f.IgnoredCount, total, unread)
+		}
+	}
 	for _, kind := range []string{"firm", "ally"} {
 		var got map[string]store.Counts
 		var err error
@@ -73,7 +105,7 @@ func wCountersMatch(t *testing.T, db *postgres.DB, step string) {
 // recount through saves, updates, reads, re-tagging, a story copy's
 // promotion when its first copy's feed goes, and pruning.
 func TestCountersMatchRecount(t *testing.T) {
-	db, _ := open(t, "alice")
+	db, dsn := open(t, "alice")
 	db.Now = func() time.Time { return wDay }
 	wCountersMatch(t, db, "empty")
 	wUniverse(t, db, []string{"huawei", "biren", "zhipu"}, []string{"ai-alliance"}, []string{"ai-alliance:biren", "ai-alliance:zhipu"})
@@ -113,6 +145,28 @@ func TestCountersMatchRecount(t *testing.T) {
 		t.Fatal(err)
 	}
 	wCountersMatch(t, db, "read")
+	// Bob reads other stories, one of them alice's; alice stars one she
+	// has not read and takes back a read mark.
+	bob, err := postgres.Open(wCtx, dsn, postgres.Options{User: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bob.Close()
+	if err := bob.SetRead(wCtx, []int64{read[0], wID(t, db, one, "kd"), wID(t, db, one, "ke"), wID(t, db, two, "new")}, true); err != nil {
+		t.Fatal(err)
+	}
+	wCountersMatch(t, db, "bob read")
+	if err := db.SetStarred(wCtx, []int64{wID(t, db, one, "kf")}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetRead(wCtx, read[3:], false); err != nil {
+		t.Fatal(err)
+	}
+	wCountersMatch(t, db, "starred and unread")
+	if _, err := db.MarkAllRead(wCtx, store.Filter{Firms: []string{"zhipu"}}); err != nil {
+		t.Fatal(err)
+	}
+	wCountersMatch(t, db, "all of zhipu read")
 	// Re-tagging: Huawei is now found in every title naming a vowel story.
 	tag := func(feedURL, title, summary, content string) ([]string, []string, bool, []store.Mention) {
 		var firms []string

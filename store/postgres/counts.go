@@ -203,9 +203,10 @@ func (db *DB) tagCounts(ctx context.Context, kind string) (map[string]store.Coun
 // counterCounts reads the counts of a kind of tag ("" for all items)
 // from tag_weeks, which the triggers of migration 0002 keep: totals and
 // trends are sums over the kind's entities and weeks, and the unread
-// count is the total less the user's read marks on the kind's stories.
-// It costs a pass over the entities' weeks and the user's read marks,
-// not over the items; it is exact only without ignore rules.
+// count is the total less the user's read marks on the kind's stories,
+// which read_counts keeps (migration 0003). It costs a pass over the
+// entities' weeks, not over the items or the user's marks; it is exact
+// only without ignore rules.
 func (db *DB) counterCounts(ctx context.Context, kind string) (map[string]store.Counts, error) {
 	var q argList
 	k := q.arg(kind)
@@ -244,15 +245,7 @@ func (db *DB) counterCounts(ctx context.Context, kind string) (map[string]store.
 	if err := rows.Err(); err != nil {
 		return nil, db.wrap("count items", err)
 	}
-	read := `SELECT t.entity, count(*) FROM marks m JOIN item_tags t ON t.item_id = m.item_id AND t.kind = $2 AND t.copy = 0
-		WHERE m.username = $1 AND m.read GROUP BY t.entity`
-	args := []any{db.user, kind}
-	if kind == "" {
-		read = `SELECT '', count(*) FROM marks m JOIN items i ON i.id = m.item_id AND i.copy = 0
-		WHERE m.username = $1 AND m.read`
-		args = args[:1]
-	}
-	rows, err = db.pool.Query(ctx, read, args...)
+	rows, err = db.pool.Query(ctx, `SELECT entity, n FROM read_counts WHERE username = $1 AND kind = $2 AND n <> 0`, db.user, kind)
 	if err != nil {
 		return nil, db.wrap("count items", err)
 	}

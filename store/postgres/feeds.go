@@ -53,18 +53,25 @@ func (db *DB) Feeds(ctx context.Context) ([]store.Feed, error) {
 			rules = append(rules, "("+strings.Join(cs, " AND ")+")")
 		}
 	}
+	// Without ignore rules the counts are counters (migration 0003), read
+	// in a pass over the feeds; with them, a pass over the items.
+	counts := `SELECT ` + feedColumns + `, coalesce(c.n, 0), coalesce(c.n, 0) - coalesce(r.n, 0), 0::bigint
+		FROM feeds f LEFT JOIN feed_items c ON c.feed_id = f.id
+		LEFT JOIN read_counts r ON r.username = ` + user + ` AND r.kind = 'feed' AND r.entity = f.id::text
+		ORDER BY f.id`
 	if len(rules) > 0 {
 		hidden = strings.Join(rules, " OR ")
-	}
-	rows, err := db.pool.Query(ctx, `SELECT `+feedColumns+`, coalesce(c.n, 0), coalesce(c.unread, 0), coalesce(c.ignored, 0)
+		counts = `SELECT ` + feedColumns + `, coalesce(c.n, 0), coalesce(c.unread, 0), coalesce(c.ignored, 0)
 		FROM feeds f LEFT JOIN (
 			SELECT i.feed_id, count(*) FILTER (WHERE NOT h.hidden) AS n,
 				count(*) FILTER (WHERE NOT h.hidden AND m.read IS NOT TRUE) AS unread,
 				count(*) FILTER (WHERE h.hidden) AS ignored
-			FROM items i LEFT JOIN marks m ON m.item_id = i.id AND m.username = `+user+`
-			CROSS JOIN LATERAL (SELECT coalesce(`+hidden+`, false) AS hidden) h
+			FROM items i LEFT JOIN marks m ON m.item_id = i.id AND m.username = ` + user + `
+			CROSS JOIN LATERAL (SELECT coalesce(` + hidden + `, false) AS hidden) h
 			GROUP BY i.feed_id) c ON c.feed_id = f.id
-		ORDER BY f.id`, q.args...)
+		ORDER BY f.id`
+	}
+	rows, err := db.pool.Query(ctx, counts, q.args...)
 	if err != nil {
 		return nil, db.wrap("list feeds", err)
 	}

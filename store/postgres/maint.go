@@ -11,12 +11,37 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
+// lockItems takes a row lock on items, in ID order, before their tags or
+// copy flag change: the read counters' trigger on marks takes FOR SHARE
+// on the same rows, so that a dashboard's read mark and a fetcher's
+// change of the item's tags never count from each other's state before
+// commit (migration 0003). In ID order, so that two writers never
+// deadlock on them.
+func lockItems(ctx context.Context, tx pgx.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT 1 FROM items WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, ids)
+	return err
+}
+
+// lockMarks stops writes of marks until the transaction ends, for a
+// change of the tags of a whole firm or alliance, which may touch any
+// item (migration 0003).
+func lockMarks(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `LOCK TABLE marks IN SHARE MODE`)
+	return err
+}
+
 // setCopies sets the copy flag of items and of their tag rows, which
 // mirror it.
 func setCopies(ctx context.Context, tx pgx.Tx, ids []int64, copy bool) error {
 	c := 0
 	if copy {
 		c = 1
+	}
+	if err := lockItems(ctx, tx, ids); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE items SET copy = $2 WHERE id = ANY($1) AND copy <> $2`, ids, c); err != nil {
 		return err
@@ -32,6 +57,17 @@ func setCopies(ctx context.Context, tx pgx.Tx, ids []int64, copy bool) error {
 func deleteItems(ctx context.Context, tx pgx.Tx, cond string, args ...any) (int, error) {
 	var n int
 	var stories []int64
+	// The items are locked first, so that a read mark being made on one
+	// commits before and is deleted here; then the marks go, while the
+	// tags and the item that the read counters' trigger counts them under
+	// are still there (migration 0003); the cascade would delete them
+	// after.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM items WHERE `+cond+` ORDER BY id FOR UPDATE`, args...); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM marks WHERE item_id IN (SELECT id FROM items WHERE `+cond+`)`, args...); err != nil {
+		return 0, err
+	}
 	err := tx.QueryRow(ctx, `WITH gone AS (DELETE FROM items WHERE `+cond+` RETURNING story, copy)
 		SELECT count(*), coalesce(array_agg(DISTINCT story) FILTER (WHERE story <> 0 AND copy = 0), '{}') FROM gone`, args...).Scan(&n, &stories)
 	if err != nil || len(stories) == 0 {
@@ -75,8 +111,9 @@ func (db *DB) Prune(ctx context.Context, cutoff time.Time, keepStarred bool) (in
 // store holds. Integrity lists rows that disagree with what the write
 // path keeps true: tag rows whose copy flag or date differ from their
 // item's, and stories shown by no copy or by more than one. FTS reports
-// the trigram indexes' state. CountsOK is always true: counts are
-// queries, with no counters to drift. Unread and starred are this
+// the trigram indexes' state. CountsOK says whether the counters
+// (tag_weeks, read_counts, feed_items) hold what a recount of the rows
+// gives; RepairCounts rebuilds them. Unread and starred are this
 // handle's user's.
 func (db *DB) Check(ctx context.Context) (store.CheckReport, error) {
 	var r store.CheckReport
@@ -118,6 +155,13 @@ func (db *DB) Check(ctx context.Context) (store.CheckReport, error) {
 	var drift int64
 	if err := q.QueryRow(ctx, `SELECT count(*) FROM (((`+recountWeeks+`) EXCEPT (`+keptWeeks+`)) UNION ALL ((`+keptWeeks+`) EXCEPT (`+recountWeeks+`))) d`).Scan(&drift); err != nil {
 		return r, db.wrap("check the counters", err)
+	}
+	for _, pair := range [][2]string{{recountReads, keptReads}, {recountFeeds, keptFeeds}} {
+		var n int64
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM (((`+pair[0]+`) EXCEPT (`+pair[1]+`)) UNION ALL ((`+pair[1]+`) EXCEPT (`+pair[0]+`))) d`).Scan(&n); err != nil {
+			return r, db.wrap("check the counters", err)
+		}
+		drift += n
 	}
 	r.CountsOK = drift == 0
 	r.Counts = map[string]int{}
@@ -171,7 +215,24 @@ const recountWeeks = `SELECT kind, entity, (published - 345600) / 604800 AS week
 // keptWeeks is tag_weeks without its emptied rows.
 const keptWeeks = `SELECT kind, entity, week, n FROM tag_weeks WHERE n <> 0`
 
-// RepairCounts rebuilds the counters (tag_weeks) from the rows, as
+// recountReads is what read_counts holds, counted afresh from the marks:
+// each user's read stories per tag, read stories, and read items per
+// feed.
+const recountReads = `SELECT m.username, t.kind, t.entity, count(*) AS n FROM marks m JOIN item_tags t ON t.item_id = m.item_id AND t.copy = 0 WHERE m.read GROUP BY 1, 2, 3
+	UNION ALL SELECT m.username, '', '', count(*) FROM marks m JOIN items i ON i.id = m.item_id AND i.copy = 0 WHERE m.read GROUP BY 1
+	UNION ALL SELECT m.username, 'feed', i.feed_id::text, count(*) FROM marks m JOIN items i ON i.id = m.item_id WHERE m.read GROUP BY 1, 3`
+
+// keptReads is read_counts without its emptied rows.
+const keptReads = `SELECT username, kind, entity, n FROM read_counts WHERE n <> 0`
+
+// recountFeeds is what feed_items holds, counted afresh.
+const recountFeeds = `SELECT feed_id, count(*) AS n FROM items GROUP BY 1`
+
+// keptFeeds is feed_items without its emptied rows.
+const keptFeeds = `SELECT feed_id, n FROM feed_items WHERE n <> 0`
+
+// RepairCounts rebuilds the counters (tag_weeks, read_counts and
+// feed_items) from the rows, as
 // SQLite's rebuilds its own, under the save lock so that no save changes
 // the rows meanwhile.
 func (db *DB) RepairCounts(ctx context.Context) error {
@@ -179,11 +240,19 @@ func (db *DB) RepairCounts(ctx context.Context) error {
 		if err := lockSaves(ctx, tx); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM tag_weeks`); err != nil {
-			return err
+		for _, sql := range []string{
+			`DELETE FROM tag_weeks`,
+			`INSERT INTO tag_weeks (kind, entity, week, n) ` + recountWeeks,
+			`DELETE FROM read_counts`,
+			`INSERT INTO read_counts (username, kind, entity, n) ` + recountReads,
+			`DELETE FROM feed_items`,
+			`INSERT INTO feed_items (feed_id, n) ` + recountFeeds,
+		} {
+			if _, err := tx.Exec(ctx, sql); err != nil {
+				return err
+			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO tag_weeks (kind, entity, week, n) `+recountWeeks)
-		return err
+		return nil
 	})
 	return db.wrap("rebuild the counters", err)
 }

@@ -44,7 +44,7 @@ func (db *DB) setMark(ctx context.Context, col string, ids []int64, on bool) err
 	if col != "read" && col != "starred" {
 		return fmt.Errorf("postgres: unknown mark %q", col)
 	}
-	err := db.tx(ctx, func(tx pgx.Tx) error {
+	err := db.retryTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT DISTINCT x FROM unnest($1::bigint[]) x WHERE x NOT IN (SELECT id FROM items) ORDER BY x`, ids)
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func (db *DB) MarkAllRead(ctx context.Context, f store.Filter) (int, error) {
 		return 0, db.wrap("mark items read", err)
 	}
 	var n int
-	err = db.tx(ctx, func(tx pgx.Tx) error {
+	err = db.retryTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `WITH hit AS (SELECT i.id, i.story FROM `+s.from+s.where()+`),
 			done AS (INSERT INTO marks (username, item_id, read) SELECT `+user+`, id, true FROM (`+storyCopiesSQL("hit")+`) c ORDER BY id
 				ON CONFLICT (username, item_id) DO UPDATE SET read = true WHERE NOT marks.read)

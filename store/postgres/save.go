@@ -240,6 +240,9 @@ func (s *saver) updateChanged(cs []changedItem) error {
 		urls[i], titles[i], summaries[i], contents[i], authors[i], langs[i], search[i] = it.URL, it.Title, it.Summary, it.Content, it.Author, it.Lang, p.search
 		sanctions[i], undated[i] = it.Sanctions, it.Undated
 	}
+	if err := lockItems(ctx, tx, ids); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `UPDATE items i SET url = u.url, title = u.title, summary = u.summary, content = u.content, author = u.author,
 		lang = u.lang, published = CASE WHEN u.undated THEN i.published ELSE u.published END, updated = u.updated, fetched = u.fetched,
 		sanctions = u.sanctions, hash = u.hash, link_key = u.link_key, title_key = u.title_key, search = u.search

@@ -326,6 +326,9 @@ func memberPairs(ctx context.Context, tx pgx.Tx) (string, error) {
 // alliance tags, of one alliance or of all when alliance is "". A roll-up
 // row mirrors its item's published and copy, as every tag row does.
 func rebuildAllyTags(ctx context.Context, tx pgx.Tx, alliance string) error {
+	if err := lockMarks(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM item_tags WHERE kind = 'ally' AND ($1 = '' OR entity = $1)`, alliance); err != nil {
 		return err
 	}

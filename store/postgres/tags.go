@@ -197,6 +197,9 @@ func retagChunk(ctx context.Context, tx pgx.Tx, tag store.TagFunc, members map[s
 		}
 	}
 	if len(tagIDs) > 0 {
+		if err := lockItems(ctx, tx, tagIDs); err != nil {
+			return 0, err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM item_tags WHERE item_id = ANY($1)`, tagIDs); err != nil {
 			return 0, err
 		}

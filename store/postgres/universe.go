@@ -197,6 +197,9 @@ func (db *DB) RemoveFirm(ctx context.Context, id string) error {
 				return err
 			}
 		}
+		if err := lockMarks(ctx, tx); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			`DELETE FROM aliases WHERE kind = 'firm' AND entity = $1`,
 			`DELETE FROM item_tags WHERE kind = 'firm' AND entity = $1`,
@@ -298,6 +301,9 @@ func (db *DB) RemoveAlliance(ctx context.Context, id string) error {
 		}
 		if prov != store.SourceUser || inRef {
 			return refuseUser("alliance %q is in the reference dataset and cannot be removed", id)
+		}
+		if err := lockMarks(ctx, tx); err != nil {
+			return err
 		}
 		for _, q := range []string{
 			`DELETE FROM aliases WHERE kind = 'alliance' AND entity = $1`,
