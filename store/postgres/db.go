@@ -121,6 +121,10 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
 	}
+	// A short word's search asks the trigram index for the rows that hold
+	// it as a whole word (filter.go, searchMatch): strict word similarity
+	// 1, every trigram of the padded word.
+	cfg.ConnConfig.RuntimeParams["pg_trgm.strict_word_similarity_threshold"] = "1"
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "aiwatch"
 	}

@@ -120,7 +120,7 @@ func FillItems(ctx context.Context, db *DB, n int, newest time.Time, user string
 		`INSERT INTO items (feed_id, key, title, summary, published, fetched, story, copy, sanctions, lang)
 			SELECT (SELECT min(id) FROM feeds WHERE url LIKE 'https://fill-%') + g % 2, g::text,
 				'Item ' || g || ' on ' || (ARRAY['华为 chips', 'Ascend compute', 'a market note', 'AI lab news', 'export controls'])[g % 5 + 1]
-					|| CASE WHEN g % 1000 = 7 THEN ' 摩尔线程' ELSE '' END,
+					|| CASE WHEN g % 1000 = 7 THEN ' 摩尔线程' ELSE '' END || CASE WHEN g % 1000 = 9 THEN ' q7 deal' ELSE '' END,
 				'summary of item ' || g, $1 - g * 60, $1, CASE WHEN g % 20 IN (0, 1) THEN g / 20 + 1 ELSE 0 END,
 				CASE WHEN g % 20 = 1 THEN 1 ELSE 0 END, g % 9 = 0, (ARRAY['en', 'zh', 'zh-CN', 'ar'])[g % 4 + 1]
 			FROM generate_series(1, $2) g`,

@@ -88,6 +88,16 @@ func searchMatch(q *argList, col, term string) string {
 	words, cjk := shortWords(lt)
 	var conds []string
 	for _, w := range words {
+		// The regular expression decides; the trigram index cannot answer
+		// it for a word under three characters, so a word of letters and
+		// digits alone is first looked up as pg_trgm's whole word (<<%,
+		// with the threshold at 1 on every connection: all the trigrams
+		// of "  w "), which every row holding the word as a word has.
+		// A word with a combining mark is left to the regular expression
+		// alone: pg_trgm may part words at the mark.
+		if strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) < 0 {
+			conds = append(conds, q.arg(w)+` <<% `+col)
+		}
 		conds = append(conds, `textregexeq(`+col+`, `+q.arg(`(^|[^[:alnum:]]|`+cjkClass+`)`+regexp.QuoteMeta(w)+`($|[^[:alnum:]]|`+cjkClass+`)`)+`)`)
 	}
 	if cjk {
