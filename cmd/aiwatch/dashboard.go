@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/config"
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui"
@@ -115,7 +116,10 @@ func cmdDashboard(a *app, args []string) error {
 	// the first frame shows it; a load slower than the budget arrives
 	// as it would have without the preload.
 	m := ui.Preload(ui.New(cfg), preloadBudget)
-	p := tea.NewProgram(m, tea.WithContext(a.ctx), tea.WithColorProfile(profile))
+	// The frame rate bounds how often Bubble Tea draws, and it wakes that
+	// often even when nothing changed: display.fps trades smoothness
+	// against the idle cost.
+	p := tea.NewProgram(m, tea.WithContext(a.ctx), tea.WithColorProfile(profile), tea.WithFPS(a.dashboardFPS()))
 	if os.Getenv("TMUX") != "" {
 		go func() {
 			if full := colorprofile.Detect(os.Stdout, environ); full != profile {
@@ -127,6 +131,14 @@ func cmdDashboard(a *app, args []string) error {
 		return fmt.Errorf("dashboard: %w", err)
 	}
 	return nil
+}
+
+// dashboardFPS is display.fps, or its default when no config set it.
+func (a *app) dashboardFPS() int {
+	if a.cfg.Display.FPS > 0 {
+		return a.cfg.Display.FPS
+	}
+	return config.DefaultFPS
 }
 
 // preloadBudget bounds how long the dashboard waits for its first

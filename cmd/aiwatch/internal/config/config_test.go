@@ -42,6 +42,7 @@ display:
   colors: {accent: "#ff8800", dim: "245"}
   date_format: 02 Jan 2006
   bidi: app
+  fps: 60
 sanctions:
   max_age: 1s
   csl_url: http://127.0.0.1:9/consolidated.csv
@@ -77,7 +78,7 @@ user:
 	if c.Feeds != want {
 		t.Errorf("feeds = %+v, want %+v", c.Feeds, want)
 	}
-	if c.Display.Theme != "light" || c.Display.Bidi != "app" || c.Display.DateFormat != "02 Jan 2006" || c.Display.Colors["accent"] != "#ff8800" {
+	if c.Display.Theme != "light" || c.Display.Bidi != "app" || c.Display.DateFormat != "02 Jan 2006" || c.Display.Colors["accent"] != "#ff8800" || c.Display.FPS != 60 {
 		t.Errorf("display = %+v", c.Display)
 	}
 	if c.Sanctions.MaxAge != time.Second || c.Sanctions.CSLURL != "http://127.0.0.1:9/consolidated.csv" {
@@ -121,6 +122,8 @@ func TestErrors(t *testing.T) {
 		{"misspelt feed key", "feeds:\n  intervall: 1h\n", `c.yml:2:3: feeds: unknown key "intervall" (did you mean "interval"?)`},
 		{"bad theme", "display:\n  theme: drak\n", `c.yml:2:10: display.theme: "drak" is not one of auto, dark, light (did you mean "dark"?)`},
 		{"bad bidi", "display:\n  bidi: rtl\n", `c.yml:2:9: display.bidi: "rtl" is not one of auto, app, terminal`},
+		{"fps too high", "display:\n  fps: 240\n", `c.yml:2:8: display.fps: 240 is out of bounds (1 to 120)`},
+		{"fps not a number", "display:\n  fps: fast\n", `c.yml:2:8: display.fps: expected a whole number`},
 		{"bad date format", "display:\n  date_format: yyyy-mm-dd\n", `c.yml:2:16: display.date_format: "yyyy-mm-dd" is not a Go time layout`},
 		{"bad colour", "display:\n  colors: {accent: red}\n", `c.yml:2:20: display.colors.accent: "red" is not a colour`},
 		{"bad URL", "sanctions:\n  csl_url: ftp://example.org/x.csv\n", `c.yml:2:12: sanctions.csl_url: "ftp://example.org/x.csv" is not an http(s) URL`},
@@ -204,7 +207,7 @@ func TestTemplateAndShowReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config init's file is refused: %v", err)
 	}
-	if c.Feeds != Default().Feeds || c.Display.Theme != "auto" || c.Display.Bidi != "auto" || c.Display.DateFormat != DefaultDateFormat || c.Sanctions != Default().Sanctions {
+	if c.Feeds != Default().Feeds || c.Display.Theme != "auto" || c.Display.Bidi != "auto" || c.Display.DateFormat != DefaultDateFormat || c.Display.FPS != DefaultFPS || c.Sanctions != Default().Sanctions {
 		t.Errorf("config init's file is not the defaults: %+v", c)
 	}
 	c, err = Parse("c.yml", []byte(doneWhen))

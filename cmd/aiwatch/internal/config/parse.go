@@ -27,7 +27,7 @@ var (
 	topKeys       = []string{"keys", "views", "ignore", "feeds", "display", "sanctions", "alerts", "store", "user"}
 	viewKeys      = []string{"name", "query"}
 	feedKeys      = []string{"interval", "max_body", "timeout", "concurrency", "per_host", "user_agent"}
-	displayKeys   = []string{"theme", "colors", "date_format", "bidi"}
+	displayKeys   = []string{"theme", "colors", "date_format", "bidi", "fps"}
 	sanctionsKeys = []string{"max_age", "csl_url"}
 	alertsKeys    = []string{"notify", "command", "webhook"}
 	storeKeys     = []string{"dsn"}
@@ -524,6 +524,10 @@ func (p *parser) display(n *yaml.Node) {
 		case "bidi":
 			if s, ok := p.oneOf(v, where, bidiModes); ok {
 				d.Bidi = s
+			}
+		case "fps":
+			if n, ok := p.integer(v, where, 1, MaxFPS); ok {
+				d.FPS = n
 			}
 		case "date_format":
 			s, ok := p.str(v, where)
