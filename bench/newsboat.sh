@@ -13,6 +13,9 @@
 # Knobs (environment):
 #   FEEDS=50 ITEMS=200   the small feeds: FEEDS feeds of ITEMS items each
 #   BIG=20000            items of the one big feed (0: none)
+#   HEAVY=1              heavy items: a headline and about 400 bytes of
+#                        English, Chinese and Arabic naming firms (the
+#                        20,000-item feed's a little more: 15 MB in all)
 #   THREADS=8            aiwatch --concurrency and newsboat reload-threads
 #   ROUNDS=2             rounds; the order of the two tools alternates
 #   AIWATCH=path         use this binary instead of building one
@@ -53,12 +56,12 @@ fi
 
 # The feeds: RSS 2.0 with English, Chinese and Arabic items, some naming
 # tracked firms so the matcher has work to do, dated over the past weeks.
-python3 - "$work/www" "$FEEDS" "$ITEMS" "$BIG" <<'EOF'
+python3 - "$work/www" "$FEEDS" "$ITEMS" "$BIG" "${HEAVY:-0}" <<'EOF'
 import os, sys, time
 from email.utils import formatdate
 from xml.sax.saxutils import escape
 
-out, feeds, items, big = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+out, feeds, items, big, heavy = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
 os.makedirs(out, exist_ok=True)
 titles = [
     "Huawei ships Ascend accelerators to {n} data centres",
@@ -76,6 +79,12 @@ summaries = [
     "Analysts expect the results to be confirmed at the annual meeting next month.",
     "قالت الشركة إن الطلب على الرقائق مستمر في النمو هذا العام.",
 ]
+firm_lines = [
+    "SenseTime, MiniMax and MetaX joined the Shanghai alliance; Biren and Moore Threads work with Huawei.",
+    "华为、壁仞科技和燧原科技加入模型芯片生态创新联盟，商汤科技与阶跃星辰亦有合作。",
+    "انضمت شركات هواوي وسينس تايم وميني ماكس إلى التحالف في شنغهاي.",
+    "Cambricon and Hygon said Iluvatar CoreX and Enflame would ship new parts to Zhipu and Baidu.",
+]
 now = time.time()
 
 def write(path, name, n, seed):
@@ -86,6 +95,12 @@ def write(path, name, n, seed):
             k = seed * 7919 + i
             title = titles[k % len(titles)].format(n=i + 1)
             summary = summaries[k % len(summaries)]
+            if heavy:
+                # Sentences of the others in turn and one naming firms:
+                # about 430 bytes (the big feed's items one more: 15 MB
+                # for 20,000).
+                more = 1 if seed == 10000 else 0
+                summary = " ".join([summaries[(k + j) % len(summaries)] for j in range(3 + more)] + [firm_lines[k % len(firm_lines)]])
             date = formatdate(now - 3600 * 24 * 30 + i * 60 + seed, usegmt=True)
             f.write(f"<item><guid isPermaLink=\"false\">b{seed}-{i}</guid><title>{escape(title)}</title>"
                     f"<link>https://bench.example/{seed}/{i}</link>"
@@ -157,15 +172,19 @@ run_aiwatch() {
 	python3 -c 'import json, sys; print("\n".join(str(f["id"]) for f in json.load(open(sys.argv[1])) if f["enabled"] and f["kind"] != "builtin"))' "$dir/feeds.json" |
 		while read -r id; do "$aiwatch" --db "$db" feeds disable "$id" >/dev/null; done
 	"$aiwatch" --db "$db" opml import "$work/feeds.opml" >/dev/null
-	read -r cold_wall cold_rss < <(measure "$dir/cold.log" "$aiwatch" --db "$db" fetch --quiet --concurrency "$THREADS")
-	read -r again_wall _ < <(measure "$dir/again.log" "$aiwatch" --db "$db" fetch --quiet --concurrency "$THREADS")
-	read -r warm_wall _ < <(measure "$dir/warm.log" "$aiwatch" --db "$db" fetch --quiet --concurrency "$THREADS")
+	# A fetch also updates the sanctions list when it is stale; here it
+	# asks the loopback server, which has none (one quick 404), as
+	# newsboat has nothing of the kind to do.
+	printf 'sanctions:\n  csl_url: http://127.0.0.1:%s/no-csl.csv\n' "$port" >"$dir/config.yml"
+	read -r cold_wall cold_rss < <(measure "$dir/cold.log" "$aiwatch" --db "$db" --config "$dir/config.yml" fetch --quiet --concurrency "$THREADS")
+	read -r again_wall _ < <(measure "$dir/again.log" "$aiwatch" --db "$db" --config "$dir/config.yml" fetch --quiet --concurrency "$THREADS")
+	read -r warm_wall _ < <(measure "$dir/warm.log" "$aiwatch" --db "$db" --config "$dir/config.yml" fetch --quiet --concurrency "$THREADS")
 	local line saved
-	line=$(tail -n 1 "$dir/cold.log")
+	line=$(grep -E 'new items$' "$dir/cold.log" | tail -n 1)
 	saved=$(sed -n 's/.*; \([0-9]*\) new items$/\1/p' <<<"$line")
 	echo "aiwatch $cold_wall $cold_rss $again_wall $warm_wall ${saved:-0} $(du -k "$db" | cut -f1)"
 	echo "  aiwatch cold: $line" >&2
-	echo "  aiwatch 2nd:  $(tail -n 1 "$dir/again.log")" >&2
+	echo "  aiwatch 2nd:  $(grep -E 'new items$' "$dir/again.log" | tail -n 1)" >&2
 }
 
 run_newsboat() {
@@ -210,6 +229,9 @@ for name, v, r in (("aiwatch", a, ra), ("newsboat", n, rn)):
     print(f"  {name:9} {v[0]:7.2f} {int(v[4]):6d} {r:8.0f} {v[1] / 1024:6.1f} MiB {v[2]:6.2f} {v[3]:6.2f} {v[5] / 1024:5.1f} MiB")
 print(f"  aiwatch/newsboat: items/s x{ra / max(rn, 1e-9):.2f}, peak RSS x{a[1] / max(n[1], 1):.2f}, "
       f"3rd-fetch time x{a[3] / max(n[3], 1e-9):.3f}")
+# One line for scripts (bench/floor.sh): cold seconds and peak RSS in
+# KiB, aiwatch then newsboat.
+print(f"  result: {a[0]:.2f} {n[0]:.2f} {int(a[1])} {int(n[1])}")
 EOF
 	echo
 done

@@ -151,7 +151,15 @@ EOF
 	printf 'max-items 0\nshow-read-feeds yes\n' >"$nb/config"
 	newsboat -u "$nb/urls" -c "$nb/cache.db" -C "$nb/config" -x reload >/dev/null 2>&1
 	items=$("$aiwatch" --db "$db" check 2>/dev/null | grep -o 'items [0-9]*' | head -1 || true)
-	echo "size $n: aiwatch store ${items:-?}; newsboat cache $(du -h "$nb/cache.db" | cut -f1)"
+	echo "size $n: aiwatch store ${items:-?}, $(du -h "$db" | cut -f1); newsboat cache $(du -h "$nb/cache.db" | cut -f1)"
+	astore=$(du -k "$db" | cut -f1)
+	nstore=$(du -k "$nb/cache.db" | cut -f1)
+	# What the store is made of: its tables and indexes by size (SQLite's
+	# dbstat, in the sqlite3 shell), the full-text index's parts together.
+	if command -v sqlite3 >/dev/null; then
+		echo "  aiwatch store by part (MiB):" $(sqlite3 "$db" "SELECT CASE WHEN name LIKE 'items_fts%' THEN 'full-text index (trigram)' WHEN name LIKE 'items_words%' THEN 'word index' ELSE name END AS part, printf('%.1f', sum(pgsize) / 1048576.0) FROM dbstat GROUP BY part ORDER BY sum(pgsize) DESC LIMIT 8" | tr '|\n' '= ')
+		echo "  newsboat cache by part (MiB):" $(sqlite3 "$nb/cache.db" "SELECT name, printf('%.1f', sum(pgsize) / 1048576.0) FROM dbstat GROUP BY name ORDER BY sum(pgsize) DESC LIMIT 5" | tr '|\n' '= ')
+	fi
 
 	: >"$work/a" ; : >"$work/n"; : >"$work/f"
 	for r in $(seq "$ROUNDS"); do
@@ -167,7 +175,7 @@ EOF
 	echo "  first screen: aiwatch $(stats <"$work/a"), newsboat $(stats <"$work/n"), floor $(stats <"$work/f")"
 	am=$(median <"$work/a")
 	nm=$(median <"$work/n")
-	line="size $n: first screen aiwatch ${am} ms, newsboat ${nm} ms, ratio $(python3 -c "print('%.2f' % ($am / max($nm, 1)))")"
+	line="size $n: first screen aiwatch ${am} ms, newsboat ${nm} ms, ratio $(python3 -c "print('%.2f' % ($am / max($nm, 1)))"); store aiwatch $((astore / 1024)) MiB, newsboat $((nstore / 1024)) MiB"
 
 	if [ "$IDLE" -gt 0 ]; then
 		read -r pid acpu < <(idle "$aiwatch --db $db" "Model-Chip")

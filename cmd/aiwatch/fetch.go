@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"slices"
@@ -68,6 +69,26 @@ func (l *idList) Set(s string) error {
 	return nil
 }
 
+// A fetch's memory: what SQLite may cache beyond the pages a write needs,
+// and the Go heap's soft limit. Measured on a cold fetch of one feed of
+// 20,000 heavy items (15 MB), peak RSS 110–118 MB → 91 MB, in the same
+// time; below 48 MiB the collector costs more time than it saves memory
+// (32 MiB: 77–80 MB, 60 % slower). Feeds of ordinary size stay far
+// below both (README, "Speed and memory").
+const (
+	fetchSQLiteLimit = 8 << 20
+	fetchGoLimit     = 48 << 20
+)
+
+// limitFetchMemory sets both limits for this process, unless $GOMEMLIMIT
+// already set the Go one.
+func limitFetchMemory(a *app) {
+	a.open.SoftHeapLimit = fetchSQLiteLimit
+	if a.memoryLimit != nil && a.getenv("GOMEMLIMIT") == "" && a.memoryLimit(-1) == math.MaxInt64 {
+		a.memoryLimit(fetchGoLimit)
+	}
+}
+
 func cmdFetch(a *app, args []string) error {
 	fs := a.flags("fetch")
 	var ids idList
@@ -84,6 +105,7 @@ func cmdFetch(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	limitFetchMemory(a)
 	if len(pos) > 0 {
 		return usageError{"fetch takes no arguments; use --feed ID"}
 	}

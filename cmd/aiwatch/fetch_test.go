@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -849,4 +852,52 @@ func TestFetchLock(t *testing.T) {
 		t.Fatalf("the lock was not released after fetch: %v", err)
 	}
 	lock.unlock()
+}
+
+// TestFetchLimitsItsMemory: fetch sets the process's soft memory limit
+// to fetchGoLimit, unless one is set already or $GOMEMLIMIT names one.
+func TestFetchLimitsItsMemory(t *testing.T) {
+	db := newStore(t)
+	for _, tc := range []struct {
+		name      string
+		current   int64
+		gomemlimit string
+		want      []int64 // the calls that set a limit
+	}{
+		{"no limit yet", math.MaxInt64, "", []int64{fetchGoLimit}},
+		{"a limit already", 1 << 30, "", nil},
+		{"GOMEMLIMIT set", math.MaxInt64, "1GiB", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var set []int64
+			var out, errb bytes.Buffer
+			e := env{
+				stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+				getenv: func(k string) string {
+					switch k {
+					case "AIWATCH_DB":
+						return db
+					case "GOMEMLIMIT":
+						return tc.gomemlimit
+					}
+					return ""
+				},
+				now:        func() time.Time { return testNow },
+				isTerminal: func(io.Writer) bool { return false },
+				memoryLimit: func(n int64) int64 {
+					if n < 0 {
+						return tc.current
+					}
+					set = append(set, n)
+					return tc.current
+				},
+			}
+			// A fetch of a feed that is not there: the limit is set
+			// before the store is asked anything.
+			run(context.Background(), []string{"fetch", "--feed", "999999"}, e)
+			if !slices.Equal(set, tc.want) {
+				t.Errorf("limits set %v, want %v", set, tc.want)
+			}
+		})
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,7 @@ func main() {
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		getenv: os.Getenv, now: time.Now, isTerminal: isTerminal,
 		sanctions: defaultSanctions, spawnRetag: spawnRetag, lookPath: exec.LookPath,
+		memoryLimit: debug.SetMemoryLimit,
 	})
 	stop()
 	os.Exit(code)
@@ -67,6 +69,10 @@ type env struct {
 	lookPath func(string) (string, error)
 	// retryWait replaces the pause before a webhook's retry when set.
 	retryWait time.Duration
+	// memoryLimit is debug.SetMemoryLimit: a command that knows its
+	// memory's shape may set the process's soft limit; nil (as in tests,
+	// where the process is the test binary's) leaves it alone.
+	memoryLimit func(int64) int64
 }
 
 // app is one invocation.
