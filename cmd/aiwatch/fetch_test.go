@@ -859,10 +859,10 @@ func TestFetchLock(t *testing.T) {
 func TestFetchLimitsItsMemory(t *testing.T) {
 	db := newStore(t)
 	for _, tc := range []struct {
-		name      string
-		current   int64
+		name       string
+		current    int64
 		gomemlimit string
-		want      []int64 // the calls that set a limit
+		want       []int64 // the calls that set a limit
 	}{
 		{"no limit yet", math.MaxInt64, "", []int64{fetchGoLimit}},
 		{"a limit already", 1 << 30, "", nil},
