@@ -141,7 +141,11 @@ func (db *DB) CheckAlerts(ctx context.Context, ws []store.WatchMatch) ([]store.A
 		}
 	}
 	var added []store.Alert
-	err = db.tx(ctx, func(tx pgx.Tx) error {
+	// The data version moves only when an alert was recorded: the marks
+	// are the user's alone and change no one's screen, and every open
+	// dashboard runs this check when the version moves, so a move here
+	// would have each of them make all the others read the store again.
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		if added, err = db.recordAlerts(ctx, tx, found); err != nil {
 			return err
@@ -154,6 +158,9 @@ func (db *DB) CheckAlerts(ctx context.Context, ws []store.WatchMatch) ([]store.A
 				db.user, key, v); err != nil {
 				return err
 			}
+		}
+		if len(added) > 0 {
+			return bump(ctx, tx)
 		}
 		return nil
 	})

@@ -433,3 +433,36 @@ func TestAlertsStartPerEntry(t *testing.T) {
 		t.Errorf("bob, whose entry came after the first event: %+v", bs)
 	}
 }
+
+// TestAlertCheckMovesVersionOnlyForAlerts: a check that records no alert
+// leaves the data version where it was, though it moves the user's marks:
+// every open dashboard checks when the version moves, so a check that
+// moved it each time would have each dashboard make all the others read
+// the store again, over and over. A check that records one moves it.
+func TestAlertCheckMovesVersionOnlyForAlerts(t *testing.T) {
+	ctx := t.Context()
+	alice, _ := open(t, "alice")
+	designationFixture(t, alice)
+	if _, err := alice.AddWatch(ctx, store.Watch{Kind: store.WatchFirm, Value: "biren"}); err != nil {
+		t.Fatal(err)
+	}
+	// An event of a firm alice does not watch: her marks move, no alert.
+	fixtureEvent(t, alice, alertDay, "huawei", "sdn", "added", "unwatched")
+	before, err := alice.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if as := checkAlerts(t, alice); len(as) != 0 {
+		t.Fatalf("alerts for an unwatched firm: %+v", as)
+	}
+	if after, _ := alice.DataVersion(ctx); after != before {
+		t.Errorf("a check that recorded nothing moved the data version %d -> %d", before, after)
+	}
+	fixtureEvent(t, alice, alertDay, "biren", "sdn", "added", "watched")
+	if as := checkAlerts(t, alice); len(as) != 1 {
+		t.Fatalf("alerts for biren: %+v", as)
+	}
+	if after, _ := alice.DataVersion(ctx); after == before {
+		t.Error("a check that recorded an alert left the data version")
+	}
+}
