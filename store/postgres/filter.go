@@ -38,9 +38,38 @@ func cjkRune(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
-// cjkClass is a regular-expression bracket of the CJK blocks, whose
-// characters part words though the locale counts them as letters.
-const cjkClass = "[\u1100-\u11FF\u2E80-\u2FDF\u3005-\u3007\u3021-\u3029\u3041-\u30FF\u3131-\u318F\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7A3\uF900-\uFAFF\U00020000-\U0003134F]"
+// cjkRanges are the CJK blocks, whose characters part words though the
+// locale counts them as letters: cjkClass as a regular-expression
+// bracket, and the runs that cjk_grams (migration 0004, which spells the
+// same bracket) takes its characters and pairs from.
+var cjkRanges = [][2]rune{
+	{0x1100, 0x11FF}, {0x2E80, 0x2FDF}, {0x3005, 0x3007}, {0x3021, 0x3029}, {0x3041, 0x30FF}, {0x3131, 0x318F},
+	{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0x20000, 0x3134F},
+}
+
+// cjkClass is cjkRanges as a bracket.
+var cjkClass = func() string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for _, r := range cjkRanges {
+		b.WriteRune(r[0])
+		b.WriteByte('-')
+		b.WriteRune(r[1])
+	}
+	b.WriteByte(']')
+	return b.String()
+}()
+
+// inCJKGrams reports whether cjk_grams indexes r: whether r is in
+// cjkRanges.
+func inCJKGrams(r rune) bool {
+	for _, g := range cjkRanges {
+		if g[0] <= r && r <= g[1] {
+			return true
+		}
+	}
+	return false
+}
 
 // shortWords splits a short term into what store/sqlite's word index
 // holds of it: runs of letters and digits, and each CJK character alone.
@@ -78,7 +107,14 @@ func searchMatch(q *argList, col, term string) string {
 	lt := strings.ToLower(term)
 	sub := func() string { return col + ` LIKE ` + q.arg("%"+likeEscaper.Replace(lt)+"%") }
 	allCJK := strings.IndexFunc(lt, func(r rune) bool { return !cjkRune(r) }) < 0
-	if utf8.RuneCountInString(lt) >= 3 || allCJK {
+	n := utf8.RuneCountInString(lt)
+	if n <= 2 && lt != "" && strings.IndexFunc(lt, func(r rune) bool { return !inCJKGrams(r) }) < 0 {
+		// One or two CJK characters hold no trigram: cjk_grams's index
+		// (migration 0004) finds the rows that have them side by side,
+		// and LIKE decides.
+		return `(cjk_grams(` + col + `) @> ` + q.arg([]string{lt}) + `::text[] AND ` + sub() + `)`
+	}
+	if n >= 3 || allCJK {
 		return sub()
 	}
 	// A word is bounded by the text's ends or by a character that is no

@@ -9,7 +9,8 @@ import (
 )
 
 // TestPlansUseIndexes checks on 5,000 items that a search of three or
-// more characters, or of a short word, is answered by pg_trgm's index and a firm's page by
+// more characters, or of a short word, is answered by pg_trgm's index,
+// one of one or two Chinese characters by cjk_grams's and a firm's page by
 // item_tags' index, and that the answers are right.
 func TestPlansUseIndexes(t *testing.T) {
 	db, _ := open(t, "alice")
@@ -53,6 +54,9 @@ func TestPlansUseIndexes(t *testing.T) {
 		{"a rare Chinese term", store.Filter{Text: []string{"摩尔线程"}, Limit: 50}, "items_search", 5},
 		{"a rare English term", store.Filter{Text: []string{"Item 4322 "}, Limit: 50}, "items_search", 1},
 		{"a rare short word", store.Filter{Text: []string{"Q7"}, Limit: 50}, "items_search", 5},
+		{"a rare two-character Chinese term", store.Filter{Text: []string{"线程"}, Limit: 50}, "items_cjk", 5},
+		{"one rare Chinese character", store.Filter{Text: []string{"摩"}, Limit: 50}, "items_cjk", 5},
+		{"two Chinese characters not side by side", store.Filter{Text: []string{"程摩"}, Limit: 50}, "items_cjk", 0},
 		{"a short word that is only inside words", store.Filter{Text: []string{"ea"}, Limit: 50}, "items_search", 0},
 		{"a rare firm's page", store.Filter{Firms: []string{"sensetime"}, Limit: 50}, "item_tags_entity_published", 50},
 		{"a common firm's page", store.Filter{Firms: []string{"huawei"}, Limit: 50}, "item_tags_entity_published", 50},
