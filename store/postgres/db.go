@@ -125,6 +125,13 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 	// it as a whole word (filter.go, searchMatch): strict word similarity
 	// 1, every trigram of the padded word.
 	cfg.ConnConfig.RuntimeParams["pg_trgm.strict_word_similarity_threshold"] = "1"
+	// aiwatch's queries are short, and a large count's plan is costed
+	// high enough for JIT compiling, which then takes longer than the
+	// query; and a search's bitmap over a common term at 10M items fits
+	// work_mem exactly at 32 MB, where at the default 4 MB it turns lossy
+	// and each row on a lossy page is checked again.
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	cfg.ConnConfig.RuntimeParams["work_mem"] = "32MB"
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "aiwatch"
 	}

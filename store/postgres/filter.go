@@ -110,9 +110,10 @@ func searchMatch(q *argList, col, term string) string {
 	n := utf8.RuneCountInString(lt)
 	if n <= 2 && lt != "" && strings.IndexFunc(lt, func(r rune) bool { return !inCJKGrams(r) }) < 0 {
 		// One or two CJK characters hold no trigram: cjk_grams's index
-		// (migration 0004) finds the rows that have them side by side,
-		// and LIKE decides.
-		return `(cjk_grams(` + col + `) @> ` + q.arg([]string{lt}) + `::text[] AND ` + sub() + `)`
+		// (migration 0004) holds every character and adjacent pair of
+		// the column's CJK runs, which is exactly where such a term can
+		// be found, so it decides alone (为华 is no pair of 华为技术).
+		return `cjk_grams(` + col + `) @> ` + q.arg([]string{lt}) + `::text[]`
 	}
 	if n >= 3 || allCJK {
 		return sub()
