@@ -49,12 +49,16 @@ UNION ALL SELECT m.username, '', '', count(*) FROM marks m JOIN items i ON i.id 
 UNION ALL SELECT m.username, 'feed', i.feed_id::text, count(*) FROM marks m JOIN items i ON i.id = m.item_id WHERE m.read GROUP BY 1, 3;
 
 -- Marks that come, go or change their read flag move their user's read
--- counts under every kind and entity that the item counts under; d is
--- the change per user and item.
-CREATE FUNCTION read_counts_marks_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+-- counts under every kind and entity that the item counts under. Each
+-- trigger hands read_counts_marks its changes as arrays (a transition
+-- table cannot be passed): per user and item, +1 or -1.
+CREATE FUNCTION read_counts_marks(users text[], ids bigint[], ds bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM 1 FROM items WHERE id IN (SELECT item_id FROM n WHERE read) ORDER BY id FOR SHARE;
-	WITH d AS (SELECT username, item_id, 1 AS d FROM n WHERE read)
+	IF users IS NULL THEN
+		RETURN;
+	END IF;
+	PERFORM 1 FROM items WHERE id = ANY(ids) ORDER BY id FOR SHARE;
+	WITH d AS (SELECT * FROM unnest(users, ids, ds) AS x(username, item_id, d))
 	INSERT INTO read_counts AS r (username, kind, entity, n)
 	SELECT username, kind, entity, sum(d) FROM (
 		SELECT d.username, t.kind, t.entity, d.d FROM d JOIN item_tags t ON t.item_id = d.item_id AND t.copy = 0
@@ -62,35 +66,24 @@ BEGIN
 		UNION ALL SELECT d.username, 'feed', i.feed_id::text, d.d FROM d JOIN items i ON i.id = d.item_id
 	) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
 	ON CONFLICT (username, kind, entity) DO UPDATE SET n = r.n + excluded.n;
+END $$;
+
+CREATE FUNCTION read_counts_marks_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM read_counts_marks(array_agg(username), array_agg(item_id), array_agg(1::bigint)) FROM n WHERE read;
 	RETURN NULL;
 END $$;
 
 CREATE FUNCTION read_counts_marks_del() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM 1 FROM items WHERE id IN (SELECT item_id FROM o WHERE read) ORDER BY id FOR SHARE;
-	WITH d AS (SELECT username, item_id, -1 AS d FROM o WHERE read)
-	INSERT INTO read_counts AS r (username, kind, entity, n)
-	SELECT username, kind, entity, sum(d) FROM (
-		SELECT d.username, t.kind, t.entity, d.d FROM d JOIN item_tags t ON t.item_id = d.item_id AND t.copy = 0
-		UNION ALL SELECT d.username, '', '', d.d FROM d JOIN items i ON i.id = d.item_id AND i.copy = 0
-		UNION ALL SELECT d.username, 'feed', i.feed_id::text, d.d FROM d JOIN items i ON i.id = d.item_id
-	) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-	ON CONFLICT (username, kind, entity) DO UPDATE SET n = r.n + excluded.n;
+	PERFORM read_counts_marks(array_agg(username), array_agg(item_id), array_agg(-1::bigint)) FROM o WHERE read;
 	RETURN NULL;
 END $$;
 
 CREATE FUNCTION read_counts_marks_upd() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM 1 FROM items WHERE id IN (SELECT item_id FROM o JOIN n USING (username, item_id) WHERE o.read <> n.read) ORDER BY id FOR SHARE;
-	WITH d AS (SELECT username, item_id, CASE WHEN n.read THEN 1 ELSE -1 END AS d
-		FROM o JOIN n USING (username, item_id) WHERE o.read <> n.read)
-	INSERT INTO read_counts AS r (username, kind, entity, n)
-	SELECT username, kind, entity, sum(d) FROM (
-		SELECT d.username, t.kind, t.entity, d.d FROM d JOIN item_tags t ON t.item_id = d.item_id AND t.copy = 0
-		UNION ALL SELECT d.username, '', '', d.d FROM d JOIN items i ON i.id = d.item_id AND i.copy = 0
-		UNION ALL SELECT d.username, 'feed', i.feed_id::text, d.d FROM d JOIN items i ON i.id = d.item_id
-	) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-	ON CONFLICT (username, kind, entity) DO UPDATE SET n = r.n + excluded.n;
+	PERFORM read_counts_marks(array_agg(username), array_agg(item_id), array_agg(CASE WHEN n.read THEN 1::bigint ELSE -1::bigint END))
+		FROM o JOIN n USING (username, item_id) WHERE o.read <> n.read;
 	RETURN NULL;
 END $$;
 
@@ -142,55 +135,45 @@ CREATE TRIGGER read_counts_upd AFTER UPDATE ON item_tags REFERENCING OLD TABLE A
 
 -- Items that come, go, change feed or change their copy flag move the
 -- feeds' item counts, and the read counts of every user who has read
--- them under '' (stories) and 'feed'. A new item has marks only when a
--- story's late copy takes them.
-CREATE FUNCTION item_counts_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+-- them under '' (stories) and 'feed'; item_counts takes the changes per
+-- item as arrays, +1 for a row that counts now and -1 for one that did.
+-- A new item has marks only when a story's late copy takes them.
+CREATE FUNCTION item_counts(ids bigint[], feeds bigint[], copies integer[], ds bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	WITH d AS (SELECT id, feed_id, copy, 1 AS d FROM n)
+	IF ids IS NULL THEN
+		RETURN;
+	END IF;
+	WITH d AS (SELECT * FROM unnest(ids, feeds, copies, ds) AS x(id, feed_id, copy, d))
 	INSERT INTO feed_items AS f (feed_id, n)
 	SELECT feed_id, sum(d) FROM d GROUP BY 1 HAVING sum(d) <> 0 ORDER BY 1
 	ON CONFLICT (feed_id) DO UPDATE SET n = f.n + excluded.n;
-	WITH d AS (SELECT id, feed_id, copy, 1 AS d FROM n)
+	WITH d AS (SELECT * FROM unnest(ids, feeds, copies, ds) AS x(id, feed_id, copy, d))
 	INSERT INTO read_counts AS r (username, kind, entity, n)
 	SELECT username, kind, entity, sum(d) FROM (
 		SELECT m.username, '' AS kind, '' AS entity, d.d FROM d JOIN marks m ON m.item_id = d.id AND m.read WHERE d.copy = 0
 		UNION ALL SELECT m.username, 'feed', d.feed_id::text, d.d FROM d JOIN marks m ON m.item_id = d.id AND m.read
 	) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
 	ON CONFLICT (username, kind, entity) DO UPDATE SET n = r.n + excluded.n;
+END $$;
+
+CREATE FUNCTION item_counts_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM item_counts(array_agg(id), array_agg(feed_id), array_agg(copy), array_agg(1::bigint)) FROM n;
 	RETURN NULL;
 END $$;
 
 CREATE FUNCTION item_counts_del() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	WITH d AS (SELECT id, feed_id, copy, -1 AS d FROM o)
-	INSERT INTO feed_items AS f (feed_id, n)
-	SELECT feed_id, sum(d) FROM d GROUP BY 1 HAVING sum(d) <> 0 ORDER BY 1
-	ON CONFLICT (feed_id) DO UPDATE SET n = f.n + excluded.n;
-	WITH d AS (SELECT id, feed_id, copy, -1 AS d FROM o)
-	INSERT INTO read_counts AS r (username, kind, entity, n)
-	SELECT username, kind, entity, sum(d) FROM (
-		SELECT m.username, '' AS kind, '' AS entity, d.d FROM d JOIN marks m ON m.item_id = d.id AND m.read WHERE d.copy = 0
-		UNION ALL SELECT m.username, 'feed', d.feed_id::text, d.d FROM d JOIN marks m ON m.item_id = d.id AND m.read
-	) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-	ON CONFLICT (username, kind, entity) DO UPDATE SET n = r.n + excluded.n;
+	PERFORM item_counts(array_agg(id), array_agg(feed_id), array_agg(copy), array_agg(-1::bigint)) FROM o;
 	RETURN NULL;
 END $$;
 
 CREATE FUNCTION item_counts_upd() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	WITH d AS (SELECT o.id, o.feed_id, o.copy, -1 AS d FROM o JOIN n USING (id) WHERE o.copy <> n.copy OR o.feed_id <> n.feed_id
-		UNION ALL SELECT n.id, n.feed_id, n.copy, 1 FROM o JOIN n USING (id) WHERE o.copy <> n.copy OR o.feed_id <> n.feed_id)
-	INSERT INTO feed_items AS f (feed_id, n)
-	SELECT feed_id, sum(d) FROM d GROUP BY 1 HAVING sum(d) <> 0 ORDER BY 1
-	ON CONFLICT (feed_id) DO UPDATE SET n = f.n + excluded.n;
-	WITH d AS (SELECT o.id, o.feed_id, o.copy, -1 AS d FROM o JOIN n USING (id) WHERE o.copy <> n.copy OR o.feed_id <> n.feed_id
-		UNION ALL SELECT n.id, n.feed_id, n.copy, 1 FROM o JOIN n USING (id) WHERE o.copy <> n.copy OR o.feed_id <> n.feed_id)
-	INSERT INTO read_counts AS r (username, kind, entity, n)
-	SELECT username, kind, entity, sum(d) FROM (
-		SELECT m.username, '' AS kind, '' AS entity, d.d FROM d JOIN marks m ON m.item_id = d.id AND m.read WHERE d.copy = 0
-		UNION ALL SELECT m.username, 'feed', d.feed_id::text, d.d FROM d JOIN marks m ON m.item_id = d.id AND m.read
-	) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-	ON CONFLICT (username, kind, entity) DO UPDATE SET n = r.n + excluded.n;
+	PERFORM item_counts(array_agg(x.id), array_agg(x.feed_id), array_agg(x.copy), array_agg(x.d)) FROM (
+		SELECT o.id, o.feed_id, o.copy, -1::bigint AS d FROM o JOIN n USING (id) WHERE o.copy <> n.copy OR o.feed_id <> n.feed_id
+		UNION ALL SELECT n.id, n.feed_id, n.copy, 1 FROM o JOIN n USING (id) WHERE o.copy <> n.copy OR o.feed_id <> n.feed_id
+	) x;
 	RETURN NULL;
 END $$;
 
