@@ -258,27 +258,7 @@ func (db *DB) itemAlerts(ctx context.Context, w store.WatchMatch, lo, hi int64, 
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(items, func(a, b store.Item) int { return int(a.ID - b.ID) })
-	out := make([]store.Alert, 0, len(items))
-	for _, it := range items {
-		firm := ""
-		for _, id := range w.Firms {
-			if slices.Contains(it.Firms, id) {
-				firm = id
-				break
-			}
-		}
-		if firm == "" && len(it.Firms) > 0 {
-			firm = it.Firms[0]
-		}
-		detail := store.CleanLine(it.FeedTitle, 80)
-		if !it.Published.IsZero() {
-			detail = strings.TrimPrefix(detail+" · "+it.Published.UTC().Format("2006-01-02"), " · ")
-		}
-		out = append(out, store.Alert{At: now, Kind: store.AlertItem, WatchID: w.Watch.ID, Watch: w.Watch.String(),
-			Firm: firm, ItemID: it.ID, Title: store.CleanLine(it.Title, 300), Detail: detail})
-	}
-	return out, nil
+	return store.ItemAlerts(w, items, now), nil
 }
 
 // eventAlerts are the alerts of the designation events in (lo, hi] of

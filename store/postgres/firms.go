@@ -163,10 +163,6 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := map[string]int{}
-	for i, a := range out {
-		idx[a.ID] = i
-	}
 	// A hidden firm is left out of every list, its alliances' members too.
 	members, err := listRows(ctx, db, "list memberships", `SELECT m.alliance_id, m.firm_id, m.role, m.source, m.provenance, m.since
 		FROM memberships m JOIN firms f ON f.id = m.firm_id
@@ -177,29 +173,15 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range members {
-		if i, ok := idx[m.Alliance]; ok {
-			out[i].Members = append(out[i].Members, m)
-		}
-	}
 	aliases, err := db.Aliases(ctx)
 	if err != nil {
 		return nil, err
-	}
-	for _, al := range aliases {
-		if i, ok := idx[al.Entity]; ok && al.Kind == store.KindAlliance {
-			out[i].Aliases = append(out[i].Aliases, al)
-		}
 	}
 	events, err := db.MembershipEvents(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range events {
-		if i, ok := idx[e.Alliance]; ok {
-			out[i].Events = append(out[i].Events, e)
-		}
-	}
+	store.JoinAlliances(out, members, aliases, events)
 	return out, nil
 }
 

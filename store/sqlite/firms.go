@@ -149,7 +149,6 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 		return nil, db.wrap("list alliances", err)
 	}
 	var out []store.Alliance
-	idx := map[string]int{}
 	for rows.Next() {
 		var a store.Alliance
 		var sources string
@@ -158,7 +157,6 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 			return nil, db.wrap("list alliances", err)
 		}
 		json.Unmarshal([]byte(sources), &a.Sources)
-		idx[a.ID] = len(out)
 		out = append(out, a)
 	}
 	rows.Close()
@@ -168,35 +166,25 @@ func (db *DB) Alliances(ctx context.Context) ([]store.Alliance, error) {
 	if err != nil {
 		return nil, db.wrap("list memberships", err)
 	}
+	var members []store.Membership
 	for mrows.Next() {
 		var m store.Membership
 		if err := mrows.Scan(&m.Alliance, &m.Firm, &m.Role, &m.Source, &m.Provenance, &m.Since); err != nil {
 			mrows.Close()
 			return nil, db.wrap("list memberships", err)
 		}
-		if i, ok := idx[m.Alliance]; ok {
-			out[i].Members = append(out[i].Members, m)
-		}
+		members = append(members, m)
 	}
 	mrows.Close()
 	aliases, err := db.Aliases(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, al := range aliases {
-		if i, ok := idx[al.Entity]; ok && al.Kind == store.KindAlliance {
-			out[i].Aliases = append(out[i].Aliases, al)
-		}
-	}
 	events, err := db.MembershipEvents(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range events {
-		if i, ok := idx[e.Alliance]; ok {
-			out[i].Events = append(out[i].Events, e)
-		}
-	}
+	store.JoinAlliances(out, members, aliases, events)
 	return out, nil
 }
 
