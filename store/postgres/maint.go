@@ -57,23 +57,28 @@ func setCopies(ctx context.Context, tx pgx.Tx, ids []int64, copy bool) error {
 func deleteItems(ctx context.Context, tx pgx.Tx, cond string, args ...any) (int, error) {
 	var n int
 	var stories []int64
-	// The items are locked first, so that a read mark being made on one
-	// commits before and is deleted here; then the marks go, while the
-	// tags and the item that the read counters' trigger counts them under
-	// are still there (migration 0003); the cascade would delete them
-	// after.
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM items WHERE `+cond+` ORDER BY id FOR UPDATE`, args...); err != nil {
+	// The items are locked and listed once, so that a read mark being
+	// made on one commits before and is deleted here; then the marks go,
+	// while the tags and the item that the read counters' trigger counts
+	// them under are still there (migration 0003); the cascade would
+	// delete them after.
+	rows, err := tx.Query(ctx, `SELECT id FROM items WHERE `+cond+` ORDER BY id FOR UPDATE`, args...)
+	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM marks WHERE item_id IN (SELECT id FROM items WHERE `+cond+`)`, args...); err != nil {
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
-	err := tx.QueryRow(ctx, `WITH gone AS (DELETE FROM items WHERE `+cond+` RETURNING story, copy)
-		SELECT count(*), coalesce(array_agg(DISTINCT story) FILTER (WHERE story <> 0 AND copy = 0), '{}') FROM gone`, args...).Scan(&n, &stories)
+	if _, err := tx.Exec(ctx, `DELETE FROM marks WHERE item_id = ANY($1)`, ids); err != nil {
+		return 0, err
+	}
+	err = tx.QueryRow(ctx, `WITH gone AS (DELETE FROM items WHERE id = ANY($1) RETURNING story, copy)
+		SELECT count(*), coalesce(array_agg(DISTINCT story) FILTER (WHERE story <> 0 AND copy = 0), '{}') FROM gone`, ids).Scan(&n, &stories)
 	if err != nil || len(stories) == 0 {
 		return n, err
 	}
-	rows, err := tx.Query(ctx, `SELECT DISTINCT ON (story) id FROM items i
+	rows, err = tx.Query(ctx, `SELECT DISTINCT ON (story) id FROM items i
 		WHERE story = ANY($1) AND NOT EXISTS (SELECT 1 FROM items h WHERE h.story = i.story AND h.copy = 0)
 		ORDER BY story, published, id`, stories)
 	if err != nil {
