@@ -14,7 +14,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"github.com/aiwatch/aiwatch/cmd/aiwatch/internal/config"
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui"
@@ -119,7 +118,7 @@ func cmdDashboard(a *app, args []string) error {
 	// The frame rate bounds how often Bubble Tea draws, and it wakes that
 	// often even when nothing changed: display.fps trades smoothness
 	// against the idle cost.
-	p := tea.NewProgram(m, tea.WithContext(a.ctx), tea.WithColorProfile(profile), tea.WithFPS(a.dashboardFPS()))
+	p := tea.NewProgram(m, tea.WithContext(a.ctx), tea.WithColorProfile(profile), tea.WithFPS(a.cfg.Display.FPS))
 	if os.Getenv("TMUX") != "" {
 		go func() {
 			if full := colorprofile.Detect(os.Stdout, environ); full != profile {
@@ -131,14 +130,6 @@ func cmdDashboard(a *app, args []string) error {
 		return fmt.Errorf("dashboard: %w", err)
 	}
 	return nil
-}
-
-// dashboardFPS is display.fps, or its default when no config set it.
-func (a *app) dashboardFPS() int {
-	if a.cfg.Display.FPS > 0 {
-		return a.cfg.Display.FPS
-	}
-	return config.DefaultFPS
 }
 
 // preloadBudget bounds how long the dashboard waits for its first
