@@ -408,6 +408,11 @@ type Filter struct {
 
 	Limit  int // 0 means no limit
 	Offset int
+	// CountUpTo lets CountItems stop once it has counted this many
+	// matches (0 counts them all): a common search term under a firm can
+	// match a million items, and a screen needs no exact figure for
+	// them. Counts read from the counters are exact whatever it says.
+	CountUpTo int
 }
 
 // Equal reports whether f and g select the same items in the same page.
@@ -424,7 +429,7 @@ func (f Filter) Equal(g Filter) bool {
 		f.Since.Equal(g.Since) && f.Until.Equal(g.Until) &&
 		f.Unread == g.Unread && f.Starred == g.Starred && f.Sanctions == g.Sanctions &&
 		(f.IDs == nil) == (g.IDs == nil) && slices.Equal(f.IDs, g.IDs) && f.AllCopies == g.AllCopies &&
-		f.Limit == g.Limit && f.Offset == g.Offset
+		f.Limit == g.Limit && f.Offset == g.Offset && f.CountUpTo == g.CountUpTo
 }
 
 // And joins two filters: an item must meet both. The later of the two
@@ -466,9 +471,23 @@ func (f Filter) And(g Filter) Filter {
 type Counts struct {
 	Total  int
 	Unread int
+	// More says the count stopped at Filter.CountUpTo: more than Total
+	// items match, and Unread counts only the unread among those counted,
+	// so both are lower bounds.
+	More bool
 	// Trend is the weekly item counts of the last TrendWeeks weeks, when
 	// counted per firm or alliance (FirmCounts, AllianceCounts); else zero.
 	Trend Trend
+}
+
+// UpTo turns the counts of a count that read up to limit+1 matches
+// (Filter.CountUpTo) into counts of at most limit, with More set when
+// there were more. A limit of 0 or less leaves them as they are.
+func (c Counts) UpTo(limit int) Counts {
+	if limit > 0 && c.Total > limit {
+		c.Total, c.Unread, c.More = limit, min(c.Unread, limit), true
+	}
+	return c
 }
 
 // TrendWeeks is how many weeks a Trend covers.

@@ -137,9 +137,15 @@ func (db *DB) countItems(ctx context.Context, f store.Filter) (store.Counts, err
 		return store.Counts{}, err
 	}
 	var c store.Counts
-	err = db.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE m.item_id IS NULL) FROM `+s.from+
-		` LEFT JOIN marks m ON m.username = `+user+` AND m.item_id = `+s.item+` AND m.read`+s.where(), q.args...).Scan(&c.Total, &c.Unread)
-	return c, err
+	if f.CountUpTo <= 0 {
+		err = db.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE m.item_id IS NULL) FROM `+s.from+
+			` LEFT JOIN marks m ON m.username = `+user+` AND m.item_id = `+s.item+` AND m.read`+s.where(), q.args...).Scan(&c.Total, &c.Unread)
+		return c, err
+	}
+	// Count one past the cap, to tell "exactly the cap" from "more".
+	err = db.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE m.item_id IS NULL) FROM (SELECT `+s.item+` AS id FROM `+s.from+s.where()+
+		` LIMIT `+q.arg(f.CountUpTo+1)+`) x LEFT JOIN marks m ON m.username = `+user+` AND m.item_id = x.id AND m.read`, q.args...).Scan(&c.Total, &c.Unread)
+	return c.UpTo(f.CountUpTo), err
 }
 
 // counted reports whether f counts all items, or the items of one firm
@@ -147,7 +153,7 @@ func (db *DB) countItems(ctx context.Context, f store.Filter) (store.Counts, err
 // kind ("" for all items) and entity.
 func counted(f store.Filter) (kind, entity string, ok bool) {
 	g := f
-	g.Unread = store.Any
+	g.Unread, g.CountUpTo = store.Any, 0
 	switch {
 	case len(g.Firms) == 1 && len(g.Alliances) == 0:
 		kind, entity = string(store.KindFirm), g.Firms[0]

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -602,23 +603,31 @@ func (db *DB) CountItems(ctx context.Context, f store.Filter) (store.Counts, err
 	if err != nil {
 		return c, db.wrap("count items", err)
 	}
-	q, args := `SELECT count(*), sum(i.read = 0) FROM `+p.from+p.where(), p.args
-	if tq, targs, ok := tagCount(cs, p.drive); ok {
-		q, args = tq, targs
+	unread, body, args := `i.read = 0`, `FROM `+p.from+p.where(), p.args
+	if tu, tbody, targs, ok := tagCount(cs, p.drive); ok {
+		unread, body, args = tu, tbody, targs
 	}
-	var unread sql.NullInt64
-	err = db.db.QueryRowContext(ctx, q, args...).Scan(&c.Total, &unread)
-	c.Unread = int(unread.Int64)
-	return c, db.wrap("count items", err)
+	q := `SELECT count(*), sum(` + unread + `) ` + body
+	if f.CountUpTo > 0 {
+		// Count one past the cap, to tell "exactly the cap" from "more".
+		q = `SELECT count(*), sum(u) FROM (SELECT ` + unread + ` AS u ` + body + ` LIMIT ?)`
+		args = append(slices.Clip(args), f.CountUpTo+1)
+	}
+	var n sql.NullInt64
+	err = db.db.QueryRowContext(ctx, q, args...).Scan(&c.Total, &n)
+	c.Unread = int(n.Int64)
+	return c.UpTo(f.CountUpTo), db.wrap("count items", err)
 }
 
 // tagCount returns a count of the items that meet cs read from indexes
 // alone, item_tags and a full-text index, without reading any item: when
 // cs are tags and at most one search term its index decides by itself
-// (a word, a CJK character), and the term or a tag drives.
-func tagCount(cs []cond, drive int) (string, []any, bool) {
+// (a word, a CJK character), and the term or a tag drives. It returns
+// the expression that is 1 for an unread item, and the FROM and WHERE
+// clauses with their arguments.
+func tagCount(cs []cond, drive int) (unread, body string, args []any, ok bool) {
 	if drive < 0 || cs[drive].drive == nil {
-		return "", nil, false
+		return "", "", nil, false
 	}
 	var tags []*driver
 	story := false
@@ -632,27 +641,26 @@ func tagCount(cs []cond, drive int) (string, []any, bool) {
 			}
 		case i == drive && c.drive.check == "" && c.drive.table != "":
 		default:
-			return "", nil, false
+			return "", "", nil, false
 		}
 	}
 	d := cs[drive].drive
 	var q, id string
-	var args []any
 	if d.kind != "" {
-		q, id = `SELECT count(*), sum(d.unread) FROM item_tags d WHERE d.kind = ? AND d.entity = ?`, "d.item_id"
+		unread, q, id = `d.unread`, `FROM item_tags d WHERE d.kind = ? AND d.entity = ?`, "d.item_id"
 		args = []any{d.kind, d.entity}
 		if story {
 			q += ` AND d.copy = 0`
 		}
 	} else {
 		if len(tags) == 0 {
-			return "", nil, false // the unread count needs the items
+			return "", "", nil, false // the unread count needs the items
 		}
 		// The first tag's row says whether the item is unread.
 		u := tags[0]
 		tags = tags[1:]
-		q = `SELECT count(*), sum(u.unread) FROM ` + d.table + ` w CROSS JOIN item_tags u INDEXED BY item_tags_item
-			ON u.item_id = w.rowid AND u.kind = ? AND u.entity = ? WHERE ` + d.on
+		unread, q = `u.unread`, `FROM `+d.table+` w CROSS JOIN item_tags u INDEXED BY item_tags_item
+			ON u.item_id = w.rowid AND u.kind = ? AND u.entity = ? WHERE `+d.on
 		if story {
 			q += ` AND u.copy = 0`
 		}
@@ -662,7 +670,7 @@ func tagCount(cs []cond, drive int) (string, []any, bool) {
 		q += ` AND EXISTS (SELECT 1 FROM item_tags t INDEXED BY item_tags_item WHERE t.item_id = ` + id + ` AND t.kind = ? AND t.entity = ?)`
 		args = append(args, t.kind, t.entity)
 	}
-	return q, args, true
+	return unread, q, args, true
 }
 
 // counted reports whether the counters hold f's counts, and under which
@@ -670,7 +678,7 @@ func tagCount(cs []cond, drive int) (string, []any, bool) {
 // unread or not.
 func counted(f store.Filter) (kind, entity string, ok bool) {
 	g := f
-	g.Unread = store.Any
+	g.Unread, g.CountUpTo = store.Any, 0
 	switch {
 	case len(g.Firms) == 1 && len(g.Alliances) == 0:
 		kind, entity = string(store.KindFirm), g.Firms[0]

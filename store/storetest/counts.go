@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -368,4 +369,103 @@ func (s *suite) ignore(t *testing.T) {
 	if it, err := db.Item(ctx, back[0].ID); err != nil || it.ID != back[0].ID {
 		t.Errorf("Item of an ignored item: %+v, %v", it, err)
 	}
+}
+
+// countUpTo: a count may stop at Filter.CountUpTo. Below the cap it is
+// exact; above it, Total is the cap, More is set, and Unread is a lower
+// bound that the read items cannot push below. Counts the counters hold
+// stay exact whatever the cap.
+func (s *suite) countUpTo(t *testing.T) {
+	ctx := t.Context()
+	_, db := s.seeded(t)
+	feed := addFeed(t, db, "https://example.org/capped.xml", "Capped")
+	var its []store.Item
+	for i := range 8 {
+		its = append(its, store.Item{Key: "h" + strconv.Itoa(i), Title: "华为 capped story " + strconv.Itoa(i),
+			Firms: []string{"huawei"}, Published: day.Add(time.Duration(i) * time.Hour)})
+	}
+	for i := range 4 {
+		its = append(its, store.Item{Key: "o" + strconv.Itoa(i), Title: "capped other " + strconv.Itoa(i),
+			Published: day.Add(time.Duration(i) * time.Minute)})
+	}
+	save(t, db, feed, its...)
+	var read []int64
+	for _, k := range []string{"h1", "h4", "h6", "o2"} {
+		read = append(read, byKey(t, db, feed, k).ID)
+	}
+	if err := db.SetRead(ctx, read, true); err != nil {
+		t.Fatal(err)
+	}
+	in := inFeed(t, db, feed)
+	// Anchors: the exact counts of the feed's own items.
+	for _, tc := range []struct {
+		f         store.Filter
+		total, un int
+	}{
+		{store.Filter{Text: []string{"capped"}, Feeds: in.Feeds}, 12, 8},
+		{store.Filter{Text: []string{"华为"}, Feeds: in.Feeds}, 8, 5},
+		{store.Filter{Text: []string{"capped"}, Feeds: in.Feeds, Unread: store.Yes}, 8, 8},
+	} {
+		for _, upTo := range []int{0, tc.total, tc.total + 5} {
+			g := tc.f
+			g.CountUpTo = upTo
+			if c := count(t, db, g); c != (store.Counts{Total: tc.total, Unread: tc.un}) {
+				t.Errorf("CountItems(%v up to %d) = %+v, want %d, %d unread, exact", tc.f.Text, upTo, c, tc.total, tc.un)
+			}
+		}
+		g := tc.f
+		g.CountUpTo = tc.total - 1
+		if c := count(t, db, g); !c.More || c.Total != tc.total-1 {
+			t.Errorf("CountItems(%v up to %d) = %+v, want %d and more", tc.f.Text, g.CountUpTo, c, g.CountUpTo)
+		}
+	}
+	// The bounds, over the plans each backend picks: a search alone, one
+	// under a firm or an alliance, with a word, and the counters' own.
+	filters := []store.Filter{
+		{Text: []string{"华为"}},
+		{Text: []string{"capped"}},
+		{Text: []string{"华为"}, Firms: []string{"huawei"}},
+		{Text: []string{"capped"}, Firms: []string{"huawei"}},
+		{Text: []string{"华"}, Alliances: []string{"model-chip"}},
+		{Text: []string{"story"}, Unread: store.Yes},
+		{Firms: []string{"huawei"}},
+		{Alliances: []string{"model-chip"}},
+		{},
+	}
+	for _, f := range filters {
+		exact := count(t, db, f)
+		_, _, fromCounters := counterKey(f)
+		for _, upTo := range []int{1, 3, exact.Total - 1, exact.Total, exact.Total + 1} {
+			if upTo <= 0 {
+				continue
+			}
+			g := f
+			g.CountUpTo = upTo
+			c := count(t, db, g)
+			switch {
+			case fromCounters || upTo >= exact.Total:
+				if c != exact {
+					t.Errorf("CountItems(%+v up to %d) = %+v, want the exact %+v", f, upTo, c, exact)
+				}
+			case !c.More || c.Total != upTo:
+				t.Errorf("CountItems(%+v up to %d) = %+v, want %d and more (of %+v)", f, upTo, c, upTo, exact)
+			case c.Unread > exact.Unread || c.Unread > upTo || c.Unread < upTo-(exact.Total-exact.Unread):
+				t.Errorf("CountItems(%+v up to %d) counts %d unread, out of bounds for %+v", f, upTo, c.Unread, exact)
+			}
+		}
+	}
+}
+
+// counterKey reports whether both backends answer f from their counters:
+// all items, or one firm or alliance, unread or not.
+func counterKey(f store.Filter) (kind, entity string, ok bool) {
+	g := f
+	g.Unread, g.CountUpTo = store.Any, 0
+	switch {
+	case len(g.Firms) == 1 && len(g.Alliances) == 0:
+		kind, entity, g.Firms = "firm", g.Firms[0], nil
+	case len(g.Alliances) == 1 && len(g.Firms) == 0:
+		kind, entity, g.Alliances = "ally", g.Alliances[0], nil
+	}
+	return kind, entity, g.Equal(store.Filter{}) && f.Unread != store.No
 }

@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Opener, o Options) {
 		{"MarksKept", s.marksKept},
 		{"ConcurrentMarks", s.concurrentMarks},
 		{"Counters", s.counters},
+		{"CountUpTo", s.countUpTo},
 		{"StoryCopies", s.storyCopies},
 		{"Ignore", s.ignore},
 		{"Search", s.search},
