@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
 	"github.com/aiwatch/aiwatch/ui/reader"
 )
 
@@ -192,7 +193,7 @@ func (m Model) askMarkAll() (Model, tea.Cmd) {
 		noun = "item"
 	}
 	m.confirm = &confirmation{
-		prompt: "Mark " + strconv.Itoa(c.Unread) + " " + noun + " in this view read?",
+		prompt: "Mark " + pane.Count(c.Unread, c.More) + " " + noun + " in this view read?",
 		filter: m.items.Filter(),
 	}
 	return m, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -156,3 +157,28 @@ func TestRemappedKeyProgram(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestCountsThatStopShowAPlus: a search matching more than
+// pane.CountUpTo (10,000) items says so with a "+" in the view's row, the news
+// pane's title, the filter bar and the "mark all read" question.
+func TestCountsThatStopShowAPlus(t *testing.T) {
+	src := uitest.NewLarge(100_000)
+	vs := &viewStore{views: []store.View{{Name: "Huawei words", Query: "huawei", Source: "file"}}}
+	m := start(t, viewConfig(src, vs), 120, 40)
+	if s := screen(m); !regexp.MustCompile(`config · \d+\+ unr`).MatchString(s) {
+		t.Errorf("the view's row does not say its count stopped:\n%s", s)
+	}
+	m = press(m, "/")
+	m = typeText(m, "huawei")
+	s := screen(m)
+	if !strings.Contains(s, "10000+ matches") {
+		t.Errorf("the filter bar does not say its count stopped:\n%s", s)
+	}
+	if !regexp.MustCompile(`3 News .* 10000\+ · \d+\+ unread`).MatchString(s) {
+		t.Errorf("the news title does not say its count stopped:\n%s", s)
+	}
+	m = press(m, "enter", "3", "R")
+	if s := screen(m); !regexp.MustCompile(`Mark \d+\+ items in this view read\?`).MatchString(s) {
+		t.Errorf("mark all read does not say the count is a lower bound:\n%s", s)
+	}
+}

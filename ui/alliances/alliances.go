@@ -250,7 +250,7 @@ func (m Model) row(i, w int) []string {
 	case a.ID != AllFirms:
 		facts = []string{plural(len(a.Members), "firm")}
 	}
-	unread := strconv.Itoa(c.Unread) + " unread"
+	unread := pane.Count(c.Unread, c.More) + " unread"
 	facts = append(facts, unread)
 	plain := "  " + strings.Join(facts, " · ")
 	styledUnread := m.Theme.Dim.Render(unread)

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
 )
 
 // viewPrefix starts the row ID of a saved view, which no alliance ID can:
@@ -71,7 +72,7 @@ func loadViews(src ViewSource, parse ParseFunc, counts map[string]store.Counts) 
 			pv.Filter, pv.Err = parse(v.Query)
 		}
 		if pv.Err == nil && counts != nil {
-			c, err := src.CountItems(ctx, pv.Filter)
+			c, err := src.CountItems(ctx, countUpTo(pv.Filter))
 			if err != nil {
 				return out, fmt.Errorf("alliances: unable to count the items of view %q: %w", v.Name, err)
 			}
@@ -80,6 +81,13 @@ func loadViews(src ViewSource, parse ParseFunc, counts map[string]store.Counts) 
 		out = append(out, pv)
 	}
 	return out, nil
+}
+
+// countUpTo lets a view's count stop where the news pane's does: the
+// row shows "10000+ unread".
+func countUpTo(f store.Filter) store.Filter {
+	f.CountUpTo = pane.CountUpTo
+	return f
 }
 
 // viewRows are the rows of the views, after the alliances.
@@ -104,7 +112,7 @@ func countViews(src Source, vsrc ViewSource, views []View) tea.Cmd {
 			if v.Err != nil {
 				continue
 			}
-			c, err := vsrc.CountItems(ctx, v.Filter)
+			c, err := vsrc.CountItems(ctx, countUpTo(v.Filter))
 			if err != nil {
 				return CountsMsg{Err: fmt.Errorf("alliances: unable to count the items of view %q: %w", v.Name, err)}
 			}

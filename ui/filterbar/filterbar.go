@@ -18,6 +18,7 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/store/query"
 	"github.com/aiwatch/aiwatch/ui/internal/cell"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
 	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/theme"
 )
@@ -304,7 +305,7 @@ func (m Model) View() string {
 	case m.err != nil:
 		right = t.Error.Render("✗ invalid query")
 	case m.counted:
-		right = t.Dim.Render(plural(m.counts.Total, "match", "matches"))
+		right = t.Dim.Render(plural(m.counts, "match", "matches"))
 	}
 	line := cell.Between(m.input.View(), right, m.width)
 	if m.err == nil {
@@ -333,9 +334,9 @@ func (m Model) errorLine() string {
 	return cell.Fit(strings.Repeat(" ", col)+t.Error.Render(strings.Repeat("^", span)+" "+msg), m.width)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
+func plural(c store.Counts, one, many string) string {
+	if c.Total == 1 && !c.More {
 		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + many
+	return pane.Count(c.Total, c.More) + " " + many
 }

@@ -65,6 +65,16 @@ type MarkedMsg struct {
 	Err     error
 }
 
+// The pane counts a filter's items up to pane.CountUpTo, and counts them
+// all once the list is scrolled near that far.
+
+// exactCountMsg carries the exact counts of filter generation gen.
+type exactCountMsg struct {
+	gen    int
+	counts store.Counts
+	err    error
+}
+
 // Model is the news pane.
 type Model struct {
 	pane.Base
@@ -73,6 +83,10 @@ type Model struct {
 	filter   store.Filter
 	title    string
 	seq      int
+	gen      int  // the filter's generation, which SetFilter moves on
+	upTo     int  // counts stop here (pane.CountUpTo); 0 once they are counted in full
+	counting bool // the full count is under way
+	toEnd    bool // G was pressed on a count that stopped: go to the end once counted
 	counts   store.Counts
 	win      []store.Item
 	winStart int
@@ -84,7 +98,7 @@ type Model struct {
 
 // New returns the pane; SetFilter fills it.
 func New(src Source, km keys.KeyMap, th theme.Theme, now func() time.Time) Model {
-	return Model{Base: pane.NewBase(km, th, now), src: src}
+	return Model{Base: pane.NewBase(km, th, now), src: src, upTo: pane.CountUpTo}
 }
 
 // margin is how many rows are loaded beyond each edge of the screen.
@@ -98,11 +112,13 @@ func (m Model) SetFilter(f store.Filter, title string) (Model, tea.Cmd) {
 	f.Limit, f.Offset = 0, 0
 	m.filter, m.title = f, title
 	m.seq++
+	m.gen++
+	m.upTo, m.counting, m.toEnd = pane.CountUpTo, false, false
 	m.loaded, m.paging = false, false
 	m.win, m.winStart = nil, 0
 	m.nav.SetCursor(0)
-	src, seq, limit := m.src, m.seq, m.limit()
-	return m, func() tea.Msg { return loadWindow(src, seq, f, 0, limit, 0) }
+	src, seq, limit, upTo := m.src, m.seq, m.limit(), m.upTo
+	return m, func() tea.Msg { return loadWindow(src, seq, f, upTo, 0, limit, 0) }
 }
 
 // Reload reads the list again, as after another process wrote to the
@@ -111,15 +127,16 @@ func (m Model) SetFilter(f store.Filter, title string) (Model, tea.Cmd) {
 func (m Model) Reload() (Model, tea.Cmd) {
 	m.seq++
 	m.paging = false
-	src, seq, f, limit := m.src, m.seq, m.filter, m.limit()
+	src, seq, f, limit, upTo := m.src, m.seq, m.filter, m.limit(), m.upTo
 	start := max(m.nav.Offset-m.margin(), 0)
 	keep := m.SelectedID()
-	return m, func() tea.Msg { return loadWindow(src, seq, f, start, limit, keep) }
+	return m, func() tea.Msg { return loadWindow(src, seq, f, upTo, start, limit, keep) }
 }
 
 // LoadCounts returns the command that counts the matching items again.
 func (m Model) LoadCounts() tea.Cmd {
 	src, seq, f := m.src, m.seq, m.filter
+	f.CountUpTo = m.upTo
 	return func() tea.Msg {
 		c, err := src.CountItems(context.Background(), f)
 		if err != nil {
@@ -135,10 +152,11 @@ type CountsMsg struct {
 	Counts store.Counts
 }
 
-// loadWindow reads the count and limit items from start. With keep set it
-// also finds where that item is now, since new items may have pushed it
-// further down than the window reaches.
-func loadWindow(src Source, seq int, f store.Filter, start, limit int, keep int64) LoadedMsg {
+// loadWindow reads the count, stopping at upTo when that is above 0, and
+// limit items from start. With keep set it also finds where that item is
+// now, since new items may have pushed it further down than the window
+// reaches.
+func loadWindow(src Source, seq int, f store.Filter, upTo, start, limit int, keep int64) LoadedMsg {
 	ctx := context.Background()
 	var first chan pageResult
 	if start == 0 {
@@ -149,7 +167,9 @@ func loadWindow(src Source, seq int, f store.Filter, start, limit int, keep int6
 			first <- pageResult{items, err}
 		}()
 	}
-	counts, err := src.CountItems(ctx, f)
+	cf := f
+	cf.CountUpTo = upTo
+	counts, err := src.CountItems(ctx, cf)
 	if err != nil {
 		return LoadedMsg{Seq: seq, Err: fmt.Errorf("items: unable to count items: %w", err)}
 	}
@@ -232,12 +252,30 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.Seq == m.seq {
 			m.counts = msg.Counts
 		}
+	case exactCountMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.counting = false
+		if msg.err != nil {
+			m.err = msg.err
+			break
+		}
+		if m.counts.More { // else a reload has counted since
+			m.counts = msg.counts
+			m.nav.SetLen(m.counts.Total)
+		}
+		if m.toEnd {
+			m.toEnd = false
+			m.nav.SetCursor(m.nav.Len - 1)
+		}
 	case tea.KeyPressMsg:
 		if !m.Focused() {
 			return m, nil
 		}
 		switch {
 		case m.nav.Update(m.Keys, msg):
+			m.toEnd = m.counts.More && key.Matches(msg, m.Keys.Bottom)
 		case key.Matches(msg, m.Keys.Open):
 			if id := m.SelectedID(); id != 0 {
 				cmds = append(cmds, func() tea.Msg { return OpenMsg{ID: id} })
@@ -283,8 +321,36 @@ func (m *Model) apply(msg LoadedMsg) {
 }
 
 // ensureWindow returns a command loading the rows on screen when the
-// window does not hold them.
+// window does not hold them, and one counting the items in full when the
+// screen nears the end of a count that stopped.
 func (m *Model) ensureWindow() tea.Cmd {
+	return tea.Batch(m.countAll(), m.loadVisible())
+}
+
+// countAll returns the command that counts the filter's items in full,
+// when the screen is near the end of a count that stopped at upTo, and
+// from then on counts them in full.
+func (m *Model) countAll() tea.Cmd {
+	if !m.loaded || !m.counts.More || m.upTo == 0 || m.counting {
+		return nil
+	}
+	if _, to := m.nav.Visible(); to < m.counts.Total-m.margin() {
+		return nil
+	}
+	m.upTo, m.counting = 0, true
+	src, gen, f := m.src, m.gen, m.filter
+	return func() tea.Msg {
+		c, err := src.CountItems(context.Background(), f)
+		if err != nil {
+			err = fmt.Errorf("items: unable to count items: %w", err)
+		}
+		return exactCountMsg{gen: gen, counts: c, err: err}
+	}
+}
+
+// loadVisible returns a command loading the rows on screen when the
+// window does not hold them.
+func (m *Model) loadVisible() tea.Cmd {
 	if !m.loaded || m.paging || m.counts.Total == 0 {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aiwatch/aiwatch/store"
 	"github.com/aiwatch/aiwatch/ui/internal/drive"
+	"github.com/aiwatch/aiwatch/ui/internal/pane"
 	"github.com/aiwatch/aiwatch/ui/keys"
 	"github.com/aiwatch/aiwatch/ui/theme"
 	"github.com/aiwatch/aiwatch/ui/uitest"
@@ -273,5 +274,109 @@ func TestMovesDuringAReloadAreKept(t *testing.T) {
 	m, _ = drive.Loop(m, update, reload)
 	if got := m.SelectedID(); got != want {
 		t.Errorf("the reload moved the cursor to %d, want %d", got, want)
+	}
+}
+
+// TestCountStopsUntilTheEndIsNear: a search matching many items is
+// counted up to pane.CountUpTo and shown as "10000+"; moving near the end,
+// or G, counts it in full, and G then lands on the last match.
+func TestCountStopsUntilTheEndIsNear(t *testing.T) {
+	src := uitest.NewLarge(100_000)
+	f := store.Filter{Text: []string{"huawei"}}
+	exact, err := src.CountItems(t.Context(), f)
+	if err != nil || exact.Total <= pane.CountUpTo || exact.More {
+		t.Fatalf("the fixture matches %+v (%v); the test needs more than %d", exact, err, pane.CountUpTo)
+	}
+	src.ResetCalls()
+	m := newPane(src, 80, 21)
+	m = show(m, f)
+	c := m.Counts()
+	if c.Total != pane.CountUpTo || !c.More {
+		t.Fatalf("counts = %+v, want %d and more", c, pane.CountUpTo)
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "10000+ · ") || !strings.Contains(v, "+ unread") {
+		t.Errorf("the title does not say the count stopped:\n%s", v)
+	}
+	full := func() int {
+		n := 0
+		for _, c := range src.Calls() {
+			if c.Method == "CountItems" && c.Filter.CountUpTo == 0 {
+				n++
+			}
+		}
+		return n
+	}
+	m, _ = press(m, down, down, down)
+	if n := full(); n != 0 {
+		t.Errorf("moving near the top counted in full %d times", n)
+	}
+
+	m, _ = press(m, bottom)
+	if n := full(); n != 1 {
+		t.Errorf("G counted in full %d times, want once", n)
+	}
+	if c := m.Counts(); c != exact {
+		t.Errorf("counts after G = %+v, want the exact %+v", c, exact)
+	}
+	cursor, _ := m.Cursor()
+	if cursor != exact.Total-1 {
+		t.Errorf("cursor after G = %d, want the last match, %d", cursor, exact.Total-1)
+	}
+	all := f
+	all.Offset, all.Limit = exact.Total-1, 1
+	last, err := src.Items(t.Context(), all)
+	if it, ok := m.Selected(); err != nil || len(last) != 1 || !ok || it.ID != last[0].ID {
+		t.Errorf("selected after G = %d, %v; want the oldest match %v (%v)", it.ID, ok, last, err)
+	}
+	if v := ansi.Strip(m.View()); strings.Contains(v, "+") {
+		t.Errorf("the title still says the count stopped:\n%s", v)
+	}
+
+	// A reload counts in full from then on: the cursor is past the cap.
+	m, cmd := m.Reload()
+	m, _ = drive.Loop(m, update, cmd)
+	if c := m.Counts(); c != exact {
+		t.Errorf("counts after a reload = %+v, want %+v", c, exact)
+	}
+	if cursor, _ := m.Cursor(); cursor != exact.Total-1 {
+		t.Errorf("a reload moved the cursor to %d", cursor)
+	}
+	// A new filter stops its count again.
+	m = show(m, store.Filter{Text: []string{"biren"}})
+	if c := m.Counts(); !c.More {
+		t.Errorf("counts of a new filter = %+v, want them stopped", c)
+	}
+}
+
+// TestCountScrolledNearTheCap: moving down to the last rows of a count
+// that stopped counts in full, so the list goes on past the cap.
+func TestCountScrolledNearTheCap(t *testing.T) {
+	src := uitest.NewLarge(100_000)
+	f := store.Filter{Text: []string{"huawei"}}
+	exact, _ := src.CountItems(t.Context(), f)
+	if exact.Total <= pane.CountUpTo+10 {
+		t.Fatalf("the fixture matches %+v; the test needs more than %d", exact, pane.CountUpTo+10)
+	}
+	m := newPane(src, 80, 21)
+	m = show(m, f)
+	m.nav.SetCursor(pane.CountUpTo - 40)
+	m, _ = drive.Loop(m, update, m.ensureWindow())
+	if c := m.Counts(); !c.More {
+		t.Fatalf("counted in full 40 rows before the cap: %+v", c)
+	}
+	for range 30 {
+		m, _ = press(m, down)
+	}
+	if c := m.Counts(); c != exact {
+		t.Fatalf("counts 10 rows before the cap = %+v, want %+v", c, exact)
+	}
+	for range 20 {
+		m, _ = press(m, down)
+	}
+	if cursor, _ := m.Cursor(); cursor != pane.CountUpTo+10 {
+		t.Errorf("cursor = %d, want %d: the list stopped at the cap", cursor, pane.CountUpTo+10)
+	}
+	if _, ok := m.Selected(); !ok {
+		t.Error("no item under the cursor past the cap")
 	}
 }

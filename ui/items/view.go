@@ -1,7 +1,6 @@
 package items
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/aiwatch/aiwatch/store"
@@ -23,9 +22,9 @@ func (m Model) View() string {
 	}
 	note := ""
 	if m.loaded {
-		note = strconv.Itoa(m.counts.Total)
+		note = pane.Count(m.counts.Total, m.counts.More)
 		if m.counts.Unread > 0 {
-			note += " · " + strconv.Itoa(m.counts.Unread) + " unread"
+			note += " · " + pane.Count(m.counts.Unread, m.counts.More) + " unread"
 		}
 	}
 	lines := make([]string, 0, m.Height)

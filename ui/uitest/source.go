@@ -384,8 +384,26 @@ func (s *Source) CountItems(ctx context.Context, f store.Filter) (store.Counts, 
 	if err != nil {
 		return store.Counts{}, err
 	}
+	// As the stores do, a count may stop past f.CountUpTo, unless it is
+	// one that the stores' counters hold: all items, or one firm or
+	// alliance, unread or not.
+	g := f
+	g.Unread, g.CountUpTo = store.Any, 0
+	switch {
+	case len(g.Firms) == 1 && len(g.Alliances) == 0:
+		g.Firms = nil
+	case len(g.Alliances) == 1 && len(g.Firms) == 0:
+		g.Alliances = nil
+	}
+	upTo := f.CountUpTo
+	if g.Equal(store.Filter{}) && f.Unread != store.No {
+		upTo = 0
+	}
 	var c store.Counts
 	for i := range s.items {
+		if upTo > 0 && c.Total > upTo {
+			break
+		}
 		if s.match(&s.items[i], f) {
 			c.Total++
 			if !s.items[i].Read {
@@ -393,7 +411,7 @@ func (s *Source) CountItems(ctx context.Context, f store.Filter) (store.Counts, 
 			}
 		}
 	}
-	return c, nil
+	return c.UpTo(upTo), nil
 }
 
 // Item returns one item in full.

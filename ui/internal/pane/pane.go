@@ -94,3 +94,18 @@ func Ago(now, t time.Time) string {
 	}
 	return t.In(now.Location()).Format("2006-01-02")
 }
+
+// CountUpTo is where the panes stop counting the items a filter matches
+// and show "10000+": a common word under a firm matches a million items
+// in a team store, and counting them all costs seconds.
+const CountUpTo = 10_000
+
+// Count writes a count, with a "+" when it is a lower bound
+// (store.Counts.More): "10000+".
+func Count(n int, more bool) string {
+	s := strconv.Itoa(n)
+	if more {
+		s += "+"
+	}
+	return s
+}
