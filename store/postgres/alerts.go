@@ -193,10 +193,12 @@ func (db *DB) recordAlerts(ctx context.Context, tx pgx.Tx, found []store.Alert) 
 		index[key{a.WatchID, a.ItemID, a.EventID}] = i
 	}
 	rows, err := tx.Query(ctx, `INSERT INTO alerts (at, kind, watch_id, firm, item_id, event_id, title, detail)
-		SELECT f.* FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])
-			AS f (at, kind, watch_id, firm, item_id, event_id, title, detail)
+		SELECT f.at, f.kind, f.watch_id, f.firm, f.item_id, f.event_id, f.title, f.detail
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])
+			WITH ORDINALITY AS f (at, kind, watch_id, firm, item_id, event_id, title, detail, n)
 		WHERE EXISTS (SELECT 1 FROM watches w WHERE w.id = f.watch_id AND w.username = $9)
 			AND (f.item_id IS NULL OR EXISTS (SELECT 1 FROM items i WHERE i.id = f.item_id))
+		ORDER BY f.n -- IDs in the order found, as on SQLite: a join may reorder the rows
 		ON CONFLICT DO NOTHING
 		RETURNING id, watch_id, coalesce(item_id, 0), coalesce(event_id, 0)`,
 		at, kind, watch, firm, item, event, title, detail, db.user)
