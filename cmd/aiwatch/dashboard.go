@@ -91,34 +91,41 @@ func cmdDashboard(a *app, args []string) error {
 	} else {
 		log.SetOutput(discard{})
 	}
-	cfg, err := dashboardConfig(a, db)
-	if err != nil {
-		return err
-	}
-	cfg.Refresher = refresher{a}
 	// Other processes' writes show through a file-system notification;
 	// without one (inotify exhausted, say) the dashboard polls.
 	watchCtx, stopWatch := context.WithCancel(a.ctx)
 	defer stopWatch()
-	if ch, err := watchChanges(watchCtx, db); err == nil {
-		cfg.Changes = ch
-	} else {
+	changes, err := watchChanges(watchCtx, db)
+	if err != nil {
 		log.Printf("dashboard: no change notifications, polling instead: %v", err)
 	}
+	// The first screen's data is read while Bubble Tea sets the terminal
+	// up and starts its frame clock, so that the first frame shows it
+	// and comes one frame after the slower of the two (see startup).
+	ready := make(chan startResult, 1)
+	go func() {
+		cfg, err := dashboardConfig(a, db)
+		if err != nil {
+			ready <- startResult{err: err}
+			return
+		}
+		cfg.Refresher = refresher{a}
+		cfg.Changes = changes
+		// A load slower than the budget arrives as it would have without
+		// the preload.
+		ready <- startResult{m: ui.Preload(ui.New(cfg), preloadBudget)}
+	}()
 	// The colour profile from the environment and terminfo, at once; in
 	// tmux the full detection asks tmux for 24-bit colour in a
 	// subprocess, so it runs beside the first frame and restyles the
 	// screen if its answer differs.
 	environ := os.Environ()
 	profile := colorprofile.Detect(os.Stdout, withoutTMUX(environ))
-	// The first screen's data is read before the program starts, so that
-	// the first frame shows it; a load slower than the budget arrives
-	// as it would have without the preload.
-	m := ui.Preload(ui.New(cfg), preloadBudget)
 	// The frame rate bounds how often Bubble Tea draws, and it wakes that
 	// often even when nothing changed: display.fps trades smoothness
 	// against the idle cost.
-	p := tea.NewProgram(m, tea.WithContext(a.ctx), tea.WithColorProfile(profile), tea.WithFPS(a.cfg.Display.FPS))
+	start := &startup{ready: ready}
+	p := tea.NewProgram(start, tea.WithContext(a.ctx), tea.WithColorProfile(profile), tea.WithFPS(a.cfg.Display.FPS))
 	if os.Getenv("TMUX") != "" {
 		go func() {
 			if full := colorprofile.Detect(os.Stdout, environ); full != profile {
@@ -129,8 +136,56 @@ func cmdDashboard(a *app, args []string) error {
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("dashboard: %w", err)
 	}
-	return nil
+	return start.err
 }
+
+// startResult is the dashboard's model with its first screen's data
+// read, or why it could not be built.
+type startResult struct {
+	m   ui.Model
+	err error
+}
+
+// startup is the program's model until the dashboard's is ready: it draws
+// nothing, so the terminal stays as it was (no alternate screen, no
+// frame of empty panes), and keeps every message for the dashboard, which
+// takes them in order when it arrives (the window's size, a key pressed
+// early) and from then on is the program's model itself.
+type startup struct {
+	ready  <-chan startResult
+	queued []tea.Msg
+	err    error // the dashboard could not be built
+}
+
+// dashboardReady carries the built dashboard into the program.
+type dashboardReady startResult
+
+func (s *startup) Init() tea.Cmd {
+	return func() tea.Msg { return dashboardReady(<-s.ready) }
+}
+
+func (s *startup) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	r, ok := msg.(dashboardReady)
+	if !ok {
+		s.queued = append(s.queued, msg)
+		return s, nil
+	}
+	if r.err != nil {
+		s.err = r.err
+		return s, tea.Quit
+	}
+	var m tea.Model = r.m
+	cmds := []tea.Cmd{m.Init()}
+	for _, q := range s.queued {
+		var cmd tea.Cmd
+		m, cmd = m.Update(q)
+		cmds = append(cmds, cmd)
+	}
+	s.queued = nil
+	return m, tea.Batch(cmds...)
+}
+
+func (s *startup) View() tea.View { return tea.View{} }
 
 // preloadBudget bounds how long the dashboard waits for its first
 // screen's data before it starts drawing.

@@ -406,8 +406,9 @@ func (d *benchDriver) view() string { return ansi.Strip(d.m.View().Content) }
 
 // dashboardSession is a dashboard over a store, as cmdDashboard builds it.
 type dashboardSession struct {
-	a *app
-	d *benchDriver
+	a   *app
+	d   *benchDriver
+	cfg ui.Config
 }
 
 // openDashboard opens the store at path as aiwatch does (open, migrate,
@@ -455,7 +456,7 @@ func openDashboardWith(tb testing.TB, path, cfgPath string, mode *bidi.Mode, w, 
 	d := newBenchDriver(m)
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(m.Init())
-	return &dashboardSession{a: a, d: d}, d.view()
+	return &dashboardSession{a: a, d: d, cfg: cfg}, d.view()
 }
 
 func (s *dashboardSession) close() {
