@@ -132,6 +132,16 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 	// and each row on a lossy page is checked again.
 	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	cfg.ConnConfig.RuntimeParams["work_mem"] = "32MB"
+	// A capped count of a common search under a firm (store.Filter's
+	// CountUpTo) is best read down the firm's tag rows, each item looked
+	// up by its key; at the default random_page_cost of 4, costed for
+	// spinning disks, the planner hashes every one of the firm's rows
+	// instead (0.8 s against 0.2 s at 1M items). 1.1 is the usual figure
+	// for SSDs and for a store that fits in memory. A DSN that sets it
+	// (random_page_cost=4) keeps its own.
+	if _, ok := cfg.ConnConfig.RuntimeParams["random_page_cost"]; !ok {
+		cfg.ConnConfig.RuntimeParams["random_page_cost"] = "1.1"
+	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "aiwatch"
 	}

@@ -96,6 +96,15 @@ func shortWords(term string) (words []string, cjk bool) {
 	return words, cjk
 }
 
+// gramsOf returns the column that holds the CJK grams of a search
+// column (x.search: x.cjk).
+func gramsOf(col string) string {
+	if t, ok := strings.CutSuffix(col, ".search"); ok {
+		return t + ".cjk"
+	}
+	return `cjk_grams(` + col + `)`
+}
+
 // searchMatch returns the condition that col (lower-cased text, see
 // searchText) holds term, as store/sqlite decides it. A term of three or
 // more characters, or one all of CJK characters, matches as a substring:
@@ -109,11 +118,12 @@ func searchMatch(q *argList, col, term string) string {
 	allCJK := strings.IndexFunc(lt, func(r rune) bool { return !cjkRune(r) }) < 0
 	n := utf8.RuneCountInString(lt)
 	if n <= 2 && lt != "" && strings.IndexFunc(lt, func(r rune) bool { return !inCJKGrams(r) }) < 0 {
-		// One or two CJK characters hold no trigram: cjk_grams's index
-		// (migration 0004) holds every character and adjacent pair of
-		// the column's CJK runs, which is exactly where such a term can
-		// be found, so it decides alone (为华 is no pair of 华为技术).
-		return `cjk_grams(` + col + `) @> ` + q.arg([]string{lt}) + `::text[]`
+		// One or two CJK characters hold no trigram: the cjk column
+		// (cjk_grams, migrations 0004 and 0005) holds every character and
+		// adjacent pair of the search text's CJK runs, which is exactly
+		// where such a term can be found, so it decides alone (为华 is no
+		// pair of 华为技术), from its index or row by row.
+		return gramsOf(col) + ` @> ` + q.arg([]string{lt}) + `::text[]`
 	}
 	if n >= 3 || allCJK {
 		return sub()
