@@ -445,7 +445,10 @@ func (a *app) store() (store.Backend, error) {
 func (a *app) openStore(loc string) (store.Backend, error) {
 	if postgres.IsDSN(loc) {
 		a.dsn = loc
-		db, err := postgres.Open(a.ctx, loc, postgres.Options{User: userName(a.cfg.User, a.getenv), ReadOnly: a.open.ReadOnly})
+		db, err := postgres.Open(a.ctx, loc, postgres.Options{User: userName(a.cfg.User, a.getenv), ReadOnly: a.open.ReadOnly,
+			Migrating: func(have, want int) {
+				fmt.Fprintf(a.stderr, "aiwatch: updating the team store from schema %d to %d; on a large store this takes minutes\n", have, want)
+			}})
 		if err != nil {
 			return nil, err
 		}

@@ -47,6 +47,10 @@ type Options struct {
 	ReadOnly bool
 	// MaxConns bounds the pool; 0 is 8.
 	MaxConns int32
+	// Migrating, unless nil, is told once before a store written by an
+	// older aiwatch is migrated, with the versions: on a large store a
+	// migration can take minutes (0005 rewrites the items).
+	Migrating func(have, want int)
 }
 
 // DB is an open team store.
@@ -280,6 +284,9 @@ func (db *DB) init(ctx context.Context, o Options) error {
 	}
 	if o.ReadOnly {
 		return fmt.Errorf("postgres: %s needs migrating and was opened read-only: %w", db.loc, store.ErrReadOnly)
+	}
+	if have > 0 && o.Migrating != nil {
+		o.Migrating(have, newest)
 	}
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {

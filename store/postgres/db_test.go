@@ -107,3 +107,62 @@ func TestConnectErrorIsOneLine(t *testing.T) {
 		t.Errorf("error = %q", msg)
 	}
 }
+
+// TestOpenSaysItMigrates: opening a store an older aiwatch wrote says
+// so once, before the migration, which keeps the items and their search:
+// here migration 0005, from a store at schema 4 holding a Chinese item.
+func TestOpenSaysItMigrates(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	var told [][2]int
+	say := func(have, want int) { told = append(told, [2]int{have, want}) }
+	db, err := postgres.Open(ctx, dsn, postgres.Options{User: "alice", Migrating: say})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(told) != 0 {
+		t.Errorf("creating a store was told as a migration: %v", told)
+	}
+	_, want, _ := db.SchemaVersion(ctx)
+	feed, err := db.AddFeed(ctx, store.Feed{URL: "https://example.org/zh.xml", Title: "zh", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveItems(ctx, feed, []store.Item{{Key: "a", Title: "华为昇腾生态大会", Published: monday}}); err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 4: the grams as 0004 indexed them, with no column.
+	for _, s := range []string{
+		`ALTER TABLE items DROP COLUMN cjk`, `ALTER TABLE articles DROP COLUMN cjk`,
+		`CREATE INDEX items_cjk ON items USING gin (cjk_grams(search))`,
+		`CREATE INDEX articles_cjk ON articles USING gin (cjk_grams(search))`,
+		`UPDATE meta SET value = '4' WHERE key = 'schema'`,
+	} {
+		if _, err := db.Pool().Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	db.Close()
+
+	db, err = postgres.Open(ctx, dsn, postgres.Options{User: "alice", Migrating: say})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if len(told) != 1 || told[0] != [2]int{4, want} {
+		t.Errorf("told %v, want once, from 4 to %d", told, want)
+	}
+	for term, n := range map[string]int{"华为": 1, "昇": 1, "为华": 0} {
+		if c, err := db.CountItems(ctx, store.Filter{Text: []string{term}}); err != nil || c.Total != n {
+			t.Errorf("after the migration %s counts %+v, %v; want %d", term, c, err, n)
+		}
+	}
+	db2, err := postgres.Open(ctx, dsn, postgres.Options{User: "bob", Migrating: say})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db2.Close()
+	if len(told) != 1 {
+		t.Errorf("opening a migrated store was told as a migration: %v", told)
+	}
+}
