@@ -78,7 +78,15 @@ func cmdDashboard(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer func() { db.Close(); a.db = nil }()
+	var start *startup
+	defer func() {
+		// A dashboard left before it was ready may still be reading
+		// (a slow server): the process is ending, so it is not waited for.
+		if start == nil || !start.left {
+			db.Close()
+		}
+		a.db = nil
+	}()
 	if !a.isTerminal(a.stdout) {
 		return errors.New("the dashboard needs a terminal; for scripts use aiwatch items, firms or alliances (aiwatch help)")
 	}
@@ -124,7 +132,7 @@ func cmdDashboard(a *app, args []string) error {
 	// The frame rate bounds how often Bubble Tea draws, and it wakes that
 	// often even when nothing changed: display.fps trades smoothness
 	// against the idle cost.
-	start := &startup{ready: ready}
+	start = &startup{ready: ready}
 	p := tea.NewProgram(start, tea.WithContext(a.ctx), tea.WithColorProfile(profile), tea.WithFPS(a.cfg.Display.FPS))
 	if os.Getenv("TMUX") != "" {
 		go func() {
@@ -150,11 +158,13 @@ type startResult struct {
 // nothing, so the terminal stays as it was (no alternate screen, no
 // frame of empty panes), and keeps every message for the dashboard, which
 // takes them in order when it arrives (the window's size, a key pressed
-// early) and from then on is the program's model itself.
+// early) and from then on is the program's model itself. Only ctrl+c is
+// its own: it quits at once.
 type startup struct {
 	ready  <-chan startResult
 	queued []tea.Msg
 	err    error // the dashboard could not be built
+	left   bool  // ctrl+c before the dashboard was ready
 }
 
 // dashboardReady carries the built dashboard into the program.
@@ -167,6 +177,12 @@ func (s *startup) Init() tea.Cmd {
 func (s *startup) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	r, ok := msg.(dashboardReady)
 	if !ok {
+		// ctrl+c leaves at once: the terminal is the program's, so it
+		// is a key, not a signal, and a slow server must not hold it.
+		if k, isKey := msg.(tea.KeyPressMsg); isKey && k.String() == "ctrl+c" {
+			s.left = true
+			return s, tea.Quit
+		}
 		s.queued = append(s.queued, msg)
 		return s, nil
 	}

@@ -72,3 +72,19 @@ func TestStartupQuitsWithTheError(t *testing.T) {
 		t.Errorf("the error kept is %v, want %v", start.err, want)
 	}
 }
+
+// TestStartupCtrlCLeavesAtOnce: ctrl+c before the dashboard is ready
+// quits without waiting for it (a slow server must not hold the terminal).
+func TestStartupCtrlCLeavesAtOnce(t *testing.T) {
+	start := &startup{ready: make(chan startResult)}
+	m, cmd := start.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if m != start || cmd == nil || !start.left {
+		t.Fatalf("ctrl+c before the dashboard was ready answered %T, %v (left %v)", m, cmd, start.left)
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("ctrl+c before the dashboard was ready does not quit")
+	}
+	if len(start.queued) != 0 {
+		t.Errorf("ctrl+c was kept for the dashboard: %v", start.queued)
+	}
+}
