@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiwatch/aiwatch/feeds"
 	"github.com/aiwatch/aiwatch/store"
+	"github.com/aiwatch/aiwatch/store/postgres"
 	"github.com/aiwatch/aiwatch/ui"
 )
 
@@ -74,51 +75,77 @@ func (r refresher) Refresh(ctx context.Context, progress func(ui.RefreshProgress
 
 func cmdDashboard(a *app, args []string) error {
 	a.open.SoftHeapLimit = dashboardHeapLimit
-	db, err := a.store()
+	loc, err := storeLocation(a.dbFlag, a.getenv, a.cfg.Store.DSN)
 	if err != nil {
 		return err
 	}
+	// A store file opens beside the terminal's set-up, in the start-up
+	// goroutine: its errors still come before anything is drawn. A team
+	// store opens first, as for every command: a connection or a
+	// migration may take long and says so on stderr, which the program's
+	// terminal must not get; and without a terminal the store's own error
+	// comes first.
+	var db store.Backend
+	if postgres.IsDSN(loc) || !a.isTerminal(a.stdout) {
+		if db, err = a.store(); err != nil {
+			return err
+		}
+	}
 	var start *startup
 	defer func() {
-		// A dashboard left before it was ready may still be reading
-		// (a slow server): the process is ending, so it is not waited for.
-		if start == nil || !start.left {
-			db.Close()
+		// A dashboard left before it was ready may still be opening the
+		// store or reading (a slow server): the process is ending, so
+		// it is not waited for.
+		if start != nil && !start.got {
+			return
+		}
+		if a.db != nil {
+			a.db.Close()
 		}
 		a.db = nil
 	}()
 	if !a.isTerminal(a.stdout) {
 		return errors.New("the dashboard needs a terminal; for scripts use aiwatch items, firms or alliances (aiwatch help)")
 	}
-	// Details go to a log file beside the store (or, for a store on a
-	// server, in the state folder), never to the screen; a PostgreSQL
-	// password never reaches it.
-	if lf := openLog(db, a.getenv); lf != nil {
-		log.SetOutput(redactingWriter{a, lf})
-		defer lf.Close()
-	} else {
-		log.SetOutput(discard{})
-	}
-	// Other processes' writes show through a file-system notification;
-	// without one (inotify exhausted, say) the dashboard polls.
+	// Nothing reaches the screen from the log, before its file is open or
+	// after.
+	log.SetOutput(discard{})
 	watchCtx, stopWatch := context.WithCancel(a.ctx)
 	defer stopWatch()
-	changes, err := watchChanges(watchCtx, db)
-	if err != nil {
-		log.Printf("dashboard: no change notifications, polling instead: %v", err)
-	}
 	// The first screen's data is read while Bubble Tea sets the terminal
 	// up and starts its frame clock, so that the first frame shows it
 	// and comes one frame after the slower of the two (see startup).
 	ready := make(chan startResult, 1)
 	go func() {
+		db := db
+		if db == nil {
+			var err error
+			if db, err = a.store(); err != nil {
+				ready <- startResult{err: err}
+				return
+			}
+		}
+		// Details go to a log file beside the store (or, for a store on
+		// a server, in the state folder), never to the screen; a
+		// PostgreSQL password never reaches it. The file stays open for
+		// the process's life.
+		if lf := openLog(db, a.getenv); lf != nil {
+			log.SetOutput(redactingWriter{a, lf})
+		}
 		cfg, err := dashboardConfig(a, db)
 		if err != nil {
 			ready <- startResult{err: err}
 			return
 		}
 		cfg.Refresher = refresher{a}
-		cfg.Changes = changes
+		// Other processes' writes show through a file-system
+		// notification; without one (inotify exhausted, say) the
+		// dashboard polls.
+		if ch, err := watchChanges(watchCtx, db); err == nil {
+			cfg.Changes = ch
+		} else {
+			log.Printf("dashboard: no change notifications, polling instead: %v", err)
+		}
 		// A load slower than the budget arrives as it would have without
 		// the preload.
 		ready <- startResult{m: ui.Preload(ui.New(cfg), preloadBudget)}
@@ -165,6 +192,7 @@ type startup struct {
 	queued []tea.Msg
 	err    error // the dashboard could not be built
 	left   bool  // ctrl+c before the dashboard was ready
+	got    bool  // the start-up goroutine's answer came, and it is done
 }
 
 // dashboardReady carries the built dashboard into the program.
@@ -186,6 +214,7 @@ func (s *startup) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.queued = append(s.queued, msg)
 		return s, nil
 	}
+	s.got = true
 	if r.err != nil {
 		s.err = r.err
 		return s, tea.Quit
