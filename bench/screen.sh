@@ -4,8 +4,9 @@
 # cache with the same generated items (served from 127.0.0.1), then:
 #
 #   - first screen: the time from starting the program in a tmux pane to
-#     the first capture of the pane that shows its content (aiwatch: the
-#     alliances pane with an alliance's name; newsboat: its feed list),
+#     the moment tmux reads the output that shows its content (aiwatch:
+#     the alliances pane with an alliance's name; newsboat: its feed
+#     list), as a tmux control client is told of it,
 #     ROUNDS times each, the two tools in turn; the floor is the same
 #     measure of a shell script that prints one line;
 #   - idle CPU: the CPU time the open program used over IDLE seconds with
@@ -80,24 +81,41 @@ EOF
 }
 
 # first CMD PATTERN: ms from starting CMD in a pane to PATTERN on screen.
+# A tmux control client (-C) is told of every byte the pane writes, the
+# moment tmux reads it, so nothing polls: a loop of capture-pane calls
+# would start hundreds of processes a second beside the program under
+# test, on the same cores (it added about 25 ms to aiwatch's first screen
+# on the 2-core test machine, whose start-up runs on several threads).
 first() {
-	local start end
 	tmux -L "$sock" kill-server 2>/dev/null || true
-	tmux -L "$sock" new -d -s s -x 120 -y 40 "sleep 0.3; date +%s%N > $work/start; exec $1"
-	local deadline=$(($(date +%s) + 30))
-	end=""
-	while [ "$(date +%s)" -lt "$deadline" ]; do
-		if [ -s "$work/start" ] && tmux -L "$sock" capture-pane -p -t s 2>/dev/null | grep -q "$2"; then
-			end=$(date +%s%N)
-			break
-		fi
-		sleep 0.002
-	done
-	start=$(cat "$work/start")
+	tmux -L "$sock" -f /dev/null new -d -s s -x 120 -y 40 "sleep 0.3; date +%s%N > $work/start; exec $1"
+	python3 - "$sock" "$2" "$work/start" <<'EOF'
+import re, subprocess, sys, time
+sock, pattern, startfile = sys.argv[1], sys.argv[2].encode(), sys.argv[3]
+client = subprocess.Popen(["tmux", "-L", sock, "-C", "attach", "-t", "s"],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+client.stdin.write(b"refresh-client -C 120x40\n")
+client.stdin.flush()
+seen, end, deadline = b"", None, time.time() + 30
+octal = re.compile(rb"\\([0-7]{3})")
+while time.time() < deadline:
+    line = client.stdout.readline()
+    if not line:
+        break
+    if line.startswith(b"%output "):
+        seen += octal.sub(lambda m: bytes([int(m.group(1), 8)]), line.rstrip(b"\n").split(b" ", 2)[2])
+        if pattern in seen:
+            end = time.time_ns()
+            break
+client.kill()
+if end is None:
+    print(f"screen.sh: {pattern.decode()!r} never showed", file=sys.stderr)
+    print(999999)
+else:
+    print((end - int(open(startfile).read())) // 1_000_000)
+EOF
 	rm -f "$work/start"
 	tmux -L "$sock" kill-server 2>/dev/null || true
-	if [ -z "$end" ]; then echo "screen.sh: \"$2\" never showed for: $1" >&2; echo 999999; return; fi
-	echo $(((end - start) / 1000000))
 }
 
 # idle CMD PATTERN: the share of one core CMD uses over IDLE s, once drawn.
