@@ -159,7 +159,7 @@ func TestRemappedKeyProgram(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestCountsThatStopShowAPlus: a search matching more than
-// pane.CountUpTo (10,000) items says so with a "+" in the view's row, the news
+// pane.CountUpTo (1,000) items says so with a "+" in the view's row, the news
 // pane's title, the filter bar and the "mark all read" question.
 func TestCountsThatStopShowAPlus(t *testing.T) {
 	src := uitest.NewLarge(100_000)
@@ -171,10 +171,10 @@ func TestCountsThatStopShowAPlus(t *testing.T) {
 	m = press(m, "/")
 	m = typeText(m, "huawei")
 	s := screen(m)
-	if !strings.Contains(s, "10000+ matches") {
+	if !strings.Contains(s, "1000+ matches") {
 		t.Errorf("the filter bar does not say its count stopped:\n%s", s)
 	}
-	if !regexp.MustCompile(`3 News .* 10000\+ · \d+\+ unread`).MatchString(s) {
+	if !regexp.MustCompile(`3 News .* 1000\+ · \d+\+ unread`).MatchString(s) {
 		t.Errorf("the news title does not say its count stopped:\n%s", s)
 	}
 	m = press(m, "enter", "3", "R")

@@ -84,7 +84,7 @@ func loadViews(src ViewSource, parse ParseFunc, counts map[string]store.Counts) 
 }
 
 // countUpTo lets a view's count stop where the news pane's does: the
-// row shows "10000+ unread".
+// row shows "900+ unread".
 func countUpTo(f store.Filter) store.Filter {
 	f.CountUpTo = pane.CountUpTo
 	return f

@@ -278,7 +278,7 @@ func TestMovesDuringAReloadAreKept(t *testing.T) {
 }
 
 // TestCountStopsUntilTheEndIsNear: a search matching many items is
-// counted up to pane.CountUpTo and shown as "10000+"; moving near the end,
+// counted up to pane.CountUpTo and shown as "1000+"; moving near the end,
 // or G, counts it in full, and G then lands on the last match.
 func TestCountStopsUntilTheEndIsNear(t *testing.T) {
 	src := uitest.NewLarge(100_000)
@@ -294,7 +294,7 @@ func TestCountStopsUntilTheEndIsNear(t *testing.T) {
 	if c.Total != pane.CountUpTo || !c.More {
 		t.Fatalf("counts = %+v, want %d and more", c, pane.CountUpTo)
 	}
-	if v := ansi.Strip(m.View()); !strings.Contains(v, "10000+ · ") || !strings.Contains(v, "+ unread") {
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "1000+ · ") || !strings.Contains(v, "+ unread") {
 		t.Errorf("the title does not say the count stopped:\n%s", v)
 	}
 	full := func() int {
