@@ -72,7 +72,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Batch(m.syncNews(), m.syncReader())
-	case items.LoadedMsg, items.CountsMsg:
+	case items.LoadedMsg, items.CountsMsg, items.FullCountMsg:
 		m.items, cmd = m.items.Update(msg)
 		m.filter.SetCounts(m.items.Counts())
 		return m, cmd

@@ -160,7 +160,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestCountsThatStopShowAPlus: a search matching more than
 // pane.CountUpTo (1,000) items says so with a "+" in the view's row, the news
-// pane's title, the filter bar and the "mark all read" question.
+// pane's title, the filter bar and the "mark all read" question; G in the
+// news counts them in full and goes to the last.
 func TestCountsThatStopShowAPlus(t *testing.T) {
 	src := uitest.NewLarge(100_000)
 	vs := &viewStore{views: []store.View{{Name: "Huawei words", Query: "huawei", Source: "file"}}}
@@ -181,4 +182,18 @@ func TestCountsThatStopShowAPlus(t *testing.T) {
 	if s := screen(m); !regexp.MustCompile(`Mark \d+\+ items in this view read\?`).MatchString(s) {
 		t.Errorf("mark all read does not say the count is a lower bound:\n%s", s)
 	}
+	m = press(m, "esc")
+	// G in the news counts the matches in full and goes to the last.
+	exact, _ := src.CountItems(context.Background(), m.items.Filter())
+	m = press(m, "G")
+	if c := m.items.Counts(); c != exact {
+		t.Errorf("after G the news counts %+v, want the full %+v", c, exact)
+	}
+	if !regexp.MustCompile(`3 News .* ` + itoa(exact.Total) + ` · \d+ unread`).MatchString(screen(m)) {
+		t.Errorf("after G the news title does not show the full count %d:\n%s", exact.Total, screen(m))
+	}
+	if cursor, _ := m.items.Cursor(); cursor != exact.Total-1 {
+		t.Errorf("after G the cursor is on %d, want the last match, %d", cursor, exact.Total-1)
+	}
+
 }

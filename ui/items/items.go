@@ -68,8 +68,10 @@ type MarkedMsg struct {
 // The pane counts a filter's items up to pane.CountUpTo, and counts them
 // all once the list is scrolled near that far.
 
-// exactCountMsg carries the exact counts of filter generation gen.
-type exactCountMsg struct {
+// FullCountMsg carries the full counts of filter generation gen, once the
+// list was scrolled near the end of a count that stopped. The root passes
+// it to the pane, as it does LoadedMsg.
+type FullCountMsg struct {
 	gen    int
 	counts store.Counts
 	err    error
@@ -252,7 +254,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.Seq == m.seq {
 			m.counts = msg.Counts
 		}
-	case exactCountMsg:
+	case FullCountMsg:
 		if msg.gen != m.gen {
 			return m, nil
 		}
@@ -344,7 +346,7 @@ func (m *Model) countAll() tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("items: unable to count items: %w", err)
 		}
-		return exactCountMsg{gen: gen, counts: c, err: err}
+		return FullCountMsg{gen: gen, counts: c, err: err}
 	}
 }
 
