@@ -65,12 +65,10 @@ type MarkedMsg struct {
 	Err     error
 }
 
-// The pane counts a filter's items up to pane.CountUpTo, and counts them
-// all once the list is scrolled near that far.
-
-// FullCountMsg carries the full counts of filter generation gen, once the
-// list was scrolled near the end of a count that stopped. The root passes
-// it to the pane, as it does LoadedMsg.
+// FullCountMsg carries the full counts of filter generation gen. The pane
+// counts a filter's items up to pane.CountUpTo, and counts them all once
+// the list is scrolled near that far or G is pressed. The root passes it
+// to the pane, as it does LoadedMsg.
 type FullCountMsg struct {
 	gen    int
 	counts store.Counts
