@@ -102,3 +102,30 @@ func TestFilterAnd(t *testing.T) {
 		t.Errorf("an empty filter and an Until: %+v", got)
 	}
 }
+
+func TestFilterCounterKey(t *testing.T) {
+	tests := []struct {
+		name   string
+		f      Filter
+		kind   EntityKind
+		entity string
+		ok     bool
+	}{
+		{"all items", Filter{}, "", "", true},
+		{"all unread, a page of them, capped", Filter{Unread: Yes, Limit: 50, Offset: 10, CountUpTo: 1000}, "", "", true},
+		{"one firm", Filter{Firms: []string{"huawei"}}, KindFirm, "huawei", true},
+		{"one alliance, unread", Filter{Alliances: []string{"model-chip"}, Unread: Yes}, KindAlliance, "model-chip", true},
+		{"read items are not counted", Filter{Unread: No}, "", "", false},
+		{"two firms", Filter{Firms: []string{"huawei", "biren"}}, "", "", false},
+		{"a firm and an alliance", Filter{Firms: []string{"huawei"}, Alliances: []string{"model-chip"}}, "", "", false},
+		{"a firm and a search", Filter{Firms: []string{"huawei"}, Text: []string{"华为"}}, KindFirm, "huawei", false},
+		{"no item", Filter{IDs: []int64{}}, "", "", false},
+		{"every copy", Filter{AllCopies: true}, "", "", false},
+	}
+	for _, tc := range tests {
+		kind, entity, ok := tc.f.CounterKey()
+		if ok != tc.ok || (ok && (kind != tc.kind || entity != tc.entity)) {
+			t.Errorf("%s: CounterKey = %q, %q, %v; want %q, %q, %v", tc.name, kind, entity, ok, tc.kind, tc.entity, tc.ok)
+		}
+	}
+}

@@ -432,6 +432,23 @@ func (f Filter) Equal(g Filter) bool {
 		f.Limit == g.Limit && f.Offset == g.Offset && f.CountUpTo == g.CountUpTo
 }
 
+// CounterKey reports whether the stores' counters hold f's counts, and
+// under which key: they do for all items (kind ""), or for the items of
+// one firm or one alliance, unread or not. Limit, Offset and CountUpTo
+// select nothing and are not looked at. Both backends answer such a
+// count from their counters, exactly, whatever CountUpTo says.
+func (f Filter) CounterKey() (kind EntityKind, entity string, ok bool) {
+	g := f
+	g.Unread, g.CountUpTo, g.Limit, g.Offset = Any, 0, 0, 0
+	switch {
+	case len(g.Firms) == 1 && len(g.Alliances) == 0:
+		kind, entity, g.Firms = KindFirm, g.Firms[0], nil
+	case len(g.Alliances) == 1 && len(g.Firms) == 0:
+		kind, entity, g.Alliances = KindAlliance, g.Alliances[0], nil
+	}
+	return kind, entity, g.Equal(Filter{}) && f.Unread != No
+}
+
 // And joins two filters: an item must meet both. The later of the two
 // Since and the earlier Until hold; of two contradicting tristates
 // (is:read and is:unread), f's holds; g's IDs, when set, replace f's.

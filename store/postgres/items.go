@@ -148,21 +148,14 @@ func (db *DB) countItems(ctx context.Context, f store.Filter) (store.Counts, err
 	return c.UpTo(f.CountUpTo), err
 }
 
-// counted reports whether f counts all items, or the items of one firm
-// or alliance, unread or not: the counts the per-tag counts hold, under
-// kind ("" for all items) and entity.
+// counted is store.Filter.CounterKey, with the counters' kind names
+// ("" for all items, "firm", "ally").
 func counted(f store.Filter) (kind, entity string, ok bool) {
-	g := f
-	g.Unread, g.CountUpTo = store.Any, 0
-	switch {
-	case len(g.Firms) == 1 && len(g.Alliances) == 0:
-		kind, entity = string(store.KindFirm), g.Firms[0]
-		g.Firms = nil
-	case len(g.Alliances) == 1 && len(g.Firms) == 0:
-		kind, entity = "ally", g.Alliances[0]
-		g.Alliances = nil
+	k, entity, ok := f.CounterKey()
+	if k == store.KindAlliance {
+		return "ally", entity, ok // the counters' own name for alliances
 	}
-	return kind, entity, g.Equal(store.Filter{}) && f.Unread != store.No
+	return string(k), entity, ok
 }
 
 // storedMention is one mention as item_tags.mentions holds it, a JSON array

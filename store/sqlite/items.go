@@ -673,28 +673,14 @@ func tagCount(cs []cond, drive int) (unread, body string, args []any, ok bool) {
 	return unread, q, args, true
 }
 
-// counted reports whether the counters hold f's counts, and under which
-// key: they do for all items, or the items of one firm or alliance,
-// unread or not.
+// counted is store.Filter.CounterKey, with the counters' kind names
+// ("" for all items, "firm", "ally").
 func counted(f store.Filter) (kind, entity string, ok bool) {
-	g := f
-	g.Unread, g.CountUpTo = store.Any, 0
-	switch {
-	case len(g.Firms) == 1 && len(g.Alliances) == 0:
-		kind, entity = string(store.KindFirm), g.Firms[0]
-		g.Firms = nil
-	case len(g.Alliances) == 1 && len(g.Firms) == 0:
-		kind, entity = "ally", g.Alliances[0]
-		g.Alliances = nil
+	k, entity, ok := f.CounterKey()
+	if k == store.KindAlliance {
+		return "ally", entity, ok // the counters' own name for alliances
 	}
-	return kind, entity, isEmptyFilter(g) && f.Unread != store.No
-}
-
-func isEmptyFilter(f store.Filter) bool {
-	return len(f.Text)+len(f.NotText)+len(f.Firms)+len(f.NotFirms)+len(f.Alliances)+len(f.NotAlliances)+
-		len(f.Lists)+len(f.NotLists)+len(f.Langs)+len(f.NotLangs)+len(f.Feeds)+len(f.NotFeeds) == 0 &&
-		f.Since.IsZero() && f.Until.IsZero() && f.Unread == store.Any && f.Starred == store.Any &&
-		f.Sanctions == store.Any && f.IDs == nil && !f.AllCopies
+	return string(k), entity, ok
 }
 
 // Item returns one item with its full text and mentions.

@@ -434,7 +434,7 @@ func (s *suite) countUpTo(t *testing.T) {
 	}
 	for _, f := range filters {
 		exact := count(t, db, f)
-		_, _, fromCounters := counterKey(f)
+		_, _, fromCounters := f.CounterKey()
 		for _, upTo := range []int{1, 3, exact.Total - 1, exact.Total, exact.Total + 1} {
 			if upTo <= 0 {
 				continue
@@ -454,18 +454,4 @@ func (s *suite) countUpTo(t *testing.T) {
 			}
 		}
 	}
-}
-
-// counterKey reports whether both backends answer f from their counters:
-// all items, or one firm or alliance, unread or not.
-func counterKey(f store.Filter) (kind, entity string, ok bool) {
-	g := f
-	g.Unread, g.CountUpTo = store.Any, 0
-	switch {
-	case len(g.Firms) == 1 && len(g.Alliances) == 0:
-		kind, entity, g.Firms = "firm", g.Firms[0], nil
-	case len(g.Alliances) == 1 && len(g.Firms) == 0:
-		kind, entity, g.Alliances = "ally", g.Alliances[0], nil
-	}
-	return kind, entity, g.Equal(store.Filter{}) && f.Unread != store.No
 }

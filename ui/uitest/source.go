@@ -387,16 +387,8 @@ func (s *Source) CountItems(ctx context.Context, f store.Filter) (store.Counts, 
 	// As the stores do, a count may stop past f.CountUpTo, unless it is
 	// one that the stores' counters hold: all items, or one firm or
 	// alliance, unread or not.
-	g := f
-	g.Unread, g.CountUpTo = store.Any, 0
-	switch {
-	case len(g.Firms) == 1 && len(g.Alliances) == 0:
-		g.Firms = nil
-	case len(g.Alliances) == 1 && len(g.Firms) == 0:
-		g.Alliances = nil
-	}
 	upTo := f.CountUpTo
-	if g.Equal(store.Filter{}) && f.Unread != store.No {
+	if _, _, ok := f.CounterKey(); ok {
 		upTo = 0
 	}
 	var c store.Counts
