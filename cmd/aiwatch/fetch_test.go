@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -870,31 +868,20 @@ func TestFetchLimitsItsMemory(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var set []int64
-			var out, errb bytes.Buffer
-			e := env{
-				stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
-				getenv: func(k string) string {
-					switch k {
-					case "AIWATCH_DB":
-						return db
-					case "GOMEMLIMIT":
-						return tc.gomemlimit
-					}
-					return ""
-				},
-				now:        func() time.Time { return testNow },
-				isTerminal: func(io.Writer) bool { return false },
-				memoryLimit: func(n int64) int64 {
-					if n < 0 {
-						return tc.current
-					}
-					set = append(set, n)
-					return tc.current
-				},
+			vars := map[string]string{"AIWATCH_DB": db}
+			if tc.gomemlimit != "" {
+				vars["GOMEMLIMIT"] = tc.gomemlimit
 			}
 			// A fetch of a feed that is not there: the limit is set
 			// before the store is asked anything.
-			run(context.Background(), []string{"fetch", "--feed", "999999"}, e)
+			runEnvWith(t, vars, func(e *env) {
+				e.memoryLimit = func(n int64) int64 {
+					if n >= 0 {
+						set = append(set, n)
+					}
+					return tc.current
+				}
+			}, "fetch", "--feed", "999999")
 			if !slices.Equal(set, tc.want) {
 				t.Errorf("limits set %v, want %v", set, tc.want)
 			}

@@ -26,6 +26,12 @@ import (
 // a HOME of its own unless vars names one).
 func runEnv(t testing.TB, vars map[string]string, args ...string) result {
 	t.Helper()
+	return runEnvWith(t, vars, nil, args...)
+}
+
+// runEnvWith is runEnv with the env changed by adjust first, unless nil.
+func runEnvWith(t testing.TB, vars map[string]string, adjust func(*env), args ...string) result {
+	t.Helper()
 	home := t.TempDir()
 	var out, errb bytes.Buffer
 	e := env{
@@ -41,6 +47,9 @@ func runEnv(t testing.TB, vars map[string]string, args ...string) result {
 		},
 		now:        func() time.Time { return testNow },
 		isTerminal: func(io.Writer) bool { return false },
+	}
+	if adjust != nil {
+		adjust(&e)
 	}
 	code := run(context.Background(), args, e)
 	return result{code, out.String(), errb.String()}
