@@ -97,13 +97,8 @@ func shortWords(term string) (words []string, cjk bool) {
 }
 
 // gramsOf returns the column that holds the CJK grams of a search
-// column (x.search: x.cjk).
-func gramsOf(col string) string {
-	if t, ok := strings.CutSuffix(col, ".search"); ok {
-		return t + ".cjk"
-	}
-	return `cjk_grams(` + col + `)`
-}
+// column: x.search's are x.cjk (items and articles both have them).
+func gramsOf(col string) string { return strings.TrimSuffix(col, ".search") + ".cjk" }
 
 // searchMatch returns the condition that col (lower-cased text, see
 // searchText) holds term, as store/sqlite decides it. A term of three or
