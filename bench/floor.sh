@@ -2,7 +2,8 @@
 # floor.sh: product issue 16's figures, aiwatch beside newsboat, in one
 # run, ending with one summary line of ratios:
 #
-#   1. cold fetch time and peak RSS on 50 feeds of 200 heavy items
+#   1. cold fetch time and peak RSS on 50 feeds of 200 heavy items, and
+#      that peak split into anonymous and file-backed memory
 #      (a headline and about 400 bytes of English, Chinese and Arabic
 #      naming firms), bench/newsboat.sh FEEDS=50 ITEMS=200 BIG=0 HEAVY=1;
 #   2. the same on one feed of 20,000 heavy items, 15 MB, which aiwatch
@@ -51,8 +52,14 @@ def fetch(path):
     rss = [ra / rn for _, _, ra, rn in rows]
     ca = statistics.median(r[0] for r in rows)
     ra = statistics.median(r[2] for r in rows) / 1024
-    return (f"cold {ca:.2f} s = x{statistics.median(ct):.2f} newsboat's time ({min(ct):.2f} to {max(ct):.2f}; target <= 0.20), "
-            f"peak RSS {ra:.0f} MiB = x{statistics.median(rss):.2f} ({min(rss):.2f} to {max(rss):.2f}; target <= 1)")
+    s = (f"cold {ca:.2f} s = x{statistics.median(ct):.2f} newsboat's time ({min(ct):.2f} to {max(ct):.2f}; target <= 0.20), "
+         f"peak RSS {ra:.0f} MiB = x{statistics.median(rss):.2f} ({min(rss):.2f} to {max(rss):.2f}; target <= 1)")
+    split = [list(map(int, l.split()[1:])) for l in open(path) if l.strip().startswith("split:")]
+    if split:
+        a, af, n, nf, a0, a0f, _, _ = split[-1]
+        s += (f" [anonymous {a / 1024:.0f} MiB = x{a / max(n, 1):.2f} newsboat's, file-backed {af / 1024:.0f} MiB = x{af / max(nf, 1):.2f}; "
+              f"aiwatch version alone {(a0 + a0f) / 1024:.0f} MiB]")
+    return s
 
 parts = ["50x200 heavy: " + fetch(sys.argv[1]), "20k heavy: " + fetch(sys.argv[2])]
 for l in open(sys.argv[3]):

@@ -20,6 +20,13 @@
 #   ROUNDS=2             rounds; the order of the two tools alternates
 #   AIWATCH=path         use this binary instead of building one
 #   KEEP=1               keep the work directory
+#   SPLIT=1              after the rounds, one more cold fetch of each tool,
+#                        untimed, sampled every 2 ms for its peak anonymous
+#                        memory (heap, stacks, caches) and its peak
+#                        file-backed memory (the binary's and libraries'
+#                        pages); and the same for each binary doing
+#                        nothing (aiwatch version, newsboat --version).
+#                        0: skip
 #
 # Needs python3, newsboat and GNU time (apt-get install -y newsboat time).
 # Nothing leaves the machine: the server listens on 127.0.0.1 only.
@@ -163,11 +170,12 @@ print(f"{wall:.2f} {rss}")
 EOF
 }
 
-run_aiwatch() {
+# prepare_aiwatch DIR: a seeded store in DIR with every reference feed
+# disabled, plus the bench feeds, and its config file.
+prepare_aiwatch() {
 	local dir=$1
 	mkdir -p "$dir"
 	local db=$dir/aiwatch.db
-	# A seeded store with every reference feed disabled, plus the bench feeds.
 	"$aiwatch" --db "$db" feeds list --json >"$dir/feeds.json"
 	python3 -c 'import json, sys; print("\n".join(str(f["id"]) for f in json.load(open(sys.argv[1])) if f["enabled"] and f["kind"] != "builtin"))' "$dir/feeds.json" |
 		while read -r id; do "$aiwatch" --db "$db" feeds disable "$id" >/dev/null; done
@@ -176,6 +184,23 @@ run_aiwatch() {
 	# asks the loopback server, which has none (one quick 404), as
 	# newsboat has nothing of the kind to do.
 	printf 'sanctions:\n  csl_url: http://127.0.0.1:%s/no-csl.csv\n' "$port" >"$dir/config.yml"
+}
+
+# newsboat_config DIR: newsboat's config file and home in DIR.
+newsboat_config() {
+	mkdir -p "$1/home"
+	cat >"$1/config" <<EOF
+reload-threads $THREADS
+max-items 0
+download-retries 1
+download-timeout 60
+EOF
+}
+
+run_aiwatch() {
+	local dir=$1
+	local db=$dir/aiwatch.db
+	prepare_aiwatch "$dir"
 	# The second and third fetches take --all: the feeds were fetched a
 	# moment ago and are not due, and without it aiwatch asks for none.
 	read -r cold_wall cold_rss < <(measure "$dir/cold.log" "$aiwatch" --db "$db" --config "$dir/config.yml" fetch --quiet --concurrency "$THREADS")
@@ -191,13 +216,7 @@ run_aiwatch() {
 
 run_newsboat() {
 	local dir=$1
-	mkdir -p "$dir/home"
-	cat >"$dir/config" <<EOF
-reload-threads $THREADS
-max-items 0
-download-retries 1
-download-timeout 60
-EOF
+	newsboat_config "$dir"
 	read -r cold_wall cold_rss < <(HOME=$dir/home measure "$dir/cold.log" newsboat -x reload -u "$urls" -c "$dir/cache.db" -C "$dir/config")
 	read -r again_wall _ < <(HOME=$dir/home measure "$dir/again.log" newsboat -x reload -u "$urls" -c "$dir/cache.db" -C "$dir/config")
 	read -r warm_wall _ < <(HOME=$dir/home measure "$dir/warm.log" newsboat -x reload -u "$urls" -c "$dir/cache.db" -C "$dir/config")
@@ -237,3 +256,45 @@ print(f"  result: {a[0]:.2f} {n[0]:.2f} {int(a[1])} {int(n[1])}")
 EOF
 	echo
 done
+
+# peak CMD...: run CMD, sampling /proc/PID/status every 2 ms; print its
+# peak RssAnon and RssFile in KiB. The two peaks need not fall at the
+# same moment, so their sum can exceed the peak RSS that time -v reports.
+peak() {
+	python3 - "$@" <<'EOF'
+import subprocess, sys, time
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+anon = file = 0
+while p.poll() is None:
+    try:
+        for line in open(f"/proc/{p.pid}/status"):
+            k, _, v = line.partition(":")
+            if k == "RssAnon":
+                anon = max(anon, int(v.split()[0]))
+            elif k == "RssFile":
+                file = max(file, int(v.split()[0]))
+    except (OSError, ValueError):
+        pass
+    time.sleep(0.002)
+if p.returncode != 0:
+    sys.exit(f"newsboat.sh: {' '.join(sys.argv[1:])} failed")
+print(anon, file)
+EOF
+}
+
+if [ "${SPLIT:-1}" != 0 ]; then
+	# Where the peak goes: memory the process allocated (anonymous) and
+	# pages of files it maps (its binary and libraries; shared, clean, and
+	# counted in RSS once touched, in 64 KiB runs by the kernel's fault-around).
+	prepare_aiwatch "$work/split/aiwatch"
+	newsboat_config "$work/split/newsboat"
+	read -r a_anon a_file < <(peak "$aiwatch" --db "$work/split/aiwatch/aiwatch.db" --config "$work/split/aiwatch/config.yml" fetch --quiet --concurrency "$THREADS")
+	read -r n_anon n_file < <(HOME=$work/split/newsboat/home peak newsboat -x reload -u "$urls" -c "$work/split/newsboat/cache.db" -C "$work/split/newsboat/config")
+	read -r a0_anon a0_file < <(peak "$aiwatch" version)
+	read -r n0_anon n0_file < <(peak newsboat --version)
+	mib() { python3 -c "print('%.1f' % ($1 / 1024))"; }
+	echo "peak memory of one more cold fetch (anonymous + file-backed):"
+	echo "  aiwatch   $(mib "$a_anon") + $(mib "$a_file") MiB   (aiwatch version alone: $(mib "$a0_anon") + $(mib "$a0_file") MiB)"
+	echo "  newsboat  $(mib "$n_anon") + $(mib "$n_file") MiB   (newsboat --version alone: $(mib "$n0_anon") + $(mib "$n0_file") MiB)"
+	echo "  split: $a_anon $a_file $n_anon $n_file $a0_anon $a0_file $n0_anon $n0_file"
+fi
