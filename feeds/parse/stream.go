@@ -20,6 +20,11 @@ var (
 	splitMin = 1024
 	// partItems is how many items a part holds.
 	partItems = 512
+	// aheadBytes bounds the parse-ahead by size: the parts being parsed,
+	// or parsed and waiting for Next, hold at most this many bytes of the
+	// document between them (their items take about as much again once
+	// read). A part larger than this is parsed alone.
+	aheadBytes = 4 << 20
 )
 
 // errClosed is returned by Next after Close.
@@ -30,7 +35,9 @@ var errClosed = errors.New("parse: the stream is closed")
 // An XML document with more than about 1,024 items is cut into parts of
 // about 512 items at item boundaries, and the parts are parsed on
 // runtime.GOMAXPROCS(0) goroutines while the caller takes the items of
-// earlier parts with Next. A smaller document, and one that cannot be cut
+// earlier parts with Next. At most GOMAXPROCS+1 parts, and 4 MiB of the
+// document (aheadBytes), are parsed ahead of Next, or a single part when
+// it is larger. A smaller document, and one that cannot be cut
 // safely, is parsed whole, as one part.
 //
 // Items read as they would from the whole document, with two exceptions.
@@ -73,16 +80,25 @@ type pipeline struct {
 	dates *dateReader
 
 	results []chan partResult // one per part, buffered
-	// tokens bounds the parts being parsed or waiting for Next: a worker
-	// takes one before it starts a part, and Next gives it back when it
-	// takes the part.
-	tokens  chan struct{}
-	claimed atomic.Int64 // parts claimed by workers; part 0 is Open's
 	done    chan struct{}
 	stop    sync.Once
 	wg      sync.WaitGroup
 
-	testHook func(part int) // called as a worker starts a part
+	// The parse-ahead: parts are claimed in order, each once the parts
+	// being parsed or waiting for Next leave room for it (claim), and
+	// Next gives its room back when it takes the part (release).
+	mu        sync.Mutex
+	room      *sync.Cond
+	nextPart  int // the next part to claim; part 0 is Open's
+	ahead     int // parts claimed and not yet taken by Next
+	aheadSize int // their bytes of the document
+	maxAhead  int // the most parts ahead
+	maxSize   int // the most bytes ahead, unless one part is larger
+	halted    bool
+
+	// testHook is called as a worker starts part k, with the parts and
+	// bytes then ahead, k's included.
+	testHook func(k, ahead, size int)
 }
 
 type partResult struct {
@@ -100,7 +116,7 @@ func Open(body []byte, contentType, feedURL string, now time.Time) (*Stream, err
 }
 
 // open is Open with the split thresholds given, and a hook for tests.
-func open(body []byte, contentType, feedURL string, now time.Time, least, per int, hook func(int)) (*Stream, error) {
+func open(body []byte, contentType, feedURL string, now time.Time, least, per int, hook func(k, ahead, size int)) (*Stream, error) {
 	doc, isXML, count, err := prepare(body, contentType)
 	if err != nil {
 		return nil, err
@@ -126,7 +142,8 @@ func open(body []byte, contentType, feedURL string, now time.Time, least, per in
 		return s, nil
 	}
 
-	p := &pipeline{doc: doc, cuts: cuts, per: per, items: n, feedURL: feedURL, now: now, testHook: hook}
+	p := &pipeline{doc: doc, cuts: cuts, per: per, items: n, feedURL: feedURL, now: now, testHook: hook, nextPart: 1, maxSize: aheadBytes}
+	p.room = sync.NewCond(&p.mu)
 	f, drafts, err := parseDrafts(p.partDoc(0), feedURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
@@ -151,7 +168,7 @@ func open(body []byte, contentType, feedURL string, now time.Time, least, per in
 	for k := 1; k < parts; k++ {
 		p.results[k] = make(chan partResult, 1)
 	}
-	p.tokens = make(chan struct{}, workers+1)
+	p.maxAhead = workers + 1
 	p.done = make(chan struct{})
 	p.wg.Add(workers)
 	for range workers {
@@ -211,7 +228,7 @@ func (s *Stream) Next() ([]store.Item, error) {
 			s.err = errClosed
 			return nil, s.err
 		}
-		<-s.p.tokens
+		s.p.release(s.next)
 		s.next++
 		if r.err != nil {
 			s.err = r.err
@@ -258,7 +275,13 @@ func (s *Stream) accept(items []store.Item, entries int) []store.Item {
 // halt stops the workers: each finishes the part it is on, if any, and
 // starts no other.
 func (p *pipeline) halt() {
-	p.stop.Do(func() { close(p.done) })
+	p.stop.Do(func() {
+		close(p.done)
+		p.mu.Lock()
+		p.halted = true
+		p.room.Broadcast()
+		p.mu.Unlock()
+	})
 }
 
 // work parses parts in turn until there are none left or the pipeline is
@@ -266,26 +289,54 @@ func (p *pipeline) halt() {
 func (p *pipeline) work() {
 	defer p.wg.Done()
 	for {
-		select {
-		case p.tokens <- struct{}{}:
-		case <-p.done:
-			return
-		}
-		select {
-		case <-p.done:
-			return
-		default:
-		}
-		k := int(p.claimed.Add(1))
-		if k >= len(p.results) {
-			<-p.tokens
+		k, ahead, size, ok := p.claim()
+		if !ok {
 			return
 		}
 		if p.testHook != nil {
-			p.testHook(k)
+			p.testHook(k, ahead, size)
 		}
 		p.results[k] <- p.parse(k)
 	}
+}
+
+// partSize is part k's bytes of the document, the items it reads.
+func (p *pipeline) partSize(k int) int {
+	return p.cuts[k+1] - p.cuts[k]
+}
+
+// claim waits until the next part fits beside the parts ahead of Next,
+// or none is ahead, and claims it. Parts are claimed in document order,
+// so a large part holds back the smaller ones after it rather than being
+// overtaken: Next takes the parts in order, and could otherwise wait for
+// a part that waits for room. ok is false when there are no parts left
+// or the pipeline is halted.
+func (p *pipeline) claim() (k, ahead, size int, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		if p.halted || p.nextPart >= len(p.results) {
+			return 0, 0, 0, false
+		}
+		n := p.partSize(p.nextPart)
+		if p.ahead == 0 || (p.ahead < p.maxAhead && p.aheadSize+n <= p.maxSize) {
+			k = p.nextPart
+			p.nextPart++
+			p.ahead++
+			p.aheadSize += n
+			return k, p.ahead, p.aheadSize, true
+		}
+		p.room.Wait()
+	}
+}
+
+// release gives back the room of part k, which Next has taken.
+func (p *pipeline) release(k int) {
+	p.mu.Lock()
+	p.ahead--
+	p.aheadSize -= p.partSize(k)
+	p.room.Broadcast()
+	p.mu.Unlock()
 }
 
 // parse reads part k, k > 0.

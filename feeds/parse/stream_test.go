@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -606,7 +607,7 @@ func TestStreamMaxItems(t *testing.T) {
 func TestStreamBounded(t *testing.T) {
 	doc := genFeed("rss", 4000)
 	started := make(chan int, 100)
-	s, err := open(doc, "", streamURL, streamNow, splitMin, 100, func(k int) { started <- k })
+	s, err := open(doc, "", streamURL, streamNow, splitMin, 100, func(k, _, _ int) { started <- k })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -641,6 +642,56 @@ func TestStreamBounded(t *testing.T) {
 	}
 	if taken != len(s.p.results)-1 {
 		t.Errorf("took %d parts of %d", taken, len(s.p.results)-1)
+	}
+}
+
+// TestStreamBoundedBytes checks that the parts ahead of Next hold at most
+// aheadBytes of the document, or are one part; that the bound still lets
+// parts run ahead when they fit; and that the items read are those of the
+// whole document, with a bound below one part's size too.
+func TestStreamBoundedBytes(t *testing.T) {
+	doc := genFeed("rss", 4000)
+	defer func(n int) { aheadBytes = n }(aheadBytes)
+	for _, tc := range []struct {
+		name  string
+		parts float64 // aheadBytes in parts of the document
+	}{{"two and a half parts", 2.5}, {"less than a part", 0.5}} {
+		t.Run(tc.name, func(t *testing.T) {
+			part := len(doc) / 40 // 40 parts of 100 items, about equal
+			aheadBytes = int(tc.parts * float64(part))
+			var mu sync.Mutex
+			most := 0
+			s, err := open(doc, "", streamURL, streamNow, splitMin, 100, func(k, ahead, size int) {
+				if ahead > 1 && size > aheadBytes {
+					t.Errorf("part %d started with %d parts, %d bytes ahead; the bound is %d", k, ahead, size, aheadBytes)
+				}
+				mu.Lock()
+				most = max(most, ahead)
+				mu.Unlock()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.p == nil || len(s.p.results) < 30 {
+				t.Fatal("the document was not split into parts of 100 items")
+			}
+			got, err := drain(s, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := whole(doc, "", got.vote)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareFeeds(t, got, want)
+			wantMost := 1
+			if tc.parts >= 2 && runtime.GOMAXPROCS(0) > 1 {
+				wantMost = 2
+			}
+			if most < wantMost || (tc.parts < 1 && most != 1) {
+				t.Errorf("at most %d parts were ahead of Next; want %d", most, wantMost)
+			}
+		})
 	}
 }
 
