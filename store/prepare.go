@@ -7,11 +7,15 @@ type Chunk[T any] struct {
 }
 
 // Prepare reads next's batches on a goroutine of its own and sends them
-// on a chunk of size items at a time, each item turned by prep into what
-// a store's writer needs (fingerprint, tag rows…), so that the items of
-// one chunk are prepared while the writer writes the chunk before. At
-// most ahead chunks wait. stop ends it early and waits for it.
-func Prepare[T any](next Batches, size, ahead int, prep func(*Item) T) (chunks <-chan Chunk[T], stop func()) {
+// on a chunk at a time, each item turned by prep into what a store's
+// writer needs (fingerprint, tag rows…), so that the items of one chunk
+// are prepared while the writer writes the chunk before. A chunk holds at
+// most size items and, unless it is one item, at most maxBytes of their
+// text (ItemBytes): what is prepared ahead of the writer is bounded by
+// bytes as well as by items, as a feed of full articles holds a hundred
+// times the text of a feed of headlines. At most ahead chunks wait. stop
+// ends it early and waits for it.
+func Prepare[T any](next Batches, size, maxBytes, ahead int, prep func(*Item) T) (chunks <-chan Chunk[T], stop func()) {
 	out := make(chan Chunk[T], ahead)
 	quit := make(chan struct{})
 	done := make(chan struct{})
@@ -35,8 +39,17 @@ func Prepare[T any](next Batches, size, ahead int, prep func(*Item) T) (chunks <
 			if batch == nil {
 				return
 			}
-			for lo := 0; lo < len(batch); lo += size {
-				part := batch[lo:min(lo+size, len(batch))]
+			for lo := 0; lo < len(batch); {
+				hi, n := lo+1, ItemBytes(&batch[lo])
+				for hi < len(batch) && hi-lo < size {
+					m := ItemBytes(&batch[hi])
+					if n+m > maxBytes {
+						break
+					}
+					n += m
+					hi++
+				}
+				part := batch[lo:hi]
 				ps := make([]T, len(part))
 				c := Chunk[T]{Items: make([]*T, len(part))}
 				for i := range part {
@@ -46,6 +59,7 @@ func Prepare[T any](next Batches, size, ahead int, prep func(*Item) T) (chunks <
 				if !send(c) {
 					return
 				}
+				lo = hi
 			}
 		}
 	}()
@@ -55,4 +69,10 @@ func Prepare[T any](next Batches, size, ahead int, prep func(*Item) T) (chunks <
 		}
 		<-done
 	}
+}
+
+// ItemBytes is the size of an item's text, what most of its memory and
+// of what is derived from it (index text, tag rows) comes to.
+func ItemBytes(it *Item) int {
+	return len(it.Key) + len(it.URL) + len(it.Title) + len(it.Summary) + len(it.Content) + len(it.Author)
 }

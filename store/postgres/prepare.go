@@ -8,11 +8,13 @@ import (
 	"github.com/aiwatch/aiwatch/store"
 )
 
-// How a save is cut up: items are prepared prepChunk at a time, and new
-// items inserted insertRows at a time, each block in one statement of
-// arrays (unnest), with its tag rows in another.
+// How a save is cut up: items are prepared prepChunk at a time, or fewer
+// when they hold more than prepBytes of text, at most prepAhead chunks
+// ahead of the writer, and new items inserted insertRows at a time, each
+// block in one statement of arrays (unnest), with its tag rows in another.
 const (
 	prepChunk  = 256
+	prepBytes  = 512 << 10
 	prepAhead  = 4
 	insertRows = 1000
 	updateRows = 500
@@ -61,7 +63,7 @@ func (s *source) each(fn func(chunk) error) error {
 // prepare prepares the batches' items on a goroutine of its own, a chunk
 // at a time (store.Prepare). stop ends it early and waits for it.
 func prepare(next store.Batches) (<-chan chunk, func()) {
-	return store.Prepare(next, prepChunk, prepAhead, prepareItem)
+	return store.Prepare(next, prepChunk, prepBytes, prepAhead, prepareItem)
 }
 
 // prepareItem works out what the writer needs of it.

@@ -14,7 +14,7 @@ type chunk = store.Chunk[prepared]
 // prepare prepares the batches' items on a goroutine of its own, a chunk
 // at a time (store.Prepare). stop ends it early and waits for it.
 func prepare(next store.Batches) (<-chan chunk, func()) {
-	return store.Prepare(next, prepChunk, prepAhead, prepareItem)
+	return store.Prepare(next, prepChunk, prepBytes, prepAhead, prepareItem)
 }
 
 // prepareItem works out what the writer needs of it.

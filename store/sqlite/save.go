@@ -39,11 +39,13 @@ func (db *DB) saveSlice(ctx context.Context, tx *sql.Tx, feedID int64, items []s
 
 // How a save is cut up. A goroutine reads the batches and prepares them
 // (fingerprint, word-index text, tag rows) in chunks of prepChunk items,
-// while the writer writes the chunk before; the writer inserts new items
-// insertRows at a time, and their tag rows tagRows at a time, each in one
-// statement.
+// or fewer when they hold more than prepBytes of text, while the writer
+// writes the chunk before; at most prepAhead chunks wait for it. The
+// writer inserts new items insertRows at a time, and their tag rows
+// tagRows at a time, each in one statement.
 const (
 	prepChunk  = 128
+	prepBytes  = 256 << 10
 	prepAhead  = 4
 	insertRows = 32
 	tagRows    = 64
