@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/aiwatch/aiwatch/feeds/fetch"
 	"github.com/aiwatch/aiwatch/feeds/html"
 	"github.com/aiwatch/aiwatch/feeds/parse"
@@ -41,7 +43,19 @@ type Options struct {
 	Interval time.Duration
 	// All refreshes every enabled feed, due or not.
 	All bool
+	// QueueBytes bounds the fetched documents that are being parsed,
+	// tagged, or waiting for the store's writer at once, by their size:
+	// a fetched document waits for room before it is parsed, and a
+	// document larger than this goes alone. Default DefaultQueueBytes.
+	QueueBytes int64
 }
+
+// DefaultQueueBytes is Options.QueueBytes's default: two documents at the
+// fetch client's default cap (fetch.DefaultMaxBody). Their parsed, tagged
+// and prepared items take about as much again, and the parse-ahead and
+// the store's prepare-ahead are bounded by bytes too (parse.Open,
+// store.Prepare).
+const DefaultQueueBytes = 32 << 20
 
 // Outcome says how one feed's refresh went.
 type Outcome string
@@ -81,6 +95,7 @@ type Refresher struct {
 	client *fetch.Client
 	tagger Tagger
 	opts   Options
+	queue  *semaphore.Weighted // Options.QueueBytes
 }
 
 // NewRefresher returns a refresher that saves to st, fetches with client
@@ -98,7 +113,10 @@ func NewRefresher(st Store, client *fetch.Client, tagger Tagger, o Options) *Ref
 	if o.Interval <= 0 {
 		o.Interval = DefaultInterval
 	}
-	return &Refresher{store: st, client: client, tagger: tagger, opts: o}
+	if o.QueueBytes <= 0 {
+		o.QueueBytes = DefaultQueueBytes
+	}
+	return &Refresher{store: st, client: client, tagger: tagger, opts: o, queue: semaphore.NewWeighted(o.QueueBytes)}
 }
 
 // Refresh refreshes the due feeds (or exactly ids, when given) with a
@@ -184,6 +202,13 @@ func (r *Refresher) SaveResponse(ctx context.Context, f store.Feed, resp *fetch.
 		rec.NextTry = start.Add(NextPoll(f, r.base(f), resp, nil, start))
 		return r.record(ctx, f, rec, nil)
 	}
+	// The document waits for room in the queue before it is parsed, and
+	// holds it until its items are saved.
+	size := min(max(int64(len(resp.Body)), 1), r.opts.QueueBytes)
+	if err := r.queue.Acquire(ctx, size); err != nil {
+		return r.fail(ctx, f, rec, err)
+	}
+	defer r.queue.Release(size)
 	doc, err := r.open(ctx, f, resp, start)
 	if err != nil {
 		return r.fail(ctx, f, rec, err)

@@ -798,3 +798,68 @@ func TestDiscover(t *testing.T) {
 		}
 	}
 }
+
+// gatedStore counts the RecordFetch calls that carry items in progress
+// at once. Each waits until expect are in progress (or 5 s), then a
+// little longer, so that calls beyond a bound would show.
+type gatedStore struct {
+	*memStore
+	expect         int32
+	inflight, peak atomic.Int32
+	reached        chan struct{}
+	once           sync.Once
+}
+
+func (s *gatedStore) RecordFetch(ctx context.Context, feedID int64, r store.FetchResult, next store.Batches) (store.SaveStats, error) {
+	if next != nil {
+		n := s.inflight.Add(1)
+		defer s.inflight.Add(-1)
+		for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+		}
+		if n >= s.expect {
+			s.once.Do(func() { close(s.reached) })
+		}
+		select {
+		case <-s.reached:
+		case <-time.After(5 * time.Second):
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+	return s.memStore.RecordFetch(ctx, feedID, r, next)
+}
+
+// TestQueueBytesBounded checks that fetched documents wait for room in
+// the queue (Options.QueueBytes) before they are parsed and saved: with
+// room for two and a half documents, at most two are in the store at
+// once; with room for less than one, one at a time, and each is still
+// saved; the default leaves six small ones alone.
+func TestQueueBytesBounded(t *testing.T) {
+	body := fixture(t, "news.rss")
+	srv := serve(t, serveBytes("application/rss+xml", body))
+	for _, tc := range []struct {
+		name  string
+		bytes int64
+		want  int32
+	}{
+		{"two and a half documents", int64(len(body)) * 5 / 2, 2},
+		{"half a document", int64(len(body)) / 2, 1},
+		{"the default", 0, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var fs []store.Feed
+			for i := range 6 {
+				fs = append(fs, store.Feed{URL: fmt.Sprintf("%s/feed/%d", srv.URL, i)})
+			}
+			st := &gatedStore{memStore: newMemStore(fs...), expect: tc.want, reached: make(chan struct{})}
+			client := fetch.New(fetch.Options{Timeout: 10 * time.Second, PerHost: 64})
+			r := feeds.NewRefresher(st, client, nil, feeds.Options{Concurrency: 6, QueueBytes: tc.bytes, Now: func() time.Time { return now }})
+			sum := refresh(t, r)
+			if sum.Updated != 6 || st.savesWithItems() != 6 {
+				t.Fatalf("summary %v, %d saves with items; want 6 updated and saved", sum, st.savesWithItems())
+			}
+			if got := st.peak.Load(); got != tc.want {
+				t.Errorf("at most %d documents were in the store at once, want %d", got, tc.want)
+			}
+		})
+	}
+}
